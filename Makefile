@@ -1,0 +1,63 @@
+# JamPortal. The two commands a newcomer needs:
+#   make run    install, migrate, load demo data, serve http://127.0.0.1:8000
+#   make test   install everything the checks need, then run them all
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+
+.PHONY: run test lint migrations-check pytest pytest-postgres system-packages system-packages-test requirements clean
+
+run: system-packages $(VENV)/.run-installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-packages-test $(VENV)/.dev-installed lint migrations-check pytest pytest-postgres
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+migrations-check: $(VENV)/.dev-installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite on SQLite (the default database) ...
+pytest: $(VENV)/.dev-installed
+	@mkdir -p .tmp
+	$(PY) -m pytest
+
+# ... and again on a real PostgreSQL server that the script starts and stops.
+pytest-postgres: $(VENV)/.dev-installed
+	@mkdir -p .tmp
+	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
+	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
+
+system-packages:
+	@scripts/system-packages.sh run
+
+system-packages-test:
+	@scripts/system-packages.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install -r requirements-dev.txt
+	@touch $@ $(VENV)/.run-installed
+
+# Re-pin requirements*.txt after editing requirements*.in.
+requirements: $(VENV)/.dev-installed
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+		--annotation-style=line -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+		--annotation-style=line -o requirements-dev.txt requirements-dev.in
+
+clean:
+	scripts/postgres.sh stop || true
+	rm -rf $(VENV) .tmp staticfiles

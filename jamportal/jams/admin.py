@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from jamportal.jams.models import Campaign, Jam, JamEvent
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "submission_deadline", "hashtag"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class JamEventInline(admin.TabularInline):
+    model = JamEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "action", "changes", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Jam)
+class JamAdmin(admin.ModelAdmin):
+    """Read-mostly: status changes go through the moderation pages, which keep the audit trail."""
+
+    list_display = ["title", "city", "country", "start", "status", "campaign"]
+    list_filter = ["status", "campaign", "country"]
+    search_fields = ["title", "city", "venue_name", "organiser__email"]
+    readonly_fields = ["status", "slug", "organiser", "submitted_at", "approved_at", "created_at", "updated_at"]
+    inlines = [JamEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,180 @@
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries import countries
+
+from jamportal.jams import selectors
+from jamportal.jams.languages import spoken_language_choices
+from jamportal.jams.models import Campaign, Jam
+from jamportal.places import timezone_at
+
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=LOCAL_DATETIME_FORMAT)
+
+
+class JamForm(forms.ModelForm):
+    """The organiser's submission form.
+
+    Start and end are typed as the local time at the venue; the venue's timezone
+    comes from its coordinates, and the times are stored aware in that timezone.
+    """
+
+    start = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
+    end = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
+    latitude = forms.FloatField(
+        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    website = forms.URLField(
+        label=Jam._meta.get_field("website").verbose_name,
+        help_text=Jam._meta.get_field("website").help_text,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    activities = forms.MultipleChoiceField(
+        label=_("What happens there"), choices=Jam.Activity.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=spoken_language_choices,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
+    )
+
+    class Meta:
+        model = Jam
+        fields = [
+            "title",
+            "campaign",
+            "description",
+            "start",
+            "end",
+            "venue_name",
+            "address",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "website",
+            "audience",
+            "activities",
+            "languages",
+            "expected_attendees",
+            "social_handle",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaigns = selectors.campaign_open_for_submissions()
+        if self.instance.campaign_id:
+            campaigns = campaigns | Campaign.objects.filter(pk=self.instance.campaign_id)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["campaign"].empty_label = _("No campaign: a Jam of its own")
+        if self.instance.pk:
+            # Show the stored times as the local wall-clock time at the venue.
+            self.initial["start"] = timezone.make_naive(self.instance.start, self.instance.tz)
+            self.initial["end"] = timezone.make_naive(self.instance.end, self.instance.tz)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("latitude") is None or data.get("longitude") is None:
+            return data
+        data["timezone"] = timezone_at(data["latitude"], data["longitude"])
+        tz = ZoneInfo(data["timezone"])
+        for name in ("start", "end"):
+            if data.get(name):
+                # The field made the typed time aware in the server's timezone;
+                # it was meant as the venue's local time.
+                data[name] = timezone.make_aware(timezone.make_naive(data[name]), tz)
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The Jam must end after it starts."))
+        if start and "start" in self.changed_data and start < timezone.now():
+            self.add_error("start", _("This time has already passed. Please choose a date in the future."))
+        campaign = data.get("campaign")
+        if campaign and start and not campaign.starts_on <= start.astimezone(tz).date() <= campaign.ends_on:
+            self.add_error(
+                "campaign",
+                _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.")
+                % {
+                    "campaign": campaign.name,
+                    "first": formats.date_format(campaign.starts_on),
+                    "last": formats.date_format(campaign.ends_on),
+                },
+            )
+        return data
+
+
+class JamFilterForm(forms.Form):
+    """Filters shared by the list, the map endpoint and (later) the feeds."""
+
+    WHEN_CHOICES = [
+        (selectors.UPCOMING, pgettext_lazy("jam filter", "Upcoming")),
+        (selectors.PAST, pgettext_lazy("jam filter", "Past")),
+        (selectors.ALL, pgettext_lazy("jam filter", "All")),
+    ]
+
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        queryset=Campaign.objects.order_by("-starts_on"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All campaigns"),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), choices=lambda: [("", _("All countries")), *countries], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end of the range must not be before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.jam_list_public (call after is_valid)."""
+        data = self.cleaned_data
+        when = data.get("when") or (
+            selectors.ALL if data.get("date_from") or data.get("date_to") else selectors.UPCOMING
+        )
+        return {
+            "campaign": data.get("campaign"),
+            "country": data.get("country") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "when": when,
+        }
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the organiser (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this Jam not approved?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organiser reads this and can change the Jam and submit it again."),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,166 @@
+"""Load demo campaigns, Jams and users for trying JamPortal locally.
+
+Safe to run again: it updates what it created before. It refuses to run with
+DEBUG off, so it cannot fill a production database with made-up Jams.
+"""
+
+import datetime
+import os
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from jamportal.jams.demo import CITIES, COUNTRY_LANGUAGES, DESCRIPTION, TITLE_OVERRIDES, TITLE_PATTERNS
+from jamportal.jams.models import Campaign, Jam, JamEvent
+from jamportal.jams.services import render_description
+from jamportal.places import timezone_at
+
+STAFF_EMAIL = "staff@jamportal.localhost"
+ORGANISER_EMAIL = "organiser@jamportal.localhost"
+MODERATORS = "Moderators"
+Status = Jam.Status
+
+
+def birthday_weekend(today):
+    """The first weekend of March (the Raspberry Pi's birthday) that is still ahead."""
+    year = today.year if today < datetime.date(today.year, 2, 20) else today.year + 1
+    first_of_march = datetime.date(year, 3, 1)
+    saturday = first_of_march + datetime.timedelta(days=(5 - first_of_march.weekday()) % 7)
+    return saturday, saturday + datetime.timedelta(days=1)
+
+
+class Command(BaseCommand):
+    help = "Load demo campaigns, about 200 Jams worldwide and a staff and an organiser login."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (never in production).")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Refusing to load demo data with DEBUG off. Use --force on a throwaway database.")
+        password = os.environ.get("JAMPORTAL_DEMO_PASSWORD", "raspberry-jam")
+        with transaction.atomic():
+            staff, organiser = self.users(password)
+            past, current = self.campaigns()
+            counts = self.jams(past, current, organiser, staff)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{n} {s}" for s, n in counts.items())))
+        self.stdout.write(f"  Staff login:     {STAFF_EMAIL} / {password}")
+        self.stdout.write(f"  Organiser login: {ORGANISER_EMAIL} / {password}")
+
+    def users(self, password):
+        moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+        moderators.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="jams",
+                codename__in=["moderate_jam", "view_jam", "view_campaign", "add_campaign", "change_campaign"],
+            )
+        )
+        staff = self.user(STAFF_EMAIL, password, first_name="Sam", last_name="Staff", is_staff=True)
+        staff.groups.add(moderators)
+        organiser = self.user(ORGANISER_EMAIL, password, first_name="Olu", last_name="Organiser")
+        return staff, organiser
+
+    def user(self, email, password, **fields):
+        user, _ = get_user_model().objects.update_or_create(email=email, defaults=fields)
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def campaigns(self):
+        past, _ = Campaign.objects.update_or_create(
+            slug="big-birthday-weekend-2018",
+            defaults={
+                "name": "Raspberry Jam Big Birthday Weekend 2018",
+                "starts_on": datetime.date(2018, 3, 3),
+                "ends_on": datetime.date(2018, 3, 4),
+                "submission_deadline": datetime.date(2018, 2, 23),
+                "hashtag": "#PiParty",
+                "description": "Celebrating six years of Raspberry Pi with Jams all over the world.",
+            },
+        )
+        saturday, sunday = birthday_weekend(timezone.localdate())
+        current, _ = Campaign.objects.update_or_create(
+            slug=f"big-birthday-weekend-{saturday.year}",
+            defaults={
+                "name": f"Raspberry Jam Big Birthday Weekend {saturday.year}",
+                "starts_on": saturday,
+                "ends_on": sunday,
+                "submission_deadline": saturday - datetime.timedelta(days=14),
+                "hashtag": "#PiParty",
+                "description": "Join the birthday celebrations: run a Jam near you.",
+            },
+        )
+        return past, current
+
+    def jams(self, past, current, organiser, staff):
+        counts = dict.fromkeys(Status.values, 0)
+        others = [self.user(f"jam{n}@jamportal.localhost", None, first_name=f"Organiser {n}") for n in range(1, 9)]
+        for i, (city, country, lat, lon, venue) in enumerate(CITIES):
+            tz_name = timezone_at(lat, lon)
+            title = TITLE_OVERRIDES.get(city) or TITLE_PATTERNS[i % len(TITLE_PATTERNS)].format(city=city)
+            owner = others[i % len(others)]
+            place = {"city": city, "country": country, "latitude": lat, "longitude": lon, "venue_name": venue}
+            # Every city had a Jam in 2018 ...
+            day = past.starts_on + datetime.timedelta(days=i % 2)
+            self.jam(f"{title} 2018", past, day, tz_name, place, owner, Status.APPROVED, staff)
+            counts[Status.APPROVED] += 1
+            # ... and most have one at the coming birthday weekend, in every state of review.
+            if i % 3 == 2:
+                continue
+            status = Status.APPROVED
+            if i % 29 == 0:
+                status = Status.SUBMITTED
+            elif i % 31 == 1:
+                status = Status.REJECTED
+            day = current.starts_on + datetime.timedelta(days=i % 2)
+            owner = organiser if i % 10 == 0 else owner
+            self.jam(title, current, day, tz_name, place, owner, status, staff)
+            counts[status] += 1
+        return {label: counts[value] for value, label in Status.choices if counts[value]}
+
+    def jam(self, title, campaign, day, tz_name, place, owner, status, staff):
+        tz = ZoneInfo(tz_name)
+        start = datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=tz)
+        submitted_at = datetime.datetime.combine(
+            campaign.starts_on - datetime.timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC
+        )
+        approved = status == Status.APPROVED
+        jam, created = Jam.objects.update_or_create(
+            slug=slugify(f"{title}-{campaign.starts_on.year}", allow_unicode=True),
+            defaults={
+                "title": title,
+                "organiser": owner,
+                "campaign": campaign,
+                "description": DESCRIPTION,
+                "description_html": render_description(DESCRIPTION),
+                "start": start,
+                "end": start + datetime.timedelta(hours=6),
+                "timezone": tz_name,
+                "address": "",
+                "website": "https://example.org/jams/" + slugify(title),
+                "audience": Jam.Audience.FAMILIES,
+                "activities": [Jam.Activity.WORKSHOPS, Jam.Activity.SHOW_AND_TELL, Jam.Activity.PARTY],
+                "languages": sorted({"en", COUNTRY_LANGUAGES.get(place["country"], "en")}),
+                "expected_attendees": 40,
+                "status": status,
+                "moderation_note": "Please add the venue's street address." if status == Status.REJECTED else "",
+                "submitted_at": submitted_at,
+                "approved_at": submitted_at + datetime.timedelta(days=2) if approved else None,
+                **place,
+            },
+        )
+        if created:
+            JamEvent.objects.create(jam=jam, actor=owner, action=JamEvent.Action.CREATED, notified_at=timezone.now())
+            if status != Status.SUBMITTED:
+                JamEvent.objects.create(
+                    jam=jam, actor=staff, action=status, note=jam.moderation_note, notified_at=timezone.now()
+                )
+        return jam

@@ -1,0 +1,177 @@
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+
+class Campaign(models.Model):
+    """A worldwide weekend of Jams, such as the Big Birthday Weekend."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    submission_deadline = models.DateField(_("submission deadline"), null=True, blank=True)
+    hashtag = models.CharField(_("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Jam(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("jam status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("jam status", "Waiting for review")
+        APPROVED = "approved", pgettext_lazy("jam status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("jam status", "Not approved")
+        CANCELLED = "cancelled", pgettext_lazy("jam status", "Cancelled")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        FAMILIES = "families", _("Families and children")
+        YOUNG_PEOPLE = "young", _("Young people")
+        ADULTS = "adults", _("Adults")
+        EDUCATORS = "educators", _("Teachers and educators")
+
+    class Activity(models.TextChoices):
+        WORKSHOPS = "workshops", _("Hands-on workshops")
+        TALKS = "talks", _("Talks")
+        SHOW_AND_TELL = "show-and-tell", _("Show and tell")
+        BEGINNERS = "beginners", _("Help for beginners")
+        MARKETPLACE = "marketplace", _("Marketplace")
+        COMPETITION = "competition", _("Competition")
+        PARTY = "party", _("Birthday party")
+
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=180, unique=True, allow_unicode=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jams", verbose_name=_("organiser")
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jams",
+        verbose_name=_("campaign"),
+    )
+    description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
+    description_html = models.TextField(editable=False, default="")
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("timezone"), max_length=64, default="UTC")
+    venue_name = models.CharField(_("venue"), max_length=150)
+    address = models.CharField(_("street address"), max_length=250, blank=True)
+    city = models.CharField(_("town or city"), max_length=100)
+    country = CountryField(_("country"))
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    website = models.URLField(
+        _("event webpage"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where people book a place, for example on Eventbrite or Meetup."),
+    )
+    audience = models.CharField(_("who is it for"), max_length=20, choices=Audience, default=Audience.EVERYONE)
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list)
+    expected_attendees = models.PositiveIntegerField(
+        _("expected attendees"), null=True, blank=True, validators=[MaxValueValidator(100_000)]
+    )
+    social_handle = models.CharField(_("social media handle"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    moderation_note = models.TextField(_("moderation note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("Jam")
+        verbose_name_plural = _("Jams")
+        permissions = [("moderate_jam", _("Can moderate Jams"))]
+        indexes = [
+            models.Index(fields=["status", "end"], name="jam_status_end"),
+            models.Index(fields=["country", "start"], name="jam_country_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="jam_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="jam_latitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="jam_longitude_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("jams:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.tz)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.tz)
+
+    @property
+    def is_public(self) -> bool:
+        """Approved Jams are public; so is a cancelled one that was once approved."""
+        return self.approved_at is not None and self.status in (self.Status.APPROVED, self.Status.CANCELLED)
+
+    def get_activities_display(self):
+        labels = dict(self.Activity.choices)
+        return [labels[code] for code in self.activities if code in labels]
+
+
+class JamEvent(models.Model):
+    """One entry of a Jam's audit trail: who did what, when, and what changed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", pgettext_lazy("jam event", "Created")
+        EDITED = "edited", pgettext_lazy("jam event", "Edited")
+        SUBMITTED = "submitted", pgettext_lazy("jam event", "Submitted for review")
+        APPROVED = "approved", pgettext_lazy("jam event", "Approved")
+        REJECTED = "rejected", pgettext_lazy("jam event", "Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("jam event", "Cancelled")
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Jam history entry")
+        verbose_name_plural = _("Jam history")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.jam_id}"

@@ -1,0 +1,207 @@
+"""Everything that changes a Jam. Views and tasks call these; nothing else writes.
+
+Every change is recorded as a JamEvent (the audit trail). Status changes go
+through `_move`, which holds the one table of allowed moves.
+"""
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from jamportal.jams import tasks
+from jamportal.jams.models import Jam, JamEvent
+
+Status = Jam.Status
+Action = JamEvent.Action
+
+# The fields an organiser fills in; everything else is derived or set by a move.
+EDITABLE_FIELDS = [
+    "title",
+    "campaign",
+    "description",
+    "start",
+    "end",
+    "timezone",
+    "venue_name",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "website",
+    "audience",
+    "activities",
+    "languages",
+    "expected_attendees",
+    "social_handle",
+]
+
+# (from, to) -> the audit action recorded for it.
+MOVES = {
+    (Status.DRAFT, Status.SUBMITTED): Action.SUBMITTED,
+    (Status.REJECTED, Status.SUBMITTED): Action.SUBMITTED,
+    (Status.SUBMITTED, Status.APPROVED): Action.APPROVED,
+    (Status.SUBMITTED, Status.REJECTED): Action.REJECTED,
+    (Status.DRAFT, Status.CANCELLED): Action.CANCELLED,
+    (Status.SUBMITTED, Status.CANCELLED): Action.CANCELLED,
+    (Status.REJECTED, Status.CANCELLED): Action.CANCELLED,
+    (Status.APPROVED, Status.CANCELLED): Action.CANCELLED,
+}
+
+# The organiser gets an email when one of these is recorded.
+NOTIFIED_ACTIONS = {Action.SUBMITTED, Action.APPROVED, Action.REJECTED}
+
+# Slugs that would collide with other pages under /jams/.
+RESERVED_SLUGS = {"new", "mine"}
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
+
+
+class JamStateError(Exception):
+    """A status change that is not allowed from the Jam's current status."""
+
+
+def jam_create(*, organiser, data, submit=False) -> Jam:
+    """Create a Jam owned by `organiser` from the submission form's data.
+
+    With `submit`, it goes straight to the moderation queue; otherwise it is a draft.
+    """
+    with transaction.atomic():
+        jam = Jam(organiser=organiser, **{name: data[name] for name in EDITABLE_FIELDS})
+        jam.slug = _unique_slug(jam.title)
+        jam.description_html = render_description(jam.description)
+        jam.save()
+        _record(jam, by=organiser, action=Action.CREATED)
+        if submit:
+            jam = jam_submit(jam, by=organiser)
+    return jam
+
+
+def jam_update(jam, *, by, data, submit=False) -> Jam:
+    """Apply the organiser's edits, recording each changed field in the audit trail.
+
+    An approved Jam stays approved (and on the map) after an edit; staff can read
+    what changed in its history. A draft or rejected Jam is (re)submitted with `submit`.
+    """
+    with transaction.atomic():
+        jam = Jam.objects.select_for_update().get(pk=jam.pk)
+        if jam.status == Status.CANCELLED:
+            raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
+        changes = {}
+        for name in EDITABLE_FIELDS:
+            old, new = getattr(jam, name), data[name]
+            if _plain(old) != _plain(new):
+                changes[name] = [_plain(old), _plain(new)]
+                setattr(jam, name, new)
+        if changes:
+            jam.description_html = render_description(jam.description)
+            jam.save()
+            _record(jam, by=by, action=Action.EDITED, changes=changes)
+        if submit and jam.status in (Status.DRAFT, Status.REJECTED):
+            jam = jam_submit(jam, by=by)
+    return jam
+
+
+def jam_submit(jam, *, by) -> Jam:
+    """Send a draft or rejected Jam to the moderation queue."""
+    return _move(jam, Status.SUBMITTED, by=by, submitted_at=timezone.now())
+
+
+def jam_approve(jam, *, by, note="") -> Jam:
+    """Publish a submitted Jam: it appears on the map and in the lists."""
+    _require_moderator(by)
+    return _move(jam, Status.APPROVED, by=by, note=note, approved_at=timezone.now(), moderation_note=note)
+
+
+def jam_reject(jam, *, by, reason) -> Jam:
+    """Turn a submitted Jam down; the organiser is told why and may edit and resubmit."""
+    _require_moderator(by)
+    if not reason.strip():
+        raise JamStateError(_("Please tell the organiser why the Jam is not approved."))
+    return _move(jam, Status.REJECTED, by=by, note=reason, moderation_note=reason)
+
+
+def jam_cancel(jam, *, by, reason="") -> Jam:
+    """Cancel a Jam. An approved one keeps its page, marked as cancelled."""
+    return _move(jam, Status.CANCELLED, by=by, note=reason)
+
+
+def jam_event_notify(event) -> None:
+    """Email the organiser about an audit event, in their language; at most once."""
+    jam, organiser = event.jam, event.jam.organiser
+    context = {
+        "jam": jam,
+        "event": event,
+        "organiser": organiser,
+        "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(organiser.language):
+        subject = render_to_string(f"jams/emails/jam_{event.action}_subject.txt", context)
+        body = render_to_string(f"jams/emails/jam_{event.action}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [organiser.email])
+    event.notified_at = timezone.now()
+    event.save(update_fields=["notified_at"])
+
+
+def render_description(text: str) -> str:
+    """Markdown to HTML that is safe to show: no scripts, styles, images or handlers."""
+    html = markdown.markdown(text, extensions=["sane_lists"])
+    return nh3.clean(html, tags=ALLOWED_TAGS, url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener")
+
+
+def _move(jam, to, *, by, note="", **fields) -> Jam:
+    with transaction.atomic():
+        locked = Jam.objects.select_for_update().get(pk=jam.pk)
+        old = locked.status
+        action = MOVES.get((old, to))
+        if action is None:
+            raise JamStateError(
+                _("A Jam that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": locked.get_status_display(), "new": Status(to).label}
+            )
+        locked.status = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", "updated_at", *fields])
+        _record(locked, by=by, action=action, changes={"status": [old, to]}, note=note)
+    return locked
+
+
+def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
+    event = JamEvent.objects.create(jam=jam, actor=by, action=action, changes=changes or {}, note=note)
+    if action in NOTIFIED_ACTIONS:
+        transaction.on_commit(lambda: tasks.task_send_jam_email.delay(event_id=event.pk))
+    return event
+
+
+def _require_moderator(user):
+    if not user.has_perm("jams.moderate_jam"):
+        raise PermissionDenied
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title, allow_unicode=True)[:170].strip("-") or "jam"
+    taken = RESERVED_SLUGS | set(Jam.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value, for comparing and for the audit trail."""
+    if value is None or isinstance(value, bool | int | float | str | list):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return str(value)

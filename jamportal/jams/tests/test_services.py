@@ -1,0 +1,203 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from jamportal.jams import services
+from jamportal.jams.models import Jam, JamEvent
+from jamportal.jams.tasks import task_send_jam_email
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Status = Jam.Status
+
+
+def submission(**overrides):
+    start = timezone.now() + datetime.timedelta(days=10)
+    data = {
+        "title": "Yaoundé Raspberry Jam",
+        "campaign": None,
+        "description": "Hello <script>alert(1)</script> **world**",
+        "start": start,
+        "end": start + datetime.timedelta(hours=5),
+        "timezone": "Africa/Douala",
+        "venue_name": "ActivSpaces",
+        "address": "",
+        "city": "Yaoundé",
+        "country": "CM",
+        "latitude": 3.848,
+        "longitude": 11.5021,
+        "website": "",
+        "audience": "everyone",
+        "activities": ["workshops"],
+        "languages": ["fr", "en"],
+        "expected_attendees": 30,
+        "social_handle": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_jam_create_submitted_queues_jam_and_emails_organiser(django_capture_on_commit_callbacks):
+    organiser = UserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jam = services.jam_create(organiser=organiser, data=submission(), submit=True)
+
+    jam.refresh_from_db()
+    assert jam.status == Status.SUBMITTED
+    assert jam.submitted_at is not None
+    assert jam.slug == "yaoundé-raspberry-jam"
+    assert [e.action for e in jam.events.order_by("pk")] == ["created", "submitted"]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [organiser.email]
+    assert mail.outbox[0].subject == "We have received “Yaoundé Raspberry Jam”"
+    assert "https://jams.example/jams/yaound%C3%A9-raspberry-jam/" in mail.outbox[0].body
+
+
+def test_jam_create_draft_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        jam = services.jam_create(organiser=UserFactory(), data=submission(), submit=False)
+
+    assert jam.status == Status.DRAFT
+    assert mail.outbox == []
+
+
+def test_jam_create_sanitises_description():
+    text = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> <svg onload=alert(1)></svg> **ok**"
+
+    jam = services.jam_create(organiser=UserFactory(), data=submission(description=text))
+
+    assert "javascript:" not in jam.description_html
+    assert "onerror" not in jam.description_html
+    assert "<svg" not in jam.description_html
+    assert "<script" not in services.render_description("<script>alert(1)</script>")
+    assert "<strong>ok</strong>" in jam.description_html
+
+
+def test_jam_create_slugs_are_unique_and_avoid_reserved_words():
+    organiser = UserFactory()
+
+    first = services.jam_create(organiser=organiser, data=submission(title="New"))
+    second = services.jam_create(organiser=organiser, data=submission(title="New"))
+    third = services.jam_create(organiser=organiser, data=submission(title="東京ジャム"))
+
+    assert (first.slug, second.slug, third.slug) == ("new-2", "new-3", "東京ジャム")
+
+
+def test_jam_update_records_each_changed_field_and_keeps_approval():
+    jam = JamFactory(status=Status.APPROVED)
+    data = {name: getattr(jam, name) for name in services.EDITABLE_FIELDS}
+    data.update(title="Cambridge Big Jam", expected_attendees=80)
+
+    updated = services.jam_update(jam, by=jam.organiser, data=data)
+
+    assert updated.status == Status.APPROVED
+    event = JamEvent.objects.get(jam=jam, action="edited")
+    assert event.changes == {"title": [jam.title, "Cambridge Big Jam"], "expected_attendees": [None, 80]}
+    assert event.actor == jam.organiser
+
+
+def test_jam_update_without_changes_records_nothing():
+    jam = JamFactory()
+    data = {name: getattr(jam, name) for name in services.EDITABLE_FIELDS}
+
+    services.jam_update(jam, by=jam.organiser, data=data)
+
+    assert not jam.events.exists()
+
+
+def test_jam_update_refuses_cancelled_jam():
+    jam = JamFactory(status=Status.CANCELLED)
+    data = {name: getattr(jam, name) for name in services.EDITABLE_FIELDS}
+
+    with pytest.raises(services.JamStateError, match="cancelled"):
+        services.jam_update(jam, by=jam.organiser, data=data)
+
+
+def test_jam_approve_publishes_and_emails_the_note(django_capture_on_commit_callbacks):
+    jam = JamFactory(status=Status.SUBMITTED, approved_at=None)
+    moderator = ModeratorFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = services.jam_approve(jam, by=moderator, note="Lovely programme!")
+
+    assert approved.status == Status.APPROVED
+    assert approved.approved_at is not None
+    assert approved.is_public
+    event = jam.events.get(action="approved")
+    assert (event.actor, event.changes, event.notified_at is not None) == (
+        moderator,
+        {"status": ["submitted", "approved"]},
+        True,
+    )
+    assert mail.outbox[0].subject == f"“{jam.title}” is on the map"
+    assert "Lovely programme!" in mail.outbox[0].body
+
+
+def test_jam_approve_needs_the_moderation_permission():
+    jam = JamFactory(status=Status.SUBMITTED)
+
+    with pytest.raises(PermissionDenied):
+        services.jam_approve(jam, by=UserFactory(is_staff=True))
+
+    jam.refresh_from_db()
+    assert jam.status == Status.SUBMITTED
+
+
+def test_jam_reject_needs_a_reason_and_emails_it(django_capture_on_commit_callbacks):
+    jam = JamFactory(status=Status.SUBMITTED, approved_at=None)
+    moderator = ModeratorFactory()
+
+    with pytest.raises(services.JamStateError):
+        services.jam_reject(jam, by=moderator, reason="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = services.jam_reject(jam, by=moderator, reason="Please add the venue address.")
+
+    assert rejected.status == Status.REJECTED
+    assert rejected.moderation_note == "Please add the venue address."
+    assert "Please add the venue address." in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("status", "service"),
+    [
+        (Status.APPROVED, "jam_approve"),
+        (Status.DRAFT, "jam_approve"),
+        (Status.CANCELLED, "jam_submit"),
+        (Status.CANCELLED, "jam_cancel"),
+        (Status.APPROVED, "jam_submit"),
+    ],
+)
+def test_illegal_moves_are_refused_with_a_message(status, service):
+    jam = JamFactory(status=status)
+
+    with pytest.raises(services.JamStateError, match="cannot become"):
+        getattr(services, service)(jam, by=ModeratorFactory())
+
+    jam.refresh_from_db()
+    assert jam.status == status
+    assert not jam.events.exists()
+
+
+def test_jam_cancel_keeps_an_approved_jam_public():
+    jam = JamFactory(status=Status.APPROVED)
+
+    cancelled = services.jam_cancel(jam, by=jam.organiser, reason="Venue flooded")
+
+    assert cancelled.status == Status.CANCELLED
+    assert cancelled.is_public
+    assert jam.events.get(action="cancelled").note == "Venue flooded"
+
+
+def test_task_send_jam_email_rerun_sends_once():
+    jam = JamFactory(status=Status.SUBMITTED)
+    event = JamEvent.objects.create(jam=jam, actor=jam.organiser, action="submitted")
+
+    task_send_jam_email(event_id=event.pk)
+    task_send_jam_email(event_id=event.pk)
+    task_send_jam_email(event_id=event.pk + 1000)
+
+    assert len(mail.outbox) == 1

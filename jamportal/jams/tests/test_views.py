@@ -1,0 +1,484 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from jamportal.jams.models import Jam
+from jamportal.jams.tests.factories import (
+    CampaignFactory,
+    JamFactory,
+    ModeratorFactory,
+    UserFactory,
+    jam_form_data,
+)
+
+pytestmark = pytest.mark.django_db
+Status = Jam.Status
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# The home page: map and list
+
+
+def test_home_lists_approved_upcoming_jams_grouped_by_country(client):
+    JamFactory(title="Paris Jam", country="FR", city="Paris")
+    JamFactory(title="Cambridge Jam", country="GB")
+    JamFactory(title="Secret Jam", status=Status.SUBMITTED)
+    JamFactory(title="Old Jam", start=timezone.now() - datetime.timedelta(days=30))
+
+    response = client.get(reverse("jams:home"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 Jams" in html
+    assert html.index("<h3>France</h3>") < html.index("Paris Jam") < html.index("<h3>United Kingdom</h3>")
+    assert "Cambridge Jam" in html
+    assert "Secret Jam" not in html
+    assert "Old Jam" not in html
+    assert 'id="jam-map"' in html
+
+
+def test_home_filters_by_country_campaign_and_past(client):
+    campaign = CampaignFactory()
+    JamFactory(title="Campaign Jam", campaign=campaign, country="DE")
+    JamFactory(title="Other Jam", country="DE")
+    JamFactory(title="French Jam", country="FR")
+    JamFactory(title="Old Jam", country="DE", start=timezone.now() - datetime.timedelta(days=30))
+
+    by_campaign = client.get(reverse("jams:home"), {"campaign": campaign.slug}).content.decode()
+    by_country = client.get(reverse("jams:home"), {"country": "FR"}).content.decode()
+    past = client.get(reverse("jams:home"), {"when": "past"}).content.decode()
+
+    assert "Campaign Jam" in by_campaign
+    assert "Other Jam" not in by_campaign
+    assert "French Jam" in by_country
+    assert "Campaign Jam" not in by_country
+    assert "Old Jam" in past
+    assert "French Jam" not in past
+
+
+def test_home_filters_by_date_range_including_past_jams(client):
+    day = timezone.now().date() - datetime.timedelta(days=30)
+    start = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+    JamFactory(title="That Day Jam", start=start)
+    JamFactory(title="Next Day Jam", start=start + datetime.timedelta(days=1))
+
+    html = client.get(reverse("jams:home"), {"date_from": day, "date_to": day}).content.decode()
+
+    assert "That Day Jam" in html
+    assert "Next Day Jam" not in html
+
+
+def test_home_with_bad_filters_explains_and_keeps_them(client):
+    response = client.get(reverse("jams:home"), {"country": "ZZ", "date_from": "2030-02-01", "date_to": "2030-01-01"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice. ZZ is not one of the available choices." in html
+    assert "The end of the range must not be before its start." in html
+    assert 'value="2030-02-01"' in html
+
+
+def test_home_query_count_does_not_grow_with_jams(client):
+    JamFactory(campaign=CampaignFactory())
+    one = count_queries(client, reverse("jams:home"))
+    JamFactory.create_batch(2, campaign=CampaignFactory(), country="FR")
+
+    three = count_queries(client, reverse("jams:home"))
+
+    assert one == three
+
+
+# The map endpoint
+
+
+def test_geojson_is_a_feature_collection_with_longitude_first(client):
+    jam = JamFactory(title="Yaoundé Jam", latitude=3.848, longitude=11.5021, timezone="Africa/Douala", country="CM")
+    JamFactory(status=Status.DRAFT)
+
+    response = client.get(reverse("jams:geojson"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "public" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"]
+    assert response.json() == {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": jam.pk,
+                "geometry": {"type": "Point", "coordinates": [11.5021, 3.848]},
+                "properties": {
+                    "title": "Yaoundé Jam",
+                    "url": f"/jams/{jam.slug}/",
+                    "start": jam.start.isoformat(),
+                    "end": jam.end.isoformat(),
+                    "timezone": "Africa/Douala",
+                    "city": "Cambridge",
+                    "country": "CM",
+                    "country_name": "Cameroon",
+                },
+            }
+        ],
+    }
+
+
+def test_geojson_takes_the_same_filters_as_the_list(client):
+    JamFactory(title="French Jam", country="FR")
+    JamFactory(title="British Jam", country="GB")
+
+    titles = [
+        f["properties"]["title"] for f in client.get(reverse("jams:geojson"), {"country": "FR"}).json()["features"]
+    ]
+
+    assert titles == ["French Jam"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"country": "ZZ"}, "country"),
+        ({"campaign": "no-such-campaign"}, "campaign"),
+        ({"date_from": "yesterday"}, "date_from"),
+        ({"date_to": "2030-13-45"}, "date_to"),
+        ({"when": "someday"}, "when"),
+    ],
+)
+def test_geojson_bad_parameters_get_400_naming_the_parameter(client, query, parameter):
+    response = client.get(reverse("jams:geojson"), query)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "Some parameters are not valid."
+    assert list(body["parameters"]) == [parameter]
+
+
+def test_geojson_query_count_does_not_grow_with_jams(client):
+    JamFactory(campaign=CampaignFactory())
+    one = count_queries(client, reverse("jams:geojson"))
+    JamFactory.create_batch(2, campaign=CampaignFactory())
+
+    three = count_queries(client, reverse("jams:geojson"))
+
+    assert one == three
+
+
+# A Jam's page and its calendar file
+
+
+def test_jam_page_shows_local_time_and_timezone(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(
+        title="東京ラズベリージャム",
+        start=start,
+        end=start + datetime.timedelta(hours=6),
+        timezone="Asia/Tokyo",
+        website="https://example.org/tokyo",
+        description_html="<p>Workshops</p>",
+    )
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "<h1>東京ラズベリージャム</h1>" in html
+    assert "March 3, 2031, 10 a.m.–4 p.m." in html
+    assert "(Asia/Tokyo)" in html
+    assert 'href="https://example.org/tokyo"' in html
+    assert "<p>Workshops</p>" in html
+    assert reverse("jams:ics", args=[jam.slug]) in html
+
+
+def test_jam_ics_has_local_times_stable_uid_and_status(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    jam = JamFactory(start=start, end=start + datetime.timedelta(hours=5), timezone="America/Sao_Paulo")
+
+    response = client.get(reverse("jams:ics", args=[jam.slug]))
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    event = calendar.events[0]
+    assert str(event["uid"]) == f"jam-{jam.pk}@jamportal"
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtstart").tzinfo.key == "America/Sao_Paulo"
+    assert str(event["status"]) == "CONFIRMED"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]
+
+
+def test_cancelled_jam_page_stays_up_and_says_so(client):
+    jam = JamFactory(status=Status.CANCELLED)
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+    ics = icalendar.Calendar.from_ical(client.get(reverse("jams:ics", args=[jam.slug])).content)
+
+    assert "This Jam has been cancelled." in html
+    assert str(ics.events[0]["status"]) == "CANCELLED"
+
+
+# Permissions
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.REJECTED])
+def test_unpublished_jam_is_hidden_from_others(client, status):
+    jam = JamFactory(status=status, approved_at=None)
+    client.force_login(UserFactory())
+
+    assert client.get(jam.get_absolute_url()).status_code == 404
+    assert client.get(reverse("jams:ics", args=[jam.slug])).status_code == 404
+    client.logout()
+    assert client.get(jam.get_absolute_url()).status_code == 404
+
+
+def test_unpublished_jam_is_visible_to_its_organiser_and_moderators(client):
+    jam = JamFactory(status=Status.SUBMITTED, approved_at=None)
+
+    client.force_login(jam.organiser)
+    owner_html = client.get(jam.get_absolute_url()).content.decode()
+    client.force_login(ModeratorFactory())
+    moderator_response = client.get(jam.get_absolute_url())
+
+    assert "This Jam is not public yet. Status: Waiting for review." in owner_html
+    assert moderator_response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["jams:edit", "jams:cancel"])
+def test_only_the_organiser_can_change_a_jam(client, name):
+    jam = JamFactory()
+    url = reverse(name, args=[jam.slug])
+
+    anonymous = client.get(url)
+    client.force_login(UserFactory())
+    other_get = client.get(url)
+    other_post = client.post(url, jam_form_data())
+    client.force_login(ModeratorFactory())
+    moderator = client.get(url)
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    assert (other_get.status_code, other_post.status_code, moderator.status_code) == (404, 404, 404)
+    jam.refresh_from_db()
+    assert jam.status == Status.APPROVED
+
+
+def test_unknown_jam_is_404(client):
+    assert client.get("/jams/no-such-jam/").status_code == 404
+
+
+# Submitting and editing
+
+
+def test_submit_form_creates_a_jam_in_the_venues_timezone(client, django_capture_on_commit_callbacks):
+    organiser = UserFactory()
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("jams:create"), jam_form_data())
+
+    jam = Jam.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == jam.get_absolute_url()
+    assert (jam.organiser, jam.status, jam.timezone) == (organiser, Status.SUBMITTED, "Asia/Tokyo")
+    assert jam.start.astimezone(ZoneInfo("Asia/Tokyo")).hour == 10
+    assert jam.start.astimezone(datetime.UTC).hour == 1
+    assert jam.languages == ["ja", "en"]
+    assert jam.activities == ["workshops", "talks"]
+    assert "<strong>cake</strong>" in jam.description_html
+    assert mail.outbox[0].subject == "We have received “Tokyo Raspberry Jam”"
+
+
+def test_submit_form_can_save_a_draft(client):
+    client.force_login(UserFactory())
+
+    client.post(reverse("jams:create"), jam_form_data(action="draft"))
+
+    assert Jam.objects.get().status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"end": "2030-01-01T09:00", "start": "2030-01-01T10:00"}, "end", "The Jam must end after it starts."),
+        ({"start": "2020-01-01T10:00", "end": "2020-01-01T12:00"}, "start", "This time has already passed."),
+        ({"latitude": "91"}, "latitude", "Ensure this value is less than or equal to 90."),
+        ({"longitude": "east"}, "longitude", "Enter a number."),
+        ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
+        ({"website": "ftp://example.org/x"}, "website", "Enter a valid URL."),
+        ({"title": ""}, "title", "This field is required."),
+        ({"languages": []}, "languages", "This field is required."),
+        ({"country": "XX"}, "country", "Select a valid choice."),
+    ],
+)
+def test_submit_form_rejects_bad_input_and_keeps_what_was_typed(client, overrides, field, message):
+    client.force_login(UserFactory())
+    data = jam_form_data(**overrides)
+
+    response = client.post(reverse("jams:create"), data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    html = response.content.decode()
+    assert 'value="Tokyo Raspberry Jam"' in html or field == "title"
+    assert "Workshops and **cake**." in html
+    assert not Jam.objects.exists()
+
+
+def test_submit_form_checks_the_campaign_dates(client):
+    campaign = CampaignFactory(starts_on=timezone.localdate() + datetime.timedelta(days=60))
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("jams:create"), jam_form_data(campaign=campaign.pk))
+
+    assert "please choose a date within it" in response.context["form"].errors["campaign"][0]
+
+
+def test_edit_form_shows_local_times_and_records_changes(client):
+    start = datetime.datetime(2031, 5, 4, 14, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        timezone="Asia/Tokyo",
+        latitude=35.6762,
+        longitude=139.6503,
+        country="JP",
+    )
+    client.force_login(jam.organiser)
+
+    form_html = client.get(reverse("jams:edit", args=[jam.slug])).content.decode()
+    response = client.post(
+        reverse("jams:edit", args=[jam.slug]),
+        jam_form_data(title="Renamed Jam", start="2031-05-04T14:30", end="2031-05-04T16:30", action="save"),
+    )
+
+    assert 'value="2031-05-04T14:30"' in form_html
+    assert response.status_code == 302
+    jam.refresh_from_db()
+    assert (jam.title, jam.status, jam.start) == ("Renamed Jam", Status.APPROVED, start)
+    assert jam.events.get(action="edited").changes["title"][1] == "Renamed Jam"
+
+
+def test_cancel_asks_then_cancels(client):
+    jam = JamFactory()
+    client.force_login(jam.organiser)
+
+    confirm = client.get(reverse("jams:cancel", args=[jam.slug]))
+    response = client.post(reverse("jams:cancel", args=[jam.slug]), {"reason": "Snow"})
+
+    assert "This cannot be undone." in confirm.content.decode()
+    assert response["Location"] == reverse("jams:mine")
+    jam.refresh_from_db()
+    assert jam.status == Status.CANCELLED
+
+
+def test_my_jams_lists_only_my_jams_with_status(client):
+    mine = JamFactory(status=Status.REJECTED, moderation_note="Add the address", approved_at=None)
+    JamFactory(title="Someone else's Jam")
+    client.force_login(mine.organiser)
+
+    html = client.get(reverse("jams:mine")).content.decode()
+
+    assert mine.title in html
+    assert "Not approved" in html
+    assert "Add the address" in html
+    assert "Someone else&#x27;s Jam" not in html
+
+
+def test_my_jams_query_count_does_not_grow_with_jams(client):
+    organiser = UserFactory()
+    JamFactory(organiser=organiser, campaign=CampaignFactory())
+    client.force_login(organiser)
+    one = count_queries(client, reverse("jams:mine"))
+    JamFactory.create_batch(2, organiser=organiser, campaign=CampaignFactory())
+
+    three = count_queries(client, reverse("jams:mine"))
+
+    assert one == three
+
+
+# Moderation
+
+
+def test_moderation_queue_needs_the_permission(client):
+    url = reverse("jams:moderation")
+
+    anonymous = client.get(url)
+    client.force_login(UserFactory(is_staff=True))
+    staff_without_permission = client.get(url)
+
+    assert anonymous.status_code == 302
+    assert staff_without_permission.status_code == 403
+    assert "You do not have access to this page" in staff_without_permission.content.decode()
+
+
+def test_moderation_queue_lists_submitted_jams_oldest_first(client):
+    now = timezone.now()
+    JamFactory(title="Second", status=Status.SUBMITTED, submitted_at=now)
+    JamFactory(title="First", status=Status.SUBMITTED, submitted_at=now - datetime.timedelta(days=1))
+    JamFactory(title="Approved already")
+    client.force_login(ModeratorFactory())
+
+    html = client.get(reverse("jams:moderation")).content.decode()
+
+    assert html.index("First") < html.index("Second")
+    assert "Approved already" not in html
+
+
+def test_moderation_queue_query_count_does_not_grow_with_jams(client):
+    JamFactory(status=Status.SUBMITTED, campaign=CampaignFactory())
+    client.force_login(ModeratorFactory())
+    one = count_queries(client, reverse("jams:moderation"))
+    JamFactory.create_batch(2, status=Status.SUBMITTED, campaign=CampaignFactory())
+
+    three = count_queries(client, reverse("jams:moderation"))
+
+    assert one == three
+
+
+def test_moderator_approves_from_the_queue(client, django_capture_on_commit_callbacks):
+    jam = JamFactory(status=Status.SUBMITTED, approved_at=None)
+    moderator = ModeratorFactory()
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("jams:moderate", args=[jam.slug]), {"action": "approve"})
+
+    assert response["Location"] == reverse("jams:moderation")
+    jam.refresh_from_db()
+    assert jam.status == Status.APPROVED
+    assert mail.outbox[0].to == [jam.organiser.email]
+    history = client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
+    assert "Approved" in history
+    assert moderator.email in history
+
+
+def test_moderator_reject_without_reason_explains(client):
+    jam = JamFactory(status=Status.SUBMITTED, approved_at=None)
+    client.force_login(ModeratorFactory())
+
+    response = client.post(reverse("jams:moderate", args=[jam.slug]), {"action": "reject", "reason": ""})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    jam.refresh_from_db()
+    assert jam.status == Status.SUBMITTED
+
+
+def test_moderator_approving_twice_gets_a_message_not_an_error(client):
+    jam = JamFactory(status=Status.APPROVED)
+    client.force_login(ModeratorFactory())
+
+    response = client.post(reverse("jams:moderate", args=[jam.slug]), {"action": "approve"}, follow=True)
+
+    assert response.status_code == 200
+    assert "cannot become" in response.content.decode()

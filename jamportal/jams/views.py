@@ -1,0 +1,181 @@
+from functools import wraps
+
+import icalendar
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jamportal.jams import selectors, services
+from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, RejectForm
+from jamportal.jams.languages import spoken_language_names
+
+LIST_PAGE_SIZE = 200
+
+
+def moderator_required(view):
+    """Sign-in first, then the explicit moderation permission (403 without it)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm("jams.moderate_jam"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def home(request):
+    """The world map of Jams and, beside it, the same Jams as a list by country."""
+    form = JamFilterForm(request.GET)
+    page = None
+    if form.is_valid():
+        filters = form.filters()
+        order = "-start" if filters["when"] == selectors.PAST else "start"
+        jams = selectors.jam_list_public(**filters).order_by("country", order)
+        page = Paginator(jams, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "groups": selectors.group_by_country(page.object_list) if page else [],
+        "query": _query_without_page(request),
+    }
+    return render(request, "jams/home.html", context)
+
+
+def jam_detail(request, slug):
+    jam = selectors.jam_for_viewer_or_404(request.user, slug)
+    context = {
+        "jam": jam,
+        "languages": spoken_language_names(jam.languages),
+        "can_edit": selectors.jam_is_editable_by(jam, request.user) and jam.status != jam.Status.CANCELLED,
+        "can_moderate": request.user.has_perm("jams.moderate_jam"),
+    }
+    return render(request, "jams/jam_detail.html", context)
+
+
+def jam_ics(request, slug):
+    """The Jam as an iCalendar file, for "add to calendar"."""
+    jam = selectors.jam_for_viewer_or_404(request.user, slug)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//JamPortal//Raspberry Jams//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"jam-{jam.pk}@jamportal")
+    event.add("dtstamp", timezone.now())
+    event.add("summary", jam.title)
+    event.add("dtstart", jam.local_start)
+    event.add("dtend", jam.local_end)
+    event.add("location", ", ".join(part for part in [jam.venue_name, jam.address, jam.city, jam.country.name] if part))
+    event.add("geo", (jam.latitude, jam.longitude))
+    event.add("description", jam.description)
+    event.add("url", settings.SITE_URL + jam.get_absolute_url())
+    event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jam-{jam.pk}.ics"'
+    return response
+
+
+@login_required
+def jam_create(request):
+    form = JamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") != "draft"
+        jam = services.jam_create(organiser=request.user, data=form.cleaned_data, submit=submit)
+        if submit:
+            messages.success(request, _("Thank you! Your Jam is waiting for review; we will email you."))
+        else:
+            messages.success(request, _("Your draft is saved. Submit it when you are ready."))
+        return redirect(jam)
+    return render(request, "jams/jam_form.html", {"form": form})
+
+
+@login_required
+def jam_edit(request, slug):
+    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    form = JamForm(request.POST or None, instance=jam)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            jam = services.jam_update(jam, by=request.user, data=form.cleaned_data, submit=submit)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(jam)
+    return render(request, "jams/jam_form.html", {"form": form, "jam": jam})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jam_cancel(request, slug):
+    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            jam = services.jam_cancel(jam, by=request.user, reason=form.cleaned_data["reason"])
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your Jam is cancelled."))
+        return redirect("jams:mine")
+    return render(request, "jams/jam_cancel.html", {"jam": jam, "form": form})
+
+
+@login_required
+def my_jams(request):
+    jams = selectors.jam_list_for_organiser(request.user)
+    return render(request, "jams/my_jams.html", {"jams": jams})
+
+
+@moderator_required
+def moderation_queue(request):
+    jams = selectors.jam_list_moderation_queue()
+    return render(request, "jams/moderation_queue.html", {"jams": jams})
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def moderation_jam(request, slug):
+    """One Jam for a moderator: its details, its history, approve or reject."""
+    jam = selectors.jam_for_moderator_or_404(slug)
+    approve_form = ApproveForm(request.POST if request.POST.get("action") == "approve" else None)
+    reject_form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
+    form = approve_form if approve_form.is_bound else reject_form if reject_form.is_bound else None
+    if form is not None and form.is_valid():
+        try:
+            if form is approve_form:
+                services.jam_approve(jam, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("“%(title)s” is approved and now on the map.") % {"title": jam.title})
+            else:
+                services.jam_reject(jam, by=request.user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request, _("“%(title)s” is not approved; the organiser is told why.") % {"title": jam.title}
+                )
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+            return redirect("jams:moderate", slug=jam.slug)
+        return redirect("jams:moderation")
+    context = {
+        "jam": jam,
+        "languages": spoken_language_names(jam.languages),
+        "history": selectors.jam_history(jam),
+        "approve_form": approve_form,
+        "reject_form": reject_form,
+    }
+    return render(request, "jams/moderation_jam.html", context)
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages JamPortal needs, only when something is missing.
+#   scripts/system-packages.sh run    what `make run` needs
+#   scripts/system-packages.sh test   what `make test` needs as well (servers, browser)
+set -euo pipefail
+
+missing=()
+need() { # need <package> <check command...>
+    local package=$1
+    shift
+    "$@" >/dev/null 2>&1 || missing+=("$package")
+}
+
+need python3-venv python3 -c "import ensurepip, venv"
+need gettext command -v msgfmt
+if [ "${1:-run}" = test ]; then
+    need redis-server command -v redis-server
+    need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
+    need chromium command -v chromium
+    need fonts-noto-core test -d /usr/share/fonts/truetype/noto
+    need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing system packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "Please install as root: apt-get install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
