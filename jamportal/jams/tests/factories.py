@@ -98,3 +98,30 @@ def jam_form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def jam_data(**overrides):
+    """What the submission form hands to the services: a Yaoundé Jam in ten days."""
+    start = dj_timezone.now() + datetime.timedelta(days=10)
+    data = {
+        "title": "Yaoundé Raspberry Jam",
+        "campaign": None,
+        "description": "Hello <script>alert(1)</script> **world**",
+        "start": start,
+        "end": start + datetime.timedelta(hours=5),
+        "timezone": "Africa/Douala",
+        "venue_name": "ActivSpaces",
+        "address": "",
+        "city": "Yaoundé",
+        "country": "CM",
+        "latitude": 3.848,
+        "longitude": 11.5021,
+        "website": "",
+        "audience": "everyone",
+        "activities": ["workshops"],
+        "languages": ["fr", "en"],
+        "expected_attendees": 30,
+        "social_handle": "",
+    }
+    data.update(overrides)
+    return data

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -8,43 +6,17 @@ from django.utils import timezone
 from jamportal.jams import services
 from jamportal.jams.models import Jam, JamEvent
 from jamportal.jams.tasks import task_send_jam_email
-from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory, jam_data
 
 pytestmark = pytest.mark.django_db
 Status = Jam.Status
-
-
-def submission(**overrides):
-    start = timezone.now() + datetime.timedelta(days=10)
-    data = {
-        "title": "Yaoundé Raspberry Jam",
-        "campaign": None,
-        "description": "Hello <script>alert(1)</script> **world**",
-        "start": start,
-        "end": start + datetime.timedelta(hours=5),
-        "timezone": "Africa/Douala",
-        "venue_name": "ActivSpaces",
-        "address": "",
-        "city": "Yaoundé",
-        "country": "CM",
-        "latitude": 3.848,
-        "longitude": 11.5021,
-        "website": "",
-        "audience": "everyone",
-        "activities": ["workshops"],
-        "languages": ["fr", "en"],
-        "expected_attendees": 30,
-        "social_handle": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_jam_create_submitted_queues_jam_and_emails_organiser(django_capture_on_commit_callbacks):
     organiser = UserFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        jam = services.jam_create(organiser=organiser, data=submission(), submit=True)
+        jam = services.jam_create(organiser=organiser, data=jam_data(), submit=True)
 
     jam.refresh_from_db()
     assert jam.status == Status.SUBMITTED
@@ -59,7 +31,7 @@ def test_jam_create_submitted_queues_jam_and_emails_organiser(django_capture_on_
 
 def test_jam_create_draft_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        jam = services.jam_create(organiser=UserFactory(), data=submission(), submit=False)
+        jam = services.jam_create(organiser=UserFactory(), data=jam_data(), submit=False)
 
     assert jam.status == Status.DRAFT
     assert mail.outbox == []
@@ -68,7 +40,7 @@ def test_jam_create_draft_sends_nothing(django_capture_on_commit_callbacks):
 def test_jam_create_sanitises_description():
     text = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> <svg onload=alert(1)></svg> **ok**"
 
-    jam = services.jam_create(organiser=UserFactory(), data=submission(description=text))
+    jam = services.jam_create(organiser=UserFactory(), data=jam_data(description=text))
 
     assert "javascript:" not in jam.description_html
     assert "onerror" not in jam.description_html
@@ -80,9 +52,9 @@ def test_jam_create_sanitises_description():
 def test_jam_create_slugs_are_unique_and_avoid_reserved_words():
     organiser = UserFactory()
 
-    first = services.jam_create(organiser=organiser, data=submission(title="New"))
-    second = services.jam_create(organiser=organiser, data=submission(title="New"))
-    third = services.jam_create(organiser=organiser, data=submission(title="東京ジャム"))
+    first = services.jam_create(organiser=organiser, data=jam_data(title="New"))
+    second = services.jam_create(organiser=organiser, data=jam_data(title="New"))
+    third = services.jam_create(organiser=organiser, data=jam_data(title="東京ジャム"))
 
     assert (first.slug, second.slug, third.slug) == ("new-2", "new-3", "東京ジャム")
 

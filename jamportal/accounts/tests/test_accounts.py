@@ -1,0 +1,82 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from jamportal.accounts.models import User
+from jamportal.jams.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmation_link(message):
+    return re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+
+
+def test_signup_verifies_email_then_signs_in(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "grace@example.org", "password1": "b1rthday-cake-42", "password2": "b1rthday-cake-42"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert mail.outbox[0].to == ["grace@example.org"]
+    link = confirmation_link(mail.outbox[0])
+    confirm = client.post(link.split("testserver", 1)[1])
+    assert confirm.status_code == 302
+    assert confirm["Location"] == reverse("jams:mine")
+    assert client.get(reverse("jams:mine")).status_code == 200
+    assert User.objects.get().email == "grace@example.org"
+
+
+def test_signup_with_mismatched_passwords_keeps_the_email(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "grace@example.org", "password1": "b1rthday-cake-42", "password2": "other"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You must type the same password each time." in html
+    assert 'value="grace@example.org"' in html
+    assert not User.objects.exists()
+
+
+def test_login_with_email_and_logout(client):
+    user = UserFactory(email="ada@example.org")
+
+    login = client.post(reverse("account_login"), {"login": "ada@example.org", "password": PASSWORD})
+    signed_in_as = client.session.get("_auth_user_id")
+    logout = client.post(reverse("account_logout"))
+
+    assert login["Location"] == reverse("jams:mine")
+    assert signed_in_as == str(user.pk)
+    assert logout.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_wrong_password_explains(client):
+    UserFactory(email="ada@example.org")
+
+    response = client.post(reverse("account_login"), {"login": "ada@example.org", "password": "nope"})
+
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in response.content.decode()
+
+
+def test_password_reset_sends_a_link(client):
+    UserFactory(email="ada@example.org")
+
+    response = client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+
+    assert response.status_code == 302
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_signup_page_uses_the_site_layout(client):
+    html = client.get(reverse("account_signup")).content.decode()
+
+    assert '<a class="brand" href="/">JamPortal</a>' in html
+    assert 'name="password2"' in html

@@ -1,0 +1,128 @@
+"""A submitted Jam's email goes out through a real Redis broker and a real
+Celery worker process, reading the same test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from email import message_from_binary_file, policy
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from jamportal import celery_app
+from jamportal.jams import services
+from jamportal.jams.models import JamEvent
+from jamportal.jams.tests.factories import UserFactory, jam_data
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def database_url():
+    """The URL of the test database this process uses, for the worker to share."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def use_broker(url, *, eager):
+    celery_app.conf.update(broker_url=url, task_always_eager=eager)
+    # Forget connections and producers made for the previous broker: Celery
+    # caches them on first use (earlier tests may have used the in-memory one).
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def answers():
+        try:
+            return redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            return False
+
+    try:
+        wait_for(answers, timeout=10, what="redis-server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def celery_worker(redis_url, mail_dir, tmp_path):
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": redis_url,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "JAMPORTAL_SITE_URL": settings.SITE_URL,
+    }
+    command = [sys.executable, "-m", "celery", "-A", "jamportal", "worker", "--pool=solo", "--loglevel=INFO"]
+    with log.open("wb") as out:
+        worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT)
+    # This process only sends: point its Celery app at the same broker for the test.
+    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    use_broker(redis_url, eager=False)
+    try:
+        wait_for(lambda: b"ready." in log.read_bytes(), timeout=60, what=f"the Celery worker (log: {log})")
+        yield log
+    finally:
+        use_broker(previous[0], eager=previous[1])
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_worker_sends_the_submission_email(celery_worker, mail_dir):
+    organiser = UserFactory(email="ada@example.org")
+
+    jam = services.jam_create(organiser=organiser, data=jam_data(title="Worker Jam"), submit=True)
+
+    wait_for(lambda: any(mail_dir.iterdir()), timeout=60, what=f"the email (worker log: {celery_worker})")
+    [path] = list(mail_dir.iterdir())
+    with Path(path).open("rb") as handle:
+        message = message_from_binary_file(handle, policy=policy.default)
+    assert message["To"] == "ada@example.org"
+    assert message["Subject"] == "We have received “Worker Jam”"
+    assert f"https://jams.example/jams/{jam.slug}/" in message.get_body().get_content()
+    event = JamEvent.objects.get(jam=jam, action="submitted")
+    assert event.notified_at is not None
+    assert b"task_send_jam_email" in celery_worker.read_bytes()
