@@ -25,12 +25,10 @@ migrations-check: $(VENV)/.dev-installed
 
 # The whole suite on SQLite (the default database) ...
 pytest: $(VENV)/.dev-installed
-	@mkdir -p .tmp
 	$(PY) -m pytest
 
 # ... and again on a real PostgreSQL server that the script starts and stops.
 pytest-postgres: $(VENV)/.dev-installed
-	@mkdir -p .tmp
 	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
 	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
 

@@ -1,12 +1,16 @@
 """Settings shared by every test: fast hashing, a throwaway media folder."""
 
 import os
+from pathlib import Path
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The SQLite test database is a file here (see settings), shared with the Celery worker.
+(Path(__file__).parent / ".tmp").mkdir(exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

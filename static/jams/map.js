@@ -10,7 +10,11 @@
   var lang = document.documentElement.lang || "en";
 
   function formatWhen(props) {
-    var options = { dateStyle: "medium", timeStyle: "short", timeZone: props.timezone, timeZoneName: "short" };
+    // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
+    var options = {
+      year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit",
+      timeZone: props.timezone, timeZoneName: "short",
+    };
     try {
       return new Intl.DateTimeFormat(lang, options).format(new Date(props.start));
     } catch (error) {

@@ -1,7 +1,6 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from jamportal.jams import services
 from jamportal.jams.models import Jam, JamEvent

@@ -1,0 +1,126 @@
+"""The whole story in a real browser (Debian's Chromium driven by Playwright):
+an organiser signs up and submits a Jam by clicking the map, a moderator
+approves it, and a visitor finds its marker on the world map and opens it."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from playwright.sync_api import expect, sync_playwright
+
+from jamportal.jams.models import Jam
+from jamportal.jams.tests.factories import PASSWORD, ModeratorFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("JAMPORTAL_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in separate browser contexts (separate people), offline but for our server."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        # Map tiles and anything else off this machine are refused: tests stay on loopback.
+        context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_server):
+    # An organiser signs up and confirms their email address.
+    organiser = new_page()
+    organiser.goto("/accounts/signup/")
+    organiser.locator("#id_email").fill("ada@example.org")
+    organiser.locator("#id_password1").fill("b1rthday-cake-42")
+    organiser.locator("#id_password2").fill("b1rthday-cake-42")
+    organiser.get_by_role("button", name="Sign Up").click()
+    expect(organiser.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    organiser.goto(link)
+    organiser.get_by_role("button", name="Confirm").click()
+    expect(organiser.get_by_role("heading", name="My Jams")).to_be_visible()
+
+    # They submit a Jam, placing it by clicking the map.
+    organiser.get_by_role("link", name="Organise a Jam").first.click()
+    organiser.get_by_label("Title").fill("Browser Birthday Jam")
+    organiser.get_by_label("Description").fill("Robots and **cake**.")
+    organiser.get_by_label("Starts").fill("2031-03-01T10:00")
+    organiser.get_by_label("Ends").fill("2031-03-01T16:00")
+    organiser.get_by_label("Venue").fill("Town Library")
+    organiser.get_by_label("Town or city").fill("Timbuktu")
+    organiser.get_by_label("Country").select_option("ML")
+    organiser.locator("#location-map").click(position={"x": 300, "y": 150})
+    expect(organiser.get_by_label("Latitude")).not_to_have_value("")
+    latitude = float(organiser.get_by_label("Latitude").input_value())
+    longitude = float(organiser.get_by_label("Longitude").input_value())
+    organiser.get_by_label("Languages spoken").select_option(["fr", "en"])
+    screenshot(organiser, "submit-form")
+    organiser.get_by_role("button", name="Submit for review").click()
+    expect(organiser.get_by_text("Your Jam is waiting for review")).to_be_visible()
+    jam = Jam.objects.get(title="Browser Birthday Jam")
+    assert (jam.status, jam.latitude, jam.longitude) == (Jam.Status.SUBMITTED, latitude, longitude)
+    assert -90 <= latitude <= 90
+    assert -180 <= longitude <= 180
+
+    # A moderator signs in and approves it from the queue.
+    ModeratorFactory(email="mod@example.org")
+    moderator = new_page()
+    moderator.goto("/accounts/login/")
+    moderator.locator("#id_login").fill("mod@example.org")
+    moderator.locator("#id_password").fill(PASSWORD)
+    moderator.get_by_role("button", name="Sign In").click()
+    moderator.get_by_role("link", name="Moderation").click()
+    row = moderator.get_by_role("row").filter(has_text="Browser Birthday Jam")
+    row.get_by_role("button", name="Approve").click()
+    expect(moderator.get_by_text("“Browser Birthday Jam” is approved and now on the map.")).to_be_visible()
+    assert "is on the map" in mail.outbox[-1].subject
+
+    # A visitor finds its marker on the world map and opens the Jam's page.
+    visitor = new_page()
+    visitor.goto("/")
+    marker = visitor.get_by_role("button", name="Browser Birthday Jam")
+    expect(marker).to_be_visible()
+    marker.click()
+    popup = visitor.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Browser Birthday Jam")
+    expect(popup).to_contain_text("Timbuktu, Mali")
+    expect(popup).to_contain_text("March 1, 2031 at 10:00")
+    screenshot(visitor, "home-map-popup")
+    popup.get_by_role("link", name="Open the Jam's page").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Browser Birthday Jam")
+    expect(visitor.get_by_text("Robots and")).to_be_visible()
+    assert visitor.url == live_server.url + jam.get_absolute_url()
