@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from jamportal.accounts.models import User
+from jamportal.jams.models import Campaign, Jam
+
+pytestmark = pytest.mark.django_db
+Status = Jam.Status
+
+
+def test_load_demo_fills_the_map_and_can_run_twice(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("load_demo")
+    first = Jam.objects.count()
+    call_command("load_demo")
+
+    past = Campaign.objects.get(slug="big-birthday-weekend-2018")
+    approved_2018 = Jam.objects.filter(campaign=past, status=Status.APPROVED)
+    assert Jam.objects.count() == first
+    assert approved_2018.count() >= 100
+    assert approved_2018.values("country").distinct().count() >= 35
+    assert Jam.objects.filter(status=Status.APPROVED, start__gt=timezone.now()).count() >= 50
+    assert Jam.objects.filter(status=Status.SUBMITTED).exists()
+    assert Jam.objects.filter(status=Status.REJECTED).exists()
+    # The far south-east and south-west are there too (Oceania, South America).
+    assert approved_2018.filter(latitude__lt=-30, longitude__gt=110).exists()  # Oceania
+    assert approved_2018.filter(latitude__lt=0, longitude__lt=-30).exists()  # South America
+    staff = User.objects.get(email="staff@jamportal.localhost")
+    assert staff.has_perm("jams.moderate_jam")
+    assert not staff.is_superuser
+    assert "Staff login:     staff@jamportal.localhost / raspberry-jam" in capsys.readouterr().out
+
+
+def test_load_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="Refusing"):
+        call_command("load_demo")
+
+    assert not Jam.objects.exists()
