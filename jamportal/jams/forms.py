@@ -2,6 +2,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
@@ -37,7 +38,7 @@ class JamForm(forms.ModelForm):
         label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
     )
     website = forms.URLField(
-        label=Jam._meta.get_field("website").verbose_name,
+        label=capfirst(Jam._meta.get_field("website").verbose_name),
         help_text=Jam._meta.get_field("website").help_text,
         required=False,
         assume_scheme="https",

@@ -129,8 +129,9 @@ class Command(BaseCommand):
     def jam(self, title, campaign, day, tz_name, place, owner, status, staff):
         tz = ZoneInfo(tz_name)
         start = datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=tz)
-        submitted_at = datetime.datetime.combine(
-            campaign.starts_on - datetime.timedelta(days=30), datetime.time(12), tzinfo=datetime.UTC
+        submitted_at = min(
+            datetime.datetime.combine(campaign.starts_on - datetime.timedelta(days=30), datetime.time(12), tzinfo=tz),
+            timezone.now() - datetime.timedelta(days=3),
         )
         approved = status == Status.APPROVED
         jam, created = Jam.objects.update_or_create(
