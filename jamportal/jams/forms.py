@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from jamportal.jams import selectors
+from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam
 from jamportal.places import timezone_at
@@ -56,25 +56,8 @@ class JamForm(forms.ModelForm):
 
     class Meta:
         model = Jam
-        fields = [
-            "title",
-            "campaign",
-            "description",
-            "start",
-            "end",
-            "venue_name",
-            "address",
-            "city",
-            "country",
-            "latitude",
-            "longitude",
-            "website",
-            "audience",
-            "activities",
-            "languages",
-            "expected_attendees",
-            "social_handle",
-        ]
+        # The timezone is not typed: clean() derives it from the coordinates.
+        fields = [name for name in services.EDITABLE_FIELDS if name != "timezone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, **kwargs):

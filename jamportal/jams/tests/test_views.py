@@ -482,3 +482,13 @@ def test_moderator_approving_twice_gets_a_message_not_an_error(client):
 
     assert response.status_code == 200
     assert "cannot become" in response.content.decode()
+
+
+def test_geojson_answers_304_when_unchanged(client):
+    JamFactory()
+    first = client.get(reverse("jams:geojson"))
+
+    again = client.get(reverse("jams:geojson"), headers={"if-none-match": first["ETag"]})
+
+    assert first["ETag"]
+    assert again.status_code == 304
