@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -88,6 +90,17 @@ def jam_is_editable_by(jam, user) -> bool:
 
 def jam_history(jam):
     return jam.events.select_related("actor").order_by("-created_at", "-pk")
+
+
+def user_list_moderators():
+    """Active users allowed to moderate Jams, directly, through a group, or as superusers."""
+    permission = Permission.objects.filter(content_type__app_label="jams", codename="moderate_jam")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
+        .distinct()
+    )
 
 
 def campaign_list():

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jamportal.jams import tasks
+from jamportal.jams import selectors, tasks
 from jamportal.jams.models import Jam, JamEvent
 
 Status = Jam.Status
@@ -134,21 +135,33 @@ def jam_cancel(jam, *, by, reason="") -> Jam:
 
 
 def jam_event_notify(event) -> None:
-    """Email the organiser about an audit event, in their language; at most once."""
-    jam, organiser = event.jam, event.jam.organiser
+    """Email the people an audit event concerns, each in their own language; at most once.
+
+    The organiser hears of submission, approval and rejection; moderators hear
+    of every Jam (re)submitted for review.
+    """
+    jam = event.jam
     context = {
         "jam": jam,
         "event": event,
-        "organiser": organiser,
         "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+        "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
         "site_url": settings.SITE_URL,
     }
-    with translation.override(organiser.language):
-        subject = render_to_string(f"jams/emails/jam_{event.action}_subject.txt", context)
-        body = render_to_string(f"jams/emails/jam_{event.action}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [organiser.email])
+    _email(jam.organiser, f"jams/emails/jam_{event.action}", context)
+    if event.action == Action.SUBMITTED:
+        for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
+            _email(moderator, "jams/emails/moderators_jam_submitted", context)
     event.notified_at = timezone.now()
     event.save(update_fields=["notified_at"])
+
+
+def _email(user, template, context):
+    """Render <template>_subject.txt and <template>.txt in the user's language and send them."""
+    with translation.override(user.language):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 def render_description(text: str) -> str:

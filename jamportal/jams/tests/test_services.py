@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
@@ -26,6 +27,25 @@ def test_jam_create_submitted_queues_jam_and_emails_organiser(django_capture_on_
     assert mail.outbox[0].to == [organiser.email]
     assert mail.outbox[0].subject == "We have received “Yaoundé Raspberry Jam”"
     assert "https://jams.example/jams/yaound%C3%A9-raspberry-jam/" in mail.outbox[0].body
+
+
+def test_jam_submit_tells_each_moderator_once(django_capture_on_commit_callbacks):
+    moderators = Group.objects.create(name="Moderators")
+    moderators.permissions.add(Permission.objects.get(codename="moderate_jam"))
+    in_group = UserFactory(email="group@example.org")
+    in_group.groups.add(moderators)
+    direct = ModeratorFactory(email="direct@example.org")
+    direct.groups.add(moderators)
+    UserFactory(email="inactive@example.org", is_active=False).groups.add(moderators)
+    UserFactory(email="staff-only@example.org", is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jam = services.jam_create(organiser=UserFactory(), data=jam_data(), submit=True)
+
+    to_moderators = [m for m in mail.outbox if m.subject.startswith("New Jam to review")]
+    assert sorted(m.to[0] for m in to_moderators) == ["direct@example.org", "group@example.org"]
+    assert to_moderators[0].subject == "New Jam to review: “Yaoundé Raspberry Jam”"
+    assert f"https://jams.example/moderation/{jam.slug}/".replace("é", "%C3%A9") in to_moderators[0].body
 
 
 def test_jam_create_draft_sends_nothing(django_capture_on_commit_callbacks):
