@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jamportal.context_processors.languages",
             ],
         },
     },
@@ -102,11 +103,30 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JamPortal] "
+ACCOUNT_ADAPTER = "jamportal.accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language is named in itself: that is how the language switcher shows it.
+LANGUAGES = [
+    ("en", "English"),
+    ("cy", "Cymraeg"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("pt-br", "Português (Brasil)"),
+    ("fa", "فارسی"),
+    ("ja", "日本語"),
+    ("zh-hant", "繁體中文"),
+]
+# locale/: our catalogues, kept in sync with the code by makemessages.
+# locale-extra/: hand-kept translations of third-party strings our pages show
+# in languages those packages do not ship (django-allauth has no Welsh).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-extra"]
+LANGUAGE_COOKIE_NAME = "jamportal_language"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

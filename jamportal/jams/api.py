@@ -16,7 +16,7 @@ def jam_feature(jam) -> dict:
         "id": jam.pk,
         "geometry": {"type": "Point", "coordinates": [jam.longitude, jam.latitude]},
         "properties": {
-            "title": jam.title,
+            "title": jam.display_title,
             "url": jam.get_absolute_url(),
             "start": jam.start.isoformat(),
             "end": jam.end.isoformat(),
@@ -41,5 +41,5 @@ def jams_geojson(request):
     form = JamFilterForm(request.GET)
     if not form.is_valid():
         return bad_parameters(form)
-    jams = selectors.jam_list_public(**form.filters())
+    jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     return JsonResponse({"type": "FeatureCollection", "features": [jam_feature(jam) for jam in jams]})

@@ -1,15 +1,16 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
-from jamportal.jams.models import Campaign, Jam
+from jamportal.jams.models import Campaign, Jam, JamTranslation
 from jamportal.places import timezone_at
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -67,6 +68,8 @@ class JamForm(forms.ModelForm):
             campaigns = campaigns | Campaign.objects.filter(pk=self.instance.campaign_id)
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].empty_label = _("No campaign: a Jam of its own")
+        if not self.instance.pk:
+            self.initial.setdefault("content_language", get_language())
         if self.instance.pk:
             # Show the stored times as the local wall-clock time at the venue.
             self.initial["start"] = timezone.make_naive(self.instance.start, self.instance.tz)
@@ -121,6 +124,11 @@ class JamFilterForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Country"), choices=lambda: [("", _("All countries")), *countries], required=False
     )
+    spoken = forms.ChoiceField(
+        label=_("Language spoken"),
+        choices=lambda: [("", _("Any language")), *spoken_language_choices()],
+        required=False,
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
@@ -140,10 +148,27 @@ class JamFilterForm(forms.Form):
         return {
             "campaign": data.get("campaign"),
             "country": data.get("country") or "",
+            "spoken": data.get("spoken") or "",
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
             "when": when,
         }
+
+
+class JamTranslationForm(forms.ModelForm):
+    """The Jam's title and description in another of the site's languages."""
+
+    class Meta:
+        model = JamTranslation
+        fields = ["language", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, jam, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The original needs no translation into its own language.
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != jam.content_language
+        ]
 
 
 class ApproveForm(forms.Form):

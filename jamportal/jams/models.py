@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from jamportal.jams.languages import spoken_language_choices
+
 
 class Campaign(models.Model):
     """A worldwide weekend of Jams, such as the Big Birthday Weekend."""
@@ -73,6 +75,13 @@ class Jam(models.Model):
     )
     description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
     description_html = models.TextField(editable=False, default="")
+    content_language = models.CharField(
+        _("written in"),
+        max_length=16,
+        choices=spoken_language_choices,
+        default="en",
+        help_text=_("The language of the title and description above."),
+    )
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     timezone = models.CharField(_("timezone"), max_length=64, default="UTC")
@@ -146,6 +155,37 @@ class Jam(models.Model):
         labels = dict(self.Activity.choices)
         return [labels[code] for code in self.activities if code in labels]
 
+    @property
+    def translation(self):
+        """The translation selected for the visitor's language (see
+        selectors.with_translation), or None to show the original."""
+        found = getattr(self, "visitor_translations", None)
+        return found[0] if found else None
+
+    @property
+    def display_title(self):
+        translation = self.translation
+        return translation.title if translation else self.title
+
+
+class JamTranslation(models.Model):
+    """The title and description of a Jam in another of the site's languages."""
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
+    description_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [models.UniqueConstraint(fields=["jam", "language"], name="one_translation_per_language")]
+
+    def __str__(self):
+        return f"{self.jam_id} [{self.language}] {self.title}"
+
 
 class JamEvent(models.Model):
     """One entry of a Jam's audit trail: who did what, when, and what changed."""
@@ -157,6 +197,7 @@ class JamEvent(models.Model):
         APPROVED = "approved", pgettext_lazy("jam event", "Approved")
         REJECTED = "rejected", pgettext_lazy("jam event", "Rejected")
         CANCELLED = "cancelled", pgettext_lazy("jam event", "Cancelled")
+        TRANSLATED = "translated", pgettext_lazy("jam event", "Translation changed")
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -4,25 +4,37 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from jamportal.jams.models import Campaign, Jam
+from jamportal.jams.models import Campaign, Jam, JamTranslation
 
 Status = Jam.Status
 
 UPCOMING, PAST, ALL = "upcoming", "past", "all"
 
 
-def jam_list_public(*, campaign=None, country="", date_from=None, date_to=None, when=UPCOMING, now=None):
+def with_translation(jams, language):
+    """Fetch each Jam's translation into `language` along with it (one query in all);
+    `jam.translation` and `jam.display_title` then use it."""
+    translations = JamTranslation.objects.filter(language=language)
+    return jams.prefetch_related(Prefetch("translations", queryset=translations, to_attr="visitor_translations"))
+
+
+def jam_list_public(
+    *, campaign=None, country="", spoken="", date_from=None, date_to=None, when=UPCOMING, language=None, now=None
+):
     """Approved Jams for the map, list and feeds, in date order.
 
     `when` is "upcoming" (not yet over), "past" or "all"; `date_from`/`date_to`
-    are inclusive days on the calendar of UTC.
+    are inclusive days on the calendar of UTC; `spoken` is a language code
+    spoken at the Jam. With `language`, each Jam carries its translation into it.
     """
     now = now or timezone.now()
     jams = Jam.objects.filter(status=Status.APPROVED).select_related("campaign")
+    if language:
+        jams = with_translation(jams, language)
     if when == UPCOMING:
         jams = jams.filter(end__gte=now)
     elif when == PAST:
@@ -31,6 +43,11 @@ def jam_list_public(*, campaign=None, country="", date_from=None, date_to=None, 
         jams = jams.filter(campaign=campaign)
     if country:
         jams = jams.filter(country=country)
+    if spoken:
+        # `languages` is a JSON list of codes. "contains" on a JSON list is not
+        # available on SQLite, so match the quoted code in its text: codes are
+        # validated against the known list and contain no wildcards.
+        jams = jams.filter(languages__icontains=f'"{spoken}"')
     if date_from:
         jams = jams.filter(end__gte=_day_start(date_from))
     if date_to:
@@ -61,9 +78,12 @@ def jam_list_moderation_queue():
     )
 
 
-def jam_for_viewer_or_404(user, slug) -> Jam:
+def jam_for_viewer_or_404(user, slug, *, language=None) -> Jam:
     """A Jam the user may look at: public ones, their own, or any for a moderator."""
-    jam = Jam.objects.select_related("campaign", "organiser").filter(slug=slug).first()
+    jams = Jam.objects.select_related("campaign", "organiser")
+    if language:
+        jams = with_translation(jams, language)
+    jam = jams.filter(slug=slug).first()
     if jam is None or not (jam.is_public or jam_is_editable_by(jam, user) or user.has_perm("jams.moderate_jam")):
         raise Http404
     return jam
@@ -86,6 +106,17 @@ def jam_for_moderator_or_404(slug) -> Jam:
 
 def jam_is_editable_by(jam, user) -> bool:
     return user.is_authenticated and jam.organiser_id == user.pk
+
+
+def jam_translation_list(jam):
+    return jam.translations.all()
+
+
+def jam_translation_for_organiser_or_404(user, slug, language):
+    translation = JamTranslation.objects.select_related("jam").filter(jam__slug=slug, language=language).first()
+    if translation is None or not jam_is_editable_by(translation.jam, user):
+        raise Http404
+    return translation
 
 
 def jam_history(jam):

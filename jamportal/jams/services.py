@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jamportal.jams import selectors, tasks
-from jamportal.jams.models import Jam, JamEvent
+from jamportal.jams.models import Jam, JamEvent, JamTranslation
 
 Status = Jam.Status
 Action = JamEvent.Action
@@ -27,6 +27,7 @@ EDITABLE_FIELDS = [
     "title",
     "campaign",
     "description",
+    "content_language",
     "start",
     "end",
     "timezone",
@@ -134,6 +135,31 @@ def jam_cancel(jam, *, by, reason="") -> Jam:
     return _move(jam, Status.CANCELLED, by=by, note=reason)
 
 
+def jam_translation_save(jam, *, by, language, title, description) -> JamTranslation:
+    """Add or replace the Jam's title and description in one of the site's languages."""
+    if jam.status == Status.CANCELLED:
+        raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
+    with transaction.atomic():
+        translation_, created = JamTranslation.objects.update_or_create(
+            jam=jam,
+            language=language,
+            defaults={"title": title, "description": description, "description_html": render_description(description)},
+        )
+        _record(jam, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})
+    return translation_
+
+
+def jam_translation_delete(translation_, *, by) -> None:
+    with transaction.atomic():
+        translation_.delete()
+        _record(
+            translation_.jam,
+            by=by,
+            action=Action.TRANSLATED,
+            changes={"language": translation_.language, "removed": True},
+        )
+
+
 def jam_event_notify(event) -> None:
     """Email the people an audit event concerns, each in their own language; at most once.
 
@@ -141,24 +167,25 @@ def jam_event_notify(event) -> None:
     of every Jam (re)submitted for review.
     """
     jam = event.jam
-    context = {
-        "jam": jam,
-        "event": event,
-        "jam_url": settings.SITE_URL + jam.get_absolute_url(),
-        "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
-        "site_url": settings.SITE_URL,
-    }
-    _email(jam.organiser, f"jams/emails/jam_{event.action}", context)
+    _email(jam.organiser, f"jams/emails/jam_{event.action}", jam=jam, event=event)
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
-            _email(moderator, "jams/emails/moderators_jam_submitted", context)
+            _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
     event.notified_at = timezone.now()
     event.save(update_fields=["notified_at"])
 
 
-def _email(user, template, context):
-    """Render <template>_subject.txt and <template>.txt in the user's language and send them."""
+def _email(user, template, *, jam, event):
+    """Render <template>_subject.txt and <template>.txt in the user's language
+    (links included) and send them."""
     with translation.override(user.language):
+        context = {
+            "jam": jam,
+            "event": event,
+            "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+            "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
+            "site_url": settings.SITE_URL,
+        }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])

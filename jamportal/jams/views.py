@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal.jams import selectors, services
-from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, RejectForm
+from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 
 LIST_PAGE_SIZE = 200
@@ -39,7 +40,7 @@ def home(request):
     if form.is_valid():
         filters = form.filters()
         order = "-start" if filters["when"] == selectors.PAST else "start"
-        jams = selectors.jam_list_public(**filters).order_by("country", order)
+        jams = selectors.jam_list_public(**filters, language=request.LANGUAGE_CODE).order_by("country", order)
         page = Paginator(jams, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -51,9 +52,11 @@ def home(request):
 
 
 def jam_detail(request, slug):
-    jam = selectors.jam_for_viewer_or_404(request.user, slug)
+    jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
+    original_shown = jam.translation is None and jam.content_language != request.LANGUAGE_CODE
     context = {
         "jam": jam,
+        "original_language": get_language_info(jam.content_language)["name_translated"] if original_shown else None,
         "languages": spoken_language_names(jam.languages),
         "can_edit": selectors.jam_is_editable_by(jam, request.user) and jam.status != jam.Status.CANCELLED,
         "can_moderate": request.user.has_perm("jams.moderate_jam"),
@@ -129,6 +132,33 @@ def jam_cancel(request, slug):
             messages.success(request, _("Your Jam is cancelled."))
         return redirect("jams:mine")
     return render(request, "jams/jam_cancel.html", {"jam": jam, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jam_translations(request, slug):
+    """The organiser's translations of their Jam's title and description."""
+    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    form = JamTranslationForm(request.POST or None, jam=jam)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jam_translation_save(jam, by=request.user, **form.cleaned_data)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The translation is saved."))
+            return redirect("jams:translations", slug=jam.slug)
+    context = {"jam": jam, "form": form, "translations": selectors.jam_translation_list(jam)}
+    return render(request, "jams/jam_translations.html", context)
+
+
+@login_required
+@require_POST
+def jam_translation_delete(request, slug, language):
+    translation = selectors.jam_translation_for_organiser_or_404(request.user, slug, language)
+    services.jam_translation_delete(translation, by=request.user)
+    messages.success(request, _("The translation is removed."))
+    return redirect("jams:translations", slug=slug)
 
 
 @login_required

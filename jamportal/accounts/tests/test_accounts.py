@@ -78,5 +78,5 @@ def test_password_reset_sends_a_link(client):
 def test_signup_page_uses_the_site_layout(client):
     html = client.get(reverse("account_signup")).content.decode()
 
-    assert '<a class="brand" href="/">JamPortal</a>' in html
+    assert '<a class="brand" href="/en/">JamPortal</a>' in html
     assert 'name="password2"' in html

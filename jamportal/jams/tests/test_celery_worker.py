@@ -122,7 +122,7 @@ def test_worker_sends_the_submission_email(celery_worker, mail_dir):
         message = message_from_binary_file(handle, policy=policy.default)
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "We have received “Worker Jam”"
-    assert f"https://jams.example/jams/{jam.slug}/" in message.get_body().get_content()
+    assert f"https://jams.example/en/jams/{jam.slug}/" in message.get_body().get_content()
     event = JamEvent.objects.get(jam=jam, action="submitted")
     assert event.notified_at is not None
     assert b"task_send_jam_email" in celery_worker.read_bytes()

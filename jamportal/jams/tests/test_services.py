@@ -26,7 +26,7 @@ def test_jam_create_submitted_queues_jam_and_emails_organiser(django_capture_on_
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [organiser.email]
     assert mail.outbox[0].subject == "We have received “Yaoundé Raspberry Jam”"
-    assert "https://jams.example/jams/yaound%C3%A9-raspberry-jam/" in mail.outbox[0].body
+    assert "https://jams.example/en/jams/yaound%C3%A9-raspberry-jam/" in mail.outbox[0].body
 
 
 def test_jam_submit_tells_each_moderator_once(django_capture_on_commit_callbacks):
@@ -45,7 +45,7 @@ def test_jam_submit_tells_each_moderator_once(django_capture_on_commit_callbacks
     to_moderators = [m for m in mail.outbox if m.subject.startswith("New Jam to review")]
     assert sorted(m.to[0] for m in to_moderators) == ["direct@example.org", "group@example.org"]
     assert to_moderators[0].subject == "New Jam to review: “Yaoundé Raspberry Jam”"
-    assert f"https://jams.example/moderation/{jam.slug}/".replace("é", "%C3%A9") in to_moderators[0].body
+    assert f"https://jams.example/en/moderation/{jam.slug}/".replace("é", "%C3%A9") in to_moderators[0].body
 
 
 def test_jam_create_draft_sends_nothing(django_capture_on_commit_callbacks):

@@ -108,7 +108,7 @@ def test_geojson_is_a_feature_collection_with_longitude_first(client):
     jam = JamFactory(title="Yaoundé Jam", latitude=3.848, longitude=11.5021, timezone="Africa/Douala", country="CM")
     JamFactory(status=Status.DRAFT)
 
-    response = client.get(reverse("jams:geojson"))
+    response = client.get(reverse("api:jams-geojson"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -123,7 +123,7 @@ def test_geojson_is_a_feature_collection_with_longitude_first(client):
                 "geometry": {"type": "Point", "coordinates": [11.5021, 3.848]},
                 "properties": {
                     "title": "Yaoundé Jam",
-                    "url": f"/jams/{jam.slug}/",
+                    "url": f"/en/jams/{jam.slug}/",
                     "start": jam.start.isoformat(),
                     "end": jam.end.isoformat(),
                     "timezone": "Africa/Douala",
@@ -141,7 +141,7 @@ def test_geojson_takes_the_same_filters_as_the_list(client):
     JamFactory(title="British Jam", country="GB")
 
     titles = [
-        f["properties"]["title"] for f in client.get(reverse("jams:geojson"), {"country": "FR"}).json()["features"]
+        f["properties"]["title"] for f in client.get(reverse("api:jams-geojson"), {"country": "FR"}).json()["features"]
     ]
 
     assert titles == ["French Jam"]
@@ -158,7 +158,7 @@ def test_geojson_takes_the_same_filters_as_the_list(client):
     ],
 )
 def test_geojson_bad_parameters_get_400_naming_the_parameter(client, query, parameter):
-    response = client.get(reverse("jams:geojson"), query)
+    response = client.get(reverse("api:jams-geojson"), query)
 
     assert response.status_code == 400
     body = response.json()
@@ -168,10 +168,10 @@ def test_geojson_bad_parameters_get_400_naming_the_parameter(client, query, para
 
 def test_geojson_query_count_does_not_grow_with_jams(client):
     JamFactory(campaign=CampaignFactory())
-    one = count_queries(client, reverse("jams:geojson"))
+    one = count_queries(client, reverse("api:jams-geojson"))
     JamFactory.create_batch(2, campaign=CampaignFactory())
 
-    three = count_queries(client, reverse("jams:geojson"))
+    three = count_queries(client, reverse("api:jams-geojson"))
 
     assert one == three
 
@@ -183,6 +183,7 @@ def test_jam_page_shows_local_time_and_timezone(client):
     start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
     jam = JamFactory(
         title="東京ラズベリージャム",
+        content_language="ja",
         start=start,
         end=start + datetime.timedelta(hours=6),
         timezone="Asia/Tokyo",
@@ -192,7 +193,8 @@ def test_jam_page_shows_local_time_and_timezone(client):
 
     html = client.get(jam.get_absolute_url()).content.decode()
 
-    assert "<h1>東京ラズベリージャム</h1>" in html
+    assert '<h1 lang="ja">東京ラズベリージャム</h1>' in html
+    assert "Shown in Japanese, the language the organiser wrote in." in html
     assert "March 3, 2031, 10 a.m.–4 p.m." in html
     assert "(Asia/Tokyo)" in html
     assert 'href="https://example.org/tokyo"' in html
@@ -272,7 +274,7 @@ def test_only_the_organiser_can_change_a_jam(client, name):
 
 
 def test_unknown_jam_is_404(client):
-    assert client.get("/jams/no-such-jam/").status_code == 404
+    assert client.get("/en/jams/no-such-jam/").status_code == 404
 
 
 # Submitting and editing
@@ -486,9 +488,9 @@ def test_moderator_approving_twice_gets_a_message_not_an_error(client):
 
 def test_geojson_answers_304_when_unchanged(client):
     JamFactory()
-    first = client.get(reverse("jams:geojson"))
+    first = client.get(reverse("api:jams-geojson"))
 
-    again = client.get(reverse("jams:geojson"), headers={"if-none-match": first["ETag"]})
+    again = client.get(reverse("api:jams-geojson"), headers={"if-none-match": first["ETag"]})
 
     assert first["ETag"]
     assert again.status_code == 304
