@@ -7,14 +7,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint migrations-check pytest pytest-postgres system-packages system-packages-test requirements clean
+.PHONY: run test lint migrations-check makemessages messages messages-check pytest pytest-postgres system-packages \
+	system-packages-test requirements clean
 
-run: system-packages $(VENV)/.run-installed
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
+
+run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-packages-test $(VENV)/.dev-installed lint migrations-check pytest pytest-postgres
+test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages-check pytest pytest-postgres
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
@@ -23,12 +26,27 @@ lint: $(VENV)/.dev-installed
 migrations-check: $(VENV)/.dev-installed
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Compile the translation catalogues (.mo files are built, never committed).
+messages:
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Catalogues must compile cleanly, placeholders included (msgfmt --check);
+# completeness and sync with the code are checked by the tests (test_catalogues.py).
+messages-check: messages
+	@for po in $(CATALOGUES); do msgfmt --check -o /dev/null $$po || exit 1; done
+	@echo "$(words $(CATALOGUES)) catalogues pass msgfmt --check"
+
+# Update the catalogues from the code after changing user-facing text; then translate the new entries.
+makemessages: $(VENV)/.dev-installed
+	$(PY) manage.py makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=test-artifacts
+	$(PY) manage.py makemessages --all --no-location --no-obsolete -d djangojs --ignore=.venv --ignore=staticfiles
+
 # The whole suite on SQLite (the default database) ...
-pytest: $(VENV)/.dev-installed
+pytest: $(VENV)/.dev-installed messages
 	$(PY) -m pytest
 
 # ... and again on a real PostgreSQL server that the script starts and stops.
-pytest-postgres: $(VENV)/.dev-installed
+pytest-postgres: $(VENV)/.dev-installed messages
 	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
 	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
 

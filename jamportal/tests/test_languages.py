@@ -1,0 +1,60 @@
+"""Every key page, in every language: it renders, says which language and
+direction it is in, and shows none of the English interface."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from jamportal.jams.tests.factories import JamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RTL = {"fa"}
+# Interface text that must not be left in English on a translated page.
+ENGLISH = [
+    "Find a Jam",
+    "Organise a Jam",
+    "Sign in",
+    "Sign up",
+    "Skip to content",
+    "Show Jams",
+    "All countries",
+    "Submit for review",
+    "Save as draft",
+    "Add to calendar",
+    "Languages spoken",
+    "Who is it for",
+    "Password (again)",
+    "Already have an account",
+    "JamPortal brings Raspberry Jams together",
+]
+PAGES = {
+    "home": lambda jam: reverse("jams:home"),
+    "past": lambda jam: reverse("jams:home") + "?when=past",
+    "jam": lambda jam: jam.get_absolute_url(),
+    "submit": lambda jam: reverse("jams:create"),
+    "my-jams": lambda jam: reverse("jams:mine"),
+    "sign-up": lambda jam: reverse("account_signup"),
+    "sign-in": lambda jam: reverse("account_login"),
+    "not-found": lambda jam: reverse("jams:detail", args=["no-such-jam"]),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_key_page_is_fully_in_its_language(client, language, page):
+    jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"])
+    if page in ("submit", "my-jams"):
+        client.force_login(UserFactory())
+    with translation.override(language):
+        url = PAGES[page](jam)
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == (404 if page == "not-found" else 200)
+    direction = "rtl" if language in RTL else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    if language != settings.LANGUAGE_CODE:
+        assert [text for text in ENGLISH if text in html] == []
