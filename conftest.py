@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
@@ -18,3 +19,12 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://jams.example"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language():
+    """The test client leaves the last request's language active in the test's
+    thread; start every test from the default language instead."""
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -12,7 +12,7 @@ from django.core import mail
 from playwright.sync_api import expect, sync_playwright
 
 from jamportal.jams.models import Jam
-from jamportal.jams.tests.factories import PASSWORD, ModeratorFactory
+from jamportal.jams.tests.factories import PASSWORD, JamFactory, ModeratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,3 +124,34 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Browser Birthday Jam")
     expect(visitor.get_by_text("Robots and")).to_be_visible()
     assert visitor.url == live_server.url + jam.get_absolute_url()
+
+
+def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_server):
+    JamFactory(title="Tehran Jam", latitude=35.6892, longitude=51.389, timezone="Asia/Tehran", country="IR")
+    page = new_page()
+    page.goto("/en/")
+
+    page.locator(".language-switch summary").click()
+    page.get_by_role("button", name="فارسی").click()
+
+    expect(page).to_have_url(re.compile(r"/fa/$"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("یک Raspberry Jam پیدا کنید")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    brand, nav = page.locator(".brand").bounding_box(), page.locator(".site-header nav").bounding_box()
+    assert brand["x"] > nav["x"], "the brand starts the header on the right"
+    zoom = page.locator(".leaflet-control-zoom").bounding_box()
+    map_box = page.locator("#jam-map").bounding_box()
+    assert zoom["x"] > map_box["x"] + map_box["width"] / 2, "map zoom buttons sit in the top right"
+    expect(page.get_by_role("button", name="Tehran Jam")).to_be_visible()
+    screenshot(page, "home-fa")
+
+    page.locator(".language-switch summary").click()
+    page.get_by_role("button", name="日本語").click()
+
+    expect(page).to_have_url(re.compile(r"/ja/$"))
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Raspberry Jam を探す")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
+    screenshot(page, "home-ja")
