@@ -2,9 +2,11 @@
 an organiser signs up and submits a Jam by clicking the map, a moderator
 approves it, and a visitor finds its marker on the world map and opens it."""
 
+import datetime
 import os
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -155,3 +157,17 @@ def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_
     expect(page.get_by_role("heading", level=1)).to_have_text("Raspberry Jam を探す")
     assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
     screenshot(page, "home-ja")
+
+
+def test_jam_page_adds_the_visitors_own_time(browser, live_server):
+    start = datetime.datetime(2031, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    jam = JamFactory(start=start, end=start + datetime.timedelta(hours=6), timezone="Europe/London")
+    context = browser.new_context(timezone_id="Asia/Tokyo", base_url=live_server.url)
+    context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
+    page = context.new_page()
+
+    page.goto(jam.get_absolute_url())
+
+    # 10:00 in London on 1 March is 19:00 in Tokyo.
+    expect(page.locator(".visitor-time")).to_have_text("Sat, 7:00 PM GMT+9 your time")
+    context.close()

@@ -1,12 +1,14 @@
 """Jam translations, the language switch and language-aware URLs."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
 from jamportal.accounts.models import User
+from jamportal.jams import services
 from jamportal.jams.models import JamTranslation
-from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +195,17 @@ def test_unknown_language_prefixes_are_not_errors(client, path):
 
     assert response.status_code == 404
     assert '<html lang="en"' in response.content.decode()
+
+
+def test_emails_are_written_in_the_recipients_language(django_capture_on_commit_callbacks):
+    organiser = UserFactory(language="fr")
+    jam = JamFactory(organiser=organiser, status="submitted", approved_at=None, title="Jam de Lyon")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.jam_approve(jam, by=ModeratorFactory(language="ja"), note="Bravo")
+
+    [message] = mail.outbox
+    assert message.subject == "« Jam de Lyon » est sur la carte"
+    assert message.body.startswith("Bonjour,")
+    assert f"https://jams.example/fr/jams/{jam.slug}/" in message.body
+    assert translation.get_language() == "en"
