@@ -7,13 +7,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint migrations-check makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
 
 run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py build_gazetteer --if-missing
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
@@ -25,6 +26,10 @@ lint: $(VENV)/.dev-installed
 
 migrations-check: $(VENV)/.dev-installed
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The offline gazetteer's index (var/gazetteer.sqlite3), built once from PyPI data.
+gazetteer: $(VENV)/.dev-installed
+	$(PY) manage.py build_gazetteer --if-missing
 
 # Compile the translation catalogues (.mo files are built, never committed).
 messages:
@@ -42,11 +47,11 @@ makemessages: $(VENV)/.dev-installed
 	$(PY) manage.py makemessages --all --no-location --no-obsolete -d djangojs --ignore=.venv --ignore=staticfiles
 
 # The whole suite on SQLite (the default database) ...
-pytest: $(VENV)/.dev-installed messages
+pytest: $(VENV)/.dev-installed messages gazetteer
 	$(PY) -m pytest
 
 # ... and again on a real PostgreSQL server that the script starts and stops.
-pytest-postgres: $(VENV)/.dev-installed messages
+pytest-postgres: $(VENV)/.dev-installed messages gazetteer
 	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
 	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
 

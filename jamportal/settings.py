@@ -9,7 +9,6 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
-from xstatic.pkg import leaflet_markercluster
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +35,7 @@ INSTALLED_APPS = [
     "django_countries",
     "leaflet",
     "jamportal.accounts",
+    "jamportal.places",
     "jamportal.jams",
 ]
 
@@ -131,9 +131,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The offline gazetteer's index, built from PyPI data on first use (manage.py build_gazetteer).
+PLACES_INDEX = env.path("JAMPORTAL_PLACES_INDEX", default=BASE_DIR / "var" / "gazetteer.sqlite3")
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static", ("markercluster", leaflet_markercluster.BASE_DIR)]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -163,12 +166,6 @@ LEAFLET_CONFIG = {
             {"attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'},
         )
     ],
-    "PLUGINS": {
-        "markercluster": {
-            "css": ["markercluster/MarkerCluster.css", "markercluster/MarkerCluster.Default.css"],
-            "js": "markercluster/leaflet.markercluster.js",
-        },
-    },
 }
 
 # Production hardening: on whenever DEBUG is off.

@@ -1,45 +1,125 @@
-"""JSON endpoints for the map."""
+"""JSON endpoints: the map's Jams, place suggestions, the timezone at a point."""
 
+from django import forms
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from jamportal import places
 from jamportal.jams import selectors
-from jamportal.jams.forms import JamFilterForm
+from jamportal.jams.forms import JamFilterForm, MapViewForm, PointField
 
 
 def jam_feature(jam) -> dict:
-    """One Jam as a GeoJSON Feature. GeoJSON positions are [longitude, latitude]."""
+    """One Jam as a GeoJSON Feature. GeoJSON positions are [longitude, latitude];
+    a private venue is shown only to about a kilometre."""
+    properties = {
+        "title": jam.display_title,
+        "url": jam.get_absolute_url(),
+        "start": jam.start.isoformat(),
+        "end": jam.end.isoformat(),
+        "timezone": jam.timezone,
+        "city": jam.city,
+        "country": jam.country.code,
+        "country_name": str(jam.country.name),
+    }
+    if hasattr(jam, "distance_km"):
+        properties["distance_km"] = round(jam.distance_km, 1)
     return {
         "type": "Feature",
         "id": jam.pk,
-        "geometry": {"type": "Point", "coordinates": [jam.longitude, jam.latitude]},
-        "properties": {
-            "title": jam.display_title,
-            "url": jam.get_absolute_url(),
-            "start": jam.start.isoformat(),
-            "end": jam.end.isoformat(),
-            "timezone": jam.timezone,
-            "city": jam.city,
-            "country": jam.country.code,
-            "country_name": str(jam.country.name),
-        },
+        "geometry": {"type": "Point", "coordinates": [jam.public_longitude, jam.public_latitude]},
+        "properties": properties,
     }
 
 
-def bad_parameters(form) -> JsonResponse:
+def cluster_feature(cluster) -> dict:
+    """Several Jams as one point; clicking it zooms to `bbox` [west, south, east, north]."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(cluster.longitude, 5), round(cluster.latitude, 5)]},
+        "properties": {"cluster": True, "count": cluster.count, "bbox": [round(x, 5) for x in cluster.bbox]},
+    }
+
+
+def bad_parameters(*forms_) -> JsonResponse:
     """400 with a JSON body naming each parameter that was wrong, and why."""
-    errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+    errors = {}
+    for form in forms_:
+        errors.update({name: [str(message) for message in messages] for name, messages in form.errors.items()})
     return JsonResponse({"error": _("Some parameters are not valid."), "parameters": errors}, status=400)
+
+
+def feature_collection(features) -> JsonResponse:
+    return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 @require_GET
 @cache_control(public=True, max_age=60)
 def jams_geojson(request):
-    """Approved Jams as a GeoJSON FeatureCollection; the same filters as the list."""
-    form = JamFilterForm(request.GET)
+    """Approved Jams as GeoJSON, with the list's filters.
+
+    - with around=lat,lon (and radius, nearest): the Jams near that point, nearest first;
+    - with bbox=w,s,e,n and zoom: what the map shows there, crowded areas as clusters;
+    - otherwise every Jam that matches.
+    """
+    filters = JamFilterForm(request.GET)
+    view = MapViewForm(request.GET) if {"bbox", "zoom"} & set(request.GET) else None
+    forms_ = [form for form in (filters, view) if form is not None]
+    valid = [form.is_valid() for form in forms_]  # every form, so that every error is reported
+    if not all(valid):
+        return bad_parameters(*forms_)
+    jams = selectors.jam_list_public(**filters.filters(), language=request.LANGUAGE_CODE)
+    if near := filters.near():
+        return feature_collection([jam_feature(jam) for jam in selectors.jams_near(jams, **near)])
+    if view is not None:
+        items = selectors.jam_map_items(jams, **view.cleaned_data)
+        return feature_collection(
+            [cluster_feature(i) if isinstance(i, selectors.Cluster) else jam_feature(i) for i in items]
+        )
+    return feature_collection([jam_feature(jam) for jam in jams])
+
+
+class SuggestForm(forms.Form):
+    q = forms.CharField(max_length=200)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def place_suggestions(request):
+    """Places whose names match what the visitor is typing: [{label, latitude, longitude, ...}]."""
+    form = SuggestForm(request.GET)
     if not form.is_valid():
         return bad_parameters(form)
-    jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
-    return JsonResponse({"type": "FeatureCollection", "features": [jam_feature(jam) for jam in jams]})
+    country = places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
+    found = places.suggest(form.cleaned_data["q"], visitor_country=country)
+    return JsonResponse(
+        {
+            "places": [
+                {
+                    "label": places.place_label(place),
+                    "name": place.name,
+                    "country": place.country,
+                    "latitude": place.latitude,
+                    "longitude": place.longitude,
+                    "timezone": place.timezone,
+                }
+                for place in found
+            ]
+        }
+    )
+
+
+class PointForm(forms.Form):
+    at = PointField()
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def timezone_at_point(request):
+    """{"timezone": "Africa/Douala"} for at=latitude,longitude."""
+    form = PointForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    return JsonResponse({"timezone": places.timezone_at(*form.cleaned_data["at"])})

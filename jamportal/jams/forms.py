@@ -1,4 +1,5 @@
-from zoneinfo import ZoneInfo
+import math
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.conf import settings
@@ -38,6 +39,12 @@ class JamForm(forms.ModelForm):
     longitude = forms.FloatField(
         label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
     )
+    timezone = forms.ChoiceField(
+        label=_("Timezone"),
+        choices=lambda: [("", _("Work it out from the map")), *((tz, tz) for tz in sorted(available_timezones()))],
+        required=False,
+        help_text=_("Filled in from the venue's position; change it only if it is wrong."),
+    )
     website = forms.URLField(
         label=capfirst(Jam._meta.get_field("website").verbose_name),
         help_text=Jam._meta.get_field("website").help_text,
@@ -57,9 +64,11 @@ class JamForm(forms.ModelForm):
 
     class Meta:
         model = Jam
-        # The timezone is not typed: clean() derives it from the coordinates.
-        fields = [name for name in services.EDITABLE_FIELDS if name != "timezone"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        fields = services.EDITABLE_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "city": forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +88,9 @@ class JamForm(forms.ModelForm):
         data = super().clean()
         if data.get("latitude") is None or data.get("longitude") is None:
             return data
-        data["timezone"] = timezone_at(data["latitude"], data["longitude"])
+        moved = {"latitude", "longitude"} & set(self.changed_data) and "timezone" not in self.changed_data
+        if not data.get("timezone") or moved:
+            data["timezone"] = timezone_at(data["latitude"], data["longitude"])
         tz = ZoneInfo(data["timezone"])
         for name in ("start", "end"):
             if data.get(name):
@@ -103,6 +114,34 @@ class JamForm(forms.ModelForm):
                 },
             )
         return data
+
+
+MAX_RADIUS_KM = 2000
+DEFAULT_RADIUS_KM = 50
+DEFAULT_NEAREST = 5
+DEFAULT_RADIUS_KM_TEXT, DEFAULT_NEAREST_TEXT = str(DEFAULT_RADIUS_KM), str(DEFAULT_NEAREST)
+
+
+class PointField(forms.CharField):
+    """ "latitude,longitude" in decimal degrees, e.g. "3.848,11.502"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            latitude, longitude = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give a position as latitude,longitude, e.g. 51.5,-0.12."), code="invalid"
+            ) from None
+        if not (math.isfinite(latitude) and math.isfinite(longitude)):
+            raise forms.ValidationError(_("Give a position as latitude,longitude, e.g. 51.5,-0.12."), code="invalid")
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise forms.ValidationError(
+                _("Latitude must be between -90 and 90, longitude between -180 and 180."), code="range"
+            )
+        return latitude, longitude
 
 
 class JamFilterForm(forms.Form):
@@ -129,6 +168,30 @@ class JamFilterForm(forms.Form):
         choices=lambda: [("", _("Any language")), *spoken_language_choices()],
         required=False,
     )
+    q = forms.CharField(
+        label=_("Near"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Town or city"), "list": "place-suggestions", "autocomplete": "off"}
+        ),
+    )
+    around = PointField(required=False, widget=forms.HiddenInput)
+    radius = forms.FloatField(
+        label=_("Within (km)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        widget=forms.NumberInput(attrs={"placeholder": DEFAULT_RADIUS_KM_TEXT, "step": "any"}),
+    )
+    nearest = forms.IntegerField(
+        label=_("Always show the nearest"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        widget=forms.NumberInput(attrs={"placeholder": DEFAULT_NEAREST_TEXT}),
+    )
+    days = forms.IntegerField(label=_("In the next (days)"), required=False, min_value=1, max_value=366)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
@@ -138,6 +201,21 @@ class JamFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end of the range must not be before its start."))
         return data
+
+    def near(self, point=None) -> dict | None:
+        """Keyword arguments for selectors.jams_near around `point` (a place found by
+        name) or the `around` parameter; None when there is neither."""
+        data = self.cleaned_data
+        point = point or data.get("around")
+        if not point:
+            return None
+        latitude, longitude = point
+        return {
+            "latitude": latitude,
+            "longitude": longitude,
+            "radius_km": data.get("radius") or DEFAULT_RADIUS_KM,
+            "nearest": data.get("nearest") or DEFAULT_NEAREST,
+        }
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.jam_list_public (call after is_valid)."""
@@ -149,10 +227,35 @@ class JamFilterForm(forms.Form):
             "campaign": data.get("campaign"),
             "country": data.get("country") or "",
             "spoken": data.get("spoken") or "",
+            "days": data.get("days"),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
             "when": when,
         }
+
+
+class MapViewForm(forms.Form):
+    """The map's viewport: bbox=west,south,east,north and a zoom level."""
+
+    bbox = forms.CharField()
+    zoom = forms.IntegerField(min_value=0, max_value=20)
+
+    def clean_bbox(self):
+        try:
+            west, south, east, north = (float(part) for part in self.cleaned_data["bbox"].split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give the box as west,south,east,north in degrees."), code="invalid"
+            ) from None
+        numbers = (west, south, east, north)
+        if not all(math.isfinite(n) for n in numbers):
+            raise forms.ValidationError(_("Give the box as west,south,east,north in degrees."), code="invalid")
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+            raise forms.ValidationError(
+                _("Longitudes must be between -180 and 180, latitudes between -90 and 90, south below north."),
+                code="range",
+            )
+        return numbers
 
 
 class JamTranslationForm(forms.ModelForm):

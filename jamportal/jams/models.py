@@ -91,6 +91,13 @@ class Jam(models.Model):
     country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    venue_private = models.BooleanField(
+        _("the venue is a private place"),
+        default=False,
+        help_text=_(
+            "For a home or a school: the public map then shows only the area (to about 1 km) and no street address."
+        ),
+    )
     website = models.URLField(
         _("event webpage"),
         blank=True,
@@ -119,6 +126,7 @@ class Jam(models.Model):
         indexes = [
             models.Index(fields=["status", "end"], name="jam_status_end"),
             models.Index(fields=["country", "start"], name="jam_country_start"),
+            models.Index(fields=["latitude", "longitude"], name="jam_position"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="jam_ends_after_start"),
@@ -145,6 +153,22 @@ class Jam(models.Model):
     @property
     def local_end(self):
         return self.end.astimezone(self.tz)
+
+    # Two decimal places of a degree: about 1.1 km north-south, less east-west.
+    PRIVATE_PRECISION = 2
+
+    @property
+    def public_latitude(self) -> float:
+        """Where the public may see the Jam: the area only, for a private venue."""
+        return round(self.latitude, self.PRIVATE_PRECISION) if self.venue_private else self.latitude
+
+    @property
+    def public_longitude(self) -> float:
+        return round(self.longitude, self.PRIVATE_PRECISION) if self.venue_private else self.longitude
+
+    @property
+    def public_address(self) -> str:
+        return "" if self.venue_private else self.address
 
     @property
     def is_public(self) -> bool:

@@ -1,14 +1,18 @@
 """Everything that reads Jams for a page or an endpoint, and who may see what."""
 
 import datetime
+import math
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Prefetch, Q
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q
+from django.db.models.functions import Floor
 from django.http import Http404
 from django.utils import timezone
 
 from jamportal.jams.models import Campaign, Jam, JamTranslation
+from jamportal.places import distance_km
 
 Status = Jam.Status
 
@@ -23,13 +27,23 @@ def with_translation(jams, language):
 
 
 def jam_list_public(
-    *, campaign=None, country="", spoken="", date_from=None, date_to=None, when=UPCOMING, language=None, now=None
+    *,
+    campaign=None,
+    country="",
+    spoken="",
+    days=None,
+    date_from=None,
+    date_to=None,
+    when=UPCOMING,
+    language=None,
+    now=None,
 ):
     """Approved Jams for the map, list and feeds, in date order.
 
     `when` is "upcoming" (not yet over), "past" or "all"; `date_from`/`date_to`
-    are inclusive days on the calendar of UTC; `spoken` is a language code
-    spoken at the Jam. With `language`, each Jam carries its translation into it.
+    are inclusive days on the calendar of UTC; `days` keeps Jams starting in
+    the next so many days; `spoken` is a language code spoken at the Jam.
+    With `language`, each Jam carries its translation into it.
     """
     now = now or timezone.now()
     jams = Jam.objects.filter(status=Status.APPROVED).select_related("campaign")
@@ -48,6 +62,8 @@ def jam_list_public(
         # available on SQLite, so match the quoted code in its text: codes are
         # validated against the known list and contain no wildcards.
         jams = jams.filter(languages__icontains=f'"{spoken}"')
+    if days:
+        jams = jams.filter(end__gte=now, start__lt=now + datetime.timedelta(days=days))
     if date_from:
         jams = jams.filter(end__gte=_day_start(date_from))
     if date_to:
@@ -62,6 +78,110 @@ def group_by_country(jams):
     for jam in jams:
         groups.setdefault(jam.country.code, (jam.country, []))[1].append(jam)
     return sorted(groups.values(), key=lambda group: str(group[0].name).casefold())
+
+
+# Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
+# at most `limit` in all, found by growing a bounding box from START_KM so that
+# only nearby index entries are read, however many Jams there are.
+NEAR_START_KM = 10
+EARTH_HALF_CIRCUMFERENCE_KM = 20_038
+
+
+def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
+    """The Jams of `jams` near a point, nearest first, each with `.distance_km`."""
+    reach = NEAR_START_KM
+    while True:
+        rows = _in_box(jams, latitude, longitude, reach).values_list("pk", "latitude", "longitude")
+        found = sorted((distance_km(latitude, longitude, lat, lon), pk) for pk, lat, lon in rows)
+        within = [item for item in found if item[0] <= reach]
+        if (
+            len(within) >= limit
+            or (reach >= radius_km and len(within) >= nearest)
+            or reach >= EARTH_HALF_CIRCUMFERENCE_KM
+        ):
+            break
+        grown = reach * 2
+        if reach < radius_km < grown:
+            grown = radius_km  # look at exactly the radius on the way out
+        reach = min(grown, EARTH_HALF_CIRCUMFERENCE_KM)
+    chosen = [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
+    by_pk = jams.in_bulk([pk for _, pk in chosen])
+    result = []
+    for d, pk in chosen:
+        jam = by_pk[pk]
+        jam.distance_km = d
+        result.append(jam)
+    return result
+
+
+def _in_box(jams, latitude, longitude, reach_km):
+    """Jams inside the box that holds the circle of `reach_km` around the point."""
+    dlat = reach_km / 111.2
+    south, north = max(-90.0, latitude - dlat), min(90.0, latitude + dlat)
+    jams = jams.filter(latitude__gte=south, latitude__lte=north)
+    cos = math.cos(math.radians(max(abs(south), abs(north))))
+    if cos < 1e-6 or reach_km / (111.2 * cos) >= 180:
+        return jams  # the box wraps the whole Earth's width
+    dlon = reach_km / (111.2 * cos)
+    west, east = longitude - dlon, longitude + dlon
+    if west < -180:
+        return jams.filter(Q(longitude__gte=west + 360) | Q(longitude__lte=east))
+    if east > 180:
+        return jams.filter(Q(longitude__gte=west) | Q(longitude__lte=east - 360))
+    return jams.filter(longitude__gte=west, longitude__lte=east)
+
+
+@dataclass
+class Cluster:
+    """Several Jams shown as one marker; `bbox` is [west, south, east, north]."""
+
+    latitude: float
+    longitude: float
+    count: int
+    bbox: list
+
+
+# Map clusters are cells of about 64 screen pixels: four to a 256-pixel tile.
+CELLS_PER_TILE = 4
+
+
+def jam_map_items(jams, *, bbox, zoom):
+    """What the map shows in a viewport: a Cluster per crowded cell, else the Jam.
+
+    One query groups the Jams of the viewport into grid cells sized for the
+    zoom level; a second fetches the Jams that stand alone in their cell. The
+    answer has a few hundred items at most, whatever the number of Jams.
+    """
+    west, south, east, north = bbox
+    cell = 360 / (2**zoom * CELLS_PER_TILE)
+    inside = jams.filter(latitude__gte=south, latitude__lte=north)
+    if west <= east:
+        inside = inside.filter(longitude__gte=west, longitude__lte=east)
+    else:  # the viewport crosses the antimeridian
+        inside = inside.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+    cells = (
+        inside.order_by()
+        .annotate(cell_y=Floor(F("latitude") / cell), cell_x=Floor(F("longitude") / cell))
+        .values("cell_y", "cell_x")
+        .annotate(
+            count=Count("pk"),
+            first=Min("pk"),
+            mean_latitude=Avg("latitude"),
+            mean_longitude=Avg("longitude"),
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+        )
+    )
+    items, single = [], []
+    for c in cells:
+        if c["count"] == 1:
+            single.append(c["first"])
+        else:
+            bbox = [c["west"], c["south"], c["east"], c["north"]]
+            items.append(Cluster(c["mean_latitude"], c["mean_longitude"], c["count"], bbox))
+    return items + list(jams.filter(pk__in=single))
 
 
 def jam_list_for_organiser(user):

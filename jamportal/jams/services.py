@@ -37,6 +37,7 @@ EDITABLE_FIELDS = [
     "country",
     "latitude",
     "longitude",
+    "venue_private",
     "website",
     "audience",
     "activities",

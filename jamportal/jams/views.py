@@ -13,6 +13,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jamportal import places
 from jamportal.jams import selectors, services
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
@@ -34,20 +35,33 @@ def moderator_required(view):
 
 
 def home(request):
-    """The world map of Jams and, beside it, the same Jams as a list by country."""
+    """Find a Jam: the world map and, beside it, the same Jams as a list.
+
+    With a place typed in (or a position from the browser), the list holds the
+    Jams nearest to it, with their distances; otherwise every Jam, by country.
+    """
     form = JamFilterForm(request.GET)
-    page = None
-    if form.is_valid():
-        filters = form.filters()
-        order = "-start" if filters["when"] == selectors.PAST else "start"
-        jams = selectors.jam_list_public(**filters, language=request.LANGUAGE_CODE).order_by("country", order)
-        page = Paginator(jams, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "groups": selectors.group_by_country(page.object_list) if page else [],
-        "query": _query_without_page(request),
-    }
+    context = {"form": form, "query": _query_without_page(request)}
+    if not form.is_valid():
+        return render(request, "jams/home.html", context)
+    country = places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
+    jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
+    near = form.near()
+    if form.cleaned_data["q"]:
+        found = places.geocode(form.cleaned_data["q"], visitor_country=country)
+        near = form.near((found.place.latitude, found.place.longitude)) if found.place else None
+        context.update(place=found.place, alternatives=[(places.place_label(p), p) for p in found.alternatives])
+    map_query = request.GET.copy()
+    map_query.pop("page", None)
+    if near:
+        near_jams = selectors.jams_near(jams, **near)
+        map_query["around"] = f"{near['latitude']},{near['longitude']}"
+        context.update(near=near, near_jams=near_jams, miles=places.uses_miles(country))
+    else:
+        order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
+        page = Paginator(jams.order_by("country", order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, groups=selectors.group_by_country(page.object_list))
+    context["map_query"] = map_query.urlencode()
     return render(request, "jams/home.html", context)
 
 
@@ -76,8 +90,9 @@ def jam_ics(request, slug):
     event.add("summary", jam.title)
     event.add("dtstart", jam.local_start)
     event.add("dtend", jam.local_end)
-    event.add("location", ", ".join(part for part in [jam.venue_name, jam.address, jam.city, jam.country.name] if part))
-    event.add("geo", (jam.latitude, jam.longitude))
+    place = [jam.venue_name, jam.public_address, jam.city, jam.country.name]
+    event.add("location", ", ".join(part for part in place if part))
+    event.add("geo", (jam.public_latitude, jam.public_longitude))
     event.add("description", jam.description)
     event.add("url", settings.SITE_URL + jam.get_absolute_url())
     event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")

@@ -1,9 +1,24 @@
-"""Places: offline geography (timezones now; geocoding and distances later).
+"""Places: offline geography behind small functions, so that an online service
+could later stand behind the same names.
 
-Small functions with no network access, so that an online service could be put
-behind the same names later.
+- geocode(query) / suggest(query): place names, in any spelling or script;
+- timezone_at(latitude, longitude): the IANA timezone at a point;
+- distance_km(...): great-circle distance.
 """
 
+from jamportal.places.gazetteer import Place, distance_km
+from jamportal.places.geocoding import GeocodeResult, geocode, place_label, suggest
+from jamportal.places.regions import uses_miles, visitor_country
 from jamportal.places.timezones import timezone_at
 
-__all__ = ["timezone_at"]
+__all__ = [
+    "GeocodeResult",
+    "Place",
+    "distance_km",
+    "geocode",
+    "place_label",
+    "suggest",
+    "timezone_at",
+    "uses_miles",
+    "visitor_country",
+]

@@ -1,8 +1,10 @@
 /* The submission form's location picker.
  *
  * Clicking the map or dragging the marker fills in the latitude and longitude
- * fields; typing coordinates moves the marker. The fields stay the source of
- * truth, so the form works without JavaScript too.
+ * fields; typing coordinates moves the marker; picking a suggested town places
+ * it there. Each move looks up the timezone at the new position, which the
+ * organiser can still correct. The fields stay the source of truth, so the form
+ * works without JavaScript too (the server then works the timezone out).
  */
 (function () {
   "use strict";
@@ -10,9 +12,15 @@
   window.addEventListener("map:init", function (event) {
     if (event.detail.id !== "location-map") return;
     var map = event.detail.map;
+    var form = document.querySelector("form.jam-form");
     var latitude = document.getElementById("id_latitude");
     var longitude = document.getElementById("id_longitude");
+    var timezone = document.getElementById("id_timezone");
+    var city = document.getElementById("id_city");
+    var country = document.getElementById("id_country");
+    var cities = document.getElementById("city-suggestions");
     var marker = null;
+    var suggestions = {};
 
     function typedPoint() {
       var lat = parseFloat(latitude.value);
@@ -30,11 +38,18 @@
       marker.on("dragend", function () { fill(marker.getLatLng()); });
     }
 
+    function lookUpTimezone(point) {
+      fetch(form.dataset.timezoneUrl + "?at=" + point.lat.toFixed(6) + "," + point.lng.toFixed(6))
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && data.timezone) timezone.value = data.timezone; })
+        .catch(function () { /* the server works it out on submit */ });
+    }
+
     function fill(point) {
       var wrapped = point.wrap();
       latitude.value = wrapped.lat.toFixed(6);
       longitude.value = wrapped.lng.toFixed(6);
-      latitude.dispatchEvent(new Event("change"));
+      lookUpTimezone(wrapped);
     }
 
     map.on("click", function (e) {
@@ -43,13 +58,40 @@
     });
 
     [latitude, longitude].forEach(function (input) {
-      input.addEventListener("input", function () {
+      input.addEventListener("change", function () {
         var point = typedPoint();
-        if (point) {
-          place(point);
-          map.panTo(point);
-        }
+        if (!point) return;
+        place(point);
+        map.panTo(point);
+        lookUpTimezone(point);
       });
+    });
+
+    city.addEventListener("input", function () {
+      var picked = suggestions[city.value];
+      if (picked) {
+        city.value = picked.name;
+        if (country && !country.value) country.value = picked.country;
+        var point = L.latLng(picked.latitude, picked.longitude);
+        place(point);
+        fill(point);
+        map.setView(point, 12);
+        return;
+      }
+      var text = city.value.trim();
+      if (text.length < 2) return;
+      fetch(form.dataset.suggestUrl + "?q=" + encodeURIComponent(text))
+        .then(function (response) { return response.ok ? response.json() : { places: [] }; })
+        .then(function (data) {
+          suggestions = {};
+          cities.replaceChildren.apply(cities, data.places.map(function (found) {
+            suggestions[found.label] = found;
+            var option = document.createElement("option");
+            option.value = found.label;
+            return option;
+          }));
+        })
+        .catch(function () { /* keep typing */ });
     });
 
     var start = typedPoint();

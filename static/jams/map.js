@@ -1,13 +1,16 @@
 /* The world map of Jams on the home page.
  *
- * Loads the approved Jams (same filters as the list beside it) from the GeoJSON
- * endpoint and shows them clustered. Popups are built from DOM nodes, never from
- * HTML strings, so a Jam title cannot inject markup.
+ * The server clusters: for every view of the map we ask the GeoJSON endpoint for
+ * the current box and zoom, and get back single Jams and clusters with counts,
+ * a few hundred features at most however many Jams there are. A near-me search
+ * instead gets its (at most a hundred) Jams at once, and the map fits them.
+ * Popups are built from DOM nodes, never from HTML strings.
  */
 (function () {
   "use strict";
 
   var lang = document.documentElement.lang || "en";
+  var MAX_ZOOM = 18;
 
   function formatWhen(props) {
     // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
@@ -22,8 +25,7 @@
     }
   }
 
-  function popupFor(feature) {
-    var props = feature.properties;
+  function jamSummary(props) {
     var box = document.createElement("div");
     box.className = "jam-popup";
     var title = document.createElement("strong");
@@ -39,39 +41,106 @@
     return box;
   }
 
-  function showJams(map, url) {
-    var status = document.getElementById("jam-map-status");
-    fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
-        return response.json();
-      })
-      .then(function (collection) {
-        var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
-        var layer = L.geoJSON(collection, {
-          pointToLayer: function (feature, latlng) {
-            var title = feature.properties.title;
-            return L.marker(latlng, { title: title, alt: title, keyboard: true });
-          },
-          onEachFeature: function (feature, marker) {
-            marker.bindPopup(function () { return popupFor(feature); });
-          },
+  function jamMarker(feature, latlng) {
+    var title = feature.properties.title;
+    return L.marker(latlng, { title: title, alt: title, keyboard: true })
+      .bindPopup(function () { return jamSummary(feature.properties); });
+  }
+
+  function clusterMarker(feature, latlng, map, url) {
+    var count = feature.properties.count;
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var label = interpolate(ngettext("%s Jam", "%s Jams", count), [count]);
+    var marker = L.marker(latlng, {
+      title: label,
+      alt: label,
+      keyboard: true,
+      icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + count + "</span>", iconSize: [40, 40] }),
+    });
+    var b = feature.properties.bbox; // [west, south, east, north]
+    marker.on("click", function () {
+      var samePlace = b[0] === b[2] && b[1] === b[3];
+      if (!samePlace && map.getZoom() < MAX_ZOOM) {
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], maxZoom: MAX_ZOOM });
+        return;
+      }
+      // Jams at the very same spot: list them in the popup instead.
+      fetch(url + "&bbox=" + [b[0], b[1], b[2], b[3]].join(","), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (collection) {
+          var list = document.createElement("ul");
+          list.className = "jam-popup-list";
+          collection.features.forEach(function (f) {
+            if (f.properties.cluster) return;
+            var item = document.createElement("li");
+            item.append(jamSummary(f.properties));
+            list.append(item);
+          });
+          marker.bindPopup(list).openPopup();
         });
-        clusters.addLayer(layer);
-        map.addLayer(clusters);
-        if (collection.features.length) {
-          map.fitBounds(clusters.getBounds(), { padding: [20, 20], maxZoom: 10 });
-        }
-        document.body.dataset.mapReady = String(collection.features.length);
-      })
-      .catch(function () {
-        if (status) status.textContent = gettext("The map could not load the Jams. The list shows them all.");
+    });
+    return marker;
+  }
+
+  function viewParameters(map) {
+    var bounds = map.getBounds();
+    var west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
+    if (bounds.getEast() - bounds.getWest() >= 360) { west = -180; east = 180; }
+    var south = Math.max(-90, bounds.getSouth()), north = Math.min(90, bounds.getNorth());
+    return "&bbox=" + [west, south, east, north].map(function (n) { return n.toFixed(5); }).join(",") +
+      "&zoom=" + Math.round(map.getZoom());
+  }
+
+  function start(map, data) {
+    var url = data.dataset.geojsonUrl;
+    var status = document.getElementById("jam-map-status");
+    var layer = L.layerGroup().addTo(map);
+    var pending = null;
+
+    function show(collection) {
+      layer.clearLayers();
+      L.geoJSON(collection, {
+        pointToLayer: function (feature, latlng) {
+          return feature.properties.cluster ? clusterMarker(feature, latlng, map, url) : jamMarker(feature, latlng);
+        },
+      }).eachLayer(function (marker) { layer.addLayer(marker); });
+      document.body.dataset.mapReady = String(collection.features.length);
+      if (status) status.textContent = "";
+    }
+
+    function load(query) {
+      if (pending) pending.abort();
+      pending = new AbortController();
+      return fetch(url + query, { signal: pending.signal, headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .catch(function (error) {
+          if (error.name === "AbortError") return null;
+          if (status) status.textContent = gettext("The map could not load the Jams. The list shows them all.");
+          return null;
+        });
+    }
+
+    if (data.dataset.near) {
+      load("").then(function (collection) {
+        if (!collection) return;
+        show(collection);
+        var points = collection.features.map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0]]; });
+        if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 12 });
       });
+      return;
+    }
+    function refresh() {
+      load(viewParameters(map)).then(function (collection) { if (collection) show(collection); });
+    }
+    map.on("moveend", refresh);
+    refresh();
   }
 
   window.addEventListener("map:init", function (event) {
     if (event.detail.id !== "jam-map") return;
-    var data = document.getElementById("jam-map-data");
-    showJams(event.detail.map, data.dataset.geojsonUrl);
+    start(event.detail.map, document.getElementById("jam-map-data"));
   });
 })();

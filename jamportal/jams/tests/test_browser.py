@@ -82,7 +82,7 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     organiser.get_by_label("Description").fill("Robots and **cake**.")
     organiser.get_by_label("Starts").fill("2031-03-01T10:00")
     organiser.get_by_label("Ends").fill("2031-03-01T16:00")
-    organiser.get_by_label("Venue").fill("Town Library")
+    organiser.get_by_label("Venue", exact=True).fill("Town Library")
     organiser.get_by_label("Town or city").fill("Timbuktu")
     organiser.get_by_label("Country").select_option("ML")
     organiser.locator("#location-map").click(position={"x": 300, "y": 150})

@@ -1,0 +1,263 @@
+"""Near-me search, the map's server-side clusters, the place endpoints and private venues."""
+
+import random
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from jamportal.jams import selectors
+from jamportal.jams.models import Jam
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory, jam_form_data
+from jamportal.places import distance_km
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **query):
+    with translation.override("en"):
+        path = reverse(name)
+    return path, query
+
+
+def brute_force(jams, latitude, longitude, *, nearest, radius_km, limit):
+    ranked = sorted((distance_km(latitude, longitude, j.latitude, j.longitude), j.pk) for j in jams)
+    return [pk for rank, (d, pk) in enumerate(ranked) if d <= radius_km or rank < nearest][:limit]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "radius_km", "nearest", "limit"),
+    [(52.2, 0.12, 500, 3, 100), (-18.1, 178.4, 2000, 5, 100), (89.0, 10.0, 50, 4, 100), (0.0, 0.0, 3000, 2, 7)],
+)
+def test_jams_near_agrees_with_a_brute_force_search(latitude, longitude, radius_km, nearest, limit):
+    rng = random.Random(4)
+    jams = [
+        JamFactory(latitude=rng.uniform(-90, 90), longitude=rng.uniform(-180, 180), venue_name=str(i))
+        for i in range(150)
+    ]
+    JamFactory(latitude=-17.8, longitude=-179.9)  # just across the antimeridian from Fiji
+    jams = list(Jam.objects.all())
+
+    found = selectors.jams_near(
+        Jam.objects.all(), latitude=latitude, longitude=longitude, nearest=nearest, radius_km=radius_km, limit=limit
+    )
+
+    expected = brute_force(jams, latitude, longitude, nearest=nearest, radius_km=radius_km, limit=limit)
+    assert [jam.pk for jam in found] == expected
+    assert [round(j.distance_km, 6) for j in found] == sorted(round(j.distance_km, 6) for j in found)
+
+
+def test_jams_near_in_a_sparse_region_still_finds_the_nearest():
+    JamFactory(title="Far away", latitude=-33.9, longitude=18.4)  # Cape Town
+
+    found = selectors.jams_near(Jam.objects.all(), latitude=3.848, longitude=11.5, nearest=1, radius_km=50)
+
+    assert [jam.title for jam in found] == ["Far away"]
+    assert 4200 < found[0].distance_km < 4300
+
+
+def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
+    for i in range(5):
+        JamFactory(latitude=52.2 + i * 0.01, longitude=0.12)
+    alone = JamFactory(title="Alone", latitude=-33.9, longitude=18.4)
+
+    items = selectors.jam_map_items(Jam.objects.all(), bbox=(-180, -90, 180, 90), zoom=3)
+
+    clusters = [i for i in items if isinstance(i, selectors.Cluster)]
+    assert [c.count for c in clusters] == [5]
+    assert clusters[0].bbox == [0.12, 52.2, 0.12, 52.24]
+    assert [i for i in items if isinstance(i, Jam)] == [alone]
+
+
+def test_map_items_across_the_antimeridian():
+    east = JamFactory(latitude=-18.1, longitude=178.4)
+    west = JamFactory(latitude=-13.8, longitude=-171.8)
+    JamFactory(latitude=0, longitude=0)
+
+    items = selectors.jam_map_items(Jam.objects.all(), bbox=(170, -30, -160, 0), zoom=5)
+
+    assert sorted(item.pk for item in items) == sorted([east.pk, west.pk])
+
+
+# The endpoints
+
+
+def test_geojson_near_a_point_is_sorted_by_distance(client):
+    JamFactory(title="Far", latitude=48.85, longitude=2.35)
+    JamFactory(title="Near", latitude=52.21, longitude=0.13)
+
+    path, query = url("api:jams-geojson", around="52.2,0.12", radius="100", nearest="1")
+    features = client.get(path, query).json()["features"]
+
+    assert [f["properties"]["title"] for f in features] == ["Near"]
+    assert features[0]["properties"]["distance_km"] == 1.3
+
+
+def test_geojson_world_view_is_clustered_and_small(client):
+    rng = random.Random(1)
+    Jam.objects.bulk_create(
+        [
+            JamFactory.build(latitude=rng.uniform(-60, 70), longitude=rng.uniform(-180, 180), slug=f"jam-{i}")
+            for i in range(400)
+        ]
+    )
+
+    path, query = url("api:jams-geojson", bbox="-180,-90,180,90", zoom="2")
+    response = client.get(path, query)
+
+    features = response.json()["features"]
+    assert sum(f["properties"].get("count", 1) for f in features) == 400
+    assert len(features) < 200
+    assert len(response.content) < 100_000
+
+
+def test_geojson_clustered_query_count_does_not_grow_with_jams(client, django_assert_num_queries):
+    path, query = url("api:jams-geojson", bbox="-180,-90,180,90", zoom="4")
+    JamFactory(latitude=10, longitude=10)
+    with django_assert_num_queries(3):
+        client.get(path, query)
+    JamFactory.create_batch(2, latitude=-10, longitude=-10)
+    JamFactory(latitude=40, longitude=40)
+
+    with django_assert_num_queries(3):
+        client.get(path, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"around": "north,west"}, "around"),
+        ({"around": "52.2"}, "around"),
+        ({"around": "nan,0"}, "around"),
+        ({"around": "91,0"}, "around"),
+        ({"around": "0,181"}, "around"),
+        ({"around": "1e999,0"}, "around"),
+        ({"around": "52,0", "radius": "lots"}, "radius"),
+        ({"around": "52,0", "radius": "0"}, "radius"),
+        ({"around": "52,0", "radius": "1e9"}, "radius"),
+        ({"around": "52,0", "radius": "nan"}, "radius"),
+        ({"around": "52,0", "nearest": "-1"}, "nearest"),
+        ({"bbox": "a,b,c,d", "zoom": "2"}, "bbox"),
+        ({"bbox": "-180,-90,180", "zoom": "2"}, "bbox"),
+        ({"bbox": "-180,10,180,-10", "zoom": "2"}, "bbox"),
+        ({"bbox": "-190,-90,180,90", "zoom": "2"}, "bbox"),
+        ({"bbox": "-180,-90,inf,90", "zoom": "2"}, "bbox"),
+        ({"bbox": "-180,-90,180,90", "zoom": "99"}, "zoom"),
+        ({"bbox": "-180,-90,180,90", "zoom": "two"}, "zoom"),
+        ({"bbox": "-180,-90,180,90"}, "zoom"),
+        ({"days": "forever"}, "days"),
+    ],
+)
+def test_geojson_bad_parameters_get_400_naming_them(client, query, parameter):
+    path, _ = url("api:jams-geojson")
+
+    response = client.get(path, query)
+
+    assert response.status_code == 400
+    assert list(response.json()["parameters"]) == [parameter]
+
+
+def test_place_suggestions_and_timezone_endpoints(client):
+    suggest_path, _ = url("api:place-suggest")
+    timezone_path, _ = url("api:place-timezone")
+
+    places = client.get(suggest_path, {"q": "Yaou"}).json()["places"]
+    zone = client.get(timezone_path, {"at": "35.68,139.69"}).json()
+    bad = client.get(timezone_path, {"at": "here"})
+    empty = client.get(suggest_path, {"q": ""})
+
+    assert places[0] == {
+        "label": "Yaoundé, Cameroon",
+        "name": "Yaoundé",
+        "country": "CM",
+        "latitude": 3.86667,
+        "longitude": 11.51667,
+        "timezone": "Africa/Douala",
+    }
+    assert zone == {"timezone": "Asia/Tokyo"}
+    assert (bad.status_code, list(bad.json()["parameters"])) == (400, ["at"])
+    assert empty.status_code == 400
+
+
+# The page
+
+
+def test_searching_a_place_lists_the_nearest_jams_with_distances(client):
+    JamFactory(title="Yaoundé Jam", latitude=3.87, longitude=11.52, country="CM", city="Yaoundé")
+    JamFactory(title="Douala Jam", latitude=4.05, longitude=9.77, country="CM", city="Douala")
+    JamFactory(title="Paris Jam", latitude=48.85, longitude=2.35, country="FR")
+
+    html = client.get("/en/", {"q": "Yaounde", "radius": "300", "nearest": "2"}).content.decode()
+
+    assert "Jams near Yaoundé" in html
+    assert html.index("Yaoundé Jam") < html.index("Douala Jam")
+    assert "Paris Jam" not in html
+    assert '<span class="distance">' in html
+    assert "195 km" in html
+    assert "around=3.86667%2C11.51667" in html  # the map asks for the same Jams
+
+
+def test_distances_are_in_miles_for_visitors_from_the_us(client):
+    JamFactory(title="Boston Jam", latitude=42.36, longitude=-71.06, country="US")
+
+    html = client.get("/en/", {"q": "Cambridge, MA"}, headers={"accept-language": "en-US"}).content.decode()
+
+    assert "Jams near Cambridge" in html
+    assert "2.6 mi" in html
+
+
+def test_sparse_region_shows_the_nearest_with_a_note(client):
+    JamFactory(title="Cape Town Jam", latitude=-33.9, longitude=18.4, country="ZA")
+
+    html = client.get("/en/", {"q": "Yaoundé"}).content.decode()
+
+    assert "No Jams within 50 km yet: here are the nearest." in html
+    assert "Cape Town Jam" in html
+
+
+def test_unknown_place_gets_did_you_mean(client):
+    JamFactory(title="Any Jam")
+
+    html = client.get("/en/", {"q": "Manchster"}).content.decode()
+
+    assert "We do not know a place called “Manchster”." in html
+    assert 'href="?q=Manchester%2C%20United%20Kingdom"' in html
+    assert "Any Jam" in html  # never an empty page
+
+
+def test_around_from_the_browser_lists_jams_near_you(client):
+    JamFactory(title="Close Jam", latitude=51.51, longitude=-0.13)
+
+    html = client.get("/en/", {"around": "51.5,-0.12"}).content.decode()
+
+    assert "Jams near you" in html
+    assert "Close Jam" in html
+
+
+# The submission form's timezone, and private venues
+
+
+def test_timezone_is_worked_out_from_the_map_unless_corrected(client):
+    client.force_login(UserFactory())
+
+    client.post(reverse("jams:create"), jam_form_data(title="Auto"))
+    client.post(reverse("jams:create"), jam_form_data(title="Fixed", timezone="Asia/Seoul"))
+
+    assert Jam.objects.get(title="Auto").timezone == "Asia/Tokyo"
+    assert Jam.objects.get(title="Fixed").timezone == "Asia/Seoul"
+
+
+def test_private_venue_shows_only_the_area_to_the_public(client):
+    jam = JamFactory(venue_private=True, latitude=52.204567, longitude=0.121876, address="12 Secret Lane")
+
+    page = client.get(jam.get_absolute_url()).content.decode()
+    feature = client.get(*url("api:jams-geojson")).json()["features"][0]
+    client.force_login(ModeratorFactory())
+    moderation = client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
+
+    assert "12 Secret Lane" not in page
+    assert "52.204567" not in page
+    assert 'data-latitude="52.200000"' in page
+    assert feature["geometry"]["coordinates"] == [0.12, 52.2]
+    assert "12 Secret Lane" in moderation
+    assert "52.204567" in moderation

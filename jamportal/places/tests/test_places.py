@@ -1,0 +1,92 @@
+import pytest
+
+from jamportal.places import distance_km, geocode, place_label, suggest, timezone_at, uses_miles, visitor_country
+from jamportal.places.gazetteer import normalise
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Yaoundé", "Yaoundé, Cameroon"),
+        ("Yaounde", "Yaoundé, Cameroon"),
+        ("  yaoundé ", "Yaoundé, Cameroon"),
+        ("München", "Munich, Germany"),
+        ("Munich", "Munich, Germany"),
+        ("muenchen", "Munich, Germany"),
+        ("東京", "Tokyo, Japan"),
+        ("تهران", "Tehran, Iran"),
+        ("Cambridge, UK", "Cambridge, United Kingdom"),
+        ("Cambridge, MA", "Cambridge, Massachusetts, United States of America"),
+        ("Cambridge, Massachusetts", "Cambridge, Massachusetts, United States of America"),
+        ("Cambridge, Canada", "Cambridge, Canada"),
+        ("São Paulo", "São Paulo, Brazil"),
+        ("Sao Paulo, Brasil", "São Paulo, Brazil"),
+    ],
+)
+def test_geocode_understands_spellings_and_scripts(query, expected):
+    assert place_label(geocode(query).place) == expected
+
+
+def test_geocode_reads_back_its_own_labels():
+    label = place_label(geocode("Cambridge, MA").place)
+
+    assert place_label(geocode(label).place) == label
+
+
+def test_geocode_ranks_by_population_then_the_visitors_country():
+    assert geocode("Cambridge").place.country == "GB"
+    assert geocode("Cambridge", visitor_country="US").place.country == "US"
+
+
+def test_geocode_unknown_place_offers_close_matches():
+    result = geocode("Manchster")
+
+    assert result.place is None
+    assert place_label(result.alternatives[0]) == "Manchester, United Kingdom"
+
+
+def test_geocode_nonsense_finds_nothing_without_failing():
+    assert geocode("").place is None
+    assert geocode(",,,").place is None
+    assert geocode("qqqqqqqqqqqq").place is None
+
+
+def test_suggest_puts_prefix_matches_first():
+    labels = [place_label(p) for p in suggest("Yaou")]
+
+    assert labels == ["Yaoundé, Cameroon"]
+
+
+def test_suggest_needs_two_letters():
+    assert suggest("Y") == []
+
+
+def test_normalise_ignores_case_accents_and_punctuation():
+    assert normalise("SAINT-ÉTIENNE") == normalise("saint etienne") == "saint etienne"
+    assert normalise("東京") == "東京"
+
+
+def test_distance_km_is_great_circle():
+    assert distance_km(0, 0, 0, 0) == 0
+    assert round(distance_km(51.5074, -0.1278, 40.7128, -74.006)) == 5570
+    assert round(distance_km(-18.1248, 178.4501, -13.8333, -171.7667)) == 1149  # Suva to Apia, over 180°
+
+
+def test_timezone_at_finds_the_zone_offline():
+    assert timezone_at(3.848, 11.5021) == "Africa/Douala"
+    assert timezone_at(35.6762, 139.6503) == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("header", "language", "country"),
+    [("en-US,en;q=0.9", "en", "US"), ("en", "en", ""), ("fr-CA", "fr", "CA"), ("", "pt-br", "BR"), ("*", "cy", "GB")],
+)
+def test_visitor_country_comes_from_the_browser_or_the_language(header, language, country):
+    assert visitor_country(header, language) == country
+
+
+def test_miles_in_the_us_and_the_uk_only():
+    assert uses_miles("US")
+    assert uses_miles("GB")
+    assert not uses_miles("FR")
+    assert not uses_miles("")
