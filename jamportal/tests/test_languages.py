@@ -28,10 +28,16 @@ ENGLISH = [
     "Password (again)",
     "Already have an account",
     "JamPortal brings Raspberry Jams together",
+    "Use my location",
+    "More filters",
+    "Jams near",
+    "Did you mean",
 ]
 PAGES = {
     "home": lambda jam: reverse("jams:home"),
     "past": lambda jam: reverse("jams:home") + "?when=past",
+    "near-me": lambda jam: reverse("jams:home") + "?q=Cambridge%2C+UK",
+    "did-you-mean": lambda jam: reverse("jams:home") + "?q=Cambrige",
     "jam": lambda jam: jam.get_absolute_url(),
     "submit": lambda jam: reverse("jams:create"),
     "my-jams": lambda jam: reverse("jams:mine"),
