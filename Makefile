@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test bench lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
@@ -19,6 +19,10 @@ run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages-check pytest pytest-postgres
+
+# Benchmarks: ratios against baselines measured in the same run (docs/benchmarks.md).
+bench: $(VENV)/.dev-installed messages gazetteer
+	$(PY) bench/find_a_jam.py
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

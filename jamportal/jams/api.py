@@ -72,9 +72,10 @@ def jams_geojson(request):
         return bad_parameters(*forms_)
     jams = selectors.jam_list_public(**filters.filters(), language=request.LANGUAGE_CODE)
     if near := filters.near():
-        return feature_collection([jam_feature(jam) for jam in selectors.jams_near(jams, **near)])
+        found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
+        return feature_collection([jam_feature(jam) for jam in found])
     if view is not None:
-        items = selectors.jam_map_items(jams, **view.cleaned_data)
+        items = selectors.jam_map_items(jams, **view.cleaned_data, language=request.LANGUAGE_CODE)
         return feature_collection(
             [cluster_feature(i) if isinstance(i, selectors.Cluster) else jam_feature(i) for i in items]
         )

@@ -147,14 +147,15 @@ DESCRIPTION = """Come and celebrate the Raspberry Pi's birthday with us!
 
 Everyone is welcome; no experience needed. Laptops and Raspberry Pis are provided."""
 
-# Titles in other scripts, so pages, posters and fonts are exercised by the demo.
+# Jams written in other languages and scripts (with an English translation each),
+# so that pages, translations and fonts are exercised by the demo.
 TITLE_OVERRIDES = {
-    "東京": "東京ラズベリージャム",
-    "大阪": "大阪ラズパイ誕生日パーティー",
-    "臺北": "臺北樹莓派聚會",
-    "تهران": "جم رزبری پای تهران",
-    "اصفهان": "جشن تولد رزبری پای اصفهان",
-    "Aberystwyth": "Jam Mafon Aberystwyth: dathlu'r pen-blwydd ŵyl",
+    "東京": ("ja", "東京ラズベリージャム"),
+    "大阪": ("ja", "大阪ラズパイ誕生日パーティー"),
+    "臺北": ("zh-hant", "臺北樹莓派聚會"),
+    "تهران": ("fa", "جم رزبری پای تهران"),
+    "اصفهان": ("fa", "جشن تولد رزبری پای اصفهان"),
+    "Aberystwyth": ("cy", "Jam Mafon Aberystwyth: dathlu'r pen-blwydd"),
 }
 
 # The main language of each demo country (English is spoken at every demo Jam too).

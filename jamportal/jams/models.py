@@ -126,7 +126,9 @@ class Jam(models.Model):
         indexes = [
             models.Index(fields=["status", "end"], name="jam_status_end"),
             models.Index(fields=["country", "start"], name="jam_country_start"),
-            models.Index(fields=["latitude", "longitude"], name="jam_position"),
+            # Near-me and the map read public Jams by position: status first, so that
+            # the planner narrows by both and never scans every approved Jam.
+            models.Index(fields=["status", "latitude", "longitude"], name="jam_status_position"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="jam_ends_after_start"),

@@ -83,12 +83,13 @@ def group_by_country(jams):
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
 # at most `limit` in all, found by growing a bounding box from START_KM so that
 # only nearby index entries are read, however many Jams there are.
-NEAR_START_KM = 10
+NEAR_START_KM = 2
 EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 
 
-def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
-    """The Jams of `jams` near a point, nearest first, each with `.distance_km`."""
+def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, language=None):
+    """The Jams of `jams` near a point, nearest first, each with `.distance_km`
+    (and its translation into `language`)."""
     reach = NEAR_START_KM
     while True:
         rows = _in_box(jams, latitude, longitude, reach).values_list("pk", "latitude", "longitude")
@@ -105,7 +106,7 @@ def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
             grown = radius_km  # look at exactly the radius on the way out
         reach = min(grown, EARTH_HALF_CIRCUMFERENCE_KM)
     chosen = [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
-    by_pk = jams.in_bulk([pk for _, pk in chosen])
+    by_pk = _by_pk([pk for _, pk in chosen], language)
     result = []
     for d, pk in chosen:
         jam = by_pk[pk]
@@ -114,11 +115,18 @@ def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
     return result
 
 
+def _by_pk(pks, language):
+    """The Jams with these keys, fetched by key alone: the caller's conditions already
+    chose them, and repeating them can lead a planner to scan instead of looking up."""
+    jams = Jam.objects.select_related("campaign")
+    return (with_translation(jams, language) if language else jams).in_bulk(pks)
+
+
 def _in_box(jams, latitude, longitude, reach_km):
     """Jams inside the box that holds the circle of `reach_km` around the point."""
     dlat = reach_km / 111.2
     south, north = max(-90.0, latitude - dlat), min(90.0, latitude + dlat)
-    jams = jams.filter(latitude__gte=south, latitude__lte=north)
+    jams = jams.order_by().filter(latitude__gte=south, latitude__lte=north)
     cos = math.cos(math.radians(max(abs(south), abs(north))))
     if cos < 1e-6 or reach_km / (111.2 * cos) >= 180:
         return jams  # the box wraps the whole Earth's width
@@ -145,7 +153,7 @@ class Cluster:
 CELLS_PER_TILE = 4
 
 
-def jam_map_items(jams, *, bbox, zoom):
+def jam_map_items(jams, *, bbox, zoom, language=None):
     """What the map shows in a viewport: a Cluster per crowded cell, else the Jam.
 
     One query groups the Jams of the viewport into grid cells sized for the
@@ -181,7 +189,7 @@ def jam_map_items(jams, *, bbox, zoom):
         else:
             bbox = [c["west"], c["south"], c["east"], c["north"]]
             items.append(Cluster(c["mean_latitude"], c["mean_longitude"], c["count"], bbox))
-    return items + list(jams.filter(pk__in=single))
+    return items + list(_by_pk(single, language).values())
 
 
 def jam_list_for_organiser(user):

@@ -41,7 +41,14 @@ def home(request):
     Jams nearest to it, with their distances; otherwise every Jam, by country.
     """
     form = JamFilterForm(request.GET)
-    context = {"form": form, "query": _query_without_page(request)}
+    more = {"campaign", "country", "spoken", "radius", "nearest", "days", "date_from", "date_to"}
+    context = {
+        "form": form,
+        "query": _query_without_page(request),
+        "more_filters_open": bool(form.errors)
+        or any(request.GET.get(name) for name in more)
+        or request.GET.get("when", selectors.UPCOMING) != selectors.UPCOMING,
+    }
     if not form.is_valid():
         return render(request, "jams/home.html", context)
     country = places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
@@ -54,7 +61,7 @@ def home(request):
     map_query = request.GET.copy()
     map_query.pop("page", None)
     if near:
-        near_jams = selectors.jams_near(jams, **near)
+        near_jams = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
         map_query["around"] = f"{near['latitude']},{near['longitude']}"
         context.update(near=near, near_jams=near_jams, miles=places.uses_miles(country))
     else:

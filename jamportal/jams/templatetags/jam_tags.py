@@ -35,11 +35,11 @@ def distance(km, miles=False):
     if miles:
         return _("%(distance)s mi") % {"distance": _number(km / KM_PER_MILE)}
     if km < 1:
-        return _("%(distance)s m") % {"distance": number_format(round(km * 1000, -1), 0)}
+        return _("%(distance)s m") % {"distance": number_format(round(km * 1000, -1), 0, force_grouping=True)}
     return _("%(distance)s km") % {"distance": _number(km)}
 
 
 def _number(value):
     """One decimal below 10, none above; rounded (number_format would truncate)."""
     places = 1 if value < 10 else 0
-    return number_format(round(value, places), places)
+    return number_format(round(value, places), places, force_grouping=True)

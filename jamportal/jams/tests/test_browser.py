@@ -171,3 +171,23 @@ def test_jam_page_adds_the_visitors_own_time(browser, live_server):
     # 10:00 in London on 1 March is 19:00 in Tokyo.
     expect(page.locator(".visitor-time")).to_have_text("Sat, 7:00 PM GMT+9 your time")
     context.close()
+
+
+def test_visitor_finds_the_nearest_jam_by_typing_a_place(new_page):
+    JamFactory(title="Yaoundé Jam", latitude=3.87, longitude=11.52, country="CM", city="Yaoundé")
+    JamFactory(title="Nairobi Jam", latitude=-1.29, longitude=36.82, country="KE", city="Nairobi")
+    page = new_page()
+    page.goto("/en/")
+
+    page.get_by_label("Near", exact=True).fill("Yaou")
+    expect(page.locator("#place-suggestions option").first).to_have_attribute("value", "Yaoundé, Cameroon")
+    page.get_by_label("Near", exact=True).fill("Yaoundé, Cameroon")
+    page.get_by_label("Near", exact=True).press("Enter")
+
+    expect(page.get_by_role("heading", name="Jams near Yaoundé")).to_be_visible()
+    items = page.locator("ol.jams.near li")
+    expect(items.first).to_contain_text("Yaoundé Jam")
+    expect(items.first.locator(".distance")).to_have_text("0.3 mi")  # Chromium asks for en-US
+    expect(page.get_by_role("button", name="Yaoundé Jam")).to_be_visible()
+    expect(page.get_by_role("button", name="Nairobi Jam")).to_be_visible()
+    screenshot(page, "near-me")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from jamportal.jams.demo import CITIES, COUNTRY_LANGUAGES, DESCRIPTION, TITLE_OVERRIDES, TITLE_PATTERNS
-from jamportal.jams.models import Campaign, Jam, JamEvent
+from jamportal.jams.models import Campaign, Jam, JamEvent, JamTranslation
 from jamportal.jams.services import render_description
 from jamportal.places import timezone_at
 
@@ -105,12 +105,14 @@ class Command(BaseCommand):
         others = [self.user(f"jam{n}@jamportal.localhost", None, first_name=f"Organiser {n}") for n in range(1, 9)]
         for i, (city, country, lat, lon, venue) in enumerate(CITIES):
             tz_name = timezone_at(lat, lon)
-            title = TITLE_OVERRIDES.get(city) or TITLE_PATTERNS[i % len(TITLE_PATTERNS)].format(city=city)
+            language, title = TITLE_OVERRIDES.get(
+                city, ("en", TITLE_PATTERNS[i % len(TITLE_PATTERNS)].format(city=city))
+            )
             owner = others[i % len(others)]
             place = {"city": city, "country": country, "latitude": lat, "longitude": lon, "venue_name": venue}
             # Every city had a Jam in 2018 ...
             day = past.starts_on + datetime.timedelta(days=i % 2)
-            self.jam(f"{title} 2018", past, day, tz_name, place, owner, Status.APPROVED, staff)
+            self.jam(f"{title} 2018", past, day, tz_name, place, owner, Status.APPROVED, staff, language)
             counts[Status.APPROVED] += 1
             # ... and most have one at the coming birthday weekend, in every state of review.
             if i % 3 == 2:
@@ -122,11 +124,11 @@ class Command(BaseCommand):
                 status = Status.REJECTED
             day = current.starts_on + datetime.timedelta(days=i % 2)
             owner = organiser if i % 10 == 0 else owner
-            self.jam(title, current, day, tz_name, place, owner, status, staff)
+            self.jam(title, current, day, tz_name, place, owner, status, staff, language)
             counts[status] += 1
         return {label: counts[value] for value, label in Status.choices if counts[value]}
 
-    def jam(self, title, campaign, day, tz_name, place, owner, status, staff):
+    def jam(self, title, campaign, day, tz_name, place, owner, status, staff, language):
         tz = ZoneInfo(tz_name)
         start = datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=tz)
         submitted_at = min(
@@ -150,6 +152,7 @@ class Command(BaseCommand):
                 "audience": Jam.Audience.FAMILIES,
                 "activities": [Jam.Activity.WORKSHOPS, Jam.Activity.SHOW_AND_TELL, Jam.Activity.PARTY],
                 "languages": sorted({"en", COUNTRY_LANGUAGES.get(place["country"], "en")}),
+                "content_language": language,
                 "expected_attendees": 40,
                 "status": status,
                 "moderation_note": "Please add the venue's street address." if status == Status.REJECTED else "",
@@ -158,6 +161,16 @@ class Command(BaseCommand):
                 **place,
             },
         )
+        if language != "en":
+            JamTranslation.objects.update_or_create(
+                jam=jam,
+                language="en",
+                defaults={
+                    "title": f"{place['city']} Raspberry Jam",
+                    "description": DESCRIPTION,
+                    "description_html": render_description(DESCRIPTION),
+                },
+            )
         if created:
             JamEvent.objects.create(jam=jam, actor=owner, action=JamEvent.Action.CREATED, notified_at=timezone.now())
             if status != Status.SUBMITTED:

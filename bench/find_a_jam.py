@@ -1,0 +1,143 @@
+"""Benchmark "find a Jam near you" and the map at 1k, 10k and 100k Jams.
+
+Run with `make bench`. Every figure is measured in the same run as its
+baseline, and printed as a ratio to it:
+
+- near-me (`selectors.jams_near`) against a brute-force haversine over all rows;
+- the map endpoint's clustered world view against sending every Jam as GeoJSON
+  (time and bytes);
+- place suggestions per second.
+
+The Jams are generated around real towns (weighted by population) in a
+throwaway SQLite database under .tmp/bench/.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = ROOT / ".tmp" / "bench"
+WORK.mkdir(parents=True, exist_ok=True)
+DB = WORK / "find-a-jam.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamportal.settings")
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ["DJANGO_DEBUG"] = "False"
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "False"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from jamportal.accounts.models import User  # noqa: E402
+from jamportal.jams import selectors  # noqa: E402
+from jamportal.jams.models import Jam  # noqa: E402
+from jamportal.places import distance_km, gazetteer, suggest  # noqa: E402
+
+SIZES = [1_000, 10_000, 100_000]
+WORLD = "/en/api/jams.geojson?bbox=-180,-90,180,90&zoom=2"
+EVERY = "/en/api/jams.geojson"
+QUERIES = 200
+rng = random.Random(2018)
+
+
+def towns():
+    rows = gazetteer._db().execute("SELECT latitude, longitude, population, country FROM place").fetchall()
+    return rows, [row[2] for row in rows]
+
+
+def fill(count, organiser, places, weights):
+    Jam.objects.all().delete()
+    start = timezone.now() + datetime.timedelta(days=30)
+    batch = []
+    for i, (lat, lon, _, country) in enumerate(rng.choices(places, weights=weights, k=count)):
+        batch.append(
+            Jam(
+                title=f"Jam {i}",
+                slug=f"jam-{i}",
+                organiser=organiser,
+                description="",
+                start=start,
+                end=start + datetime.timedelta(hours=5),
+                timezone="UTC",
+                venue_name="Library",
+                city="Town",
+                country=country,
+                latitude=max(-90, min(90, lat + rng.gauss(0, 0.05))),
+                longitude=((lon + rng.gauss(0, 0.05) + 180) % 360) - 180,
+                languages=["en"],
+                status=Jam.Status.APPROVED,
+            )
+        )
+    Jam.objects.bulk_create(batch, batch_size=5000)
+
+
+def timed(function, arguments):
+    times = []
+    for argument in arguments:
+        began = time.perf_counter()
+        function(argument)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def brute_force(point):
+    lat, lon = point
+    rows = selectors.jam_list_public().values_list("pk", "latitude", "longitude")
+    ranked = sorted((distance_km(lat, lon, a, b), pk) for pk, a, b in rows)
+    return [pk for rank, (d, pk) in enumerate(ranked) if d <= 50 or rank < 5][:100]
+
+
+def near(point):
+    lat, lon = point
+    return selectors.jams_near(selectors.jam_list_public(), latitude=lat, longitude=lon)
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    call_command("build_gazetteer", if_missing=True, verbosity=0)
+    organiser, _ = User.objects.get_or_create(email="bench@example.org")
+    places, weights = towns()
+    client = Client()
+    results = []
+    for size in SIZES:
+        fill(size, organiser, places, weights)
+        points = [(lat, lon) for lat, lon, _, _ in rng.choices(places, weights=weights, k=QUERIES)]
+        assert [j.pk for j in near(points[0])] == brute_force(points[0])
+        near_s = timed(near, points)
+        brute_s = timed(brute_force, points[:20])
+        world_bytes, every_bytes = len(client.get(WORLD).content), len(client.get(EVERY).content)
+        world_s = timed(client.get, [WORLD] * 20)
+        every_s = timed(client.get, [EVERY] * 3)
+        results.append((size, near_s, brute_s, world_s, world_bytes, every_s, every_bytes))
+        print(
+            f"{size:>7} Jams | near-me {near_s * 1000:7.2f} ms, brute force {brute_s * 1000:8.2f} ms "
+            f"(x{brute_s / near_s:6.1f}) | world view {world_s * 1000:7.2f} ms {world_bytes / 1000:7.1f} KB, "
+            f"all Jams {every_s * 1000:8.1f} ms {every_bytes / 1000:8.1f} KB (x{every_bytes / world_bytes:6.1f} bytes)"
+        )
+    first, last = results[0], results[-1]
+    print(f"near-me at {last[0]:,} Jams takes {last[1] / first[1]:.2f}x its time at {first[0]:,} (target: <= 2x)")
+    print(f"world view at {last[0]:,} Jams: {last[4] / 1000:.1f} KB (target: < 100 KB)")
+
+    prefixes = [name[: rng.randint(2, 6)] for (name,) in gazetteer._db().execute("SELECT name FROM place")]
+    sample = rng.sample(prefixes, 2000)
+    began = time.perf_counter()
+    for prefix in sample:
+        suggest(prefix)
+    elapsed = time.perf_counter() - began
+    print(f"place suggestions: {len(sample) / elapsed:,.0f} lookups/s ({elapsed / len(sample) * 1000:.2f} ms each)")
+
+
+if __name__ == "__main__":
+    main()
