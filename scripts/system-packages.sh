@@ -13,12 +13,16 @@ need() { # need <package> <check command...>
 
 need python3-venv python3 -c "import ensurepip, venv"
 need gettext command -v msgfmt
+# WeasyPrint (posters, flyers) draws text with Pango; Noto covers every script we print.
+need libpango-1.0-0 bash -c "ldconfig -p | grep -q libpango-1.0.so.0"
+need libpangoft2-1.0-0 bash -c "ldconfig -p | grep -q libpangoft2-1.0.so.0"
+need fonts-noto-core test -d /usr/share/fonts/truetype/noto
+need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
 if [ "${1:-run}" = test ]; then
     need redis-server command -v redis-server
     need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
     need chromium command -v chromium
-    need fonts-noto-core test -d /usr/share/fonts/truetype/noto
-    need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
+    need poppler-utils command -v pdftotext
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -194,6 +194,30 @@ class Jam(models.Model):
         return translation.title if translation else self.title
 
 
+class CampaignPoster(models.Model):
+    """A rendered PDF poster of a campaign's Jams, kept until the Jams change."""
+
+    class Size(models.TextChoices):
+        A3 = "a3", "A3"
+        A2 = "a2", "A2"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="posters")
+    size = models.CharField(max_length=2, choices=Size)
+    language = models.CharField(max_length=16, choices=settings.LANGUAGES)
+    file = models.FileField(upload_to="posters/")
+    # A digest of everything printed on it: when it differs, the poster is stale.
+    fingerprint = models.CharField(max_length=64)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "size", "language"], name="one_poster_per_size_and_language")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} ({self.size}, {self.language})"
+
+
 class JamTranslation(models.Model):
     """The title and description of a Jam in another of the site's languages."""
 

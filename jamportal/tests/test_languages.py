@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,10 @@ ENGLISH = [
     "More filters",
     "Jams near",
     "Did you mean",
+    "Participating Jams",
+    "Calendar feed",
+    "Resources for organisers",
+    "Stay safe",
 ]
 PAGES = {
     "home": lambda jam: reverse("jams:home"),
@@ -41,6 +45,9 @@ PAGES = {
     "jam": lambda jam: jam.get_absolute_url(),
     "submit": lambda jam: reverse("jams:create"),
     "my-jams": lambda jam: reverse("jams:mine"),
+    "campaign": lambda jam: reverse("jams:campaign", args=[jam.campaign.slug]),
+    "campaigns": lambda jam: reverse("jams:campaigns"),
+    "resources": lambda jam: reverse("jams:resources"),
     "sign-up": lambda jam: reverse("account_signup"),
     "sign-in": lambda jam: reverse("account_login"),
     "not-found": lambda jam: reverse("jams:detail", args=["no-such-jam"]),
@@ -50,7 +57,7 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 def test_key_page_is_fully_in_its_language(client, language, page):
-    jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"])
+    jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"], campaign=CampaignFactory())
     if page in ("submit", "my-jams"):
         client.force_login(UserFactory())
     with translation.override(language):

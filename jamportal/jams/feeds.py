@@ -1,0 +1,124 @@
+"""Things people subscribe to: iCalendar feeds (icalendar) and the Atom feed of
+newly approved Jams (Django's syndication framework). Both take the same
+filters as the list, near-me included."""
+
+import icalendar
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from jamportal.jams import selectors
+from jamportal.jams.api import bad_parameters
+from jamportal.jams.forms import JamFilterForm
+from jamportal.jams.templatetags.jam_tags import jam_when
+
+FEED_LIMIT = 500
+
+
+def jam_event(jam) -> icalendar.Event:
+    """One Jam as a VEVENT in its own timezone. The UID never changes, so
+    calendars update an edited Jam in place; a cancelled Jam says so."""
+    event = icalendar.Event()
+    event.add("uid", f"jam-{jam.pk}@jamportal")
+    event.add("dtstamp", timezone.now())
+    event.add("last-modified", jam.updated_at)
+    event.add("summary", jam.display_title)
+    event.add("dtstart", jam.local_start)
+    event.add("dtend", jam.local_end)
+    place = [jam.venue_name, jam.public_address, jam.city, str(jam.country.name)]
+    event.add("location", ", ".join(part for part in place if part))
+    event.add("geo", (jam.public_latitude, jam.public_longitude))
+    event.add("description", jam.translation.description if jam.translation else jam.description)
+    event.add("url", settings.SITE_URL + jam.get_absolute_url())
+    event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")
+    return event
+
+
+def calendar_response(jams, *, name, filename) -> HttpResponse:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//JamPortal//Raspberry Jams//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for jam in jams:
+        calendar.add_component(jam_event(jam))
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def filtered_jams(request, **fixed):
+    """(Jams for a feed, form): upcoming and cancelled-after-approval Jams matching
+    the request's filters; near-me ones when `around` is given."""
+    form = JamFilterForm(request.GET)
+    if not form.is_valid():
+        return None, form
+    filters = {**form.filters(), **fixed}
+    jams = selectors.jam_list_public(**filters, language=request.LANGUAGE_CODE, include_cancelled=True)
+    if near := form.near():
+        return selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE), form
+    return list(jams[:FEED_LIMIT]), form
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def jams_calendar(request, slug=None):
+    """All upcoming Jams, one campaign's, one country's or those around a point."""
+    campaign = selectors.campaign_get_or_404(slug) if slug else None
+    jams, form = filtered_jams(request, **({"campaign": campaign} if campaign else {}))
+    if jams is None:
+        return bad_parameters(form)
+    name = campaign.name if campaign else _("Raspberry Jams")
+    return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics")
+
+
+class NewJamsFeed(Feed):
+    """Newly approved Jams, newest first, with the list's filters."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        """The matching Jams: one Feed instance serves every request, so the
+        request's state travels as this object, never on `self`."""
+        jams, _form = filtered_jams(request)
+        if jams is None:
+            raise Http404(_("Some parameters are not valid."))
+        return jams
+
+    def title(self):
+        return _("New Raspberry Jams")
+
+    def subtitle(self):
+        return _("Raspberry Jams as they are added to the map.")
+
+    def link(self):
+        return "/"
+
+    def items(self, jams):
+        approved = [jam for jam in jams if jam.approved_at]
+        return sorted(approved, key=lambda jam: jam.approved_at, reverse=True)[:100]
+
+    def item_title(self, jam):
+        return jam.display_title
+
+    def item_description(self, jam):
+        return f"{jam_when(jam)} · {jam.city}, {jam.country.name}"
+
+    def item_link(self, jam):
+        return jam.get_absolute_url()
+
+    def item_guid(self, jam):
+        return f"{settings.SITE_URL}/jams/{jam.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, jam):
+        return jam.approved_at
+
+    def item_updateddate(self, jam):
+        return jam.updated_at
