@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jamportal.accounts",
     "jamportal.places",
     "jamportal.jams",
+    "jamportal.kits",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "anonymise-kit-addresses": {"task": "jamportal.kits.tasks.task_anonymise_kit_addresses", "schedule": 24 * 3600},
+}
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (20.0, 0.0),

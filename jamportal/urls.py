@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("api/", include("jamportal.jams.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("jamportal.kits.urls")),
     path("", include("jamportal.jams.urls")),
 )

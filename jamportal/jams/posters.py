@@ -10,18 +10,14 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
-import weasyprint
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from jamportal.jams import selectors
 from jamportal.jams.models import CampaignPoster
+from jamportal.pdf import render_pdf
 
 # Printable area in points (1 pt = 1/72 inch) below the poster's heading.
 PAGE_HEIGHT_PT = {CampaignPoster.Size.A3: 1191, CampaignPoster.Size.A2: 1684}
@@ -77,9 +73,8 @@ def poster_content(campaign, language) -> tuple[list, str]:
 
 
 def poster_render(campaign, *, size, language, groups) -> bytes:
-    logo = finders.find("branding/birthday-jam.svg")
     with translation.override(language):
-        html = render_to_string(
+        return render_pdf(
             "jams/poster.html",
             {
                 "campaign": campaign,
@@ -87,12 +82,10 @@ def poster_render(campaign, *, size, language, groups) -> bytes:
                 "count": sum(len(jams) for _, jams in groups),
                 "layout": poster_layout(groups, size),
                 "page_size": CampaignPoster.Size(size).label,
-                "logo_url": Path(logo).as_uri(),
                 "LANGUAGE_CODE": language,
                 "LANGUAGE_BIDI": translation.get_language_bidi(),
             },
         )
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def campaign_poster_build(campaign, *, size, language) -> CampaignPoster:
@@ -120,8 +113,4 @@ def campaign_poster_is_current(poster) -> bool:
 
 def flyer_render(jam, *, url) -> bytes:
     """An A4 flyer for one Jam, in the active language, with the birthday artwork."""
-    html = render_to_string(
-        "jams/flyer.html",
-        {"jam": jam, "url": url, "logo_url": Path(finders.find("branding/birthday-jam.svg")).as_uri()},
-    )
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf("jams/flyer.html", {"jam": jam, "url": url})

@@ -200,7 +200,7 @@ def jam_map_items(jams, *, bbox, zoom, language=None):
 
 def jam_list_for_organiser(user):
     """The organiser's own Jams, every status, newest first."""
-    return Jam.objects.filter(organiser=user).select_related("campaign").order_by("-start")
+    return Jam.objects.filter(organiser=user).select_related("campaign", "kit_request").order_by("-start")
 
 
 def jam_list_moderation_queue():

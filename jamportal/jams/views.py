@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language_info
@@ -18,6 +18,7 @@ from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
+from jamportal.pdf import pdf_response
 
 LIST_PAGE_SIZE = 200
 
@@ -98,9 +99,7 @@ def jam_flyer(request, slug):
     """A printable A4 flyer for the Jam, in the visitor's language."""
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     pdf = posters.flyer_render(jam, url=settings.SITE_URL + jam.get_absolute_url())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="jam-{jam.pk}-flyer.pdf"'
-    return response
+    return pdf_response(pdf, f"jam-{jam.pk}-flyer.pdf")
 
 
 def campaign_list(request):

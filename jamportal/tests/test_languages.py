@@ -1,12 +1,15 @@
 """Every key page, in every language: it renders, says which language and
 direction it is in, and shows none of the English interface."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.kits.models import Kit
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +39,9 @@ ENGLISH = [
     "Calendar feed",
     "Resources for organisers",
     "Stay safe",
+    "Ask for a birthday kit",
+    "Where to send it",
+    "Shipping address",
 ]
 PAGES = {
     "home": lambda jam: reverse("jams:home"),
@@ -48,6 +54,7 @@ PAGES = {
     "campaign": lambda jam: reverse("jams:campaign", args=[jam.campaign.slug]),
     "campaigns": lambda jam: reverse("jams:campaigns"),
     "resources": lambda jam: reverse("jams:resources"),
+    "kit-form": lambda jam: reverse("kits:new", args=[jam.slug]),
     "sign-up": lambda jam: reverse("account_signup"),
     "sign-in": lambda jam: reverse("account_login"),
     "not-found": lambda jam: reverse("jams:detail", args=["no-such-jam"]),
@@ -60,6 +67,13 @@ def test_key_page_is_fully_in_its_language(client, language, page):
     jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"], campaign=CampaignFactory())
     if page in ("submit", "my-jams"):
         client.force_login(UserFactory())
+    if page == "kit-form":
+        Kit.objects.create(
+            campaign=jam.campaign,
+            request_deadline=timezone.localdate() + datetime.timedelta(days=5),
+            dispatch_country="GB",
+        )
+        client.force_login(jam.organiser)
     with translation.override(language):
         url = PAGES[page](jam)
 

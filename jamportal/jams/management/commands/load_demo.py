@@ -14,17 +14,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
 from jamportal.jams.demo import CITIES, COUNTRY_LANGUAGES, DESCRIPTION, TITLE_OVERRIDES, TITLE_PATTERNS
 from jamportal.jams.models import Campaign, Jam, JamEvent, JamTranslation
 from jamportal.jams.services import render_description
+from jamportal.kits import services as kit_services
+from jamportal.kits.models import Kit, KitItem, KitRequest, KitRequestLine, StockLevel
 from jamportal.places import timezone_at
 
 STAFF_EMAIL = "staff@jamportal.localhost"
 ORGANISER_EMAIL = "organiser@jamportal.localhost"
 MODERATORS = "Moderators"
+KIT_TEAM = "Kit team"
 Status = Jam.Status
 
 
@@ -46,13 +50,16 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo data with DEBUG off. Use --force on a throwaway database.")
         password = os.environ.get("JAMPORTAL_DEMO_PASSWORD", "raspberry-jam")
-        with transaction.atomic():
+        # The demo's people have no inboxes: keep the kits' emails out of the terminal.
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             staff, organiser = self.users(password)
             past, current = self.campaigns()
             counts = self.jams(past, current, organiser, staff)
+            self.kit(current, staff)
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{n} {s}" for s, n in counts.items())))
         self.stdout.write(f"  Staff login:     {STAFF_EMAIL} / {password}")
         self.stdout.write(f"  Organiser login: {ORGANISER_EMAIL} / {password}")
+        self.stdout.write("  The staff login moderates Jams and fulfils birthday kits.")
 
     def users(self, password):
         moderators, _ = Group.objects.get_or_create(name=MODERATORS)
@@ -62,8 +69,15 @@ class Command(BaseCommand):
                 codename__in=["moderate_jam", "view_jam", "view_campaign", "add_campaign", "change_campaign"],
             )
         )
+        kit_team, _ = Group.objects.get_or_create(name=KIT_TEAM)
+        kit_team.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="kits",
+                codename__in=["fulfil_kits", "view_kit", "add_kit", "change_kit", "view_kitrequest"],
+            )
+        )
         staff = self.user(STAFF_EMAIL, password, first_name="Sam", last_name="Staff", is_staff=True)
-        staff.groups.add(moderators)
+        staff.groups.add(moderators, kit_team)
         organiser = self.user(ORGANISER_EMAIL, password, first_name="Olu", last_name="Organiser")
         return staff, organiser
 
@@ -127,6 +141,61 @@ class Command(BaseCommand):
             self.jam(title, current, day, tz_name, place, owner, status, staff, language)
             counts[status] += 1
         return {label: counts[value] for value, label in Status.choices if counts[value]}
+
+    def kit(self, campaign, staff):
+        """The current campaign's birthday kit, with stock and a few requests in different states."""
+        kit, _ = Kit.objects.update_or_create(
+            campaign=campaign,
+            defaults={"request_deadline": campaign.starts_on - datetime.timedelta(days=21), "dispatch_country": "GB"},
+        )
+        items = {}
+        for position, (name, sizes, most, value, grams) in enumerate(
+            [
+                ("T-shirt", ["S", "M", "L", "XL"], 6, "8.00", 180),
+                ("Sticker sheet", [], 50, "0.20", 5),
+                ("Birthday poster", [], 2, "1.50", 60),
+            ]
+        ):
+            items[name], _ = KitItem.objects.update_or_create(
+                kit=kit,
+                name=name,
+                defaults={
+                    "sizes": sizes,
+                    "max_per_request": most,
+                    "unit_value": value,
+                    "unit_weight_grams": grams,
+                    "position": position,
+                },
+            )
+            for size in sizes or [""]:
+                StockLevel.objects.get_or_create(item=items[name], size=size, defaults={"received": 400})
+        if KitRequest.objects.filter(kit=kit).exists():
+            return
+        jams = Jam.objects.filter(campaign=campaign, status=Status.APPROVED).order_by("pk")[:4]
+        addresses = [
+            ("Olu Adeyemi", "GB", "Cambridge", "CB1 2AB"),
+            ("Camille Martin", "FR", "Lyon", "69003"),
+            ("山田 花子", "JP", "東京", "150-0043"),
+            ("Amina Njoya", "CM", "Yaoundé", ""),
+        ]
+        moves = [[], ["approved"], ["approved", "packed"], ["approved", "packed", "shipped"]]
+        for jam, (name, country, city, postcode), path in zip(jams, addresses, moves, strict=False):
+            kit_request = KitRequest.objects.create(
+                jam=jam,
+                kit=kit,
+                recipient_name=name,
+                phone="+44 1223 000000",
+                address_line1="1 Demo Street",
+                city=city,
+                postcode=postcode,
+                country=country,
+                expected_attendees=40,
+            )
+            KitRequestLine.objects.create(request=kit_request, item=items["T-shirt"], size="M", quantity=3)
+            KitRequestLine.objects.create(request=kit_request, item=items["Sticker sheet"], size="", quantity=20)
+            for to in path:
+                extra = {"carrier": "Royal Mail", "tracking_number": "RM123456789GB"} if to == "shipped" else {}
+                kit_services.kit_request_move(kit_request, to, by=staff, **extra)
 
     def jam(self, title, campaign, day, tz_name, place, owner, status, staff, language):
         tz = ZoneInfo(tz_name)

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jamportal.kits import services
+from jamportal.kits.models import KitItem, KitRequest
+
+
+class KitRequestForm(forms.ModelForm):
+    """The shipping address and, for each item and size of the kit, how many."""
+
+    class Meta:
+        model = KitRequest
+        fields = services.ADDRESS_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "phone": forms.TextInput(attrs={"type": "tel"})}
+
+    def __init__(self, *args, kit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kit = kit
+        self.items = list(KitItem.objects.filter(kit=kit))
+        current = (
+            {(line.item_id, line.size): line.quantity for line in self.instance.lines.all()} if self.instance.pk else {}
+        )
+        self.quantity_names = []
+        for item in self.items:
+            for size in item.size_choices():
+                name = f"quantity_{item.pk}_{size}"
+                label = f"{item.name} ({size})" if size else item.name
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    min_value=0,
+                    max_value=item.max_per_request,
+                    required=False,
+                    initial=current.get((item.pk, size), 0),
+                )
+                self.quantity_names.append((name, item, size))
+
+    def quantity_fields(self):
+        return [self[name] for name, _item, _size in self.quantity_names]
+
+    def lines(self) -> dict:
+        """{(item, size): quantity} from the cleaned data."""
+        return {(item, size): self.cleaned_data.get(name) or 0 for name, item, size in self.quantity_names}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("country") and (problem := services.postcode_problem(data["country"], data.get("postcode", ""))):
+            self.add_error("postcode", problem)
+        if not any(name in self.errors for name, _item, _size in self.quantity_names):
+            for problem in services.kit_lines_problems(self.kit, self.lines()):
+                self.add_error(None, problem)
+        return data
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"list": "carriers"}),
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=100)
+
+
+class RejectKitForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this kit not approved?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StockForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Item"), queryset=KitItem.objects.none())
+    size = forms.CharField(label=_("Size"), max_length=20, required=False)
+    quantity = forms.IntegerField(
+        label=_("Quantity received"),
+        min_value=-100_000,
+        max_value=100_000,
+        help_text=_("A negative number corrects a count."),
+    )
+
+    def __init__(self, *args, kit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = KitItem.objects.filter(kit=kit)
+
+
+class DashboardFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=lambda: [("", _("Any status")), *KitRequest.Status.choices], required=False
+    )
+    country = forms.CharField(label=_("Country code"), max_length=2, required=False)

@@ -1,0 +1,87 @@
+"""Reads for kits, and who may see a request's address."""
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from jamportal.kits.models import Kit, KitItem, KitRequest, KitRequestLine
+
+Status = KitRequest.Status
+SHIPPED_STATES = [Status.SHIPPED, Status.DELIVERED]
+
+
+def kit_request_for_viewer_or_404(user, pk) -> KitRequest:
+    """A request its Jam's organiser or kit staff may see; anyone else gets a 404."""
+    request = KitRequest.objects.select_related("jam__organiser", "kit__campaign").filter(pk=pk).first()
+    if request is None or not (request.jam.organiser_id == user.pk or user.has_perm("kits.fulfil_kits")):
+        raise Http404
+    return request
+
+
+def kit_request_lines(request):
+    return request.lines.select_related("item")
+
+
+def kit_list():
+    return Kit.objects.select_related("campaign").order_by("-campaign__starts_on")
+
+
+def kit_get_or_404(pk) -> Kit:
+    kit = Kit.objects.select_related("campaign").filter(pk=pk).first()
+    if kit is None:
+        raise Http404
+    return kit
+
+
+def kit_requests_for_dashboard(kit, *, status="", country=""):
+    requests = (
+        KitRequest.objects.filter(kit=kit)
+        .select_related("jam", "jam__organiser")
+        .prefetch_related("lines__item")
+        .order_by("created_at", "pk")
+    )
+    if status:
+        requests = requests.filter(status=status)
+    if country:
+        requests = requests.filter(country=country)
+    return requests
+
+
+def kit_status_counts(kit) -> dict:
+    rows = KitRequest.objects.filter(kit=kit).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def kit_stock_overview(kit):
+    """[(item, size, level or None, shipped)] for every item and size of the kit."""
+    items = list(KitItem.objects.filter(kit=kit).prefetch_related("stock"))
+    shipped = {
+        (row["item_id"], row["size"]): row["total"]
+        for row in KitRequestLine.objects.filter(request__kit=kit, request__status__in=SHIPPED_STATES)
+        .values("item_id", "size")
+        .annotate(total=Sum("quantity"))
+    }
+    rows = []
+    for item in items:
+        levels = {level.size: level for level in item.stock.all()}
+        for size in item.size_choices():
+            rows.append((item, size, levels.get(size), shipped.get((item.pk, size), 0)))
+    return rows
+
+
+def kit_requests_by_ids(kit, ids):
+    return kit_requests_for_dashboard(kit).filter(pk__in=ids)
+
+
+def kit_requests_abroad(kit, requests):
+    return [r for r in requests if r.country.code != kit.dispatch_country.code]
+
+
+def kit_open_for(jam):
+    """The kit the Jam's campaign offers, if any."""
+    if not jam.campaign_id:
+        return None
+    return Kit.objects.filter(campaign_id=jam.campaign_id).first()
+
+
+def kit_requests_for_organiser(user):
+    return KitRequest.objects.filter(jam__organiser=user).filter(~Q(status=Status.CANCELLED))

@@ -1,0 +1,492 @@
+import csv
+import datetime
+import io
+import subprocess
+import threading
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from jamportal.jams.models import Jam
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.kits import services
+from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
+from jamportal.kits.tasks import task_anonymise_kit_addresses
+
+pytestmark = pytest.mark.django_db
+Status = KitRequest.Status
+
+
+def kit_staff(**kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    user.user_permissions.add(Permission.objects.get(codename="fulfil_kits"))
+    return user
+
+
+@pytest.fixture
+def kit():
+    campaign = CampaignFactory()
+    kit = Kit.objects.create(
+        campaign=campaign, request_deadline=timezone.localdate() + datetime.timedelta(days=10), dispatch_country="GB"
+    )
+    shirts = KitItem.objects.create(kit=kit, name="T-shirt", sizes=["S", "M", "L"], max_per_request=5, unit_value=8)
+    stickers = KitItem.objects.create(kit=kit, name="Stickers", max_per_request=2, unit_value=1, unit_weight_grams=20)
+    StockLevel.objects.create(item=shirts, size="M", received=10)
+    StockLevel.objects.create(item=stickers, size="", received=100)
+    return kit
+
+
+def address(**overrides):
+    data = {
+        "recipient_name": "Ada Lovelace",
+        "phone": "+44 1223 000000",
+        "address_line1": "1 Station Road",
+        "address_line2": "",
+        "city": "Cambridge",
+        "region": "",
+        "postcode": "CB1 2AB",
+        "country": "GB",
+        "expected_attendees": 40,
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def form_data(kit, **overrides):
+    shirts, stickers = kit.items.all()
+    data = {**address(), f"quantity_{shirts.pk}_M": "2", f"quantity_{stickers.pk}_": "1"}
+    data.update(overrides)
+    return data
+
+
+def make_request(kit, *, shirts=2, country="GB", postcode="CB1 2AB", **jam_fields):
+    jam = JamFactory(campaign=kit.campaign, **jam_fields)
+    tshirt, stickers = kit.items.all()
+    return services.kit_request_create(
+        jam,
+        by=jam.organiser,
+        data=address(country=country, postcode=postcode),
+        lines={(tshirt, "M"): shirts, (stickers, ""): 1},
+    )
+
+
+def level(kit, size="M"):
+    return StockLevel.objects.get(item=kit.items.first(), size=size)
+
+
+# Requesting a kit
+
+
+def test_organiser_requests_a_kit_and_is_told(client, kit, django_capture_on_commit_callbacks):
+    jam = JamFactory(campaign=kit.campaign, title="Cambridge Jam")
+    client.force_login(jam.organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("kits:new", args=[jam.slug]), form_data(kit))
+
+    kit_request = KitRequest.objects.get()
+    assert response["Location"] == reverse("kits:request", args=[kit_request.pk])
+    assert [(line.item.name, line.size, line.quantity) for line in kit_request.lines.all()] == [
+        ("T-shirt", "M", 2),
+        ("Stickers", "", 1),
+    ]
+    assert mail.outbox[-1].subject == "Your birthday kit for “Cambridge Jam”: Requested"
+    page = client.get(reverse("kits:request", args=[kit_request.pk])).content.decode()
+    assert "1 Station Road" in page
+    assert "2 × T-shirt (M)" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"postcode": ""}, "postcode", "This country uses postcodes: please give one."),
+        ({"postcode": "12345"}, "postcode", "This does not look like a postcode of that country."),
+        ({"phone": ""}, "phone", "This field is required."),
+        ({"recipient_name": ""}, "recipient_name", "This field is required."),
+        ({"country": "XX"}, "country", "Select a valid choice."),
+    ],
+)
+def test_request_form_explains_bad_addresses_and_keeps_them(client, kit, overrides, field, message):
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+
+    response = client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, **overrides))
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'value="1 Station Road"' in response.content.decode()
+    assert not KitRequest.objects.exists()
+
+
+def test_countries_without_postcodes_need_none(client, kit):
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+
+    client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, country="CM", postcode="", city="Yaoundé"))
+
+    assert KitRequest.objects.get().postcode == ""
+
+
+def test_request_form_refuses_quantities_over_the_limit(client, kit):
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+    shirts = kit.items.first()
+
+    over = client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, **{f"quantity_{shirts.pk}_M": "9"}))
+    nothing = client.post(
+        reverse("kits:new", args=[jam.slug]),
+        form_data(kit, **{f"quantity_{shirts.pk}_M": "0", f"quantity_{kit.items.last().pk}_": "0"}),
+    )
+
+    assert "Ensure this value is less than or equal to 5." in over.content.decode()
+    assert "Please ask for at least one thing." in nothing.content.decode()
+    assert not KitRequest.objects.exists()
+
+
+def test_sizes_not_in_the_kit_are_refused(kit):
+    jam = JamFactory(campaign=kit.campaign)
+
+    with pytest.raises(services.KitError, match="does not come in size “XXL”"):
+        services.kit_request_create(jam, by=jam.organiser, data=address(), lines={(kit.items.first(), "XXL"): 1})
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda kit, jam: Jam.objects.filter(pk=jam.pk).update(status=Jam.Status.SUBMITTED), "not approved yet"),
+        (lambda kit, jam: Kit.objects.filter(pk=kit.pk).update(request_deadline=datetime.date(2020, 1, 1)), "closed"),
+        (lambda kit, jam: make_request(kit, title="Twin") and KitRequest.objects.update(jam=jam), "already has"),
+    ],
+)
+def test_requests_only_for_approved_jams_before_the_deadline_once(client, kit, setup, message):
+    jam = JamFactory(campaign=kit.campaign)
+    setup(kit, jam)
+    jam.refresh_from_db()
+    client.force_login(jam.organiser)
+
+    response = client.post(reverse("kits:new", args=[jam.slug]), form_data(kit), follow=True)
+
+    assert message in response.content.decode()
+    assert KitRequest.objects.filter(jam=jam).count() == (1 if message == "already has" else 0)
+
+
+def test_address_is_only_for_the_organiser_and_kit_staff(client, kit):
+    kit_request = make_request(kit)
+    url = reverse("kits:request", args=[kit_request.pk])
+
+    anonymous = client.get(url)
+    client.force_login(UserFactory())
+    other = client.get(url)
+    client.force_login(UserFactory(is_staff=True))
+    staff_without_permission = client.get(url)
+    client.force_login(kit_staff())
+    staff = client.get(url)
+
+    assert (anonymous.status_code, other.status_code, staff_without_permission.status_code) == (404, 404, 404)
+    assert "1 Station Road" in staff.content.decode()
+    assert client.post(reverse("kits:move", args=[kit_request.pk]), {"to": "approved"}).status_code == 302
+
+
+def test_organiser_changes_and_cancels_until_packed(client, kit):
+    kit_request = make_request(kit)
+    organiser = kit_request.jam.organiser
+    client.force_login(organiser)
+    shirts = kit.items.first()
+
+    client.post(reverse("kits:edit", args=[kit_request.pk]), form_data(kit, **{f"quantity_{shirts.pk}_M": "4"}))
+    services.kit_request_move(kit_request, Status.APPROVED, by=kit_staff())
+    reserved_before = level(kit).reserved
+    client.post(reverse("kits:move", args=[kit_request.pk]), {"to": "cancelled"})
+
+    kit_request.refresh_from_db()
+    assert reserved_before == 4
+    assert kit_request.status == Status.CANCELLED
+    assert level(kit).reserved == 0
+
+
+# The workflow and stock
+
+
+def test_stock_follows_the_workflow(kit, django_capture_on_commit_callbacks):
+    staff = kit_staff()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kit_request = make_request(kit, shirts=3)
+        services.kit_request_move(kit_request, Status.APPROVED, by=staff)
+        reserved = (level(kit).reserved, level(kit).available)
+        services.kit_request_move(kit_request, Status.PACKED, by=staff)
+        packed = (level(kit).reserved, level(kit).taken, level(kit).available)
+        services.kit_request_move(kit_request, Status.SHIPPED, by=staff, carrier="DHL", tracking_number="JD0123")
+        services.kit_request_move(kit_request, Status.DELIVERED, by=kit_request.jam.organiser)
+
+    assert reserved == (3, 7)
+    assert packed == (0, 3, 7)
+    assert [m.subject.split(": ")[-1] for m in mail.outbox] == [
+        "Requested",
+        "Approved",
+        "Packed",
+        "Shipped",
+        "Delivered",
+    ]
+    assert (
+        "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=JD0123"
+        in mail.outbox[3].body
+    )
+    assert list(kit_request.events.values_list("to_status", flat=True)) == [
+        "delivered",
+        "shipped",
+        "packed",
+        "approved",
+        "requested",
+    ]
+    assert kit_request.events.first().actor == kit_request.jam.organiser
+
+
+def test_returned_kit_goes_back_into_stock(kit):
+    staff = kit_staff()
+    kit_request = make_request(kit, shirts=2)
+    for to in (Status.APPROVED, Status.PACKED):
+        services.kit_request_move(kit_request, to, by=staff)
+    services.kit_request_move(kit_request, Status.SHIPPED, by=staff, carrier="UPS", tracking_number="1Z")
+
+    services.kit_request_move(kit_request, Status.RETURNED, by=staff)
+
+    assert (level(kit).taken, level(kit).available) == (0, 10)
+
+
+@pytest.mark.parametrize(
+    ("moves", "to", "message"),
+    [
+        ([], Status.SHIPPED, "cannot become"),
+        ([], Status.PACKED, "cannot become"),
+        ([Status.APPROVED], Status.APPROVED, "cannot become"),
+        ([Status.APPROVED, Status.PACKED], Status.SHIPPED, "carrier and tracking number"),
+        ([], Status.REJECTED, "why the kit is not approved"),
+    ],
+)
+def test_illegal_moves_are_refused_with_a_message(client, kit, moves, to, message):
+    staff = kit_staff()
+    kit_request = make_request(kit)
+    for move in moves:
+        services.kit_request_move(kit_request, move, by=staff)
+    client.force_login(staff)
+
+    response = client.post(reverse("kits:move", args=[kit_request.pk]), {"to": to}, follow=True)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    kit_request.refresh_from_db()
+    assert kit_request.status == (moves[-1] if moves else Status.REQUESTED)
+
+
+def test_organisers_cannot_approve_their_own_kit(client, kit):
+    kit_request = make_request(kit)
+    client.force_login(kit_request.jam.organiser)
+
+    response = client.post(reverse("kits:move", args=[kit_request.pk]), {"to": "approved"})
+
+    assert response.status_code == 403
+    assert level(kit).reserved == 0
+
+
+def test_approving_without_enough_stock_is_refused(kit):
+    kit_request = make_request(kit, shirts=5)
+    services.stock_receive(kit.items.first(), size="M", quantity=-6, by=kit_staff())
+
+    with pytest.raises(services.KitError, match=r"Not enough in stock: T-shirt \(M\)"):
+        services.kit_request_move(kit_request, Status.APPROVED, by=kit_staff())
+
+    assert (level(kit).received, level(kit).reserved) == (4, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and real concurrency need PostgreSQL")
+def test_concurrent_approvals_never_oversell(kit):
+    """Twenty staff approve twenty requests at once for ten T-shirts: ten win."""
+    staff = kit_staff()
+    requests = [make_request(kit, shirts=1, title=f"Jam {i}") for i in range(20)]
+    start = threading.Barrier(len(requests))
+    outcomes = []
+
+    def approve(kit_request):
+        try:
+            start.wait()
+            services.kit_request_move(kit_request, Status.APPROVED, by=staff)
+            outcomes.append("approved")
+        except services.KitError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(r,)) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes).count("approved") == 10
+    assert level(kit).reserved == 10
+    assert level(kit).available == 0
+    assert KitRequest.objects.filter(status=Status.APPROVED).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and real concurrency need PostgreSQL")
+def test_two_staff_approving_the_same_request_reserve_once(kit):
+    staff = [kit_staff(), kit_staff()]
+    kit_request = make_request(kit, shirts=3)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def approve(user):
+        try:
+            start.wait()
+            services.kit_request_move(kit_request, Status.APPROVED, by=user)
+            outcomes.append("approved")
+        except services.KitError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(user,)) for user in staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert level(kit).reserved == 3
+
+
+# Staff pages
+
+
+def test_dashboard_needs_the_kits_permission(client, kit):
+    url = reverse("kits:dashboard", args=[kit.pk])
+
+    anonymous = client.get(url)
+    client.force_login(UserFactory(is_staff=True))
+    without = client.get(url)
+
+    assert anonymous.status_code == 302
+    assert without.status_code == 403
+
+
+def test_dashboard_filters_and_bulk_moves(client, kit):
+    staff = kit_staff()
+    british = make_request(kit, title="British Jam")
+    french = make_request(kit, title="French Jam", country="FR", postcode="75001")
+    client.force_login(staff)
+    url = reverse("kits:dashboard", args=[kit.pk])
+
+    by_country = client.get(url, {"country": "fr"}).content.decode()
+    client.post(url, {"to": "approved", "requests": [british.pk, french.pk]})
+    client.post(url, {"to": "packed", "requests": [british.pk]})
+
+    assert "French Jam" in by_country
+    assert "British Jam" not in by_country
+    british.refresh_from_db()
+    french.refresh_from_db()
+    assert (british.status, french.status) == (Status.PACKED, Status.APPROVED)
+    assert (level(kit).reserved, level(kit).taken) == (2, 2)
+
+
+def test_dashboard_query_count_does_not_grow_with_requests(client, kit):
+    client.force_login(kit_staff())
+    make_request(kit, title="One")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("kits:dashboard", args=[kit.pk]))
+    make_request(kit, title="Two")
+    make_request(kit, title="Three")
+
+    with CaptureQueriesContext(connection) as three:
+        client.get(reverse("kits:dashboard", args=[kit.pk]))
+
+    assert len(one) == len(three)
+
+
+def test_stock_page_records_deliveries(client, kit):
+    client.force_login(kit_staff())
+    url = reverse("kits:stock", args=[kit.pk])
+
+    client.post(url, {"item": kit.items.first().pk, "size": "L", "quantity": "25"})
+    bad = client.post(url, {"item": kit.items.first().pk, "size": "XXL", "quantity": "5"})
+    page = client.get(url).content.decode()
+
+    assert StockLevel.objects.get(size="L").received == 25
+    assert "does not come in size “XXL”" in bad.content.decode()
+    assert "<td>L</td><td>25</td><td>0</td><td>0</td><td><strong>25</strong></td><td>0</td>" in page
+
+
+def pdf_text(response, tmp_path):
+    path = tmp_path / "out.pdf"
+    path.write_bytes(response.content)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_packing_slips_labels_and_customs_print_any_script(client, kit, tmp_path):
+    staff = kit_staff()
+    tokyo = make_request(kit, title="Tokyo Jam", country="JP", postcode="150-0043")
+    KitRequest.objects.filter(pk=tokyo.pk).update(recipient_name="山田 花子", address_line1="道玄坂1-22-7")
+    tehran = make_request(kit, title="Tehran Jam", country="IR", postcode="1234567890")
+    KitRequest.objects.filter(pk=tehran.pk).update(recipient_name="سارا احمدی")
+    home = make_request(kit, title="Home Jam")
+    client.force_login(staff)
+    chosen = {"requests": [tokyo.pk, tehran.pk, home.pk]}
+
+    slips = pdf_text(client.get(reverse("kits:packing-slips", args=[kit.pk]), chosen), tmp_path)
+    labels = pdf_text(client.get(reverse("kits:labels", args=[kit.pk]), chosen), tmp_path)
+    customs = pdf_text(client.get(reverse("kits:customs", args=[kit.pk]), chosen), tmp_path)
+
+    assert "山田 花子" in slips
+    assert "道玄坂1-22-7" in slips
+    assert "T-shirt" in slips
+    assert "山田 花子" in labels
+    assert "JAPAN" in labels
+    assert {"سارا", "احمدی"} <= set(labels.replace("\u202b", " ").replace("\u202c", " ").split())
+    assert f"KIT-{tokyo.pk}" in customs
+    assert f"KIT-{tehran.pk}" in customs
+    assert f"KIT-{home.pk}" not in customs  # sent within the dispatch country
+    assert "Country of origin of goods: United Kingdom" in customs
+
+
+def test_courier_csv_is_one_row_per_kit_and_safe_in_spreadsheets(client, kit):
+    kit_request = make_request(kit)
+    KitRequest.objects.filter(pk=kit_request.pk).update(recipient_name="=HYPERLINK(1)")
+    client.force_login(kit_staff())
+
+    response = client.get(reverse("kits:csv", args=[kit.pk]), {"requests": [kit_request.pk]})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["reference", "recipient_name", "phone"]
+    assert rows[1][0] == f"KIT-{kit_request.pk}"
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][9] == "2 x T-shirt M; 1 x Stickers"
+    assert rows[1][10:] == ["20", "17.00"]
+
+
+def test_addresses_are_forgotten_after_the_retention_period(kit):
+    kit_request = make_request(kit)
+    kit.campaign.ends_on = timezone.localdate() - datetime.timedelta(days=91)
+    kit.campaign.starts_on = kit.campaign.ends_on - datetime.timedelta(days=1)
+    kit.campaign.save()
+
+    count = task_anonymise_kit_addresses()
+
+    kit_request.refresh_from_db()
+    assert count == 1
+    assert (kit_request.recipient_name, kit_request.phone, kit_request.address_line1, kit_request.postcode) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert kit_request.country.code == "GB"
+    assert kit_request.lines.count() == 2
+    assert task_anonymise_kit_addresses() == 0

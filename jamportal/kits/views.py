@@ -1,0 +1,271 @@
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jamportal.jams import selectors as jam_selectors
+from jamportal.kits import selectors, services
+from jamportal.kits.forms import DashboardFilterForm, KitRequestForm, RejectKitForm, ShipForm, StockForm
+from jamportal.kits.models import KitRequest
+from jamportal.pdf import pdf_response, render_pdf
+
+Status = KitRequest.Status
+
+
+def fulfilment_required(view):
+    """Signed in, with the explicit kits permission (403 without it)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm("kits.fulfil_kits"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# Organisers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request, slug):
+    """Ask for the birthday kit of one's own approved Jam."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    if problem := services.kit_request_eligibility(jam, request.user):
+        messages.error(request, problem)
+        return redirect(jam)
+    kit = selectors.kit_open_for(jam)
+    form = KitRequestForm(request.POST or None, kit=kit, initial={"country": jam.country, "city": jam.city})
+    if request.method == "POST" and form.is_valid():
+        try:
+            kit_request = services.kit_request_create(jam, by=request.user, data=form.cleaned_data, lines=form.lines())
+        except services.KitError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your kit request is in. We will email you at each step."))
+            return redirect("kits:request", pk=kit_request.pk)
+    return render(request, "kits/request_form.html", {"form": form, "jam": jam, "kit": kit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request, pk):
+    kit_request = selectors.kit_request_for_viewer_or_404(request.user, pk)
+    if kit_request.status not in services.EDITABLE:
+        messages.error(request, _("This kit is already packed: it can no longer be changed."))
+        return redirect("kits:request", pk=pk)
+    form = KitRequestForm(request.POST or None, kit=kit_request.kit, instance=kit_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kit_request_update(kit_request, by=request.user, data=form.cleaned_data, lines=form.lines())
+        except services.KitError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("kits:request", pk=pk)
+    context = {"form": form, "jam": kit_request.jam, "kit": kit_request.kit, "kit_request": kit_request}
+    return render(request, "kits/request_form.html", context)
+
+
+def request_detail(request, pk):
+    """The request's status, address and items, for its organiser and kit staff."""
+    if not request.user.is_authenticated:
+        raise Http404
+    kit_request = selectors.kit_request_for_viewer_or_404(request.user, pk)
+    is_staff = request.user.has_perm("kits.fulfil_kits")
+    context = {
+        "kit_request": kit_request,
+        "lines": selectors.kit_request_lines(kit_request),
+        "events": kit_request.events.select_related("actor")[:50],
+        "tracking_url": services.tracking_url(kit_request.carrier, kit_request.tracking_number),
+        "is_owner": kit_request.jam.organiser_id == request.user.pk,
+        "is_staff": is_staff,
+        "editable": kit_request.status in services.EDITABLE,
+        "ship_form": ShipForm(),
+        "reject_form": RejectKitForm(),
+        "carriers": sorted(services.CARRIERS),
+    }
+    return render(request, "kits/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_move(request, pk):
+    """One move of the workflow, by the organiser (cancel, received) or staff."""
+    kit_request = selectors.kit_request_for_viewer_or_404(request.user, pk)
+    to = request.POST.get("to", "")
+    if to not in Status.values:
+        raise Http404
+    note = carrier = tracking = ""
+    if to == Status.REJECTED:
+        form = RejectKitForm(request.POST)
+        note = form.cleaned_data["reason"] if form.is_valid() else ""
+    if to == Status.SHIPPED:
+        form = ShipForm(request.POST)
+        if form.is_valid():
+            carrier, tracking = form.cleaned_data["carrier"], form.cleaned_data["tracking_number"]
+    try:
+        services.kit_request_move(
+            kit_request, to, by=request.user, note=note, carrier=carrier, tracking_number=tracking
+        )
+    except services.KitError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The kit is now “%(status)s”.") % {"status": Status(to).label})
+    return redirect("kits:request", pk=pk)
+
+
+# Staff
+
+
+@fulfilment_required
+def kit_list(request):
+    return render(request, "kits/kit_list.html", {"kits": selectors.kit_list()})
+
+
+@fulfilment_required
+@require_http_methods(["GET", "POST"])
+def dashboard(request, kit_pk):
+    """Requests by status and country, with bulk approve and bulk mark packed."""
+    kit = selectors.kit_get_or_404(kit_pk)
+    if request.method == "POST":
+        to = request.POST.get("to")
+        if to not in (Status.APPROVED, Status.PACKED):
+            raise Http404
+        chosen = selectors.kit_requests_by_ids(kit, request.POST.getlist("requests"))
+        moved, problems = services.kit_requests_move_bulk(chosen, to, by=request.user)
+        if moved:
+            messages.success(
+                request, _("%(count)s kits are now “%(status)s”.") % {"count": len(moved), "status": Status(to).label}
+            )
+        for kit_request, problem in problems:
+            messages.error(request, f"{kit_request.jam.title}: {problem}")
+        return redirect(request.get_full_path())
+    filters = DashboardFilterForm(request.GET)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    requests = selectors.kit_requests_for_dashboard(
+        kit, status=data.get("status", ""), country=(data.get("country") or "").upper()
+    )
+    counts = selectors.kit_status_counts(kit)
+    context = {
+        "kit": kit,
+        "filters": filters,
+        "requests": requests,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "kits/dashboard.html", context)
+
+
+@fulfilment_required
+@require_http_methods(["GET", "POST"])
+def stock(request, kit_pk):
+    kit = selectors.kit_get_or_404(kit_pk)
+    form = StockForm(request.POST or None, kit=kit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stock_receive(
+                form.cleaned_data["item"],
+                size=form.cleaned_data["size"],
+                quantity=form.cleaned_data["quantity"],
+                by=request.user,
+            )
+        except services.KitError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Stock recorded."))
+            return redirect("kits:stock", kit_pk=kit.pk)
+    return render(request, "kits/stock.html", {"kit": kit, "rows": selectors.kit_stock_overview(kit), "form": form})
+
+
+def _chosen_requests(request, kit):
+    """The requests named by ?requests=1&requests=2, else those with ?status=."""
+    ids = request.GET.getlist("requests")
+    if ids:
+        return list(selectors.kit_requests_by_ids(kit, ids))
+    return list(selectors.kit_requests_for_dashboard(kit, status=request.GET.get("status", Status.PACKED)))
+
+
+@fulfilment_required
+def packing_slips(request, kit_pk):
+    kit = selectors.kit_get_or_404(kit_pk)
+    pdf = render_pdf("kits/packing_slips.html", {"kit": kit, "requests": _chosen_requests(request, kit)})
+    return pdf_response(pdf, f"packing-slips-{kit.pk}.pdf")
+
+
+@fulfilment_required
+def labels(request, kit_pk):
+    """Address labels, 3 x 8 to an A4 sheet."""
+    kit = selectors.kit_get_or_404(kit_pk)
+    pdf = render_pdf("kits/labels.html", {"kit": kit, "requests": _chosen_requests(request, kit)})
+    return pdf_response(pdf, f"labels-{kit.pk}.pdf")
+
+
+@fulfilment_required
+def customs(request, kit_pk):
+    """CN22-style customs declarations for the kits that leave the dispatch country."""
+    kit = selectors.kit_get_or_404(kit_pk)
+    abroad = selectors.kit_requests_abroad(kit, _chosen_requests(request, kit))
+    pdf = render_pdf("kits/customs.html", {"kit": kit, "requests": abroad, "today": timezone.localdate()})
+    return pdf_response(pdf, f"customs-{kit.pk}.pdf")
+
+
+CSV_COLUMNS = [
+    "reference",
+    "recipient_name",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "contents",
+    "weight_grams",
+    "value",
+]
+
+
+def _cell(value):
+    """A spreadsheet cell that cannot run as a formula (organisers typed these)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@fulfilment_required
+def export_csv(request, kit_pk):
+    """A batch for a courier's bulk upload: one row per kit, UTF-8 with a header."""
+    kit = selectors.kit_get_or_404(kit_pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kits-{kit.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for kit_request in _chosen_requests(request, kit):
+        lines = list(kit_request.lines.all())
+        writer.writerow(
+            _cell(value)
+            for value in [
+                f"KIT-{kit_request.pk}",
+                kit_request.recipient_name,
+                kit_request.phone,
+                kit_request.address_line1,
+                kit_request.address_line2,
+                kit_request.city,
+                kit_request.region,
+                kit_request.postcode,
+                kit_request.country.code,
+                "; ".join(f"{line.quantity} x {line.item.name} {line.size}".strip() for line in lines),
+                sum(line.quantity * line.item.unit_weight_grams for line in lines),
+                sum(line.quantity * line.item.unit_value for line in lines),
+            ]
+        )
+    return response

@@ -1,0 +1,27 @@
+"""Printable PDFs (posters, flyers, packing slips, labels, customs forms), drawn
+by WeasyPrint from Django templates. Fonts come from the system (Noto), and
+WeasyPrint embeds the ones it uses."""
+
+from pathlib import Path
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    html = render_to_string(template, {"logo_url": logo_uri(), **context})
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def logo_uri() -> str:
+    """The birthday artwork as a file: URI, for WeasyPrint to read from disk."""
+    return Path(finders.find("branding/birthday-jam.svg")).as_uri()
