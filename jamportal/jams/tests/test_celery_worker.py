@@ -9,6 +9,7 @@ import time
 from email import message_from_binary_file, policy
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -48,10 +49,9 @@ def database_url():
 
 def use_broker(url, *, eager):
     celery_app.conf.update(broker_url=url, task_always_eager=eager)
-    # Forget connections and producers made for the previous broker: Celery
-    # caches them on first use (earlier tests may have used the in-memory one).
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Celery and kombu keep connections and producers per broker, even for eager
+    # tasks: drop them all, or later tests would reach for closed ones.
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
