@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -19,6 +20,12 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://jams.example"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters (rate limits) and cached pages must not leak from one test to the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

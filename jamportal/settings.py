@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "jamportal.places",
     "jamportal.jams",
     "jamportal.kits",
+    "jamportal.feed",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +146,15 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:pass@host:587, filemail:///dir
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JamPortal <noreply@jamportal.localhost>")
+
+# Booth photos: the largest upload, the most pixels (a decompression bomb is
+# refused), and how many posts a booth may make in a minute.
+PHOTO_MAX_BYTES = env.int("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000)
+PHOTO_MAX_PIXELS = env.int("JAMPORTAL_PHOTO_MAX_PIXELS", default=40_000_000)
+PHOTO_UPLOADS_PER_MINUTE = env.int("JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE", default=30)
+
+# CACHE_URL: locmemcache:// (default, per process) or redis://127.0.0.1:6379/1 (shared).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Celery runs tasks in-process (eagerly) until a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from jamportal.accounts import views as account_views
+from jamportal.feed.api import api as booth_api
 
-# Language-neutral URLs: the admin and the language switch.
+# Language-neutral URLs: the admin, the language switch, the booth API (for machines).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/", account_views.language_switch, name="language-switch"),
+    path("api/booth/", booth_api.urls),
 ]
 
 # Everything people read is under its language prefix (/fr/, /ja/...), the
@@ -19,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("jamportal.kits.urls")),
+    path("", include("jamportal.feed.urls")),
     path("", include("jamportal.jams.urls")),
 )

@@ -42,6 +42,10 @@ ENGLISH = [
     "Ask for a birthday kit",
     "Where to send it",
     "Shipping address",
+    "Photos from the photobooth",
+    "Add a photobooth",
+    "Full screen",
+    "Ask for a photo to be removed",
 ]
 PAGES = {
     "home": lambda jam: reverse("jams:home"),
@@ -55,6 +59,8 @@ PAGES = {
     "campaigns": lambda jam: reverse("jams:campaigns"),
     "resources": lambda jam: reverse("jams:resources"),
     "kit-form": lambda jam: reverse("kits:new", args=[jam.slug]),
+    "booths": lambda jam: reverse("feed:booths", args=[jam.slug]),
+    "wall": lambda jam: reverse("feed:wall", args=[jam.campaign.slug]),
     "sign-up": lambda jam: reverse("account_signup"),
     "sign-in": lambda jam: reverse("account_login"),
     "not-found": lambda jam: reverse("jams:detail", args=["no-such-jam"]),
@@ -67,6 +73,8 @@ def test_key_page_is_fully_in_its_language(client, language, page):
     jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"], campaign=CampaignFactory())
     if page in ("submit", "my-jams"):
         client.force_login(UserFactory())
+    if page == "booths":
+        client.force_login(jam.organiser)
     if page == "kit-form":
         Kit.objects.create(
             campaign=jam.campaign,

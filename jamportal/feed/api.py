@@ -1,0 +1,162 @@
+"""The booth API: what a paired photobooth calls, documented by an OpenAPI
+schema at /api/booth/openapi.json (and browsable at /api/booth/docs).
+
+Every error is JSON that says which: {"error": <code>, "message": <words>}.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from jamportal.feed import services
+
+
+class BoothToken(HttpBearer):
+    """Authorization: Bearer <the token shown when the booth was paired>."""
+
+    def authenticate(self, request, token):
+        return services.booth_authenticate(token)
+
+
+api = NinjaAPI(
+    title="JamPortal booth API",
+    version="1",
+    urls_namespace="booth-api",
+    auth=BoothToken(),
+    description="For paired photobooths: fetch the Jam's configuration and post photos.",
+)
+
+
+class Error(Schema):
+    error: str
+    message: str
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str
+    status: str
+
+
+class CampaignOut(Schema):
+    name: str
+    hashtag: str
+    starts_on: str
+    ends_on: str
+
+
+class ConfigOut(Schema):
+    jam_title: str
+    jam_url: str
+    timezone: str
+    starts: datetime
+    ends: datetime
+    language: str
+    languages: list[str]
+    hashtag: str
+    caption_template: str
+    campaign: CampaignOut | None
+    logo_svg_url: str
+    logo_png_url: str
+
+
+def error(request, status, code, message):
+    return api.create_response(request, {"error": code, "message": message}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return error(request, 401, "unauthorised", _("This booth token is unknown or has been revoked."))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    fields = sorted({str(part) for item in exc.errors for part in item.get("loc", [])[-1:]})
+    message = _("Some fields are missing or not valid: %(fields)s.") % {"fields": ", ".join(fields)}
+    return error(request, 422, "invalid", message)
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+@api.get("/config", response={200: ConfigOut, 401: Error}, summary="The paired Jam's booth configuration")
+def config(request):
+    booth = request.auth
+    jam = booth.jam
+    feed_settings = services.feed_settings_for(jam)
+    campaign = jam.campaign
+    return {
+        "jam_title": jam.title,
+        "jam_url": absolute(jam.get_absolute_url()),
+        "timezone": jam.timezone,
+        "starts": jam.start,
+        "ends": jam.end,
+        "language": jam.content_language,
+        "languages": jam.languages,
+        "hashtag": feed_settings.hashtag,
+        "caption_template": feed_settings.caption_template,
+        "campaign": {
+            "name": campaign.name,
+            "hashtag": campaign.hashtag,
+            "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(),
+        }
+        if campaign
+        else None,
+        "logo_svg_url": absolute(staticfiles_storage.url("branding/birthday-jam.svg")),
+        "logo_png_url": absolute(staticfiles_storage.url("branding/birthday-jam.png")),
+    }
+
+
+@api.post(
+    "/photos",
+    response={201: PhotoOut, 401: Error, 413: Error, 415: Error, 422: Error, 429: Error},
+    summary="Post a photo (idempotent: the same key twice stores one photo)",
+)
+def post_photo(
+    request,
+    image: File[UploadedFile],
+    idempotency_key: Form[str],
+    taken_at: Form[datetime],
+    caption: Form[str] = "",
+    language: Form[str] = "",
+    alt_text: Form[str] = "",
+):
+    booth = request.auth
+    if not (1 <= len(idempotency_key) <= 100) or len(caption) > 500 or len(language) > 16 or len(alt_text) > 500:
+        return error(request, 422, "invalid", _("A field is too long or empty."))
+    if timezone.is_naive(taken_at):
+        return error(request, 422, "invalid", _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00."))
+    if _rate_limited(booth):
+        return error(request, 429, "rate_limited", _("Too many photos in a minute: please wait a little."))
+    try:
+        photo, _created = services.photo_upload(
+            booth,
+            upload=image,
+            caption=caption,
+            language=language,
+            taken_at=taken_at,
+            idempotency_key=idempotency_key,
+            alt_text=alt_text,
+        )
+    except services.PhotoRejected as rejected:
+        status = 413 if rejected.code == "too_large" else 415
+        return error(request, status, rejected.code, str(rejected))
+    url = absolute(photo.jam.get_absolute_url()) + f"#photo-{photo.pk}"
+    return Status(201, {"id": photo.pk, "url": url, "status": photo.status})
+
+
+def _rate_limited(booth) -> bool:
+    """At most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute, counted in the cache."""
+    key = f"booth-uploads:{booth.pk}:{int(timezone.now().timestamp() // 60)}"
+    cache.add(key, 0, timeout=120)
+    return cache.incr(key) > settings.PHOTO_UPLOADS_PER_MINUTE

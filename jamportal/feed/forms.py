@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jamportal.feed.models import FeedSettings, PhotoReport
+
+
+class BoothForm(forms.Form):
+    name = forms.CharField(label=_("Name of the booth"), max_length=80, initial=_("Photobooth"))
+
+
+class FeedSettingsForm(forms.ModelForm):
+    class Meta:
+        model = FeedSettings
+        fields = ["approve_first", "hashtag", "caption_template"]
+
+    def clean_caption_template(self):
+        template = self.cleaned_data["caption_template"]
+        try:
+            template.format(campaign="", jam="", date="")
+        except (KeyError, IndexError, ValueError):
+            raise forms.ValidationError(_("Use only {campaign}, {jam} and {date} in braces."), code="invalid") from None
+        return template
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = PhotoReport
+        fields = ["reason", "contact"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jamportal.jams.models import Jam
+
+
+class Booth(models.Model):
+    """A photobooth paired with a Jam. Its secret token is shown once and stored only as a hash."""
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="booths")
+    name = models.CharField(_("name"), max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_hint = models.CharField(max_length=12, help_text="The token's first characters, to tell booths apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photobooth")
+        verbose_name_plural = _("photobooths")
+
+    def __str__(self):
+        return f"{self.name} ({self.jam})"
+
+
+class FeedSettings(models.Model):
+    """How a Jam's photo feed behaves."""
+
+    jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="feed_settings")
+    approve_first = models.BooleanField(
+        _("approve photos before they appear"),
+        default=False,
+        help_text=_("Otherwise booth photos appear on the Jam's page at once."),
+    )
+    hashtag = models.CharField(_("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"))
+    caption_template = models.CharField(
+        _("caption"),
+        max_length=200,
+        default="{campaign}, {jam}, {date}",
+        help_text=_("{campaign}, {jam} and {date} are filled in on each photo."),
+    )
+
+    def __str__(self):
+        return str(self.jam)
+
+
+class Photo(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", pgettext_lazy("photo status", "Visible")
+        PENDING = "pending", pgettext_lazy("photo status", "Waiting for approval")
+        HIDDEN = "hidden", pgettext_lazy("photo status", "Hidden")
+        REPORTED = "reported", pgettext_lazy("photo status", "Reported")
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="photos")
+    booth = models.ForeignKey(Booth, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
+    idempotency_key = models.CharField(max_length=100)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    alt_text = models.CharField(_("description for screen readers"), max_length=500, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    taken_at = models.DateTimeField()
+    image = models.ImageField(upload_to="photos/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    web = models.ImageField(upload_to="photos/web/%Y/%m/", blank=True)
+    thumbnail = models.ImageField(upload_to="photos/thumbnails/%Y/%m/", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.VISIBLE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        permissions = [("moderate_photo", _("Can moderate photos"))]
+        constraints = [
+            models.UniqueConstraint(fields=["booth", "idempotency_key"], name="one_photo_per_booth_key"),
+        ]
+        indexes = [models.Index(fields=["jam", "status", "-taken_at"], name="photo_gallery")]
+
+    def __str__(self):
+        return f"{self.jam_id}: {self.caption[:40]}"
+
+    @property
+    def display_url(self):
+        """The web-sized copy once the task has made it, else the stored original."""
+        return (self.web or self.image).url
+
+    @property
+    def thumbnail_url(self):
+        return (self.thumbnail or self.web or self.image).url
+
+
+class PhotoReport(models.Model):
+    """Someone asked for a photo to be taken down; it stays hidden until a moderator decides."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="reports")
+    reason = models.TextField(_("why should it be removed?"))
+    contact = models.EmailField(_("your email address (optional)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Report on photo {self.photo_id}"

@@ -1,0 +1,55 @@
+"""Reads for the photo feed, and who may manage what."""
+
+from django.http import Http404
+
+from jamportal.feed.models import Booth, Photo
+
+Status = Photo.Status
+
+
+def photos_public(jam):
+    return Photo.objects.filter(jam=jam, status=Status.VISIBLE).order_by("-taken_at", "-pk")
+
+
+def photos_for_campaign_wall(campaign, *, after=0, limit=60):
+    photos = (
+        Photo.objects.filter(jam__campaign=campaign, status=Status.VISIBLE, pk__gt=after)
+        .select_related("jam")
+        .order_by("-pk")
+    )
+    return photos[:limit]
+
+
+def photos_for_organiser(jam):
+    """Every photo of the Jam, for its organiser to approve, hide or delete."""
+    return Photo.objects.filter(jam=jam).order_by("-taken_at", "-pk")
+
+
+def photos_needing_moderation():
+    return Photo.objects.filter(status=Status.REPORTED).select_related("jam").prefetch_related("reports").order_by("pk")
+
+
+def booths_for_jam(jam):
+    return Booth.objects.filter(jam=jam).order_by("created_at", "pk")
+
+
+def booth_for_organiser_or_404(user, pk):
+    booth = Booth.objects.select_related("jam").filter(pk=pk).first()
+    if booth is None or booth.jam.organiser_id != user.pk:
+        raise Http404
+    return booth
+
+
+def photo_public_or_404(pk):
+    photo = Photo.objects.select_related("jam").filter(pk=pk, status=Status.VISIBLE).first()
+    if photo is None or not photo.jam.is_public:
+        raise Http404
+    return photo
+
+
+def photo_for_manager_or_404(user, pk):
+    """A photo its Jam's organiser or a photo moderator may manage."""
+    photo = Photo.objects.select_related("jam").filter(pk=pk).first()
+    if photo is None or not (photo.jam.organiser_id == user.pk or user.has_perm("feed.moderate_photo")):
+        raise Http404
+    return photo

@@ -1,0 +1,345 @@
+"""The booth API with real uploads, the gallery, the wall, reports and moderation."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from jamportal.feed import services
+from jamportal.feed.models import Booth, Photo
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Status = Photo.Status
+API = "/api/booth"
+
+
+def jpeg(size=(640, 480), color=(200, 30, 70), gps=False) -> bytes:
+    image = Image.new("RGB", size, color)
+    exif = Image.Exif()
+    if gps:
+        exif[0x010F] = "Raspberry Pi"  # Make
+        exif[0x8825] = {1: "N", 2: (52.0, 12.0, 0.0), 3: "E", 4: (0.0, 7.0, 0.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png(size=(320, 240)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, (20, 120, 60, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def en(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def jam():
+    return JamFactory(title="Booth Jam", campaign=CampaignFactory(hashtag="#PiParty"))
+
+
+@pytest.fixture
+def booth(jam):
+    return services.booth_create(jam, by=jam.organiser, name="Front door")
+
+
+def post(client, token, *, data=b"", name="photo.jpg", key="key-1", **fields):
+    payload = {
+        "image": SimpleUploadedFile(name, data or jpeg(), content_type="image/jpeg"),
+        "idempotency_key": key,
+        "taken_at": "2031-03-01T10:00:00+00:00",
+        "caption": "Birthday Jam, Booth Jam, 1 March",
+        "language": "en",
+        **fields,
+    }
+    return client.post(f"{API}/photos", payload, headers={"authorization": f"Bearer {token}"})
+
+
+# Pairing
+
+
+def test_booth_token_is_shown_once_and_stored_hashed(client, jam):
+    client.force_login(jam.organiser)
+
+    page = client.post(en("feed:booths", jam.slug), {"action": "booth", "name": "Lobby"}).content.decode()
+
+    booth = Booth.objects.get()
+    token = page.split('<code class="token-text">')[1].split("</code>")[0]
+    assert token.startswith("jpb_")
+    assert token not in booth.token_hash
+    assert "<svg" in page  # the QR code of the token
+    assert token not in client.get(en("feed:booths", jam.slug)).content.decode()
+    assert services.booth_authenticate(token) == booth
+
+
+def test_only_the_organiser_pairs_and_revokes_booths(client, booth):
+    booth_, _token = booth
+    client.force_login(UserFactory())
+
+    assert client.get(en("feed:booths", booth_.jam.slug)).status_code == 404
+    assert client.post(en("feed:revoke", booth_.pk)).status_code == 404
+    booth_.refresh_from_db()
+    assert booth_.revoked_at is None
+
+
+# The booth API
+
+
+def test_config_tells_the_booth_about_its_jam(client, booth):
+    booth_, token = booth
+
+    response = client.get(f"{API}/config", headers={"authorization": f"Bearer {token}"})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["jam_title"] == "Booth Jam"
+    assert body["hashtag"] == "#PiParty"
+    assert body["caption_template"] == "{campaign}, {jam}, {date}"
+    assert body["logo_svg_url"].endswith("/static/branding/birthday-jam.svg")
+    booth_.refresh_from_db()
+    assert booth_.last_seen_at is not None
+
+
+def test_upload_stores_a_clean_jpeg_and_makes_sizes(client, booth, django_capture_on_commit_callbacks):
+    _booth, token = booth
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, token, data=jpeg(size=(4608, 2592), gps=True))
+
+    photo = Photo.objects.get()
+    assert response.status_code == 201
+    assert response.json() == {
+        "id": photo.pk,
+        "url": f"https://jams.example{photo.jam.get_absolute_url()}#photo-{photo.pk}",
+        "status": "visible",
+    }
+    with photo.image.open("rb") as stored:
+        image = Image.open(stored)
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
+        assert "exif" not in image.info
+    photo.refresh_from_db()
+    assert (photo.width, photo.height) == (4608, 2592)
+    assert photo.thumbnail
+    assert photo.web
+    with photo.thumbnail.open("rb") as thumbnail:
+        assert max(Image.open(thumbnail).size) == 480
+
+
+def test_png_is_accepted_and_re_encoded(client, booth):
+    _booth, token = booth
+
+    response = post(client, token, data=png(), name="photo.png")
+
+    assert response.status_code == 201
+    with Photo.objects.get().image.open("rb") as stored:
+        assert Image.open(stored).format == "JPEG"
+
+
+def test_same_idempotency_key_stores_one_photo_and_answers_the_same(client, booth):
+    _booth, token = booth
+
+    first = post(client, token, key="abc")
+    again = post(client, token, key="abc", caption="a retry")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    assert Photo.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "status", "code"),
+    [
+        (b"this is not a photo at all", "photo.jpg", 415, "not_an_image"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "broken.jpg", 415, "not_an_image"),
+        (None, "bomb.png", 413, "too_large"),
+        (b"\x00" * 50_000_000, "huge.jpg", 413, "too_large"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_code(client, booth, data, name, status, code):
+    _booth, token = booth
+    if data is None:  # a decompression bomb: tiny file, 100 million pixels
+        buffer = io.BytesIO()
+        Image.new("1", (10_000, 10_000)).save(buffer, "PNG")
+        data = buffer.getvalue()
+
+    response = post(client, token, data=data, name=name)
+
+    assert response.status_code == status
+    assert response.json()["error"] == code
+    assert response.json()["message"]
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "jpb_not-a-real-token"])
+def test_unknown_tokens_get_401(client, booth, token):
+    response = post(client, token)
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthorised", "message": "This booth token is unknown or has been revoked."}
+
+
+def test_revoked_booth_gets_401(client, booth):
+    booth_, token = booth
+    services.booth_revoke(booth_, by=booth_.jam.organiser)
+
+    assert post(client, token).status_code == 401
+    assert not Photo.objects.exists()
+
+
+def test_a_token_only_posts_to_its_own_jam(client, booth):
+    _booth, _token = booth
+    other = JamFactory(title="Other Jam")
+    _other_booth, other_token = services.booth_create(other, by=other.organiser, name="Theirs")
+
+    post(client, other_token, key="x")
+
+    assert list(Photo.objects.values_list("jam__title", flat=True)) == ["Other Jam"]
+
+
+def test_missing_or_bad_fields_get_422(client, booth):
+    _booth, token = booth
+
+    missing = client.post(
+        f"{API}/photos",
+        {"image": SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg")},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    naive = post(client, token, taken_at="2031-03-01T10:00:00")
+    garbled = post(client, token, taken_at="yesterday")
+
+    assert missing.status_code == 422
+    assert missing.json()["error"] == "invalid"
+    assert "idempotency_key" in missing.json()["message"]
+    assert (naive.status_code, garbled.status_code) == (422, 422)
+
+
+def test_too_many_uploads_get_429(client, booth, settings):
+    settings.PHOTO_UPLOADS_PER_MINUTE = 2
+    _booth, token = booth
+
+    statuses = [post(client, token, key=f"k{i}").status_code for i in range(3)]
+
+    assert statuses == [201, 201, 429]
+    assert Photo.objects.count() == 2
+
+
+def test_openapi_schema_documents_the_api(client):
+    schema = client.get(f"{API}/openapi.json").json()
+
+    assert set(schema["paths"]) == {"/api/booth/config", "/api/booth/photos"}
+    assert set(schema["paths"]["/api/booth/photos"]["post"]["responses"]) == {"201", "401", "413", "415", "422", "429"}
+
+
+# The gallery, the wall, reports
+
+
+def test_gallery_shows_visible_photos_newest_first(client, booth):
+    booth_, token = booth
+    post(client, token, key="1", caption="First")
+    post(client, token, key="2", caption="Second", taken_at="2031-03-01T11:00:00+00:00")
+    Photo.objects.create(jam=booth_.jam, idempotency_key="h", taken_at="2031-03-01T12:00:00Z", status=Status.HIDDEN)
+
+    html = client.get(booth_.jam.get_absolute_url()).content.decode()
+    feed = client.get(en("feed:photos-json", booth_.jam.slug)).json()["photos"]
+
+    assert html.index("Second") < html.index("First")
+    assert [photo["caption"] for photo in feed] == ["Second", "First"]
+    assert feed[0]["report_url"] == f"/en/photos/{feed[0]['id']}/report/"
+    newer = client.get(en("feed:photos-json", booth_.jam.slug), {"after": feed[1]["id"]}).json()["photos"]
+    assert [photo["caption"] for photo in newer] == ["Second"]
+
+
+def test_photos_wait_for_approval_when_the_organiser_asks(client, booth):
+    booth_, token = booth
+    services.feed_settings_save(
+        booth_.jam,
+        by=booth_.jam.organiser,
+        data={"approve_first": True, "hashtag": "", "caption_template": "{jam}"},
+    )
+
+    post(client, token, caption="Waiting")
+    photo = Photo.objects.get()
+    hidden = client.get(booth_.jam.get_absolute_url()).content.decode()
+    client.force_login(booth_.jam.organiser)
+    client.post(en("feed:action", photo.pk), {"action": "approve"})
+
+    assert "Waiting" not in hidden
+    photo.refresh_from_db()
+    assert photo.status == Status.VISIBLE
+
+
+def test_report_hides_the_photo_until_a_moderator_decides(client, booth):
+    booth_, token = booth
+    post(client, token, caption="Me, unhappy")
+    photo = Photo.objects.get()
+
+    client.post(en("feed:report", photo.pk), {"reason": "I am in it and did not agree."})
+    after_report = client.get(booth_.jam.get_absolute_url()).content.decode()
+    moderator = UserFactory(is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_photo"))
+    client.force_login(moderator)
+    queue = client.get(en("feed:moderation")).content.decode()
+    client.post(en("feed:action", photo.pk), {"action": "delete"})
+
+    assert "Me, unhappy" not in after_report
+    assert "I am in it and did not agree." in queue
+    assert not Photo.objects.exists()
+
+
+def test_only_the_organiser_or_a_moderator_manages_photos(client, booth):
+    booth_, token = booth
+    post(client, token)
+    photo = Photo.objects.get()
+
+    client.force_login(UserFactory())
+    other = client.post(en("feed:action", photo.pk), {"action": "hide"})
+    client.force_login(UserFactory(is_staff=True))
+    staff_without_permission = client.get(en("feed:moderation"))
+    client.force_login(booth_.jam.organiser)
+    client.post(en("feed:action", photo.pk), {"action": "hide"})
+
+    assert other.status_code == 404
+    assert staff_without_permission.status_code == 403
+    photo.refresh_from_db()
+    assert photo.status == Status.HIDDEN
+
+
+def test_campaign_wall_shows_every_jams_photos(client, booth):
+    booth_, token = booth
+    other = JamFactory(title="Second Jam", campaign=booth_.jam.campaign)
+    _b, other_token = services.booth_create(other, by=other.organiser, name="B")
+    post(client, token, caption="From the first")
+    post(client, other_token, caption="From the second")
+
+    html = client.get(en("feed:wall", booth_.jam.campaign.slug)).content.decode()
+    live = client.get(en("feed:wall-json", booth_.jam.campaign.slug)).json()["photos"]
+
+    assert "From the first" in html
+    assert "From the second" in html
+    assert [photo["jam"] for photo in live] == ["Second Jam", "Booth Jam"]
+
+
+@pytest.mark.parametrize("name", ["feed:photos", "feed:photos-json", "feed:wall", "feed:wall-json"])
+def test_gallery_and_wall_query_counts_do_not_grow_with_photos(client, booth, name):
+    booth_, token = booth
+    argument = booth_.jam.campaign.slug if "wall" in name else booth_.jam.slug
+    post(client, token, key="a")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(en(name, argument)).status_code == 200
+    post(client, token, key="b")
+    post(client, token, key="c")
+
+    with CaptureQueriesContext(connection) as three:
+        client.get(en(name, argument))
+
+    assert len(one) == len(three)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from jamportal.feed import views
+
+app_name = "feed"
+
+urlpatterns = [
+    path("jams/<str:slug>/booths/", views.booths, name="booths"),
+    path("jams/<str:slug>/photos/", views.jam_photos, name="photos"),
+    path("jams/<str:slug>/photos.json", views.jam_photos_json, name="photos-json"),
+    path("booths/<int:pk>/revoke/", views.booth_revoke, name="revoke"),
+    path("photos/<int:pk>/action/", views.photo_action, name="action"),
+    path("photos/<int:pk>/report/", views.photo_report, name="report"),
+    path("campaigns/<slug:slug>/wall/", views.campaign_wall, name="wall"),
+    path("campaigns/<slug:slug>/wall.json", views.campaign_wall_json, name="wall-json"),
+    path("moderation/photos/", views.moderation, name="moderation"),
+]

@@ -1,0 +1,149 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jamportal.feed import selectors, services
+from jamportal.feed.forms import BoothForm, FeedSettingsForm, ReportForm
+from jamportal.feed.models import Photo
+from jamportal.jams import selectors as jam_selectors
+
+GALLERY_PAGE_SIZE = 24
+Status = Photo.Status
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booths(request, slug):
+    """The organiser's photobooths and feed settings for one Jam."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    feed_settings = services.feed_settings_for(jam)
+    booth_form = BoothForm(request.POST if request.POST.get("action") == "booth" else None)
+    settings_form = FeedSettingsForm(
+        request.POST if request.POST.get("action") == "settings" else None, instance=feed_settings
+    )
+    new_token = qr = None
+    if booth_form.is_bound and booth_form.is_valid():
+        _booth, new_token = services.booth_create(jam, by=request.user, name=booth_form.cleaned_data["name"])
+        qr = segno.make(new_token, error="m").svg_inline(scale=5, dark="#1d1d1f")
+        booth_form = BoothForm()
+    if settings_form.is_bound and settings_form.is_valid():
+        services.feed_settings_save(jam, by=request.user, data=settings_form.cleaned_data)
+        messages.success(request, _("The feed settings are saved."))
+        return redirect("feed:booths", slug=jam.slug)
+    context = {
+        "jam": jam,
+        "booths": selectors.booths_for_jam(jam),
+        "booth_form": booth_form,
+        "settings_form": settings_form,
+        "new_token": new_token,
+        "qr": qr,
+        "photos": selectors.photos_for_organiser(jam)[:60],
+    }
+    return render(request, "feed/booths.html", context)
+
+
+@login_required
+@require_POST
+def booth_revoke(request, pk):
+    booth = selectors.booth_for_organiser_or_404(request.user, pk)
+    services.booth_revoke(booth, by=request.user)
+    messages.success(request, _("The booth is disconnected: its token no longer works."))
+    return redirect("feed:booths", slug=booth.jam.slug)
+
+
+@login_required
+@require_POST
+def photo_action(request, pk):
+    """Approve, hide, show or delete a photo: its Jam's organiser or a photo moderator."""
+    photo = selectors.photo_for_manager_or_404(request.user, pk)
+    action = request.POST.get("action")
+    statuses = {"approve": Status.VISIBLE, "show": Status.VISIBLE, "hide": Status.HIDDEN}
+    if action == "delete":
+        services.photo_delete(photo, by=request.user)
+        messages.success(request, _("The photo is deleted."))
+    elif action in statuses:
+        services.photo_set_status(photo, statuses[action], by=request.user)
+        messages.success(request, _("The photo is now “%(status)s”.") % {"status": statuses[action].label})
+    else:
+        raise Http404
+    return redirect(request.POST.get("next") or photo.jam.get_absolute_url())
+
+
+def jam_photos(request, slug):
+    """A Jam's whole gallery, newest first, page by page."""
+    jam = jam_selectors.jam_for_viewer_or_404(request.user, slug)
+    page = Paginator(selectors.photos_public(jam), GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feed/photos.html", {"jam": jam, "page": page})
+
+
+def photo_json(photo, request):
+    return {
+        "id": photo.pk,
+        "thumbnail": request.build_absolute_uri(photo.thumbnail_url),
+        "url": request.build_absolute_uri(photo.display_url),
+        "caption": photo.caption,
+        "alt": photo.alt_text,
+        "taken_at": photo.taken_at.isoformat(),
+        "taken_at_text": date_format(photo.taken_at, "DATETIME_FORMAT"),
+        "jam": photo.jam.title,
+        "report_url": f"/{request.LANGUAGE_CODE}/photos/{photo.pk}/report/",
+    }
+
+
+def _after(request):
+    try:
+        return max(0, int(request.GET.get("after", 0)))
+    except ValueError:
+        return 0
+
+
+@require_GET
+@cache_control(public=True, max_age=10)
+def jam_photos_json(request, slug):
+    """New photos of a Jam since ?after=<id>, for the gallery to add while open."""
+    jam = jam_selectors.jam_for_viewer_or_404(request.user, slug)
+    photos = selectors.photos_public(jam).filter(pk__gt=_after(request)).select_related("jam")[:GALLERY_PAGE_SIZE]
+    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
+
+
+def campaign_wall(request, slug):
+    """The latest photos from every Jam of a campaign, live: for a projector."""
+    campaign = jam_selectors.campaign_get_or_404(slug)
+    photos = selectors.photos_for_campaign_wall(campaign)
+    return render(request, "feed/wall.html", {"campaign": campaign, "photos": photos})
+
+
+@require_GET
+@cache_control(public=True, max_age=10)
+def campaign_wall_json(request, slug):
+    campaign = jam_selectors.campaign_get_or_404(slug)
+    photos = selectors.photos_for_campaign_wall(campaign, after=_after(request))
+    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
+
+
+@require_http_methods(["GET", "POST"])
+def photo_report(request, pk):
+    """Ask for a photo to be taken down; it is hidden at once until someone decides."""
+    photo = selectors.photo_public_or_404(pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.photo_report(photo, **form.cleaned_data)
+        messages.success(request, _("Thank you. The photo is hidden until a moderator has looked at it."))
+        return redirect(photo.jam)
+    return render(request, "feed/report.html", {"photo": photo, "form": form})
+
+
+@login_required
+def moderation(request):
+    """Reported photos, for staff with the photo moderation permission."""
+    if not request.user.has_perm("feed.moderate_photo"):
+        raise PermissionDenied
+    return render(request, "feed/moderation.html", {"photos": selectors.photos_needing_moderation()})

@@ -1,0 +1,85 @@
+/* Keeps a photo gallery (a Jam's page, a campaign's wall) up to date while it is open.
+ *
+ * Every few seconds it asks the container's data-photos-url for photos newer than
+ * the newest shown, and adds them at the front. Nodes are built from DOM calls,
+ * never HTML strings, so captions cannot inject markup. The wall also offers a
+ * full-screen button for projectors.
+ */
+(function () {
+  "use strict";
+
+  function newest(grid) {
+    var ids = Array.prototype.map.call(grid.querySelectorAll("[data-photo-id]"), function (el) {
+      return parseInt(el.dataset.photoId, 10);
+    });
+    return ids.length ? Math.max.apply(null, ids) : 0;
+  }
+
+  function figure(photo, onWall) {
+    var fig = document.createElement("figure");
+    fig.className = "photo";
+    fig.dataset.photoId = photo.id;
+    var img = document.createElement("img");
+    img.src = onWall ? photo.url : photo.thumbnail;
+    img.alt = photo.alt || photo.caption || "";
+    var caption = document.createElement("figcaption");
+    if (onWall) {
+      var jam = document.createElement("strong");
+      jam.textContent = photo.jam;
+      caption.append(jam);
+      if (photo.caption) caption.append(" · " + photo.caption);
+    } else {
+      if (photo.caption) {
+        caption.append(photo.caption);
+        caption.append(document.createElement("br"));
+      }
+      var time = document.createElement("time");
+      time.dateTime = photo.taken_at;
+      time.textContent = photo.taken_at_text;
+      var report = document.createElement("a");
+      report.href = photo.report_url;
+      report.textContent = gettext("Report / ask for removal");
+      caption.append(time, " · ", report);
+    }
+    if (onWall) {
+      fig.append(img, caption);
+    } else {
+      var link = document.createElement("a");
+      link.href = photo.url;
+      link.append(img);
+      fig.append(link, caption);
+    }
+    return fig;
+  }
+
+  function follow(container) {
+    var grid = container.querySelector(".photo-grid");
+    var onWall = container.classList.contains("wall");
+    var every = onWall ? 8000 : 15000;
+    function poll() {
+      fetch(container.dataset.photosUrl + "?after=" + newest(grid), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { photos: [] }; })
+        .then(function (data) {
+          if (!data.photos.length) return;
+          var empty = grid.querySelector(".no-photos");
+          if (empty) empty.remove();
+          data.photos.slice().reverse().forEach(function (photo) { grid.prepend(figure(photo, onWall)); });
+          if (onWall) {
+            var figures = grid.querySelectorAll("figure");
+            for (var i = 60; i < figures.length; i++) figures[i].remove();
+          }
+        })
+        .catch(function () { /* offline for a moment: the next poll tries again */ })
+        .finally(function () { setTimeout(poll, every); });
+    }
+    setTimeout(poll, every);
+
+    var fullscreen = container.querySelector("button.fullscreen");
+    if (fullscreen && document.fullscreenEnabled) {
+      fullscreen.hidden = false;
+      fullscreen.addEventListener("click", function () { container.requestFullscreen(); });
+    }
+  }
+
+  document.querySelectorAll("[data-photos-url]").forEach(follow);
+})();
