@@ -4,7 +4,7 @@ schema at /api/booth/openapi.json (and browsable at /api/booth/docs).
 Every error is JSON that says which: {"error": <code>, "message": <words>}.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -134,6 +134,8 @@ def post_photo(
     booth = request.auth
     if not (1 <= len(idempotency_key) <= 100) or len(caption) > 500 or len(language) > 16 or len(alt_text) > 500:
         return error(request, 422, "invalid", _("A field is too long or empty."))
+    if any("\x00" in text for text in (idempotency_key, caption, language, alt_text)):
+        return error(request, 422, "invalid", _("A field contains a character that text cannot hold."))
     if timezone.is_naive(taken_at):
         return error(request, 422, "invalid", _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00."))
     if _rate_limited(booth):
@@ -144,7 +146,7 @@ def post_photo(
             upload=image,
             caption=caption,
             language=language,
-            taken_at=taken_at,
+            taken_at=plausible(taken_at),
             idempotency_key=idempotency_key,
             alt_text=alt_text,
         )
@@ -153,6 +155,22 @@ def post_photo(
         return error(request, status, rejected.code, str(rejected))
     url = absolute(photo.jam.get_absolute_url()) + f"#photo-{photo.pk}"
     return Status(201, {"id": photo.pk, "url": url, "status": photo.status})
+
+
+# A Raspberry Pi has no battery-backed clock: until it finds a time server it may
+# believe it is 1970. Such a time is replaced by the moment the photo arrives,
+# rather than refusing (and so losing) the photo.
+EARLIEST_PLAUSIBLE = datetime(2012, 2, 29, tzinfo=UTC)
+
+
+def plausible(taken_at: datetime) -> datetime:
+    """`taken_at` in UTC, or now if the booth's clock cannot be right."""
+    now = timezone.now()
+    try:
+        taken_at = taken_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return now
+    return taken_at if EARLIEST_PLAUSIBLE <= taken_at <= now + timedelta(days=1) else now
 
 
 def _rate_limited(booth) -> bool:

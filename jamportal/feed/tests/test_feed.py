@@ -343,3 +343,26 @@ def test_gallery_and_wall_query_counts_do_not_grow_with_photos(client, booth, na
         client.get(en(name, argument))
 
     assert len(one) == len(three)
+
+
+@pytest.mark.parametrize(
+    "taken_at",
+    ["1970-01-01T00:00:10+00:00", "1635-06-02T23:33:52.8-18:20", "2999-01-01T00:00:00+00:00"],
+)
+def test_a_booth_clock_that_cannot_be_right_does_not_lose_the_photo(client, booth, taken_at):
+    _booth, token = booth
+
+    response = post(client, token, taken_at=taken_at)
+
+    assert response.status_code == 201
+    photo = Photo.objects.get()
+    assert abs((photo.taken_at - photo.created_at).total_seconds()) < 60
+
+
+def test_nul_characters_are_refused_not_crashed_on(client, booth):
+    _booth, token = booth
+
+    response = post(client, token, caption="a\x00b")
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid"
