@@ -1,9 +1,6 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -24,16 +21,8 @@ LIST_PAGE_SIZE = 200
 
 
 def moderator_required(view):
-    """Sign-in first, then the explicit moderation permission (403 without it)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("jams.moderate_jam"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Sign-in first (a redirect), then the explicit moderation permission (403)."""
+    return login_required(permission_required("jams.moderate_jam", raise_exception=True)(view))
 
 
 def home(request):

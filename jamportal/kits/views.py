@@ -1,9 +1,7 @@
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,16 +18,8 @@ Status = KitRequest.Status
 
 
 def fulfilment_required(view):
-    """Signed in, with the explicit kits permission (403 without it)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.has_perm("kits.fulfil_kits"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Sign-in first (a redirect), then the explicit kits permission (403)."""
+    return login_required(permission_required("kits.fulfil_kits", raise_exception=True)(view))
 
 
 # Organisers

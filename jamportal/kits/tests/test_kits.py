@@ -305,46 +305,13 @@ def test_approving_without_enough_stock_is_refused(kit):
     assert (level(kit).received, level(kit).reserved) == (4, 0)
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and real concurrency need PostgreSQL")
-def test_concurrent_approvals_never_oversell(kit):
-    """Twenty staff approve twenty requests at once for ten T-shirts: ten win."""
-    staff = kit_staff()
-    requests = [make_request(kit, shirts=1, title=f"Jam {i}") for i in range(20)]
-    start = threading.Barrier(len(requests))
+def approve_at_once(pairs):
+    """Approve each (request, staff) pair in its own thread and connection, all
+    released at the same moment; returns "approved" or "refused" for each."""
+    start = threading.Barrier(len(pairs))
     outcomes = []
 
-    def approve(kit_request):
-        try:
-            start.wait()
-            services.kit_request_move(kit_request, Status.APPROVED, by=staff)
-            outcomes.append("approved")
-        except services.KitError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(outcomes).count("approved") == 10
-    assert level(kit).reserved == 10
-    assert level(kit).available == 0
-    assert KitRequest.objects.filter(status=Status.APPROVED).count() == 10
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and real concurrency need PostgreSQL")
-def test_two_staff_approving_the_same_request_reserve_once(kit):
-    staff = [kit_staff(), kit_staff()]
-    kit_request = make_request(kit, shirts=3)
-    start = threading.Barrier(2)
-    outcomes = []
-
-    def approve(user):
+    def approve(kit_request, user):
         try:
             start.wait()
             services.kit_request_move(kit_request, Status.APPROVED, by=user)
@@ -354,13 +321,42 @@ def test_two_staff_approving_the_same_request_reserve_once(kit):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(user,)) for user in staff]
+    threads = [threading.Thread(target=approve, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return sorted(outcomes)
 
-    assert sorted(outcomes) == ["approved", "refused"]
+
+POSTGRES_ONLY = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="row locks and real concurrency need PostgreSQL"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRES_ONLY
+def test_concurrent_approvals_never_oversell(kit):
+    """Twenty staff approve twenty requests at once for ten T-shirts: ten win."""
+    staff = kit_staff()
+    requests = [make_request(kit, shirts=1, title=f"Jam {i}") for i in range(20)]
+
+    outcomes = approve_at_once([(kit_request, staff) for kit_request in requests])
+
+    assert outcomes.count("approved") == 10
+    assert level(kit).reserved == 10
+    assert level(kit).available == 0
+    assert KitRequest.objects.filter(status=Status.APPROVED).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+@POSTGRES_ONLY
+def test_two_staff_approving_the_same_request_reserve_once(kit):
+    kit_request = make_request(kit, shirts=3)
+
+    outcomes = approve_at_once([(kit_request, kit_staff()), (kit_request, kit_staff())])
+
+    assert outcomes == ["approved", "refused"]
     assert level(kit).reserved == 3
 
 
