@@ -142,6 +142,24 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded photos and rendered posters: a local folder, or any S3-compatible
+# bucket (django-storages) when JAMPORTAL_S3_BUCKET is set.
+if env("JAMPORTAL_S3_BUCKET", default=""):
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("JAMPORTAL_S3_BUCKET"),
+                "endpoint_url": env("JAMPORTAL_S3_ENDPOINT_URL", default=None),
+                "region_name": env("JAMPORTAL_S3_REGION", default=None),
+                "access_key": env("JAMPORTAL_S3_ACCESS_KEY", default=None),
+                "secret_key": env("JAMPORTAL_S3_SECRET_KEY", default=None),
+                "default_acl": None,
+                "querystring_auth": False,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:pass@host:587, filemail:///dir
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
