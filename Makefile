@@ -23,6 +23,7 @@ test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages
 # Benchmarks: ratios against baselines measured in the same run (docs/benchmarks.md).
 bench: $(VENV)/.dev-installed messages gazetteer
 	$(PY) bench/find_a_jam.py
+	$(PY) bench/compose.py
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -1,0 +1,85 @@
+import pytest
+from PIL import Image
+
+from photobooth.compose import Brand, brand
+
+BERRY = (197, 26, 74, 255)
+
+
+def photo(size=(1600, 900)):
+    return Image.new("RGB", size, (240, 240, 240))
+
+
+def logo():
+    return Image.new("RGBA", (100, 120), BERRY)
+
+
+@pytest.mark.parametrize(
+    ("corner", "point"),
+    [("top-left", (50, 50)), ("top-right", (1550, 50)), ("bottom-left", (50, 700)), ("bottom-right", (1550, 700))],
+)
+def test_logo_goes_in_its_corner_at_any_resolution(corner, point):
+    branded = brand(photo(), Brand(logo=logo(), corner=corner, margin=0.02, scale=0.1), "", "en")
+
+    assert branded.size == (1600, 900)
+    assert branded.getpixel(point) == BERRY[:3]
+    far = (1600 - point[0], 900 - point[1])
+    assert branded.getpixel(far) == (240, 240, 240)
+
+
+def test_logo_scales_with_the_photo():
+    small = brand(photo((800, 450)), Brand(logo=logo(), corner="top-left", margin=0, scale=0.25), "", "en")
+    large = brand(photo((4608, 2592)), Brand(logo=logo(), corner="top-left", margin=0, scale=0.25), "", "en")
+
+    assert small.getpixel((199, 10)) == BERRY[:3]
+    assert small.getpixel((201, 10)) == (240, 240, 240)
+    assert large.getpixel((1151, 10)) == BERRY[:3]
+
+
+def caption_box(branded):
+    """Where the white caption text is: the band darkens the photo, the text stays white."""
+    return branded.convert("L").point(lambda value: 255 if value > 250 else 0).getbbox()
+
+
+@pytest.mark.parametrize(
+    ("caption", "language"),
+    [
+        ("Big Birthday Weekend, Aberystwyth Jam, 3 March: ŵ ŷ", "cy"),
+        ("東京ラズベリージャム 2031年3月3日", "ja"),
+        ("جشن تولد رزبری پای، تهران", "fa"),
+    ],
+)
+def test_caption_is_drawn_in_any_script_across_the_bottom(caption, language):
+    branded = brand(photo(), Brand(logo=logo(), corner="top-right"), caption, language)
+
+    left, top, right, bottom = caption_box(branded)
+    assert top > 750  # a band at the bottom, not over the faces
+    assert bottom < 900
+    assert right - left > 200
+
+
+def test_persian_is_set_from_the_right_and_latin_from_the_left():
+    persian = caption_box(brand(photo(), Brand(logo=logo()), "تهران", "fa"))
+    english = caption_box(brand(photo(), Brand(logo=logo()), "Tehran", "en"))
+
+    assert persian[0] > 1200
+    assert persian[2] > 1500
+    assert english[0] < 100
+    assert english[2] < 400
+
+
+def test_long_captions_wrap_and_shrink_instead_of_being_clipped():
+    short = caption_box(brand(photo(), Brand(logo=logo()), "Raspberry Jam", "en"))
+    long = caption_box(brand(photo(), Brand(logo=logo()), " ".join(["Raspberry Jam Big Birthday Weekend"] * 12), "en"))
+
+    assert long[2] - long[0] > 3 * (short[2] - short[0])  # it runs across the photo ...
+    assert long[1] > 750  # ... in at most two shrunken lines at the bottom
+    assert long[0] >= 40
+    assert long[2] <= 1560
+
+
+def test_bad_brand_settings_are_refused():
+    with pytest.raises(ValueError, match="corner"):
+        Brand(logo=logo(), corner="middle")
+    with pytest.raises(ValueError, match="scale"):
+        Brand(logo=logo(), scale=2)

@@ -1,0 +1,15 @@
+"""The usage examples in the booth's docstrings run, and give what they say."""
+
+import doctest
+
+import pytest
+
+from photobooth import compose, outbox
+
+
+@pytest.mark.parametrize("module", [compose, outbox], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+
+    assert result.attempted > 0
+    assert result.failed == 0
