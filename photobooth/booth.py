@@ -1,0 +1,79 @@
+"""The booth's flow, as a state machine that fits on one screen:
+
+    idle --short press--> countdown (3, 2, 1; LED blinking)
+         --> capture, brand, save to disk (fsync) --> consent (5 s: show the photo;
+             a press now means "do not post it")
+         --> enqueue for every target (or not) --> idle
+    idle --long press--> next caption language;   any state --exit hold--> stopped
+
+It has no threads and no timers: the display loop calls `tick(now)` and the
+controls call `press(kind, now)`, so tests drive it with a fake clock.
+
+    >>> from photobooth.camera import FakeCamera
+    >>> saved, queued = [], []
+    >>> booth = Booth(camera=FakeCamera((64, 36)), brand=lambda image, caption, language: image,
+    ...               save=lambda image: saved.append(image) or f"photo-{len(saved)}.jpg",
+    ...               enqueue=lambda path, caption, language: queued.append(path),
+    ...               caption=lambda language: "Hello", languages=["en", "cy"])
+    >>> booth.press("short", now=0); booth.tick(now=3); booth.tick(now=8)
+    >>> (booth.state, queued)
+    ('idle', ['photo-1.jpg'])
+"""
+
+import math
+
+IDLE, COUNTDOWN, CONSENT, STOPPED = "idle", "countdown", "consent", "stopped"
+COUNTDOWN_S = 3
+CONSENT_S = 5
+
+
+class Booth:
+    def __init__(self, *, camera, brand, save, enqueue, caption, languages, led=None):
+        self.camera = camera
+        self.brand = brand  # (image, caption, language) -> branded image
+        self.save = save  # image -> path on disk, written durably
+        self.enqueue = enqueue  # (path, caption, language) -> None
+        self.caption = caption  # language -> caption text
+        self.languages = list(languages) or ["en"]
+        self.language = self.languages[0]
+        self.led = led
+        self.state = IDLE
+        self.deadline = None
+        self.last_photo = None  # (path, branded image), for the screen
+        self.vetoed = False
+
+    def press(self, kind, *, now):
+        if kind == "exit":
+            self.state = STOPPED
+        elif self.state == IDLE and kind == "short":
+            self.state, self.deadline = COUNTDOWN, now + COUNTDOWN_S
+            if self.led:
+                self.led.blink()
+        elif self.state == IDLE and kind == "long":
+            self.language = self.languages[(self.languages.index(self.language) + 1) % len(self.languages)]
+        elif self.state == CONSENT:
+            self.vetoed = True  # "press again if you do NOT want this posted"
+
+    def tick(self, *, now):
+        if self.state == COUNTDOWN and now >= self.deadline:
+            self._take_photo()
+            self.state, self.deadline, self.vetoed = CONSENT, now + CONSENT_S, False
+        elif self.state == CONSENT and now >= self.deadline:
+            path, _image = self.last_photo
+            if not self.vetoed:
+                self.enqueue(path, self.caption(self.language), self.language)
+            self.state, self.deadline = IDLE, None
+
+    def countdown(self, *, now):
+        """The number to show during the countdown (3, 2, 1)."""
+        return max(1, math.ceil(self.deadline - now)) if self.state == COUNTDOWN else None
+
+    def _take_photo(self):
+        if self.led:
+            self.led.light(True)
+        caption = self.caption(self.language)
+        branded = self.brand(self.camera.capture(), caption, self.language)
+        path = self.save(branded)  # on disk before anything else happens to it
+        self.last_photo = (path, branded)
+        if self.led:
+            self.led.light(False)

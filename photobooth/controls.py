@@ -1,0 +1,59 @@
+"""The big button and its LED, through gpiozero. Presses are reported by how
+long the button was held: "short" takes a photo, "long" changes the caption's
+language, "exit" (a very long hold) stops the booth. Callbacks, not polling.
+
+    >>> from gpiozero.pins.mock import MockFactory
+    >>> presses = []
+    >>> controls = Controls(button_pin=17, led_pin=27, on_press=presses.append, pin_factory=MockFactory())
+    >>> controls.button.pin.drive_low(); controls.button.pin.drive_high()
+    >>> presses
+    ['short']
+    >>> controls.close(); controls.close()  # idempotent
+
+On a Pi 5, gpiozero uses lgpio by itself; tests set GPIOZERO_PIN_FACTORY=mock
+or pass a MockFactory.
+"""
+
+import time
+
+from gpiozero import LED, Button
+
+LONG_S = 1.5
+EXIT_S = 5.0
+
+
+class Controls:
+    def __init__(self, *, button_pin, led_pin, on_press, pin_factory=None, clock=time.monotonic):
+        self.button = Button(button_pin, bounce_time=None, pin_factory=pin_factory)
+        self.led = LED(led_pin, pin_factory=pin_factory)
+        self._on_press = on_press
+        self._clock = clock
+        self._pressed_at = None
+        self.button.when_pressed = self._down
+        self.button.when_released = self._up
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _down(self):
+        self._pressed_at = self._clock()
+
+    def _up(self):
+        if self._pressed_at is None:
+            return
+        held = self._clock() - self._pressed_at
+        self._pressed_at = None
+        self._on_press("exit" if held >= EXIT_S else "long" if held >= LONG_S else "short")
+
+    def blink(self, on_time=0.25, off_time=0.25):
+        self.led.blink(on_time=on_time, off_time=off_time)
+
+    def light(self, on=True):
+        self.led.on() if on else self.led.off()
+
+    def close(self):
+        for device in (self.button, self.led):
+            device.close()  # gpiozero's close() is idempotent
