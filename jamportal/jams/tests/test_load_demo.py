@@ -29,6 +29,8 @@ def test_load_demo_fills_the_map_and_can_run_twice(settings, capsys):
     assert approved_2018.filter(latitude__lt=0, longitude__lt=-30).exists()  # South America
     staff = User.objects.get(email="staff@jamportal.localhost")
     assert staff.has_perm("jams.moderate_jam")
+    assert staff.has_perm("feed.moderate_photo")
+    assert staff.has_perm("kits.fulfil_kits")
     assert not staff.is_superuser
     assert "Staff login:     staff@jamportal.localhost / raspberry-jam" in capsys.readouterr().out
 

@@ -59,14 +59,21 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{n} {s}" for s, n in counts.items())))
         self.stdout.write(f"  Staff login:     {STAFF_EMAIL} / {password}")
         self.stdout.write(f"  Organiser login: {ORGANISER_EMAIL} / {password}")
-        self.stdout.write("  The staff login moderates Jams and fulfils birthday kits.")
+        self.stdout.write("  The staff login moderates Jams and photos and fulfils birthday kits.")
 
     def users(self, password):
         moderators, _ = Group.objects.get_or_create(name=MODERATORS)
         moderators.permissions.set(
             Permission.objects.filter(
-                content_type__app_label="jams",
-                codename__in=["moderate_jam", "view_jam", "view_campaign", "add_campaign", "change_campaign"],
+                content_type__app_label__in=["jams", "feed"],
+                codename__in=[
+                    "moderate_jam",
+                    "view_jam",
+                    "view_campaign",
+                    "add_campaign",
+                    "change_campaign",
+                    "moderate_photo",
+                ],
             )
         )
         kit_team, _ = Group.objects.get_or_create(name=KIT_TEAM)
