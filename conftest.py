@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -35,3 +37,23 @@ def _fresh_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def assert_constant_queries(client):
+    """check(url, add_more): GET `url`, call `add_more()`, GET it again; both
+    answers must be 200 and cost the same number of queries (no N+1)."""
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return queries
+
+    def check(url, add_more):
+        before = count(url)
+        add_more()
+        after = count(url)
+        assert len(before) == len(after), [query["sql"] for query in after.captured_queries]
+
+    return check

@@ -27,3 +27,9 @@ class ReportForm(forms.ModelForm):
         model = PhotoReport
         fields = ["reason", "contact"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class AfterForm(forms.Form):
+    """?after=<photo id>: only photos newer than the newest one already shown."""
+
+    after = forms.IntegerField(min_value=0, required=False)

@@ -5,15 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jamportal.feed import selectors, services
-from jamportal.feed.forms import BoothForm, FeedSettingsForm, ReportForm
+from jamportal.feed.forms import AfterForm, BoothForm, FeedSettingsForm, ReportForm
 from jamportal.feed.models import Photo
 from jamportal.jams import selectors as jam_selectors
+from jamportal.jams.api import bad_parameters
 
 GALLERY_PAGE_SIZE = 24
 Status = Photo.Status
@@ -94,15 +96,16 @@ def photo_json(photo, request):
         "taken_at": photo.taken_at.isoformat(),
         "taken_at_text": date_format(photo.taken_at, "DATETIME_FORMAT"),
         "jam": photo.jam.title,
-        "report_url": f"/{request.LANGUAGE_CODE}/photos/{photo.pk}/report/",
+        "report_url": reverse("feed:report", args=[photo.pk]),
     }
 
 
-def _after(request):
-    try:
-        return max(0, int(request.GET.get("after", 0)))
-    except ValueError:
-        return 0
+def _newer_than(request):
+    """(the id to start after, None) or (None, a 400 response naming the parameter)."""
+    form = AfterForm(request.GET)
+    if not form.is_valid():
+        return None, bad_parameters(form)
+    return form.cleaned_data["after"] or 0, None
 
 
 @require_GET
@@ -110,7 +113,10 @@ def _after(request):
 def jam_photos_json(request, slug):
     """New photos of a Jam since ?after=<id>, for the gallery to add while open."""
     jam = jam_selectors.jam_for_viewer_or_404(request.user, slug)
-    photos = selectors.photos_public(jam).filter(pk__gt=_after(request)).select_related("jam")[:GALLERY_PAGE_SIZE]
+    after, error = _newer_than(request)
+    if error:
+        return error
+    photos = selectors.photos_public(jam).filter(pk__gt=after).select_related("jam")[:GALLERY_PAGE_SIZE]
     return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
 
 
@@ -125,7 +131,10 @@ def campaign_wall(request, slug):
 @cache_control(public=True, max_age=10)
 def campaign_wall_json(request, slug):
     campaign = jam_selectors.campaign_get_or_404(slug)
-    photos = selectors.photos_for_campaign_wall(campaign, after=_after(request))
+    after, error = _newer_than(request)
+    if error:
+        return error
+    photos = selectors.photos_for_campaign_wall(campaign, after=after)
     return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
 
 

@@ -202,6 +202,13 @@ class JamFilterForm(forms.Form):
             self.add_error("date_to", _("The end of the range must not be before its start."))
         return data
 
+    MORE_FILTERS = ["campaign", "country", "spoken", "radius", "nearest", "days", "date_from", "date_to"]
+
+    def uses_more_filters(self) -> bool:
+        """Whether the "more filters" panel should open: something in it is set, or wrong."""
+        when = self.data.get("when") or selectors.UPCOMING
+        return bool(self.errors) or when != selectors.UPCOMING or any(self.data.get(f) for f in self.MORE_FILTERS)
+
     def near(self, point=None) -> dict | None:
         """Keyword arguments for selectors.jams_near around `point` (a place found by
         name) or the `around` parameter; None when there is neither."""

@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from jamportal.jams import selectors
+# A module import, not names: tasks import this module too.
+from jamportal.jams import selectors, tasks
 from jamportal.jams.models import CampaignPoster
 from jamportal.pdf import render_pdf
 
@@ -107,8 +108,15 @@ def campaign_poster_build(campaign, *, size, language) -> CampaignPoster:
     return poster
 
 
-def campaign_poster_is_current(poster) -> bool:
-    return poster.fingerprint == poster_content(poster.campaign, poster.language)[1]
+def campaign_poster_for_download(campaign, *, size, language) -> CampaignPoster | None:
+    """The poster to serve at once: the stored one, while a new one is made in
+    the background if the Jams have changed since; None before the first exists."""
+    poster = selectors.campaign_poster(campaign, size=size, language=language)
+    if poster is None or poster.fingerprint != poster_content(campaign, language)[1]:
+        tasks.task_build_poster.delay(campaign_id=campaign.pk, size=size, language=language)
+        # Without a broker the task has just run: the poster may exist now.
+        poster = poster or selectors.campaign_poster(campaign, size=size, language=language)
+    return poster
 
 
 def flyer_render(jam, *, url) -> bytes:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import places
-from jamportal.jams import posters, selectors, services, tasks
+from jamportal.jams import posters, selectors, services
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
@@ -32,14 +32,7 @@ def home(request):
     Jams nearest to it, with their distances; otherwise every Jam, by country.
     """
     form = JamFilterForm(request.GET)
-    more = {"campaign", "country", "spoken", "radius", "nearest", "days", "date_from", "date_to"}
-    context = {
-        "form": form,
-        "query": _query_without_page(request),
-        "more_filters_open": bool(form.errors)
-        or any(request.GET.get(name) for name in more)
-        or request.GET.get("when", selectors.UPCOMING) != selectors.UPCOMING,
-    }
+    context = {"form": form, "query": _query_without_page(request), "more_filters_open": form.uses_more_filters()}
     if not form.is_valid():
         return render(request, "jams/home.html", context)
     country = places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
@@ -118,10 +111,7 @@ def campaign_poster(request, slug, size):
     campaign = selectors.campaign_get_or_404(slug)
     if size not in CampaignPoster.Size.values:
         raise Http404
-    poster = selectors.campaign_poster(campaign, size=size, language=request.LANGUAGE_CODE)
-    if poster is None or not posters.campaign_poster_is_current(poster):
-        tasks.task_build_poster.delay(campaign_id=campaign.pk, size=size, language=request.LANGUAGE_CODE)
-        poster = poster or selectors.campaign_poster(campaign, size=size, language=request.LANGUAGE_CODE)
+    poster = posters.campaign_poster_for_download(campaign, size=size, language=request.LANGUAGE_CODE)
     if poster is None:
         response = render(request, "jams/poster_pending.html", {"campaign": campaign}, status=202)
         response["Retry-After"] = "10"

@@ -10,7 +10,7 @@ class KitRequestForm(forms.ModelForm):
 
     class Meta:
         model = KitRequest
-        fields = services.ADDRESS_FIELDS
+        fields = services.REQUEST_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "phone": forms.TextInput(attrs={"type": "tel"})}
 
     def __init__(self, *args, kit, **kwargs):

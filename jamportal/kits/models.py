@@ -109,6 +109,18 @@ class KitRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Where the kit goes: what labels, packing slips and the courier's file print.
+    SHIPPING_FIELDS = [
+        "recipient_name",
+        "phone",
+        "address_line1",
+        "address_line2",
+        "city",
+        "region",
+        "postcode",
+        "country",
+    ]
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("kit request")

@@ -85,3 +85,20 @@ def kit_open_for(jam):
 
 def kit_requests_for_organiser(user):
     return KitRequest.objects.filter(jam__organiser=user).filter(~Q(status=Status.CANCELLED))
+
+
+COURIER_COLUMNS = ["reference", *KitRequest.SHIPPING_FIELDS, "contents", "weight_grams", "value"]
+
+
+def kit_courier_rows(requests):
+    """One row per kit for a courier's bulk upload, in COURIER_COLUMNS order."""
+    for kit_request in requests:
+        lines = list(kit_request.lines.all())
+        shipping = [str(getattr(kit_request, field)) for field in KitRequest.SHIPPING_FIELDS]
+        yield [
+            f"KIT-{kit_request.pk}",
+            *shipping,
+            "; ".join(f"{line.quantity} x {line.item.name} {line.size}".strip() for line in lines),
+            sum(line.quantity * line.item.unit_weight_grams for line in lines),
+            sum(line.quantity * line.item.unit_value for line in lines),
+        ]

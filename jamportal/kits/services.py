@@ -42,20 +42,10 @@ MOVES = {
     (Status.SHIPPED, Status.DELIVERED): {STAFF, ORGANISER},
     (Status.SHIPPED, Status.RETURNED): {STAFF},
 }
-# Moves that need words: the reason for a rejection.
+# Requests their organiser may still change: until they are packed.
 EDITABLE = {Status.REQUESTED, Status.APPROVED}
-ADDRESS_FIELDS = [
-    "recipient_name",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "expected_attendees",
-    "notes",
-]
+# What the organiser fills in.
+REQUEST_FIELDS = [*KitRequest.SHIPPING_FIELDS, "expected_attendees", "notes"]
 CARRIERS = {
     "Royal Mail": "https://www.royalmail.com/track-your-item#/tracking-results/{}",
     "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id={}",
@@ -135,7 +125,7 @@ def kit_request_create(jam, *, by, data, lines) -> KitRequest:
     kit = jam.campaign.kit
     _check(kit, data, lines)
     with transaction.atomic():
-        request = KitRequest.objects.create(jam=jam, kit=kit, **{f: data[f] for f in ADDRESS_FIELDS})
+        request = KitRequest.objects.create(jam=jam, kit=kit, **{f: data[f] for f in REQUEST_FIELDS})
         _save_lines(request, lines)
         _log(request, by=by, from_status="", to_status=Status.REQUESTED)
     return request
@@ -153,7 +143,7 @@ def kit_request_update(request, *, by, data, lines) -> KitRequest:
         approved = request.status == Status.APPROVED
         if approved:
             _release(request)
-        for field in ADDRESS_FIELDS:
+        for field in REQUEST_FIELDS:
             setattr(request, field, data[field])
         request.save()
         request.lines.all().delete()

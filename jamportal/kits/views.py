@@ -209,22 +209,6 @@ def customs(request, kit_pk):
     return pdf_response(pdf, f"customs-{kit.pk}.pdf")
 
 
-CSV_COLUMNS = [
-    "reference",
-    "recipient_name",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "contents",
-    "weight_grams",
-    "value",
-]
-
-
 def _cell(value):
     """A spreadsheet cell that cannot run as a formula (organisers typed these)."""
     text = str(value)
@@ -238,24 +222,7 @@ def export_csv(request, kit_pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kits-{kit.pk}.csv"'
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for kit_request in _chosen_requests(request, kit):
-        lines = list(kit_request.lines.all())
-        writer.writerow(
-            _cell(value)
-            for value in [
-                f"KIT-{kit_request.pk}",
-                kit_request.recipient_name,
-                kit_request.phone,
-                kit_request.address_line1,
-                kit_request.address_line2,
-                kit_request.city,
-                kit_request.region,
-                kit_request.postcode,
-                kit_request.country.code,
-                "; ".join(f"{line.quantity} x {line.item.name} {line.size}".strip() for line in lines),
-                sum(line.quantity * line.item.unit_weight_grams for line in lines),
-                sum(line.quantity * line.item.unit_value for line in lines),
-            ]
-        )
+    writer.writerow(selectors.COURIER_COLUMNS)
+    for row in selectors.kit_courier_rows(_chosen_requests(request, kit)):
+        writer.writerow(_cell(value) for value in row)
     return response
