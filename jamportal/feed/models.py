@@ -12,10 +12,12 @@ class Booth(models.Model):
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="booths")
     name = models.CharField(_("name"), max_length=80)
     token_hash = models.CharField(max_length=64, unique=True)
-    token_hint = models.CharField(max_length=12, help_text="The token's first characters, to tell booths apart.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    token_hint = models.CharField(
+        _("token hint"), max_length=12, help_text=_("The token's first characters, to tell booths apart.")
+    )
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -60,14 +62,14 @@ class Photo(models.Model):
     caption = models.CharField(_("caption"), max_length=500, blank=True)
     alt_text = models.CharField(_("description for screen readers"), max_length=500, blank=True)
     language = models.CharField(max_length=16, blank=True)
-    taken_at = models.DateTimeField()
+    taken_at = models.DateTimeField(_("taken at"))
     image = models.ImageField(upload_to="photos/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     web = models.ImageField(upload_to="photos/web/%Y/%m/", blank=True)
     thumbnail = models.ImageField(upload_to="photos/thumbnails/%Y/%m/", blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.VISIBLE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VISIBLE)
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-taken_at", "-pk"]
@@ -95,15 +97,23 @@ class Photo(models.Model):
 class PhotoReport(models.Model):
     """Someone asked for a photo to be taken down; it stays hidden until a moderator decides."""
 
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="reports")
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="reports", verbose_name=_("photo"))
     reason = models.TextField(_("why should it be removed?"))
     contact = models.EmailField(_("your email address (optional)"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("photo report")
+        verbose_name_plural = _("photo reports")
 
     def __str__(self):
-        return f"Report on photo {self.photo_id}"
+        return _("Report on photo %(number)s") % {"number": self.photo_id}

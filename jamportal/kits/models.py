@@ -53,7 +53,7 @@ class KitItem(models.Model):
 class StockLevel(models.Model):
     """Stock of one item in one size. Available = received - reserved - taken, never below 0."""
 
-    item = models.ForeignKey(KitItem, on_delete=models.CASCADE, related_name="stock")
+    item = models.ForeignKey(KitItem, on_delete=models.CASCADE, related_name="stock", verbose_name=_("kit item"))
     size = models.CharField(_("size"), max_length=20, blank=True)
     received = models.PositiveIntegerField(_("received"), default=0)
     reserved = models.PositiveIntegerField(_("reserved"), default=0)
@@ -61,6 +61,8 @@ class StockLevel(models.Model):
 
     class Meta:
         ordering = ["item", "pk"]
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
         constraints = [
             models.UniqueConstraint(fields=["item", "size"], name="one_stock_level_per_size"),
             models.CheckConstraint(
