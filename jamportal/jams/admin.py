@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from jamportal.jams.models import Campaign, Jam, JamEvent
 
@@ -28,6 +29,7 @@ class JamAdmin(admin.ModelAdmin):
     list_filter = ["status", "campaign", "country"]
     search_fields = ["title", "city", "venue_name", "organiser__email"]
     readonly_fields = ["status", "slug", "organiser", "submitted_at", "approved_at", "created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the organiser's form does
     inlines = [JamEventInline]
 
     def has_change_permission(self, request, obj=None):
