@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     target TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
     caption TEXT NOT NULL DEFAULT '',
+    alt_text TEXT NOT NULL DEFAULT '',
     language TEXT NOT NULL DEFAULT '',
     taken_at TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
@@ -57,6 +58,7 @@ class Job:
     target: str
     idempotency_key: str
     caption: str
+    alt_text: str
     language: str
     taken_at: str
     attempts: int
@@ -92,20 +94,21 @@ class Outbox:
             self._db.close()
             self._db = None
 
-    def enqueue(self, photo, targets, *, caption, language, taken_at) -> None:
+    def enqueue(self, photo, targets, *, caption, language, taken_at, alt_text="") -> None:
         """One job per target for a photo already safe on disk; repeating it is harmless."""
         key = uuid.uuid4().hex
         with self._transaction():
             for target in targets:
                 self._db.execute(
-                    """INSERT OR IGNORE INTO jobs (photo, target, idempotency_key, caption, language, taken_at, created)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    (str(photo), target, f"{key}-{target}", caption, language, taken_at, time.time()),
+                    """INSERT OR IGNORE INTO jobs
+                       (photo, target, idempotency_key, caption, alt_text, language, taken_at, created)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (str(photo), target, f"{key}-{target}", caption, alt_text, language, taken_at, time.time()),
                 )
 
     def due(self, *, now=None) -> list[Job]:
         rows = self._db.execute(
-            """SELECT id, photo, target, idempotency_key, caption, language, taken_at, attempts, remote_id
+            """SELECT id, photo, target, idempotency_key, caption, alt_text, language, taken_at, attempts, remote_id
                FROM jobs WHERE status = ? AND next_try <= ? ORDER BY id""",
             (PENDING, time.time() if now is None else now),
         )

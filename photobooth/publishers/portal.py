@@ -36,6 +36,7 @@ class PortalPublisher:
                     "idempotency_key": job.idempotency_key,
                     "taken_at": job.taken_at,
                     "caption": job.caption,
+                    "alt_text": job.alt_text,
                     "language": job.language,
                 },
                 files={"image": (job.photo.name, photo, "image/jpeg")},

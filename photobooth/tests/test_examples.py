@@ -4,10 +4,10 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, outbox
+from photobooth import booth, camera, compose, controls, outbox, publishers
 
 
-@pytest.mark.parametrize("module", [booth, camera, compose, controls, outbox], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [booth, camera, compose, controls, outbox, publishers], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
 

@@ -1,0 +1,139 @@
+"""Posting to X with tweepy: the photo with alt text, the caption, hashtags and
+the Jam's link, within 280 characters as X counts them.
+
+    publisher = XPublisher(credentials, hashtags=["#PiParty"], url="https://jams.example.org/jams/42/")
+    publisher.check()              # "@our_jam": the credentials work
+    post_id = publisher.publish(job)
+
+X retired the v1.1 media upload, and tweepy's Client has no v2 upload yet,
+so the photo goes to the v2 endpoint (POST /2/media/upload) through tweepy's
+OAuth 1.0a signing; the post itself goes through `tweepy.Client`.
+
+X has no idempotency keys, so a retry after a lost answer looks for a recent
+post of ours that carries the media we uploaded before posting again.
+"""
+
+import time
+
+import requests
+import tweepy
+
+from . import fit, post_tail, url_aware
+
+API = "https://api.x.com/2"
+LIMIT = 280
+MEDIA_LIFETIME_S = 20 * 3600  # X keeps uploaded media for 24 hours; re-upload well before that
+TIMEOUT_S = (5, 60)
+CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+
+
+def x_length(text: str) -> int:
+    """Length as X counts it (twitter-text's weighting): Latin, Greek, Cyrillic,
+    Arabic, Hebrew and common punctuation count 1; everything else (CJK, emoji)
+    counts 2; a link counts 23."""
+
+    def weigh(part):
+        return sum(1 if _light(ord(char)) else 2 for char in part)
+
+    return url_aware(weigh)(text)
+
+
+def _light(code):
+    return code <= 0x10FF or 0x2000 <= code <= 0x200D or 0x2010 <= code <= 0x201F or 0x2032 <= code <= 0x2037
+
+
+class XError(Exception):
+    """X refused a request; the message says why."""
+
+
+class XPublisher:
+    def __init__(self, credentials: dict, *, hashtags=(), url="", session=None):
+        missing = [name for name in CREDENTIALS if not credentials.get(name)]
+        if missing:
+            raise XError(f"X credentials are missing: {', '.join(missing)}")
+        keys = [credentials[name] for name in CREDENTIALS]
+        self.client = tweepy.Client(*keys[:2], *keys[2:])
+        self.session = session or requests.Session()
+        self.session.auth = tweepy.OAuth1UserHandler(*keys).apply_auth()
+        self.tail = post_tail(hashtags, url)
+        self._user_id = None
+
+    def check(self) -> str:
+        return f"@{self._me().username}"
+
+    def publish(self, job, on_remote_id=None) -> str:
+        on_remote_id = on_remote_id or (lambda remote_id: None)
+        media_id = uploaded_at = None
+        if job.remote_id.startswith("media:"):
+            _, media_id, uploaded_at = job.remote_id.split(":")
+            posted = self._post_carrying(media_id)
+            if posted:
+                return posted
+            if time.time() - float(uploaded_at) > MEDIA_LIFETIME_S:
+                media_id = None
+        elif job.remote_id:
+            return job.remote_id  # posted, and the id was kept, before the answer was lost
+        if media_id is None:
+            media_id = self._upload(job)
+            on_remote_id(f"media:{media_id}:{time.time():.0f}")
+        text = fit(job.caption, self.tail, limit=LIMIT, length=x_length)
+        response = self._call(self.client.create_tweet, text=text, media_ids=[media_id])
+        post_id = str(response.data["id"])
+        on_remote_id(post_id)
+        return post_id
+
+    def _upload(self, job) -> str:
+        with open(job.photo, "rb") as photo:
+            response = self.session.post(
+                f"{API}/media/upload",
+                files={"media": (job.photo.name, photo, "image/jpeg")},
+                data={"media_category": "tweet_image", "media_type": "image/jpeg"},
+                timeout=TIMEOUT_S,
+            )
+        media_id = str(self._json(response)["data"]["id"])
+        if job.alt_text:
+            self._json(
+                self.session.post(
+                    f"{API}/media/metadata",
+                    json={"id": media_id, "metadata": {"alt_text": {"text": job.alt_text[:1000]}}},
+                    timeout=TIMEOUT_S,
+                )
+            )
+        return media_id
+
+    def _post_carrying(self, media_id):
+        """Our recent post with this media attached, if the post went out."""
+        response = self._call(
+            self.client.get_users_tweets,
+            self._me().id,
+            max_results=20,
+            expansions=["attachments.media_keys"],
+            user_auth=True,
+        )
+        for post in response.data or []:
+            keys = (post.attachments or {}).get("media_keys", [])
+            if any(key.split("_", 1)[-1] == media_id for key in keys):
+                return str(post.id)
+        return None
+
+    def _me(self):
+        if self._user_id is None:
+            self._user_id = self._call(self.client.get_me, user_auth=True).data
+        return self._user_id
+
+    @staticmethod
+    def _call(method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except tweepy.TweepyException as error:
+            raise XError(str(error)) from error
+
+    @staticmethod
+    def _json(response):
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail") or response.json().get("title", "")
+            except ValueError:
+                detail = response.text[:200]
+            raise XError(f"{response.status_code}: {detail}")
+        return response.json()
