@@ -10,6 +10,8 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 .PHONY: run test bench lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
+# The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
+BOOTH_EXTRACT := $(VENV)/bin/pybabel -q extract -k _ -k ngettext:1,2 --no-location --no-wrap --ignore-dirs=tests
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
 
 run: system-packages $(VENV)/.run-installed messages
@@ -48,8 +50,12 @@ messages-check: messages
 
 # Update the catalogues from the code after changing user-facing text; then translate the new entries.
 makemessages: $(VENV)/.dev-installed
-	$(PY) manage.py makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=test-artifacts
+	$(PY) manage.py makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=photobooth
 	$(PY) manage.py makemessages --all --no-location --no-obsolete -d djangojs --ignore=.venv --ignore=staticfiles
+	@mkdir -p .tmp && $(BOOTH_EXTRACT) -o .tmp/photobooth.pot photobooth
+	@for po in locale/*/LC_MESSAGES/photobooth.po; do \
+		msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-wrap $$po .tmp/photobooth.pot && \
+		msgattrib --no-obsolete --no-wrap -o $$po $$po || exit 1; done
 
 # The whole suite on SQLite (the default database) ...
 pytest: $(VENV)/.dev-installed messages gazetteer

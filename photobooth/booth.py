@@ -6,6 +6,9 @@
          --> enqueue for every target (or not) --> idle
     idle --long press--> next caption language;   any state --exit hold--> stopped
 
+With `shots=4` the countdown runs four times and the four frames become one
+2x2 collage before branding.
+
 It has no threads and no timers: the display loop calls `tick(now)` and the
 controls call `press(kind, now)`, so tests drive it with a fake clock.
 
@@ -24,11 +27,12 @@ import math
 
 IDLE, COUNTDOWN, CONSENT, STOPPED = "idle", "countdown", "consent", "stopped"
 COUNTDOWN_S = 3
+BETWEEN_SHOTS_S = 2
 CONSENT_S = 5
 
 
 class Booth:
-    def __init__(self, *, camera, brand, save, enqueue, caption, languages, led=None):
+    def __init__(self, *, camera, brand, save, enqueue, caption, languages, led=None, shots=1, collage=None):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
         self.save = save  # image -> path on disk, written durably
@@ -37,6 +41,9 @@ class Booth:
         self.languages = list(languages) or ["en"]
         self.language = self.languages[0]
         self.led = led
+        self.shots = shots
+        self.collage = collage  # [frames] -> one image, when shots > 1
+        self.frames = []
         self.state = IDLE
         self.deadline = None
         self.last_photo = None  # (path, branded image), for the screen
@@ -56,7 +63,11 @@ class Booth:
 
     def tick(self, *, now):
         if self.state == COUNTDOWN and now >= self.deadline:
-            self._take_photo()
+            self.frames.append(self.camera.capture())
+            if len(self.frames) < self.shots:
+                self.deadline = now + BETWEEN_SHOTS_S
+                return
+            self._keep_photo()
             self.state, self.deadline, self.vetoed = CONSENT, now + CONSENT_S, False
         elif self.state == CONSENT and now >= self.deadline:
             path, _image = self.last_photo
@@ -68,11 +79,13 @@ class Booth:
         """The number to show during the countdown (3, 2, 1)."""
         return max(1, math.ceil(self.deadline - now)) if self.state == COUNTDOWN else None
 
-    def _take_photo(self):
+    def _keep_photo(self):
         if self.led:
             self.led.light(True)
+        frames, self.frames = self.frames, []
+        photo = self.collage(frames) if len(frames) > 1 else frames[0]
         caption = self.caption(self.language)
-        branded = self.brand(self.camera.capture(), caption, self.language)
+        branded = self.brand(photo, caption, self.language)
         path = self.save(branded)  # on disk before anything else happens to it
         self.last_photo = (path, branded)
         if self.led:

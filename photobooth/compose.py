@@ -16,8 +16,9 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .i18n import is_rtl
+
 CORNERS = {"top-left", "top-right", "bottom-left", "bottom-right"}
-RTL_LANGUAGES = {"fa", "ar", "he", "ur"}
 # Which font family covers a language's script (Noto, as Debian and Raspberry Pi OS ship it).
 FAMILIES = {
     "ja": "Noto Sans CJK JP",
@@ -59,6 +60,25 @@ def brand(photo: Image.Image, brand: Brand, caption: str, language: str) -> Imag
     return result
 
 
+def collage(frames, gap=0.01) -> Image.Image:
+    """Four frames as one 2x2 picture the size of one frame, with thin gaps.
+
+    >>> collage([Image.new("RGB", (400, 300))] * 4).size
+    (400, 300)
+    """
+    width, height = frames[0].size
+    space = round(width * gap)
+    cell = ((width - space) // 2, (height - space) // 2)
+    sheet = Image.new("RGB", (width, height), "white")
+    for number, frame in enumerate(frames[:4]):
+        column, row = number % 2, number // 2
+        sheet.paste(
+            frame.convert("RGB").resize(cell, Image.Resampling.BILINEAR),
+            (column * (cell[0] + space), row * (cell[1] + space)),
+        )
+    return sheet
+
+
 def _place_logo(image, brand):
     width, height = image.size
     logo = _scaled_logo(brand, width)
@@ -81,39 +101,41 @@ SHADE = [value * 2 // 5 for value in range(256)] * 3
 
 
 def _draw_caption(image, caption, language, width, height):
-    rtl = language in RTL_LANGUAGES
     margin = round(width * 0.03)
-    available = width - 2 * margin
-    size = max(12, round(width / 30))
-    while True:
-        font = _font(language, size)
-        lines = _wrap(caption, font, available, rtl, language)
-        if len(lines) <= 2 or size <= 12:
-            break
-        size = round(size * 0.85)
-    line_height = round(size * 1.35)
+    font, lines = fit_lines(caption, language, width - 2 * margin, max(12, round(width / 30)))
+    line_height = round(font.size * 1.35)
     band_height = line_height * len(lines) + margin
     band_top = height - band_height
     band = image.crop((0, band_top, width, height)).point(SHADE)
     draw = ImageDraw.Draw(band)
     for number, line in enumerate(lines):
-        line_width = _measure(draw, line, font, rtl, language)
-        x = width - margin - line_width if rtl else margin
-        y = margin // 2 + number * line_height
-        draw.text((x, y), line, font=font, fill="white", **_layout(rtl, language))
+        x = width - margin - line_width(draw, line, font, language) if is_rtl(language) else margin
+        draw.text((x, margin // 2 + number * line_height), line, font=font, fill="white", **text_options(language))
     image.paste(band, (0, band_top))
 
 
-def _layout(rtl, language):
-    return {"direction": "rtl", "language": language} if rtl else {}
+def fit_lines(text, language, width, size, *, max_lines=2, min_size=12):
+    """The font and the lines that set `text` within `width` pixels: wrapped,
+    then shrunk until it takes at most `max_lines` lines. Never clipped."""
+    while True:
+        font = font_for(language, size)
+        lines = _wrap(text, font, width, language)
+        if len(lines) <= max_lines or size <= min_size:
+            return font, lines
+        size = max(min_size, round(size * 0.85))
 
 
-def _measure(draw, text, font, rtl, language):
-    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font, **_layout(rtl, language))
+def text_options(language):
+    """What Pillow needs to shape and set a right-to-left language (with raqm)."""
+    return {"direction": "rtl", "language": language} if is_rtl(language) else {}
+
+
+def line_width(draw, text, font, language):
+    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font, **text_options(language))
     return right - left
 
 
-def _wrap(text, font, available, rtl, language):
+def _wrap(text, font, available, language):
     """Lines that fit `available` pixels, breaking at spaces (or anywhere, for
     scripts written without spaces)."""
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
@@ -122,7 +144,7 @@ def _wrap(text, font, available, rtl, language):
     lines, current = [], ""
     for unit in units:
         candidate = f"{current}{joiner}{unit}" if current else unit
-        if current and _measure(draw, candidate, font, rtl, language) > available:
+        if current and line_width(draw, candidate, font, language) > available:
             lines.append(current)
             current = unit
         else:
@@ -131,7 +153,7 @@ def _wrap(text, font, available, rtl, language):
 
 
 @cache
-def _font(language, size):
+def font_for(language, size):
     return ImageFont.truetype(font_path(language), size)
 
 

@@ -22,13 +22,35 @@ LONG_S = 1.5
 EXIT_S = 5.0
 
 
+class PressTimer:
+    """Turns a button going down and up into "short", "long" or "exit" by how
+    long it was held; shared by the GPIO button and the laptop's space bar.
+
+    >>> timer = PressTimer()
+    >>> timer.down(10.0); timer.up(10.2), timer.up(11.0)
+    ('short', None)
+    """
+
+    def __init__(self):
+        self._pressed_at = None
+
+    def down(self, now):
+        self._pressed_at = now
+
+    def up(self, now):
+        if self._pressed_at is None:
+            return None
+        held, self._pressed_at = now - self._pressed_at, None
+        return "exit" if held >= EXIT_S else "long" if held >= LONG_S else "short"
+
+
 class Controls:
     def __init__(self, *, button_pin, led_pin, on_press, pin_factory=None, clock=time.monotonic):
         self.button = Button(button_pin, bounce_time=None, pin_factory=pin_factory)
         self.led = LED(led_pin, pin_factory=pin_factory)
         self._on_press = on_press
         self._clock = clock
-        self._pressed_at = None
+        self._timer = PressTimer()
         self.button.when_pressed = self._down
         self.button.when_released = self._up
 
@@ -39,14 +61,12 @@ class Controls:
         self.close()
 
     def _down(self):
-        self._pressed_at = self._clock()
+        self._timer.down(self._clock())
 
     def _up(self):
-        if self._pressed_at is None:
-            return
-        held = self._clock() - self._pressed_at
-        self._pressed_at = None
-        self._on_press("exit" if held >= EXIT_S else "long" if held >= LONG_S else "short")
+        kind = self._timer.up(self._clock())
+        if kind:
+            self._on_press(kind)
 
     def blink(self, on_time=0.25, off_time=0.25):
         self.led.blink(on_time=on_time, off_time=off_time)

@@ -65,6 +65,17 @@ class Job:
     remote_id: str
 
 
+@dataclass(frozen=True)
+class JobState:
+    photo: Path
+    target: str
+    status: str
+    attempts: int
+    next_try: float
+    remote_id: str
+    last_error: str
+
+
 def backoff(attempts: int, *, rng=random) -> float:
     """Seconds to wait after `attempts` failures: doubling, capped, with jitter
     so that many booths coming back online do not all retry at once."""
@@ -114,6 +125,13 @@ class Outbox:
         )
         return [Job(row[0], Path(row[1]), *row[2:]) for row in rows]
 
+    def jobs(self) -> list[JobState]:
+        """Every job with its state, newest photo first (the `outbox list` command)."""
+        rows = self._db.execute(
+            "SELECT photo, target, status, attempts, next_try, remote_id, last_error FROM jobs ORDER BY id DESC"
+        )
+        return [JobState(Path(row[0]), *row[1:]) for row in rows]
+
     def record_remote_id(self, job: Job, remote_id: str) -> None:
         """What the target called the post, kept before the job is marked done."""
         self._db.execute("UPDATE jobs SET remote_id = ? WHERE id = ?", (remote_id, job.id))
@@ -160,8 +178,9 @@ class _Transaction:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def publish_due(outbox: Outbox, publishers: dict, *, now=None) -> tuple[int, int]:
-    """Try every due job once with its target's publisher; returns (posted, failed)."""
+def publish_due(outbox: Outbox, publishers: dict, *, now=None, errors=None) -> tuple[int, int]:
+    """Try every due job once with its target's publisher; returns (posted, failed)
+    and appends what went wrong to `errors`, if given."""
     posted = failed = 0
     for job in outbox.due(now=now):
         publisher = publishers.get(job.target)
@@ -172,6 +191,8 @@ def publish_due(outbox: Outbox, publishers: dict, *, now=None) -> tuple[int, int
         except Exception as error:
             outbox.mark_failed(job, f"{type(error).__name__}: {error}", now=now)
             failed += 1
+            if errors is not None:
+                errors.append(error)
         else:
             outbox.mark_done(job, remote_id)
             posted += 1
@@ -179,20 +200,25 @@ def publish_due(outbox: Outbox, publishers: dict, *, now=None) -> tuple[int, int
 
 
 def save_photo(jpeg: bytes, folder) -> Path:
-    """Write the photo to disk durably (temporary file, fsync, rename, fsync the
-    folder) before anything else happens to it. Returns its path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.jpg"
-    partial = final.with_suffix(".partial")
+    """Write the photo to disk durably before anything else happens to it.
+    Returns its path."""
+    final = Path(folder) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.jpg"
+    write_durably(final, jpeg)
+    return final
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """A temporary file, fsync, rename over `path`, fsync the folder: after a
+    power cut the file is either whole or not there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(path.suffix + ".partial")
     with open(partial, "wb") as out:
-        out.write(jpeg)
+        out.write(data)
         out.flush()
         os.fsync(out.fileno())
-    os.replace(partial, final)
-    directory = os.open(folder, os.O_RDONLY)
+    os.replace(partial, path)
+    directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return final

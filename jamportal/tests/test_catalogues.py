@@ -16,7 +16,7 @@ LOCALES = [to_locale(code) for code, _ in settings.LANGUAGES if code != settings
 CATALOGUES = sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")) + sorted(ROOT.glob("locale-extra/*/LC_MESSAGES/*.po"))
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 MAKEMESSAGES = [
-    ["--all", "--no-location", "--no-obsolete", "--ignore=.venv", "--ignore=test-artifacts"],
+    ["--all", "--no-location", "--no-obsolete", "--ignore=.venv", "--ignore=test-artifacts", "--ignore=photobooth"],
     ["--all", "--no-location", "--no-obsolete", "-d", "djangojs", "--ignore=.venv", "--ignore=staticfiles"],
 ]
 
@@ -30,8 +30,8 @@ def key(entry):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_language_has_both_catalogues(locale):
-    for domain in ("django", "djangojs"):
+def test_every_language_has_every_catalogue(locale):
+    for domain in ("django", "djangojs", "photobooth"):
         assert (ROOT / "locale" / locale / "LC_MESSAGES" / f"{domain}.po").is_file(), f"{locale} {domain}.po"
 
 
@@ -95,3 +95,20 @@ def test_catalogues_are_in_sync_with_the_code(tmp_path):
         if problems:
             stale[str(path.relative_to(tmp_path))] = problems
     assert stale == {}, "Run `make makemessages` and translate the new entries"
+
+
+def test_booth_catalogues_are_in_sync_with_the_booth_code(tmp_path):
+    """The booth's strings, extracted as `make makemessages` does, are the ones translated."""
+    template = tmp_path / "photobooth.pot"
+    babel = [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-k", "_", "-k", "ngettext:1,2"]
+    subprocess.run([*babel, "--ignore-dirs=tests", "-o", str(template), str(ROOT / "photobooth")], check=True)
+    wanted = {key(entry) for entry in polib.pofile(str(template))}
+
+    stale = {
+        str(path.relative_to(ROOT)): sorted(wanted ^ {key(entry) for entry in polib.pofile(str(path))})
+        for path in sorted(ROOT.glob("locale/*/LC_MESSAGES/photobooth.po"))
+    }
+
+    assert len(wanted) >= 10
+    assert stale == {path: [] for path in stale}
+    assert len(stale) == len(LOCALES)

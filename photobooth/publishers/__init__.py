@@ -12,7 +12,25 @@ knows it, so the outbox keeps it before the job is marked done.
     'Raspberry Jam Big Birthday… #PiParty'
 """
 
+import requests
+from requests.adapters import HTTPAdapter
+
 URL_LENGTH = 23  # X and Mastodon both count any link as 23 characters
+TIMEOUT_S = (5, 60)  # connect, read: a dead network must not hang the booth
+
+
+class _Timeouts(HTTPAdapter):
+    def send(self, request, **kwargs):
+        kwargs["timeout"] = kwargs.get("timeout") or TIMEOUT_S
+        return super().send(request, **kwargs)
+
+
+def http_session(session=None) -> requests.Session:
+    """A requests session whose every request has a timeout (tweepy's has none)."""
+    session = session or requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _Timeouts())
+    return session
 
 
 def fit(caption: str, tail: str, *, limit: int, length=len) -> str:

@@ -12,7 +12,7 @@ looks for a recent post of ours carrying the media we uploaded first.
 
 from mastodon import Mastodon, MastodonError
 
-from . import fit, post_tail, url_aware
+from . import fit, http_session, post_tail, url_aware
 
 DEFAULT_LIMIT = 500
 TIMEOUT_S = 60
@@ -32,7 +32,7 @@ class MastodonPublisher:
             api_base_url=credentials["instance"],
             request_timeout=TIMEOUT_S,
             ratelimit_method="throw",
-            session=session,
+            session=http_session(session),
         )
         self.tail = post_tail(hashtags, url)
         self._account = self._limit = None

@@ -8,9 +8,7 @@ The portal stores one photo per idempotency key and answers a repeated key
 with the same photo, so a retry after a lost answer never posts twice.
 """
 
-import requests
-
-TIMEOUT_S = (5, 60)  # connect, read
+from . import http_session
 
 
 class PortalError(Exception):
@@ -20,11 +18,11 @@ class PortalError(Exception):
 class PortalPublisher:
     def __init__(self, base_url: str, token: str, *, session=None):
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
+        self.session = http_session(session)
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def config(self) -> dict:
-        response = self.session.get(f"{self.base_url}/api/booth/config", timeout=TIMEOUT_S)
+        response = self.session.get(f"{self.base_url}/api/booth/config")
         self._raise_for(response)
         return response.json()
 
@@ -40,7 +38,6 @@ class PortalPublisher:
                     "language": job.language,
                 },
                 files={"image": (job.photo.name, photo, "image/jpeg")},
-                timeout=TIMEOUT_S,
             )
         self._raise_for(response)
         remote_id = str(response.json()["id"])

@@ -15,15 +15,13 @@ post of ours that carries the media we uploaded before posting again.
 
 import time
 
-import requests
 import tweepy
 
-from . import fit, post_tail, url_aware
+from . import fit, http_session, post_tail, url_aware
 
 API = "https://api.x.com/2"
 LIMIT = 280
 MEDIA_LIFETIME_S = 20 * 3600  # X keeps uploaded media for 24 hours; re-upload well before that
-TIMEOUT_S = (5, 60)
 CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 
 
@@ -52,8 +50,10 @@ class XPublisher:
         if missing:
             raise XError(f"X credentials are missing: {', '.join(missing)}")
         keys = [credentials[name] for name in CREDENTIALS]
-        self.client = tweepy.Client(*keys[:2], *keys[2:])
-        self.session = session or requests.Session()
+        self.client = tweepy.Client(
+            consumer_key=keys[0], consumer_secret=keys[1], access_token=keys[2], access_token_secret=keys[3]
+        )
+        self.session = self.client.session = http_session(session)
         self.session.auth = tweepy.OAuth1UserHandler(*keys).apply_auth()
         self.tail = post_tail(hashtags, url)
         self._user_id = None
@@ -88,7 +88,6 @@ class XPublisher:
                 f"{API}/media/upload",
                 files={"media": (job.photo.name, photo, "image/jpeg")},
                 data={"media_category": "tweet_image", "media_type": "image/jpeg"},
-                timeout=TIMEOUT_S,
             )
         media_id = str(self._json(response)["data"]["id"])
         if job.alt_text:
@@ -96,7 +95,6 @@ class XPublisher:
                 self.session.post(
                     f"{API}/media/metadata",
                     json={"id": media_id, "metadata": {"alt_text": {"text": job.alt_text[:1000]}}},
-                    timeout=TIMEOUT_S,
                 )
             )
         return media_id

@@ -1,0 +1,107 @@
+"""The booth's words in every language the portal speaks, from the shared
+`locale/` folder (gettext domain "photobooth"), read straight from the .po
+files so a booth needs no compile step.
+
+    >>> words = translation("fr")
+    >>> words.gettext("Press the button!")
+    'Appuyez sur le bouton !'
+    >>> language_name("cy")
+    'Cymraeg'
+    >>> long_date(datetime.date(2031, 3, 1), "fa")
+    '1 مارس 2031'
+
+Portal language codes ("pt-br", "zh-hant") are mapped to catalogue folders
+("pt_BR", "zh_Hant"); an unknown language falls back to English.
+"""
+
+import datetime
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "photobooth"
+RTL = {"fa", "ar", "he", "ur"}
+
+
+def locale_name(language: str) -> str:
+    """ "pt-br" -> "pt_BR", "zh-hant" -> "zh_Hant", "cy" -> "cy"."""
+    base, _, region = language.replace("_", "-").partition("-")
+    if not region:
+        return base.lower()
+    return f"{base.lower()}_{region.upper() if len(region) == 2 else region.title()}"
+
+
+@cache
+def translation(language: str) -> gettext.NullTranslations:
+    path = LOCALE_DIR / locale_name(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return gettext.NullTranslations()
+    with open(path, "rb") as source:
+        catalog = read_po(source, locale=locale_name(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _locale(language):
+    try:
+        return Locale.parse(locale_name(language))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself, as the language switcher shows it."""
+    name = _locale(language).get_display_name() or language
+    return name[:1].upper() + name[1:]
+
+
+def long_date(day: datetime.date, language: str) -> str:
+    return format_date(day, "long", locale=_locale(language))
+
+
+def is_rtl(language: str) -> bool:
+    return language.split("-")[0] in RTL
+
+
+PORTAL_DEFAULT_TEMPLATE = "{campaign}, {jam}, {date}"
+
+
+def caption(booth_config: dict, language: str, day: datetime.date) -> str:
+    """The caption under the photo, in `language`. The portal's default template
+    becomes the booth's translated birthday caption; a template the organiser
+    wrote on the portal is used as written."""
+    _ = translation(language).gettext
+    jam, date = booth_config["jam_title"], long_date(day, language)
+    template = booth_config.get("caption_template") or PORTAL_DEFAULT_TEMPLATE
+    if template != PORTAL_DEFAULT_TEMPLATE:
+        campaign = (booth_config.get("campaign") or {}).get("name", "")
+        try:
+            return template.format_map(_Blank(campaign=campaign, jam=jam, date=date)).strip(" ,")
+        except (ValueError, IndexError, AttributeError):
+            pass  # a template Python cannot read: the default caption instead
+    if booth_config.get("campaign"):
+        return _("Raspberry Jam Big Birthday Weekend, {jam}, {date}").format(jam=jam, date=date)
+    return _("Raspberry Jam, {jam}, {date}").format(jam=jam, date=date)
+
+
+def alt_text(caption_text: str, language: str) -> str:
+    _ = translation(language).gettext
+    return _("Photo from the Raspberry Jam photobooth, with the birthday logo and the caption: {caption}").format(
+        caption=caption_text
+    )
+
+
+class _Blank(dict):
+    """Unknown {names} in an organiser's template stay as they are."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"

@@ -1,0 +1,150 @@
+"""`python -m photobooth`: pair, check, outbox; run in-process through main()."""
+
+import stat
+
+import pytest
+import segno
+
+from jamportal.feed import services as feed_services
+from jamportal.jams.tests.factories import JamFactory
+from photobooth.__main__ import main
+from photobooth.outbox import Outbox
+
+TAKEN = "2031-03-01T10:00:00+00:00"
+
+
+def settings_file(tmp_path, portal_url="http://127.0.0.1:9", extra=""):
+    path = tmp_path / "photobooth.toml"
+    path.write_text(
+        f'[portal]\nurl = "{portal_url}"\n'
+        f'[booth]\nfolder = "{tmp_path / "booth"}"\nsecrets = "{tmp_path / "secrets.toml"}"\n'
+        f'[camera]\nkind = "fake"\n[gpio]\nenabled = false\n{extra}'
+    )
+    return path
+
+
+@pytest.fixture
+def paired_jam(live_server, settings):
+    settings.SITE_URL = live_server.url
+    jam = JamFactory(title="Llandudno Jam")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    return jam, token
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pair_with_the_token_text_checks_it_and_keeps_it_private(paired_jam, live_server, tmp_path, capsys):
+    _jam, token = paired_jam
+    config = settings_file(tmp_path, live_server.url)
+
+    status = main(["--config", str(config), "pair", token])
+
+    secrets = tmp_path / "secrets.toml"
+    assert status == 0
+    assert "Paired with Llandudno Jam." in capsys.readouterr().out
+    assert secrets.read_text() == f'portal_token = "{token}"\n'
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pair_reads_the_qr_code_from_a_photo_of_the_booth_page(paired_jam, live_server, tmp_path, capsys):
+    _jam, token = paired_jam
+    config = settings_file(tmp_path, live_server.url)
+    (tmp_path / "secrets.toml").write_text('[x]\nconsumer_key = "kept"\n')
+    (tmp_path / "secrets.toml").chmod(0o600)
+    segno.make(token, error="m").save(tmp_path / "qr.png", scale=6)
+
+    assert main(["--config", str(config), "pair", str(tmp_path / "qr.png")]) == 0
+
+    assert (tmp_path / "secrets.toml").read_text() == f'portal_token = "{token}"\n\n[x]\nconsumer_key = "kept"\n'
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pair_refuses_a_token_the_portal_does_not_know(paired_jam, live_server, tmp_path, capsys):
+    config = settings_file(tmp_path, live_server.url)
+
+    status = main(["--config", str(config), "pair", "jpb_not-a-real-token"])
+
+    assert status == 2
+    assert "refused this token (401: This booth token is unknown or has been revoked.)" in capsys.readouterr().err
+    assert not (tmp_path / "secrets.toml").exists()
+
+
+def test_pair_explains_what_a_token_looks_like(tmp_path, capsys):
+    image = tmp_path / "blank.png"
+    segno.make("https://example.org").save(image, scale=4)
+
+    assert main(["--config", str(settings_file(tmp_path)), "pair", "hello"]) == 2
+    assert main(["--config", str(settings_file(tmp_path)), "pair", str(image)]) == 2
+
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [
+        "photobooth: That is not a booth token (they start with jpb_): copy it from the Jam's booth page.",
+        f"photobooth: No booth QR code found in {image}: photograph it straight on, filling most of the frame.",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_reports_each_part(paired_jam, live_server, tmp_path, capsys):
+    _jam, token = paired_jam
+    config = settings_file(tmp_path, live_server.url)
+    main(["--config", str(config), "pair", token])
+    capsys.readouterr()
+
+    status = main(["--config", str(config), "check"])
+
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert f"  ok    portal: {live_server.url} knows this booth: Llandudno Jam" in out
+    assert "  ok    camera: fake, preview 1280x720" in out
+    assert "  ok    gpio: turned off in the settings (keyboard only)" in out
+    assert "  ok    font for English: " in out
+    assert out.rstrip().endswith("All good.")
+
+
+def test_check_fails_loudly_without_a_token_or_with_bad_x_keys(tmp_path, capsys):
+    config = settings_file(tmp_path)
+
+    status = main(["--config", str(config), "check"])
+
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "  FAIL  portal: no booth token: run `python -m photobooth pair <token or QR image>`" in out
+    assert "1 problem(s) found." in out
+
+
+def test_bad_settings_stop_every_command_with_the_reasons(tmp_path, capsys):
+    config = tmp_path / "photobooth.toml"
+    config.write_text('[camera]\nkind = "canon"\n')
+
+    assert main(["--config", str(config), "run"]) == 2
+    assert capsys.readouterr().err == (
+        f'photobooth: {config} has 1 problem:\n  [camera] kind: "canon" is not one of picamera2, webcam, fake.\n'
+    )
+
+
+def test_outbox_lists_retries_and_purges_but_never_deletes_photos(tmp_path, capsys):
+    config = settings_file(tmp_path)
+    photo = tmp_path / "booth" / "photos" / "a.jpg"
+    photo.parent.mkdir(parents=True)
+    photo.write_bytes(b"jpeg")
+    with Outbox(tmp_path / "booth" / "outbox.sqlite3") as outbox:
+        outbox.enqueue(photo, ["portal", "x"], caption="", language="en", taken_at=TAKEN)
+        portal_job, x_job = outbox.due(now=1e12)
+        outbox.mark_done(portal_job, "17")
+        outbox.mark_failed(x_job, "XError: 503: Service Unavailable", now=0)
+
+    main(["--config", str(config), "outbox"])
+    listing = capsys.readouterr().out.splitlines()
+    main(["--config", str(config), "outbox", "retry"])
+    main(["--config", str(config), "outbox", "purge"])
+    after = capsys.readouterr().out.splitlines()
+
+    assert listing[0].startswith("a.jpg  x         pending, 1 attempt(s)")
+    assert listing[0].endswith("XError: 503: Service Unavailable")
+    assert listing[1] == "a.jpg  portal    done, 0 attempt(s)  17"
+    assert listing[2] == "1 waiting, 1 posted."
+    assert after == [
+        "1 waiting job(s) will be tried now.",
+        f"1 posted job(s) forgotten; the photos stay in {tmp_path / 'booth' / 'photos'}.",
+    ]
+    assert photo.read_bytes() == b"jpeg"
