@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test bench lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test bench booth-demo lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
@@ -21,6 +21,14 @@ run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages-check pytest pytest-postgres
+
+# The photobooth in a window, posting to the portal that `make run` serves (start that first).
+# The space bar is the button (hold 1.5 s: next language; 5 s or Escape: quit); a webcam if there is one.
+booth-demo: $(VENV)/.dev-installed
+	@$(PY) -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/', timeout=5)" 2>/dev/null || \
+		{ echo "The portal is not running: start it in another terminal with 'make run', then try again."; exit 1; }
+	$(PY) manage.py booth_demo_token | $(PY) -m photobooth --config photobooth/demo.toml pair -
+	$(PY) -m photobooth --config photobooth/demo.toml run --camera $$(ls /dev/video* >/dev/null 2>&1 && echo webcam || echo fake)
 
 # Benchmarks: ratios against baselines measured in the same run (docs/benchmarks.md).
 bench: $(VENV)/.dev-installed messages gazetteer

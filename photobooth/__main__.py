@@ -3,7 +3,7 @@
     python -m photobooth run      [--config FILE]    the booth itself
     python -m photobooth check    [--config FILE]    settings, camera, GPIO, fonts, portal, each target
     python -m photobooth outbox   [list|retry|purge] what waits to be posted
-    python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page
+    python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page (- reads it)
 
 The config file defaults to $PHOTOBOOTH_CONFIG, else ~/.config/photobooth/photobooth.toml.
 """
@@ -14,9 +14,10 @@ import os
 import sys
 import time
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
-from .config import DEFAULT_SECRETS, ConfigError, load, load_secrets
+from .config import CAMERAS, DEFAULT_SECRETS, ConfigError, load, load_secrets
 
 DEFAULT_CONFIG = Path.home() / ".config" / "photobooth" / "photobooth.toml"
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (the public marker booth tokens start with)
@@ -26,12 +27,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m photobooth", description="The Raspberry Jam photobooth.")
     parser.add_argument("--config", type=Path, default=Path(os.environ.get("PHOTOBOOTH_CONFIG", DEFAULT_CONFIG)))
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the booth")
+    run = commands.add_parser("run", help="run the booth")
+    run.add_argument("--camera", choices=CAMERAS, help="use this camera instead of the one in the settings")
     commands.add_parser("check", help="check the settings, the hardware and every target")
     outbox = commands.add_parser("outbox", help="list, retry or purge what waits to be posted")
     outbox.add_argument("action", nargs="?", choices=["list", "retry", "purge"], default="list")
     pair = commands.add_parser("pair", help="store the booth token (text, or a photo/screenshot of its QR code)")
-    pair.add_argument("token", help="the token shown on the Jam's booth page, or an image of its QR code")
+    pair.add_argument("token", help="the token shown on the Jam's booth page, an image of its QR code, or - to read it")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -41,7 +43,7 @@ def main(argv=None) -> int:
         if arguments.command == "run":
             from .app import run
 
-            return run(config)
+            return run(replace(config, camera=arguments.camera or config.camera))
         if arguments.command == "check":
             return check(config)
         return outbox_command(config, arguments.action)
@@ -131,7 +133,8 @@ def outbox_command(config, action) -> int:
 
 
 def pair_booth(config_path: Path, token_or_image: str) -> int:
-    token = token_or_image.strip()
+    from_stdin = token_or_image == "-"  # noqa: S105 (the usual "read standard input")
+    token = (sys.stdin.readline() if from_stdin else token_or_image).strip()
     if Path(token).is_file():
         token = read_qr(Path(token))
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100 or any(c.isspace() for c in token):

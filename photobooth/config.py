@@ -196,7 +196,7 @@ def parse(text: str, *, source="photobooth.toml", base=Path()) -> Config:
 
 def _convert(field, value, base):
     if field in PATHS:
-        return (base / Path(value).expanduser()) if value else None
+        return (base / Path(value).expanduser()).resolve() if value else None
     if field in PAIRS:
         return tuple(value)
     return value

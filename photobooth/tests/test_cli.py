@@ -1,5 +1,6 @@
 """`python -m photobooth`: pair, check, outbox; run in-process through main()."""
 
+import io
 import stat
 
 import pytest
@@ -148,3 +149,13 @@ def test_outbox_lists_retries_and_purges_but_never_deletes_photos(tmp_path, caps
         f"1 posted job(s) forgotten; the photos stay in {tmp_path / 'booth' / 'photos'}.",
     ]
     assert photo.read_bytes() == b"jpeg"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pair_reads_the_token_from_standard_input(paired_jam, live_server, tmp_path, monkeypatch):
+    _jam, token = paired_jam
+    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+
+    assert main(["--config", str(settings_file(tmp_path, live_server.url)), "pair", "-"]) == 0
+
+    assert (tmp_path / "secrets.toml").read_text() == f'portal_token = "{token}"\n'
