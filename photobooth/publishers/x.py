@@ -9,10 +9,11 @@ X retired the v1.1 media upload, and tweepy's Client has no v2 upload yet,
 so the photo goes to the v2 endpoint (POST /2/media/upload) through tweepy's
 OAuth 1.0a signing; the post itself goes through `tweepy.Client`.
 
-X has no idempotency keys, so a retry after a lost answer looks for a recent
-post of ours that carries the media we uploaded before posting again.
+X has no idempotency keys, so a retry after a lost answer looks through our
+posts since the upload for one that carries that media before posting again.
 """
 
+import datetime
 import time
 
 import tweepy
@@ -66,7 +67,7 @@ class XPublisher:
         media_id = uploaded_at = None
         if job.remote_id.startswith("media:"):
             _, media_id, uploaded_at = job.remote_id.split(":")
-            posted = self._post_carrying(media_id)
+            posted = self._post_carrying(media_id, since=float(uploaded_at))
             if posted:
                 return posted
             if time.time() - float(uploaded_at) > MEDIA_LIFETIME_S:
@@ -99,20 +100,28 @@ class XPublisher:
             )
         return media_id
 
-    def _post_carrying(self, media_id):
-        """Our recent post with this media attached, if the post went out."""
-        response = self._call(
-            self.client.get_users_tweets,
-            self._me().id,
-            max_results=20,
-            expansions=["attachments.media_keys"],
-            user_auth=True,
-        )
-        for post in response.data or []:
-            keys = (post.attachments or {}).get("media_keys", [])
-            if any(key.split("_", 1)[-1] == media_id for key in keys):
-                return str(post.id)
-        return None
+    def _post_carrying(self, media_id, *, since):
+        """Our post with this media attached, if it went out: every post of ours
+        since the upload is looked at, page by page."""
+        start = datetime.datetime.fromtimestamp(since - 60, datetime.UTC)
+        page = None
+        while True:
+            response = self._call(
+                self.client.get_users_tweets,
+                self._me().id,
+                start_time=start,
+                max_results=100,
+                pagination_token=page,
+                expansions=["attachments.media_keys"],
+                user_auth=True,
+            )
+            for post in response.data or []:
+                keys = (post.attachments or {}).get("media_keys", [])
+                if any(key.split("_", 1)[-1] == media_id for key in keys):
+                    return str(post.id)
+            page = response.meta.get("next_token")
+            if not page:
+                return None
 
     def _me(self):
         if self._user_id is None:

@@ -108,35 +108,38 @@ def test_x_uploads_through_v2_adds_alt_text_then_posts_once(outbox, tmp_path):
 def test_x_retry_after_a_lost_answer_finds_the_post_instead_of_posting_again(outbox, tmp_path):
     publisher = XPublisher(X_KEYS, hashtags=["#PiParty"])
     job = queued_job(outbox, tmp_path, "x")
-    outbox.record_remote_id(job, f"media:710511363345354753:{time.time():.0f}")  # uploaded, then the line dropped
+    uploaded = 1_900_000_000  # 2030-03-17T17:46:40Z
+    outbox.record_remote_id(job, f"media:710511363345354753:{uploaded}")  # uploaded, then the line dropped
     responses.get(
         "https://api.twitter.com/2/users/me", json={"data": {"id": "42", "name": "Jam", "username": "ourjam"}}
     )
-    timeline = responses.get(
+    first_page = responses.get(
         "https://api.twitter.com/2/users/42/tweets",
-        json={
-            "data": [
-                {
-                    "id": "1900000000000000007",
-                    "text": "older",
-                    "edit_history_tweet_ids": ["1900000000000000007"],
-                    "attachments": {"media_keys": ["3_1"]},
-                },
-                {
-                    "id": "1900000000000000008",
-                    "text": "ours",
-                    "edit_history_tweet_ids": ["1900000000000000008"],
-                    "attachments": {"media_keys": ["3_710511363345354753"]},
-                },
-            ]
-        },
+        json={"data": [x_post("1900000000000000009", "3_1")], "meta": {"result_count": 1, "next_token": "page2"}},
+    )
+    second_page = responses.get(
+        "https://api.twitter.com/2/users/42/tweets",
+        json={"data": [x_post("1900000000000000008", "3_710511363345354753")], "meta": {"result_count": 1}},
+        match=[matchers.query_param_matcher({"pagination_token": "page2"}, strict_match=False)],
     )
 
     assert publish_due(outbox, {"x": publisher}, now=1e12) == (1, 0)
 
-    assert "expansions=attachments.media_keys" in timeline.calls[0].request.url
-    assert [call.request.method for call in responses.calls] == ["GET", "GET"]  # nothing posted again
+    query = parse_qs(first_page.calls[0].request.url.split("?", 1)[1])
+    assert query["start_time"] == ["2030-03-17T17:45:40Z"]  # a minute before the upload
+    assert query["expansions"] == ["attachments.media_keys"]
+    assert second_page.call_count == 1
+    assert [call.request.method for call in responses.calls] == ["GET", "GET", "GET"]  # nothing posted again
     assert outbox._db.execute("SELECT remote_id FROM jobs").fetchone() == ("1900000000000000008",)
+
+
+def x_post(post_id, media_key):
+    return {
+        "id": post_id,
+        "text": "...",
+        "edit_history_tweet_ids": [post_id],
+        "attachments": {"media_keys": [media_key]},
+    }
 
 
 @responses.activate
