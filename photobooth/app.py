@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from . import i18n
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
 from .camera import CameraMissing, open_camera
-from .compose import Brand, brand, collage
+from .compose import Brand, brand_in_place, collage
 from .config import ConfigError, load_secrets
 from .display import Screen, View
 from .outbox import Outbox, publish_due, save_photo, write_durably
@@ -213,7 +213,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
 
     return Booth(
         camera=camera,
-        brand=lambda image, caption, language: brand(image, style, caption, language),
+        brand=lambda image, caption, language: brand_in_place(image, style, caption, language),
         save=save,
         enqueue=enqueue,
         caption=lambda language: i18n.caption(booth_settings, language, today()),

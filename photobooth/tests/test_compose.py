@@ -1,7 +1,7 @@
 import pytest
 from PIL import Image
 
-from photobooth.compose import Brand, brand
+from photobooth.compose import Brand, brand, brand_in_place
 
 BERRY = (197, 26, 74, 255)
 
@@ -83,3 +83,18 @@ def test_bad_brand_settings_are_refused():
         Brand(logo=logo(), corner="middle")
     with pytest.raises(ValueError, match="scale"):
         Brand(logo=logo(), scale=2)
+
+
+def test_brand_leaves_the_photo_alone_and_in_place_gives_the_same_picture():
+    frame = photo()
+    style = Brand(logo=Image.new("RGBA", (40, 48), BERRY))
+
+    copy = brand(frame, style, "Cardiff Jam", "cy")
+    unchanged = frame.getpixel((60, 860))
+    in_place = brand_in_place(frame, style, "Cardiff Jam", "cy")
+
+    assert unchanged == (240, 240, 240)
+    assert in_place is frame
+    assert in_place.tobytes() == copy.tobytes()
+    colours = {colour for _count, colour in copy.crop((0, 700, 1600, 900)).getcolors(maxcolors=100_000)}
+    assert {(96, 96, 96), (255, 255, 255)} <= colours  # white text on boxes that keep 40 % of the light
