@@ -97,6 +97,8 @@ requirements: $(VENV)/.dev-installed
 		--annotation-style=line -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
 		--annotation-style=line -o requirements-dev.txt requirements-dev.in
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+		--annotation-style=line -c requirements-dev.txt -o photobooth/requirements.txt photobooth/requirements.in
 
 clean:
 	scripts/postgres.sh stop || true

@@ -233,13 +233,15 @@ def run(config) -> int:
     settings = booth_config(portal, config.folder / "booth-config.json")
     publishers = publishers_for(config, secrets, settings, portal)
     outlook, stop = Outlook(), threading.Event()
-    alerts = []
+    language = settings.get("language") or "en"
+    _ = i18n.translation(language).gettext
+    alert = ""
     with Screen(size=config.size, fullscreen=config.fullscreen) as screen:
         try:
             camera = open_camera(config.camera, resolution=config.resolution)
         except CameraMissing as error:
             log.error("Camera missing: %s", error)
-            return _show_until_exit(screen, str(error))
+            return _show_until_exit(screen, _("The camera is missing: %(error)s") % {"error": error}, language)
         presses = queue.SimpleQueue()
         controls = None
         if config.gpio:
@@ -249,7 +251,7 @@ def run(config) -> int:
                 controls = Controls(button_pin=config.button_pin, led_pin=config.led_pin, on_press=presses.put)
             except Exception as error:  # gpiozero raises several kinds when there are no pins
                 log.error("GPIO button missing: %s", error)
-                alerts.append(f"GPIO: {error}")
+                alert = _("The button is missing (%(error)s). The space bar works meanwhile.") % {"error": error}
         outbox = Outbox(config.folder / "outbox.sqlite3")
         worker = threading.Thread(
             target=publish_forever, args=(outbox.path, publishers, outlook, stop), name="publisher", daemon=True
@@ -257,9 +259,7 @@ def run(config) -> int:
         worker.start()
         try:
             booth = make_booth(config, settings, camera, outbox, logo(config, settings), led=controls)
-            session = Session(
-                booth=booth, screen=screen, camera=camera, outlook=outlook, presses=presses, alert=" · ".join(alerts)
-            )
+            session = Session(booth=booth, screen=screen, camera=camera, outlook=outlook, presses=presses, alert=alert)
             log.info("Booth ready for %s; posting to %s", settings.get("jam_title"), ", ".join(config.targets))
             while session.step(time.monotonic()):
                 time.sleep(FRAME_S)
@@ -273,8 +273,9 @@ def run(config) -> int:
     return 0
 
 
-def _show_until_exit(screen, message) -> int:
+def _show_until_exit(screen, message, language) -> int:
+    """Nothing works without a camera: say so until someone presses Escape."""
     while "exit" not in screen.presses(time.monotonic()):
-        screen.show(View(alert=message, headline="!", detail=message))
+        screen.show(View(alert=message, language=language))
         time.sleep(0.2)
     return 1

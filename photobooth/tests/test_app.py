@@ -2,6 +2,7 @@
 and the GPIO button, a fake camera and clock, and the real portal."""
 
 import datetime
+import time
 
 import pytest
 from gpiozero.pins.mock import MockFactory
@@ -164,3 +165,59 @@ def test_offline_booth_uses_its_saved_configuration_and_says_the_network_is_down
         (tmp_path / "a.jpg").write_bytes(b"\xff\xd8\xff\xd9")
         assert app.publish_round(outbox, {"portal": unreachable}, outlook) == (0, 1)
     assert outlook.read() == (1, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_takes_and_posts_a_photo_and_says_the_button_is_missing(live_server, settings, tmp_path, monkeypatch):
+    """The real main loop and publishing thread: space bar, countdown, consent, posting, Escape."""
+    import threading
+
+    import pygame
+
+    settings.SITE_URL = live_server.url
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "no-such-factory")  # as on a computer without GPIO pins
+    jam = JamFactory(title="Run Jam")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    monkeypatch.setenv("PHOTOBOOTH_PORTAL_TOKEN", token)
+    config = parse(
+        f'[portal]\nurl = "{live_server.url}"\n[booth]\nfolder = "{tmp_path}"\nsecrets = "{tmp_path / "none.toml"}"\n'
+        '[camera]\nkind = "fake"\nresolution = [640, 360]\n[screen]\nfullscreen = false\nsize = [320, 180]',
+        base=tmp_path,
+    )
+    shown = []
+    real_show = app.Screen.show
+
+    def show(screen, view):  # what was on the screen, without keeping every frame's picture
+        shown.append((view.headline, view.detail, view.alert))
+        real_show(screen, view)
+
+    monkeypatch.setattr(app.Screen, "show", show)
+
+    def attendee():
+        def key(kind, name):
+            pygame.event.post(pygame.event.Event(kind, key=name))
+
+        time.sleep(1.0)
+        key(pygame.KEYDOWN, pygame.K_SPACE)
+        key(pygame.KEYUP, pygame.K_SPACE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not posted():
+            time.sleep(0.2)
+        key(pygame.KEYDOWN, pygame.K_ESCAPE)
+
+    def posted():  # asked of the booth's outbox: this thread must not hold the test database
+        if not (tmp_path / "outbox.sqlite3").exists():
+            return False
+        with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+            return outbox.counts()["done"] == 1
+
+    threading.Thread(target=attendee, daemon=True).start()
+    status = app.run(config)
+
+    assert status == 0
+    assert Photo.objects.get().jam == jam
+    assert shown[0][2].startswith("The button is missing (")
+    assert shown[0][2].endswith("). The space bar works meanwhile.")
+    assert {"3", "2", "1"} <= {headline for headline, _detail, _alert in shown}
+    assert any(detail.startswith("Press again within") for _headline, detail, _alert in shown)
