@@ -34,6 +34,7 @@ log = logging.getLogger("photobooth")
 BUNDLED_LOGO = Path(__file__).resolve().parent.parent / "static" / "branding" / "birthday-jam.png"
 FRAME_S = 1 / 30
 PUBLISH_EVERY_S = 2.0
+ERROR_SHOWN_S = 10
 
 
 class Outlook:
@@ -230,18 +231,24 @@ def run(config) -> int:
     if not secrets.get("portal_token"):
         raise ConfigError("No booth token yet: run `python -m photobooth pair <token or QR image>`.")
     portal = PortalPublisher(config.portal_url, secrets["portal_token"])
-    settings = booth_config(portal, config.folder / "booth-config.json")
-    publishers = publishers_for(config, secrets, settings, portal)
     outlook, stop = Outlook(), threading.Event()
-    language = settings.get("language") or "en"
-    _ = i18n.translation(language).gettext
     alert = ""
     with Screen(size=config.size, fullscreen=config.fullscreen) as screen:
+        try:
+            settings = booth_config(portal, config.folder / "booth-config.json")
+            publishers = publishers_for(config, secrets, settings, portal)
+        except ConfigError as error:  # on screen too, then exit: systemd starts the booth again
+            _show_until(screen, View(alert=str(error)), time.monotonic() + ERROR_SHOWN_S)
+            raise
+        language = settings.get("language") or "en"
+        _ = i18n.translation(language).gettext
         try:
             camera = open_camera(config.camera, resolution=config.resolution)
         except CameraMissing as error:
             log.error("Camera missing: %s", error)
-            return _show_until_exit(screen, _("The camera is missing: %(error)s") % {"error": error}, language)
+            message = _("The camera is missing: %(error)s") % {"error": error}
+            _show_until(screen, View(alert=message, language=language))
+            return 1
         presses = queue.SimpleQueue()
         controls = None
         if config.gpio:
@@ -273,9 +280,8 @@ def run(config) -> int:
     return 0
 
 
-def _show_until_exit(screen, message, language) -> int:
-    """Nothing works without a camera: say so until someone presses Escape."""
-    while "exit" not in screen.presses(time.monotonic()):
-        screen.show(View(alert=message, language=language))
+def _show_until(screen, view, deadline=float("inf")):
+    """Show one screenful until the deadline, or until someone presses Escape."""
+    while time.monotonic() < deadline and "exit" not in screen.presses(time.monotonic()):
+        screen.show(view)
         time.sleep(0.2)
-    return 1

@@ -57,14 +57,14 @@ class XPublisher:
         self.session = self.client.session = http_session(session)
         self.session.auth = tweepy.OAuth1UserHandler(*keys).apply_auth()
         self.tail = post_tail(hashtags, url)
-        self._user_id = None
+        self._user = None
 
     def check(self) -> str:
         return f"@{self._me().username}"
 
     def publish(self, job, on_remote_id=None) -> str:
         on_remote_id = on_remote_id or (lambda remote_id: None)
-        media_id = uploaded_at = None
+        media_id = None
         if job.remote_id.startswith("media:"):
             _, media_id, uploaded_at = job.remote_id.split(":")
             posted = self._post_carrying(media_id, since=float(uploaded_at))
@@ -124,9 +124,9 @@ class XPublisher:
                 return None
 
     def _me(self):
-        if self._user_id is None:
-            self._user_id = self._call(self.client.get_me, user_auth=True).data
-        return self._user_id
+        if self._user is None:
+            self._user = self._call(self.client.get_me, user_auth=True).data
+        return self._user
 
     @staticmethod
     def _call(method, *args, **kwargs):
