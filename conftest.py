@@ -1,9 +1,14 @@
-"""Settings shared by every test: fast hashing, a throwaway media folder."""
+"""Settings shared by every test: fast hashing, a throwaway media folder; a real
+redis-server for the tests that need one."""
 
 import os
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -57,3 +62,42 @@ def assert_constant_queries(client):
         assert len(before) == len(after), [query["sql"] for query in after.captured_queries]
 
     return check
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server of our own on a free port, for as long as the test runs."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+
+    def answers():
+        try:
+            return redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            return False
+
+    try:
+        wait_for(answers, timeout=10, what="redis-server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -2,40 +2,23 @@
 Celery worker process, reading the same test database."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from email import message_from_binary_file, policy
 from pathlib import Path
 
 import kombu.pools
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 
+from conftest import wait_for
 from jamportal import celery_app
 from jamportal.jams import services
 from jamportal.jams.models import JamEvent
 from jamportal.jams.tests.factories import UserFactory, jam_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, *, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def database_url():
@@ -54,29 +37,6 @@ def use_broker(url, *, eager):
     kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-
-    def answers():
-        try:
-            return redis.Redis.from_url(url).ping()
-        except redis.ConnectionError:
-            return False
-
-    try:
-        wait_for(answers, timeout=10, what="redis-server")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

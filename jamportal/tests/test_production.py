@@ -1,0 +1,137 @@
+"""Running it for real: the health check, security headers, structured logs,
+Sentry by environment variable, and `check --deploy` with production settings."""
+
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jamportal.logs import JsonFormatter
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
+
+
+def production_env(**extra):
+    """This environment as production would have it (the tests' async escape hatch removed)."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **inherited,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "jams.example.org",
+        **extra,
+    }
+
+
+def test_health_answers_ok_when_everything_answers(client):
+    response = client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "broker": "not used (tasks run in the web process)"},
+    }
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.integration
+def test_health_checks_a_real_redis_broker_and_cache(client, settings, redis_url):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = redis_url
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+
+    response = client.get("/health")
+
+    assert (response.status_code, response.json()["checks"]) == (200, {"database": "ok", "cache": "ok", "broker": "ok"})
+
+
+def test_health_names_the_part_that_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+
+    response = client.get("/health")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["checks"]["broker"].startswith("error: ")
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_pages_send_the_security_headers(client):
+    response = client.get("/en/")
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Permissions-Policy"] == "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    environment = production_env()
+    del environment["DJANGO_SECRET_KEY"]
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_sentry_is_set_up_only_when_a_dsn_is_given():
+    probe = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
+    answers = [
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            env={**production_env(**dsn), "DJANGO_SETTINGS_MODULE": "jamportal.settings"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout.strip()
+        for dsn in ({}, {"SENTRY_DSN": "https://public@sentry.example.org/1"})
+    ]
+
+    assert answers == ["False", "True"]
+
+
+def test_json_logs_are_one_object_per_line_with_extras_and_tracebacks():
+    try:
+        raise ValueError("bad value")
+    except ValueError:
+        record = logging.getLogger("jamportal").makeRecord(
+            "jamportal", logging.ERROR, __file__, 1, "Jam %s failed", ("42",), sys.exc_info(), extra={"jam": 42}
+        )
+
+    line = JsonFormatter().format(record)
+
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert (entry["level"], entry["logger"], entry["message"], entry["jam"]) == (
+        "ERROR",
+        "jamportal",
+        "Jam 42 failed",
+        42,
+    )
+    assert entry["exception"].endswith("ValueError: bad value")
+    assert entry["time"].endswith("Z")
