@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test bench booth-demo lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test serve bench booth-demo system-packages-serve lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
@@ -21,6 +21,10 @@ run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages-check pytest pytest-postgres
+
+# Production-like, on loopback: PostgreSQL, Redis, gunicorn + whitenoise, Celery worker and beat, DEBUG off.
+serve: system-packages-serve $(VENV)/.run-installed messages
+	scripts/serve.sh
 
 # The photobooth in a window, posting to the portal that `make run` serves (start that first).
 # The space bar is the button (hold 1.5 s: next language; 5 s or Escape: quit); a webcam if there is one.
@@ -76,6 +80,9 @@ pytest-postgres: $(VENV)/.dev-installed messages gazetteer
 
 system-packages:
 	@scripts/system-packages.sh run
+
+system-packages-serve:
+	@scripts/system-packages.sh serve
 
 system-packages-test:
 	@scripts/system-packages.sh test

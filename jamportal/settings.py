@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "jamportal.middleware.permissions_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,23 +144,31 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Static files: served by whitenoise from STATIC_ROOT (after collectstatic),
+# compressed and with hashed names that may be cached for ever, when DEBUG is off.
+STATIC_FILES_BACKEND = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 # Uploaded photos and rendered posters: a local folder, or any S3-compatible
 # bucket (django-storages) when JAMPORTAL_S3_BUCKET is set.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": STATIC_FILES_BACKEND},
+}
 if env("JAMPORTAL_S3_BUCKET", default=""):
-    STORAGES = {
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": env("JAMPORTAL_S3_BUCKET"),
-                "endpoint_url": env("JAMPORTAL_S3_ENDPOINT_URL", default=None),
-                "region_name": env("JAMPORTAL_S3_REGION", default=None),
-                "access_key": env("JAMPORTAL_S3_ACCESS_KEY", default=None),
-                "secret_key": env("JAMPORTAL_S3_SECRET_KEY", default=None),
-                "default_acl": None,
-                "querystring_auth": False,
-            },
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("JAMPORTAL_S3_BUCKET"),
+            "endpoint_url": env("JAMPORTAL_S3_ENDPOINT_URL", default=None),
+            "region_name": env("JAMPORTAL_S3_REGION", default=None),
+            "access_key": env("JAMPORTAL_S3_ACCESS_KEY", default=None),
+            "secret_key": env("JAMPORTAL_S3_SECRET_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": False,
         },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:pass@host:587, filemail:///dir
@@ -205,8 +214,8 @@ LEAFLET_CONFIG = {
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS; `make serve` turns this off for plain HTTP on loopback.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

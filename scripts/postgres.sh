@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the test suite, on loopback only.
+# A PostgreSQL server of our own, on loopback only: throwaway for the test suite,
+# durable for `make serve` (JAMPORTAL_PG_DURABLE=1).
 #   scripts/postgres.sh start   starts it (creating it the first time) and prints its DATABASE_URL
 #   scripts/postgres.sh stop    stops it
 set -euo pipefail
@@ -28,10 +29,10 @@ start)
         as_owner "$bin/initdb" -D "$dir/data" -U jamportal -A trust -E UTF8 --no-sync >/dev/null
     fi
     if ! running; then
+        options="-p $port -k $dir -c listen_addresses=127.0.0.1"
         # Durability is not wanted for test data: trade it for speed.
-        as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-            start >/dev/null
+        [ -n "${JAMPORTAL_PG_DURABLE:-}" ] || options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null
     fi
     if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U jamportal -d postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = 'jamportal'" | grep -q 1; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages JamPortal needs, only when something is missing.
 #   scripts/system-packages.sh run    what `make run` needs
+#   scripts/system-packages.sh serve  what `make serve` needs as well (PostgreSQL, Redis)
 #   scripts/system-packages.sh test   what `make test` needs as well (servers, browser)
 set -euo pipefail
 
@@ -18,9 +19,11 @@ need libpango-1.0-0 bash -c "ldconfig -p | grep -q libpango-1.0.so.0"
 need libpangoft2-1.0-0 bash -c "ldconfig -p | grep -q libpangoft2-1.0.so.0"
 need fonts-noto-core test -d /usr/share/fonts/truetype/noto
 need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
-if [ "${1:-run}" = test ]; then
+if [ "${1:-run}" != run ]; then
     need redis-server command -v redis-server
     need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
+fi
+if [ "${1:-run}" = test ]; then
     need chromium command -v chromium
     need poppler-utils command -v pdftotext
 fi

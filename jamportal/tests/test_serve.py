@@ -1,0 +1,77 @@
+"""`make serve` really runs: PostgreSQL, Redis, gunicorn with whitenoise, a Celery
+worker and beat, with production settings; and it stops everything it started."""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs once, in the SQLite pass"),
+]
+
+
+@pytest.fixture
+def state():
+    """A folder for the servers' state that PostgreSQL's own user can reach when
+    the tests run as root (pytest's temporary folders are private to root)."""
+    path = ROOT / ".tmp" / f"serve-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_serve_runs_production_like_and_stops_cleanly(state):
+    port = free_port()
+    environment = {
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "JAMPORTAL_SERVE_STATE": str(state),
+        "JAMPORTAL_SERVE_PORT": str(port),
+        "JAMPORTAL_SERVE_REDIS_PORT": str(free_port()),
+        "JAMPORTAL_SERVE_PG_PORT": str(free_port()),
+    }
+    log = state / "serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(["scripts/serve.sh"], cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            return requests.get(f"{base}/health", timeout=2).status_code == 200
+        except requests.RequestException:  # not listening yet, or still starting its workers
+            return False
+
+    try:
+        wait_for(up, timeout=180, what="make serve")
+        health = requests.get(f"{base}/health", timeout=5).json()
+        page = requests.get(f"{base}/fr/", timeout=10)
+        missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
+        stylesheet = page.text.split('href="/static/css/site.', 1)[1].split('"', 1)[0]
+        static = requests.get(f"{base}/static/css/site.{stylesheet}", headers={"Accept-Encoding": "br"}, timeout=10)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        output = log.read_text()
+
+    assert health == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
+    assert page.status_code == 200
+    assert 'lang="fr"' in page.text
+    assert page.headers["Server"] == "gunicorn"
+    assert missing.status_code == 404  # DEBUG is off: no technical page
+    assert "Traceback" not in missing.text
+    assert static.headers["Content-Encoding"] == "br"
+    assert "immutable" in static.headers["Cache-Control"]
+    time.sleep(1)
+    leftovers = subprocess.run(["pgrep", "-f", str(state)], capture_output=True, text=True).stdout.split()
+    assert leftovers == [], output

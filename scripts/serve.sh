@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make serve`: JamPortal as production runs it, on this machine, all on loopback:
+# PostgreSQL and Redis of its own (state in var/serve/), gunicorn serving the site
+# and whitenoise its compressed static files, a Celery worker and Celery beat,
+# DEBUG off. Stop it with Ctrl+C; everything it started stops with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state=${JAMPORTAL_SERVE_STATE:-$PWD/var/serve}
+port=${JAMPORTAL_SERVE_PORT:-8001}
+redis_port=${JAMPORTAL_SERVE_REDIS_PORT:-6380}
+mkdir -p "$state"
+[ -s "$state/secret_key" ] || (umask 077 && .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" >"$state/secret_key")
+
+export DJANGO_DEBUG=false
+DJANGO_SECRET_KEY=$(cat "$state/secret_key")
+export DJANGO_SECRET_KEY
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export JAMPORTAL_SITE_URL=http://127.0.0.1:$port
+# Plain HTTP on loopback: no HTTPS redirect, HSTS or HTTPS-only cookies (a real server has them all).
+export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
+export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static
+# (assigned before export: `export X=$(...)` would hide a failure from set -e)
+DATABASE_URL=$(JAMPORTAL_PG_DIR=$state/pg JAMPORTAL_PG_PORT=${JAMPORTAL_SERVE_PG_PORT:-54330} JAMPORTAL_PG_DURABLE=1 scripts/postgres.sh start)
+export DATABASE_URL
+export CELERY_BROKER_URL=redis://127.0.0.1:$redis_port/0 CACHE_URL=redis://127.0.0.1:$redis_port/1
+
+children=()
+stop() {
+    trap - EXIT INT TERM
+    echo "Stopping..."
+    for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    JAMPORTAL_PG_DIR=$state/pg scripts/postgres.sh stop
+}
+trap stop EXIT INT TERM
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state" --save "" --appendonly no >"$state/redis.log" 2>&1 &
+children+=($!)
+until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+
+py=.venv/bin/python
+$py manage.py migrate --no-input -v0
+$py manage.py collectstatic --no-input -v0
+$py manage.py build_gazetteer --if-missing
+DJANGO_DEBUG=true $py manage.py load_demo   # demo Jams to look at (load_demo refuses to run with DEBUG off)
+
+workers=$((2 * $(nproc) + 1))
+.venv/bin/celery -A jamportal worker --loglevel INFO --concurrency 2 >"$state/worker.log" 2>&1 &
+children+=($!)
+.venv/bin/celery -A jamportal beat --loglevel INFO --schedule "$state/celerybeat-schedule" >"$state/beat.log" 2>&1 &
+children+=($!)
+echo "JamPortal on http://127.0.0.1:$port/ ($workers gunicorn workers; worker and beat logs in var/serve/)"
+.venv/bin/gunicorn jamportal.wsgi --bind "127.0.0.1:$port" --workers "$workers" --access-logfile - &
+children+=($!)
+wait -n "${children[@]}"
