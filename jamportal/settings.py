@@ -44,7 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files from STATIC_ROOT in production (runserver serves them in development).
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if not DEBUG else []),
     "jamportal.middleware.permissions_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +195,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "anonymise-kit-addresses": {"task": "jamportal.kits.tasks.task_anonymise_kit_addresses", "schedule": 24 * 3600},
+    "remind-organisers": {"task": "jamportal.jams.tasks.task_remind_organisers", "schedule": 3600},
 }
 
 LEAFLET_CONFIG = {

@@ -248,6 +248,8 @@ class JamEvent(models.Model):
         REJECTED = "rejected", pgettext_lazy("jam event", "Rejected")
         CANCELLED = "cancelled", pgettext_lazy("jam event", "Cancelled")
         TRANSLATED = "translated", pgettext_lazy("jam event", "Translation changed")
+        REMINDED_WEEK = "reminded_week", pgettext_lazy("jam event", "Reminder sent: a week to go")
+        REMINDED_DAY = "reminded_day", pgettext_lazy("jam event", "Reminder sent: the day before")
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -266,3 +268,8 @@ class JamEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.jam_id}"
+
+    @property
+    def is_automatic(self):
+        """Recorded by JamPortal itself (a reminder), not by a person."""
+        return self.action in (self.Action.REMINDED_WEEK, self.Action.REMINDED_DAY)

@@ -4,6 +4,8 @@ Every change is recorded as a JamEvent (the audit trail). Status changes go
 through `_move`, which holds the one table of allowed moves.
 """
 
+import datetime
+
 import markdown
 import nh3
 from django.conf import settings
@@ -176,6 +178,29 @@ def jam_event_notify(event) -> None:
     event.save(update_fields=["notified_at"])
 
 
+# (reminder, for Jams starting within, but not within): a week ahead, then the day before.
+REMINDERS = (
+    (Action.REMINDED_WEEK, datetime.timedelta(days=7), datetime.timedelta(days=1)),
+    (Action.REMINDED_DAY, datetime.timedelta(days=1), datetime.timedelta(0)),
+)
+
+
+def jams_remind(*, now=None) -> int:
+    """Remind organisers of their approved Jams a week and a day before they
+    start (periodic, Celery beat). Each reminder goes once; a Jam approved less
+    than a day ahead gets only the day's. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for action, within, beyond in REMINDERS:
+        due = Jam.objects.filter(status=Status.APPROVED, start__gt=now + beyond, start__lte=now + within)
+        for jam in due.exclude(events__action=action).order_by("start"):
+            with transaction.atomic():
+                event = JamEvent.objects.create(jam=jam, action=action)
+                transaction.on_commit(lambda event=event: tasks.task_send_jam_email.delay(event_id=event.pk))
+            queued += 1
+    return queued
+
+
 def _email(user, template, *, jam, event):
     """Render <template>_subject.txt and <template>.txt in the user's language
     (links included) and send them."""
@@ -186,6 +211,7 @@ def _email(user, template, *, jam, event):
             "jam_url": settings.SITE_URL + jam.get_absolute_url(),
             "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
             "site_url": settings.SITE_URL,
+            "resources_url": settings.SITE_URL + reverse("jams:resources"),
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)

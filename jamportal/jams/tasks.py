@@ -29,3 +29,9 @@ def task_refresh_posters(*, campaign_id):
     """Rebuild the campaign's posters that have been asked for; unchanged ones are kept."""
     for size, language in CampaignPoster.objects.filter(campaign_id=campaign_id).values_list("size", "language"):
         task_build_poster.delay(campaign_id=campaign_id, size=size, language=language)
+
+
+@shared_task
+def task_remind_organisers():
+    """Periodic (Celery beat, hourly): a week and a day before each Jam."""
+    return services.jams_remind()
