@@ -196,6 +196,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "anonymise-kit-addresses": {"task": "jamportal.kits.tasks.task_anonymise_kit_addresses", "schedule": 24 * 3600},
     "remind-organisers": {"task": "jamportal.jams.tasks.task_remind_organisers", "schedule": 3600},
+    "nudge-kit-receipts": {"task": "jamportal.kits.tasks.task_nudge_kit_receipts", "schedule": 24 * 3600},
 }
 
 LEAFLET_CONFIG = {

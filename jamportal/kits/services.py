@@ -8,6 +8,7 @@ transaction, so two staff approving at once can never oversell; the database's
 check constraint is the last line of defence.
 """
 
+import datetime
 import re
 from functools import cache
 
@@ -238,26 +239,47 @@ def kit_requests_anonymise(*, now=None) -> int:
     return count
 
 
+NUDGE_AFTER = datetime.timedelta(days=10)
+
+
+def kit_requests_nudge(*, now=None) -> int:
+    """Ask organisers whose kit was shipped NUDGE_AFTER ago, and is still not
+    confirmed as received, whether it arrived (periodic, Celery beat). Once per
+    request. Returns how many were asked."""
+    now = now or timezone.now()
+    shipped_long_ago = KitRequestEvent.objects.filter(to_status=Status.SHIPPED, created_at__lte=now - NUDGE_AFTER)
+    due = KitRequest.objects.filter(status=Status.SHIPPED, nudged_at__isnull=True, events__in=shipped_long_ago)
+    count = 0
+    for request in due.distinct().select_related("jam__organiser"):
+        if KitRequest.objects.filter(pk=request.pk, nudged_at__isnull=True).update(nudged_at=now):
+            _email_organiser(request, "kits/emails/nudge")
+            count += 1
+    return count
+
+
 def kit_event_notify(event) -> None:
     """Email the organiser about their kit's new status, in their language; at most once."""
-    request = event.request
+    # The move this email is about, even if the request has moved on since.
+    _email_organiser(event.request, "kits/emails/status", event=event, status=Status(event.to_status))
+    event.notified_at = timezone.now()
+    event.save(update_fields=["notified_at"])
+
+
+def _email_organiser(request, template, **extra):
+    """Render <template>_subject.txt and <template>.txt in the organiser's language and send them."""
     organiser = request.jam.organiser
     with translation.override(organiser.language):
         context = {
             "request": request,
             "jam": request.jam,
-            "event": event,
-            # The move this email is about, even if the request has moved on since.
-            "status": Status(event.to_status),
             "tracking_url": tracking_url(request.carrier, request.tracking_number),
             "request_url": settings.SITE_URL + reverse("kits:request", args=[request.pk]),
             "site_url": settings.SITE_URL,
+            **extra,
         }
-        subject = render_to_string("kits/emails/status_subject.txt", context)
-        body = render_to_string("kits/emails/status.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [organiser.email])
-    event.notified_at = timezone.now()
-    event.save(update_fields=["notified_at"])
 
 
 def _check(kit, data, lines):

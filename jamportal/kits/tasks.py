@@ -19,3 +19,9 @@ def task_send_kit_email(*, event_id):
 def task_anonymise_kit_addresses():
     """Periodic (Celery beat, daily): forget addresses after each kit's retention period."""
     return services.kit_requests_anonymise()
+
+
+@shared_task
+def task_nudge_kit_receipts():
+    """Periodic (Celery beat, daily): ask whether shipped kits have arrived."""
+    return services.kit_requests_nudge()

@@ -15,7 +15,7 @@ from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 from jamportal.kits import services
 from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
-from jamportal.kits.tasks import task_anonymise_kit_addresses
+from jamportal.kits.tasks import task_anonymise_kit_addresses, task_nudge_kit_receipts
 
 pytestmark = pytest.mark.django_db
 Status = KitRequest.Status
@@ -480,3 +480,42 @@ def test_addresses_are_forgotten_after_the_retention_period(kit):
     assert kit_request.country.code == "GB"
     assert kit_request.lines.count() == 2
     assert task_anonymise_kit_addresses() == 0
+
+
+# Asking whether shipped kits arrived (Celery beat, daily)
+
+
+def shipped(kit, **jam_fields):
+    staff = kit_staff()
+    kit_request = make_request(kit, **jam_fields)
+    for status in (Status.APPROVED, Status.PACKED):
+        services.kit_request_move(kit_request, status, by=staff)
+    return services.kit_request_move(kit_request, Status.SHIPPED, by=staff, carrier="DHL", tracking_number="JD0123")
+
+
+def test_organisers_are_asked_once_whether_a_shipped_kit_arrived(kit):
+    waiting = shipped(kit, title="Waiting Jam")
+    arrived = shipped(kit, title="Arrived Jam")
+    services.kit_request_move(arrived, Status.DELIVERED, by=arrived.jam.organiser)
+    later = timezone.now() + services.NUDGE_AFTER + datetime.timedelta(hours=1)
+    mail.outbox.clear()
+
+    too_soon = services.kit_requests_nudge(now=timezone.now() + datetime.timedelta(days=3))
+    first = services.kit_requests_nudge(now=later)
+    again = task_nudge_kit_receipts.apply(kwargs={}).get() + services.kit_requests_nudge(now=later)
+
+    assert (too_soon, first, again) == (0, 1, 0)
+    [message] = mail.outbox
+    assert message.subject == "Has the kit for “Waiting Jam” arrived?"
+    assert message.to == [waiting.jam.organiser.email]
+    assert "with DHL (tracking number JD0123)" in message.body
+    assert reverse("kits:request", args=[waiting.pk]) in message.body
+
+
+def test_the_kit_question_speaks_the_organisers_language(kit):
+    shipped(kit, title="Jam Caerdydd", organiser=UserFactory(language="cy"))
+    mail.outbox.clear()
+
+    services.kit_requests_nudge(now=timezone.now() + services.NUDGE_AFTER + datetime.timedelta(hours=1))
+
+    assert mail.outbox[0].subject == "A yw'r pecyn ar gyfer “Jam Caerdydd” wedi cyrraedd?"
