@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the form renderer below
     "allauth",
     "allauth.account",
     "django_countries",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "jamportal.urls"
+# Form fields may use our templates too (jamportal/templates/includes/honeypot.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "jamportal.wsgi.application"
 
 TEMPLATES = [
@@ -111,6 +114,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JamPortal] "
 ACCOUNT_ADAPTER = "jamportal.accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Bots fill every field; people never see this one (allauth then pretends the sign-up worked).
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_FORMS = {"signup": "jamportal.accounts.forms.SignupForm"}
+# allauth's limits (its defaults, written out): failed logins lock an address
+# for five minutes after five tries; sign-ups per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "signup": "20/m/ip,50/h/ip"}
 
 LANGUAGE_CODE = "en"
 # Each language is named in itself: that is how the language switcher shows it.
@@ -181,6 +190,12 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JamPortal <norepl
 PHOTO_MAX_BYTES = env.int("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000)
 PHOTO_MAX_PIXELS = env.int("JAMPORTAL_PHOTO_MAX_PIXELS", default=40_000_000)
 PHOTO_UPLOADS_PER_MINUTE = env.int("JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE", default=30)
+# Other limits against floods: new Jams an organiser may create in an hour, and
+# photo reports one address may send in an hour (each hides a photo at once).
+JAMS_CREATED_PER_HOUR = env.int("JAMPORTAL_JAMS_CREATED_PER_HOUR", default=10)
+PHOTO_REPORTS_PER_HOUR = env.int("JAMPORTAL_PHOTO_REPORTS_PER_HOUR", default=10)
+# How many proxies in front of the site append to X-Forwarded-For (0: none, use the connection's address).
+TRUSTED_PROXIES = env.int("JAMPORTAL_TRUSTED_PROXIES", default=0)
 
 # CACHE_URL: locmemcache:// (default, per process) or redis://127.0.0.1:6379/1 (shared).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Schema, Status
@@ -16,6 +15,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
+from jamportal import ratelimit
 from jamportal.feed import services
 
 
@@ -174,7 +174,5 @@ def plausible(taken_at: datetime) -> datetime:
 
 
 def _rate_limited(booth) -> bool:
-    """At most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute, counted in the cache."""
-    key = f"booth-uploads:{booth.pk}:{int(timezone.now().timestamp() // 60)}"
-    cache.add(key, 0, timeout=120)
-    return cache.incr(key) > settings.PHOTO_UPLOADS_PER_MINUTE
+    """At most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute."""
+    return not ratelimit.allow("booth-upload", booth.pk, limit=settings.PHOTO_UPLOADS_PER_MINUTE, per=60)

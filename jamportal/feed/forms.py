@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jamportal.feed.models import FeedSettings, PhotoReport
+from jamportal.forms import HoneypotField
 
 
 class BoothForm(forms.Form):
@@ -23,6 +24,8 @@ class FeedSettingsForm(forms.ModelForm):
 
 
 class ReportForm(forms.ModelForm):
+    website = HoneypotField()
+
     class Meta:
         model = PhotoReport
         fields = ["reason", "contact"]

@@ -1,4 +1,5 @@
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jamportal import ratelimit
 from jamportal.feed import selectors, services
 from jamportal.feed.forms import AfterForm, BoothForm, FeedSettingsForm, ReportForm
 from jamportal.feed.models import Photo
@@ -144,9 +146,15 @@ def photo_report(request, pk):
     photo = selectors.photo_public_or_404(pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.photo_report(photo, **form.cleaned_data)
-        messages.success(request, _("Thank you. The photo is hidden until a moderator has looked at it."))
-        return redirect(photo.jam)
+        from_a_bot = form.cleaned_data.pop("website")
+        limit = settings.PHOTO_REPORTS_PER_HOUR
+        if from_a_bot or ratelimit.allow("photo-report", ratelimit.client_ip(request), limit=limit, per=3600):
+            if not from_a_bot:  # a bot is thanked all the same, and nothing happens
+                services.photo_report(photo, **form.cleaned_data)
+            messages.success(request, _("Thank you. The photo is hidden until a moderator has looked at it."))
+            return redirect(photo.jam)
+        form.add_error(None, _("You have sent many reports in the last hour. Please try again later."))
+        return render(request, "feed/report.html", {"photo": photo, "form": form}, status=429)
     return render(request, "feed/report.html", {"photo": photo, "form": form})
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jamportal import places
+from jamportal import places, ratelimit
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
@@ -129,6 +129,11 @@ def resources(request):
 def jam_create(request):
     form = JamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("jam-create", request.user.pk, limit=settings.JAMS_CREATED_PER_HOUR, per=3600):
+            form.add_error(
+                None, _("You have added many Jams in the last hour. Please try again later; what you typed is kept.")
+            )
+            return render(request, "jams/jam_form.html", {"form": form}, status=429)
         submit = request.POST.get("action") != "draft"
         jam = services.jam_create(organiser=request.user, data=form.cleaned_data, submit=submit)
         if submit:

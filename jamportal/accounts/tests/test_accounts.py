@@ -80,3 +80,43 @@ def test_signup_page_uses_the_site_layout(client):
 
     assert '<a class="brand" href="/en/">JamPortal</a>' in html
     assert 'name="password2"' in html
+
+
+def test_a_signup_from_a_bot_looks_fine_and_creates_nothing(client):
+    page = client.get(reverse("account_signup")).content.decode()
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "bot@example.org", "password1": "b1rthday-cake-42", "password2": "b1rthday-cake-42", "website": "x"},
+    )
+
+    assert '<div class="honeypot" aria-hidden="true">' in page
+    assert 'style="' not in page.split('<div class="honeypot"', 1)[1].split("</div>", 1)[0]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client):
+    user = UserFactory(email="ada@example.org")
+    for _attempt in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong-guess"})
+
+    locked = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+    assert locked.status_code == 200
+    assert "Too many failed login attempts. Try again later." in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_is_explained_in_the_visitors_language(client):
+    user = UserFactory(email="ada@example.org")
+    for _attempt in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong-guess"})
+
+    french = client.post("/fr/accounts/login/", {"login": user.email, "password": PASSWORD}).content.decode()
+    welsh = client.post("/cy/accounts/login/", {"login": user.email, "password": PASSWORD}).content.decode()
+
+    assert "Trop de tentatives de connexion échouées" in french
+    assert "Gormod o ymdrechion mewngofnodi aflwyddiannus" in welsh

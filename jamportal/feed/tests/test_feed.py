@@ -369,3 +369,33 @@ def test_live_updates_explain_a_bad_after_parameter(client, booth, after):
     for response in (gallery, wall):
         assert response.status_code == 400
         assert list(response.json()["parameters"]) == ["after"]
+
+
+def test_a_report_from_a_bot_is_thanked_and_ignored(client, booth):
+    _booth, token = booth
+    post(client, token, caption="Still here")
+    photo = Photo.objects.get()
+
+    response = client.post(en("feed:report", photo.pk), {"reason": "spam spam", "website": "http://spam.example"})
+
+    photo.refresh_from_db()
+    assert response.status_code == 302
+    assert photo.status == Photo.Status.VISIBLE
+    assert not photo.reports.exists()
+
+
+def test_reports_from_one_address_are_limited_and_the_text_is_kept(client, booth, settings):
+    settings.PHOTO_REPORTS_PER_HOUR = 1
+    _booth, token = booth
+    post(client, token, key="a")
+    post(client, token, key="b")
+    first, second = Photo.objects.order_by("pk")
+
+    client.post(en("feed:report", first.pk), {"reason": "Not me."})
+    response = client.post(en("feed:report", second.pk), {"reason": "Please remove this one too."})
+
+    second.refresh_from_db()
+    assert response.status_code == 429
+    assert "You have sent many reports in the last hour. Please try again later." in response.content.decode()
+    assert "Please remove this one too." in response.content.decode()
+    assert second.status == Photo.Status.VISIBLE

@@ -476,3 +476,17 @@ def test_geojson_answers_304_when_unchanged(client):
 
     assert first["ETag"]
     assert again.status_code == 304
+
+
+def test_too_many_new_jams_in_an_hour_are_refused_and_the_form_kept(client, settings):
+    settings.JAMS_CREATED_PER_HOUR = 1
+    client.force_login(UserFactory())
+    client.post(reverse("jams:create"), jam_form_data())
+
+    response = client.post(reverse("jams:create"), jam_form_data(title="One Jam Too Many"))
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You have added many Jams in the last hour. Please try again later; what you typed is kept." in html
+    assert 'value="One Jam Too Many"' in html
+    assert Jam.objects.count() == 1
