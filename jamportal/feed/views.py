@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -78,7 +79,13 @@ def photo_action(request, pk):
         messages.success(request, _("The photo is now “%(status)s”.") % {"status": statuses[action].label})
     else:
         raise Http404
-    return redirect(request.POST.get("next") or photo.jam.get_absolute_url())
+    # Back where the button was (the gallery, the queue), but never to another site.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = photo.jam.get_absolute_url()
+    return redirect(next_url)
 
 
 def jam_photos(request, slug):

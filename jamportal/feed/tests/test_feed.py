@@ -399,3 +399,16 @@ def test_reports_from_one_address_are_limited_and_the_text_is_kept(client, booth
     assert "You have sent many reports in the last hour. Please try again later." in response.content.decode()
     assert "Please remove this one too." in response.content.decode()
     assert second.status == Photo.Status.VISIBLE
+
+
+def test_photo_actions_never_send_people_to_another_site(client, booth):
+    booth_, token = booth
+    post(client, token)
+    photo = Photo.objects.get()
+    client.force_login(booth_.jam.organiser)
+
+    outside = client.post(en("feed:action", photo.pk), {"action": "hide", "next": "https://evil.example/phish"})
+    inside = client.post(en("feed:action", photo.pk), {"action": "show", "next": en("feed:photos", booth_.jam.slug)})
+
+    assert outside["Location"] == booth_.jam.get_absolute_url()
+    assert inside["Location"] == en("feed:photos", booth_.jam.slug)
