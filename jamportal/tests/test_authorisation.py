@@ -1,0 +1,207 @@
+"""Who may do what: for every organiser-owned thing and every action on it, an
+anonymous visitor, another organiser and a staff member without the right
+permission are all refused, and nothing changes. The owner, for contrast, may."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from jamportal.feed import services as feed_services
+from jamportal.feed.models import Booth, FeedSettings, Photo
+from jamportal.feed.tests.test_feed import post as upload
+from jamportal.jams import services as jam_services
+from jamportal.jams.models import Jam, JamTranslation
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.kits import services as kit_services
+from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
+from jamportal.kits.tests.test_kits import address
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owned(client):
+    """An organiser's approved Jam with a kit request, a booth and a photo, and a draft Jam."""
+    campaign = CampaignFactory()
+    kit = Kit.objects.create(
+        campaign=campaign, request_deadline=timezone.localdate() + datetime.timedelta(days=10), dispatch_country="GB"
+    )
+    shirts = KitItem.objects.create(kit=kit, name="T-shirt", sizes=["M"], max_per_request=5, unit_value=8)
+    StockLevel.objects.create(item=shirts, size="M", received=10)
+    jam = JamFactory(title="Owned Jam", campaign=campaign)
+    owner = jam.organiser
+    draft = JamFactory(title="Draft Jam", organiser=owner, status=Jam.Status.DRAFT, approved_at=None)
+    kit_request = kit_services.kit_request_create(jam, by=owner, data=address(), lines={(shirts, "M"): 2})
+    jam_services.jam_translation_save(jam, by=owner, language="de", title="Eigene Jam", description="Hallo")
+    booth, token = feed_services.booth_create(jam, by=owner, name="Door")
+    upload(client, token)
+    return {"jam": jam, "draft": draft, "kit_request": kit_request, "booth": booth, "photo": Photo.objects.get()}
+
+
+def state(owned):
+    """Everything an action could change, to compare before and after."""
+    jam, draft = (Jam.objects.get(pk=owned[name].pk) for name in ("jam", "draft"))
+    kit_request = KitRequest.objects.get(pk=owned["kit_request"].pk)
+    return json.dumps(
+        {
+            "jams": [(j.title, j.status, j.description) for j in (jam, draft)],
+            "translations": list(JamTranslation.objects.values_list("language", "title")),
+            "kit": (kit_request.status, kit_request.city, kit_request.expected_attendees),
+            "booths": list(Booth.objects.values_list("name", "revoked_at")),
+            "feed": list(FeedSettings.objects.values_list("hashtag", "approve_first")),
+            "photos": list(Photo.objects.values_list("pk", "status")),
+        },
+        default=str,
+    )
+
+
+# (name, method, url, data): every action on an organiser's things.
+ACTIONS = [
+    ("see the draft", "get", lambda o: reverse("jams:detail", args=[o["draft"].slug]), None),
+    ("open the edit form", "get", lambda o: reverse("jams:edit", args=[o["jam"].slug]), None),
+    ("edit the Jam", "post", lambda o: reverse("jams:edit", args=[o["jam"].slug]), {"title": "Taken over"}),
+    ("cancel the Jam", "post", lambda o: reverse("jams:cancel", args=[o["jam"].slug]), {"reason": "gone"}),
+    ("see translations", "get", lambda o: reverse("jams:translations", args=[o["jam"].slug]), None),
+    (
+        "add a translation",
+        "post",
+        lambda o: reverse("jams:translations", args=[o["jam"].slug]),
+        {"language": "fr", "title": "Pris", "description": "x"},
+    ),
+    (
+        "remove a translation",
+        "post",
+        lambda o: reverse("jams:translation-delete", args=[o["jam"].slug, "de"]),
+        {},
+    ),
+    ("open the kit form", "get", lambda o: reverse("kits:new", args=[o["jam"].slug]), None),
+    ("see the kit request", "get", lambda o: reverse("kits:request", args=[o["kit_request"].pk]), None),
+    ("edit the kit request", "post", lambda o: reverse("kits:edit", args=[o["kit_request"].pk]), {"city": "Elsewhere"}),
+    ("cancel the kit", "post", lambda o: reverse("kits:move", args=[o["kit_request"].pk]), {"to": "cancelled"}),
+    ("see the booths", "get", lambda o: reverse("feed:booths", args=[o["jam"].slug]), None),
+    (
+        "pair a booth",
+        "post",
+        lambda o: reverse("feed:booths", args=[o["jam"].slug]),
+        {"action": "booth", "name": "Mine"},
+    ),
+    (
+        "change feed settings",
+        "post",
+        lambda o: reverse("feed:booths", args=[o["jam"].slug]),
+        {"action": "settings", "hashtag": "#Mine", "approve_first": "on", "caption_template": "{jam}"},
+    ),
+    ("revoke the booth", "post", lambda o: reverse("feed:revoke", args=[o["booth"].pk]), {}),
+    ("hide the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "hide"}),
+    ("delete the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "delete"}),
+]
+# Staff pages that need a permission the staff member below does not have.
+STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits"]
+
+
+def as_actor(client, actor):
+    if actor == "anonymous":
+        return
+    user = UserFactory(is_staff=actor == "staff without permission")
+    client.force_login(user)
+
+
+def refused(response):
+    location = response.get("Location", "")
+    return response.status_code in (403, 404) or (response.status_code == 302 and "/accounts/login/" in location)
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_only_the_owner_may_act_on_their_things(client, owned, actor, action, method, url, data):
+    before = state(owned)
+    client.logout()
+    as_actor(client, actor)
+
+    response = getattr(client, method)(url(owned), data or {})
+
+    assert refused(response), (actor, action, response.status_code, response.get("Location"))
+    assert state(owned) == before
+    assert owned["jam"].title.encode() not in response.content or action == "see the kit request"
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_staff_pages_need_their_permission(client, page):
+    client.force_login(UserFactory(is_staff=True))
+
+    assert refused(client.get(reverse(page)))
+
+
+# (The owner's kit form redirects to the request they already made.)
+OWNER_VIEWS = [a for a in ACTIONS if a[1] == "get" and a[0] != "open the kit form"]
+
+
+@pytest.mark.parametrize(("action", "method", "url", "data"), OWNER_VIEWS, ids=[a[0] for a in OWNER_VIEWS])
+def test_the_owner_may(client, owned, action, method, url, data):
+    client.logout()
+    client.force_login(owned["jam"].organiser)
+
+    assert client.get(url(owned)).status_code == 200
+
+
+# Every page of the three apps is either in ACTIONS (the owner's), public, or for staff.
+OWNER_PAGES = {
+    "jams:detail",
+    "jams:edit",
+    "jams:cancel",
+    "jams:translations",
+    "jams:translation-delete",
+    "kits:new",
+    "kits:request",
+    "kits:edit",
+    "kits:move",
+    "feed:booths",
+    "feed:revoke",
+    "feed:action",
+}
+OTHER_PAGES = {
+    # public (a draft's detail page is covered above)
+    "jams:home",
+    "jams:calendar",
+    "jams:atom",
+    "jams:campaigns",
+    "jams:campaign",
+    "jams:campaign-calendar",
+    "jams:campaign-poster",
+    "jams:resources",
+    "jams:ics",
+    "jams:flyer",
+    "feed:photos",
+    "feed:photos-json",
+    "feed:report",
+    "feed:wall",
+    "feed:wall-json",
+    # one's own lists and forms, nothing of anyone else's
+    "jams:create",
+    "jams:mine",
+    # staff, each with its permission (tested in the apps and above)
+    "jams:moderation",
+    "jams:moderate",
+    "kits:kits",
+    "kits:dashboard",
+    "kits:stock",
+    "kits:packing-slips",
+    "kits:labels",
+    "kits:customs",
+    "kits:csv",
+    "feed:moderation",
+}
+
+
+def test_every_page_is_classified():
+    """A new page must join ACTIONS (if it acts on an organiser's things) or OTHER_PAGES."""
+    names = set()
+    for namespace in ("jams", "kits", "feed"):
+        resolver = get_resolver().namespace_dict
+        _prefix, sub = next(value for key, value in resolver.items() if key.endswith(namespace) or key == namespace)
+        names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
+
+    assert names == OWNER_PAGES | OTHER_PAGES
