@@ -20,6 +20,9 @@ urlpatterns = [
 # can key on the URL alone.
 urlpatterns += i18n_patterns(
     path("api/", include("jamportal.jams.api_urls")),
+    path("accounts/mine/", account_views.account, name="account"),
+    path("accounts/mine/data.json", account_views.account_data, name="account-data"),
+    path("accounts/mine/delete/", account_views.account_delete, name="account-delete"),
     path("accounts/", include("allauth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("jamportal.kits.urls")),

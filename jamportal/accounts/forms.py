@@ -1,5 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from jamportal.forms import HoneypotField
 
@@ -11,3 +13,30 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD] = HoneypotField()
+
+
+class DeleteAccountForm(forms.Form):
+    """Closing an account: what happens to the Jams, and the password to be sure."""
+
+    KEEP, REMOVE = "keep", "remove"
+    jams = forms.ChoiceField(
+        label=_("Your Jams"),
+        choices=[
+            (KEEP, _("Leave them on the map and in the lists, without my name or address")),
+            (REMOVE, _("Remove them, with their photos, booths and kit requests")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -1,6 +1,13 @@
-"""Writes to organiser accounts."""
+"""Organiser accounts: their language, their data, closing them."""
 
 from django.conf import settings
+from django.db import transaction
+
+from jamportal.feed import services as feed_services
+from jamportal.jams.models import Jam
+from jamportal.jams.services import EDITABLE_FIELDS
+from jamportal.kits import services as kit_services
+from jamportal.kits.models import KitRequest
 
 
 def user_set_language(user, *, language) -> None:
@@ -10,3 +17,103 @@ def user_set_language(user, *, language) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def account_export(user) -> dict:
+    """Everything JamPortal holds about an organiser, for them to download.
+    Secrets (the password hash, booth tokens) are not data about them and stay out."""
+    jams = (
+        Jam.objects.filter(organiser=user)
+        .select_related("campaign", "kit_request")
+        .prefetch_related("translations", "events", "booths", "photos", "kit_request__lines__item")
+        .order_by("pk")
+    )
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language,
+            "joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in user.emailaddress_set.all()
+            ],
+        },
+        "jams": [_jam_export(jam) for jam in jams],
+    }
+
+
+def _jam_export(jam) -> dict:
+    fields = {name: getattr(jam, name) for name in EDITABLE_FIELDS}
+    fields["campaign"] = jam.campaign.name if jam.campaign else None
+    fields["country"] = str(jam.country)
+    kit = getattr(jam, "kit_request", None)
+    return {
+        **{name: _plain(value) for name, value in fields.items()},
+        "status": jam.status,
+        "created": jam.created_at.isoformat(),
+        "translations": [
+            {"language": t.language, "title": t.title, "description": t.description} for t in jam.translations.all()
+        ],
+        "history": [
+            {"action": event.action, "when": event.created_at.isoformat(), "note": event.note}
+            for event in jam.events.all()
+        ],
+        "kit_request": None
+        if kit is None
+        else {
+            **{name: _plain(getattr(kit, name)) for name in (*kit.SHIPPING_FIELDS, "expected_attendees", "notes")},
+            "status": kit.status,
+            "carrier": kit.carrier,
+            "tracking_number": kit.tracking_number,
+            "items": [
+                {"item": line.item.name, "size": line.size, "quantity": line.quantity} for line in kit.lines.all()
+            ],
+        },
+        "booths": [
+            {"name": booth.name, "created": booth.created_at.isoformat(), "revoked": _plain(booth.revoked_at)}
+            for booth in jam.booths.all()
+        ],
+        "photos": [
+            {
+                "caption": photo.caption,
+                "status": photo.status,
+                "taken_at": _plain(photo.taken_at),
+                "image": photo.image.name,
+            }
+            for photo in jam.photos.all()
+        ],
+    }
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return str(value)
+
+
+def account_delete(user, *, keep_jams: bool) -> None:
+    """Close the organiser's account. Kits not yet packed are cancelled (their
+    stock goes back). Either their Jams go too, with photos, booths and kit
+    requests, or they stay up without an organiser: booths disconnected, the
+    social handle and kit addresses forgotten."""
+    with transaction.atomic():
+        jams = list(Jam.objects.filter(organiser=user).select_for_update())
+        for request in KitRequest.objects.filter(jam__in=jams, status__in=kit_services.EDITABLE):
+            kit_services.kit_request_move(request, KitRequest.Status.CANCELLED, by=user)
+        for jam in jams:
+            if keep_jams:
+                for booth in jam.booths.filter(revoked_at__isnull=True):
+                    feed_services.booth_revoke(booth, by=user)
+                if hasattr(jam, "kit_request"):
+                    kit_services.kit_request_anonymise(jam.kit_request)
+                Jam.objects.filter(pk=jam.pk).update(social_handle="")
+            else:
+                for photo in jam.photos.all():
+                    feed_services.photo_delete(photo, by=user)
+                jam.delete()
+        user.delete()

@@ -62,8 +62,14 @@ class Jam(models.Model):
 
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=180, unique=True, allow_unicode=True)
+    # Empty once the organiser deleted their account and chose to leave their Jams up.
     organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jams", verbose_name=_("organiser")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jams",
+        verbose_name=_("organiser"),
     )
     campaign = models.ForeignKey(
         Campaign,

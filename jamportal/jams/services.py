@@ -170,7 +170,8 @@ def jam_event_notify(event) -> None:
     of every Jam (re)submitted for review.
     """
     jam = event.jam
-    _email(jam.organiser, f"jams/emails/jam_{event.action}", jam=jam, event=event)
+    if jam.organiser is not None:  # None once the account is deleted
+        _email(jam.organiser, f"jams/emails/jam_{event.action}", jam=jam, event=event)
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
             _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
@@ -192,7 +193,9 @@ def jams_remind(*, now=None) -> int:
     now = now or timezone.now()
     queued = 0
     for action, within, beyond in REMINDERS:
-        due = Jam.objects.filter(status=Status.APPROVED, start__gt=now + beyond, start__lte=now + within)
+        due = Jam.objects.filter(
+            status=Status.APPROVED, organiser__isnull=False, start__gt=now + beyond, start__lte=now + within
+        )
         for jam in due.exclude(events__action=action).order_by("start"):
             with transaction.atomic():
                 event = JamEvent.objects.create(jam=jam, action=action)

@@ -225,18 +225,23 @@ def kit_requests_anonymise(*, now=None) -> int:
     for request in candidates:
         ended = request.kit.campaign.ends_on
         if (now.date() - ended).days > request.kit.retention_days:
-            KitRequest.objects.filter(pk=request.pk).update(
-                recipient_name="",
-                phone="",
-                address_line1="",
-                address_line2="",
-                region="",
-                postcode="",
-                notes="",
-                anonymised_at=now,
-            )
+            kit_request_anonymise(request, now=now)
             count += 1
     return count
+
+
+def kit_request_anonymise(request, *, now=None) -> None:
+    """Forget who and where: the name, phone, address and notes (the country stays)."""
+    KitRequest.objects.filter(pk=request.pk).update(
+        recipient_name="",
+        phone="",
+        address_line1="",
+        address_line2="",
+        region="",
+        postcode="",
+        notes="",
+        anonymised_at=now or timezone.now(),
+    )
 
 
 NUDGE_AFTER = datetime.timedelta(days=10)
@@ -248,7 +253,9 @@ def kit_requests_nudge(*, now=None) -> int:
     request. Returns how many were asked."""
     now = now or timezone.now()
     shipped_long_ago = KitRequestEvent.objects.filter(to_status=Status.SHIPPED, created_at__lte=now - NUDGE_AFTER)
-    due = KitRequest.objects.filter(status=Status.SHIPPED, nudged_at__isnull=True, events__in=shipped_long_ago)
+    due = KitRequest.objects.filter(
+        status=Status.SHIPPED, nudged_at__isnull=True, events__in=shipped_long_ago, jam__organiser__isnull=False
+    )
     count = 0
     for request in due.distinct().select_related("jam__organiser"):
         if KitRequest.objects.filter(pk=request.pk, nudged_at__isnull=True).update(nudged_at=now):
@@ -268,6 +275,8 @@ def kit_event_notify(event) -> None:
 def _email_organiser(request, template, **extra):
     """Render <template>_subject.txt and <template>.txt in the organiser's language and send them."""
     organiser = request.jam.organiser
+    if organiser is None:  # the account is gone
+        return
     with translation.override(organiser.language):
         context = {
             "request": request,
