@@ -53,7 +53,10 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
             return False
 
     try:
-        wait_for(up, timeout=180, what="make serve")
+        try:
+            wait_for(up, timeout=180, what="make serve")
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
         health = requests.get(f"{base}/health", timeout=5).json()
         page = requests.get(f"{base}/fr/", timeout=10)
         missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
@@ -74,4 +77,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
     assert "immutable" in static.headers["Cache-Control"]
     time.sleep(1)
     leftovers = subprocess.run(["pgrep", "-f", str(state)], capture_output=True, text=True).stdout.split()
-    assert leftovers == [], output
+    assert leftovers == [], (
+        subprocess.run(["ps", "-o", "pid,args", "-p", ",".join(leftovers)], capture_output=True, text=True).stdout,
+        output[-3000:],
+    )
