@@ -54,7 +54,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
 
     try:
         try:
-            wait_for(up, timeout=180, what="make serve")
+            wait_for(up, timeout=300, what="make serve")
         except AssertionError as error:
             raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
         health = requests.get(f"{base}/health", timeout=5).json()
@@ -75,9 +75,16 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
     assert "Traceback" not in missing.text
     assert static.headers["Content-Encoding"] == "br"
     assert "immutable" in static.headers["Cache-Control"]
-    time.sleep(1)
-    leftovers = subprocess.run(["pgrep", "-f", str(state)], capture_output=True, text=True).stdout.split()
-    assert leftovers == [], (
-        subprocess.run(["ps", "-o", "pid,args", "-p", ",".join(leftovers)], capture_output=True, text=True).stdout,
+
+    def leftovers():  # processes started for this run (their command lines name its folder)
+        return subprocess.run(["pgrep", "-f", str(state)], capture_output=True, text=True).stdout.split()
+
+    deadline = time.monotonic() + 30  # worker pool children and PostgreSQL take a moment to go
+    while leftovers() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    remaining = leftovers()
+    assert not up()  # gunicorn is gone too
+    assert remaining == [], (
+        subprocess.run(["ps", "-o", "pid,args", "-p", ",".join(remaining)], capture_output=True, text=True).stdout,
         output[-3000:],
     )
