@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jamportal.feed import services as feed_services
+from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
 from jamportal.jams.services import EDITABLE_FIELDS
 from jamportal.kits import services as kit_services
@@ -117,3 +118,5 @@ def account_delete(user, *, keep_jams: bool) -> None:
                     feed_services.photo_delete(photo, by=user)
                 jam.delete()
         user.delete()
+        if jams:
+            jam_services.jams_public_changed()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q
 from django.db.models.functions import Floor
 from django.http import Http404
@@ -313,3 +314,12 @@ def campaign_open_for_submissions(today=None):
 
 def _day_start(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+PUBLIC_VERSION_KEY = "jams:public-version"
+
+
+def jams_public_version() -> int:
+    """Changes whenever a public Jam does (services.jams_public_changed): cached
+    answers built from public Jams carry it in their keys, so they go stale at once."""
+    return cache.get_or_set(PUBLIC_VERSION_KEY, 0, timeout=None)

@@ -5,10 +5,12 @@ through `_move`, which holds the one table of allowed moves.
 """
 
 import datetime
+import time
 
 import markdown
 import nh3
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
@@ -221,6 +223,11 @@ def _email(user, template, *, jam, event):
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
+def jams_public_changed() -> None:
+    """Make every cached answer built from public Jams stale (see selectors.jams_public_version)."""
+    transaction.on_commit(lambda: cache.set(selectors.PUBLIC_VERSION_KEY, time.time_ns(), timeout=None))
+
+
 def render_description(text: str) -> str:
     """Markdown to HTML that is safe to show: no scripts, styles, images or handlers."""
     html = markdown.markdown(text, extensions=["sane_lists"])
@@ -250,6 +257,7 @@ def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
     if action in NOTIFIED_ACTIONS:
         transaction.on_commit(lambda: tasks.task_send_jam_email.delay(event_id=event.pk))
     if jam.approved_at is not None:
+        jams_public_changed()
         # The Jam is (or was) on the campaign's posters: refresh those, and the
         # old campaign's too when it moved.
         campaigns = {jam.campaign_id, *(changes or {}).get("campaign", [])} - {None}
