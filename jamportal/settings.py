@@ -6,8 +6,10 @@ environment it is given.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_countries",
     "leaflet",
+    "csp",
     "jamportal.accounts",
     "jamportal.places",
     "jamportal.jams",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     # Static files from STATIC_ROOT in production (runserver serves them in development).
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if not DEBUG else []),
     "jamportal.middleware.permissions_policy",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,6 +245,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+# Content-Security-Policy: our own scripts and styles only, never inline ones (maps
+# start from static/js/leaflet_maps.js); images also from the map's tile server
+# and, when media live in a bucket, from there.
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.scheme in ("http", "https") else None
+
+
+CSP_IMAGE_HOSTS = [
+    origin
+    for origin in (
+        _origin(LEAFLET_CONFIG["TILES"][0][1]),
+        _origin(env("JAMPORTAL_S3_ENDPOINT_URL", default="")),
+        *env.list("JAMPORTAL_CSP_IMAGE_HOSTS", default=[]),  # a CDN in front of the media, for example
+    )
+    if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *CSP_IMAGE_HOSTS],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Features no page uses are switched off; "Use my location" needs geolocation here.
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 

@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect, sync_playwright
 
 from jamportal.jams.models import Jam
-from jamportal.jams.tests.factories import PASSWORD, JamFactory, ModeratorFactory
+from jamportal.jams.tests.factories import PASSWORD, CampaignFactory, JamFactory, ModeratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,3 +191,17 @@ def test_visitor_finds_the_nearest_jam_by_typing_a_place(new_page):
     expect(page.get_by_role("button", name="Yaoundé Jam")).to_be_visible()
     expect(page.get_by_role("button", name="Nairobi Jam")).to_be_visible()
     screenshot(page, "near-me")
+
+
+def test_pages_run_under_the_content_security_policy(new_page):
+    jam = JamFactory(title="Strict Jam", campaign=CampaignFactory(slug="strict"))
+    page = new_page()
+    refused = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+
+    for url in ("/en/", f"/en/jams/{jam.slug}/", "/en/campaigns/strict/", "/fa/"):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        expect(page.locator(".leaflet-container").first).to_be_visible()  # the map started, from our script
+
+    assert refused == []
