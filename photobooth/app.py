@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import requests
+from mastodon import MastodonNetworkError
 from PIL import Image, UnidentifiedImageError
 
 from . import i18n
@@ -57,9 +58,9 @@ class Outlook:
 def is_network_error(error) -> bool:
     """Did this fail because the network (or the far end) is unreachable?"""
     while error is not None:
-        if isinstance(error, requests.ConnectionError | requests.Timeout | ConnectionError | TimeoutError):
-            return True
-        if type(error).__name__ == "MastodonNetworkError":
+        if isinstance(
+            error, requests.ConnectionError | requests.Timeout | ConnectionError | TimeoutError | MastodonNetworkError
+        ):
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -26,6 +26,9 @@ class FeedSettingsForm(forms.ModelForm):
 class ReportForm(forms.ModelForm):
     website = HoneypotField()
 
+    def from_a_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
     class Meta:
         model = PhotoReport
         fields = ["reason", "contact"]

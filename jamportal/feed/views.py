@@ -153,11 +153,10 @@ def photo_report(request, pk):
     photo = selectors.photo_public_or_404(pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from_a_bot = form.cleaned_data.pop("website")
         limit = settings.PHOTO_REPORTS_PER_HOUR
-        if from_a_bot or ratelimit.allow("photo-report", ratelimit.client_ip(request), limit=limit, per=3600):
-            if not from_a_bot:  # a bot is thanked all the same, and nothing happens
-                services.photo_report(photo, **form.cleaned_data)
+        if form.from_a_bot() or ratelimit.allow("photo-report", ratelimit.client_ip(request), limit=limit, per=3600):
+            if not form.from_a_bot():  # a bot is thanked all the same, and nothing happens
+                services.photo_report(photo, reason=form.cleaned_data["reason"], contact=form.cleaned_data["contact"])
             messages.success(request, _("Thank you. The photo is hidden until a moderator has looked at it."))
             return redirect(photo.jam)
         form.add_error(None, _("You have sent many reports in the last hour. Please try again later."))

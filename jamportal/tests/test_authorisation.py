@@ -2,22 +2,20 @@
 anonymous visitor, another organiser and a staff member without the right
 permission are all refused, and nothing changes. The owner, for contrast, may."""
 
-import datetime
 import json
 
 import pytest
 from django.urls import get_resolver, reverse
-from django.utils import timezone
 
 from jamportal.feed import services as feed_services
 from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam, JamTranslation
-from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.jams.tests.factories import JamFactory, UserFactory
 from jamportal.kits import services as kit_services
-from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
-from jamportal.kits.tests.test_kits import address
+from jamportal.kits.models import KitRequest
+from jamportal.kits.tests.factories import address, kit_with_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def owned(client):
     """An organiser's approved Jam with a kit request, a booth and a photo, and a draft Jam."""
-    campaign = CampaignFactory()
-    kit = Kit.objects.create(
-        campaign=campaign, request_deadline=timezone.localdate() + datetime.timedelta(days=10), dispatch_country="GB"
-    )
-    shirts = KitItem.objects.create(kit=kit, name="T-shirt", sizes=["M"], max_per_request=5, unit_value=8)
-    StockLevel.objects.create(item=shirts, size="M", received=10)
+    kit, shirts = kit_with_shirts()
+    campaign = kit.campaign
     jam = JamFactory(title="Owned Jam", campaign=campaign)
     owner = jam.organiser
     draft = JamFactory(title="Draft Jam", organiser=owner, status=Jam.Status.DRAFT, approved_at=None)

@@ -1,13 +1,11 @@
 """Organisers download everything we hold about them, and close their account
 with their Jams either left up anonymously or removed."""
 
-import datetime
 import json
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from jamportal.accounts.models import User
 from jamportal.feed import services as feed_services
@@ -15,10 +13,10 @@ from jamportal.feed.models import Booth, Photo
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
-from jamportal.jams.tests.factories import PASSWORD, CampaignFactory, JamFactory, ModeratorFactory, UserFactory
+from jamportal.jams.tests.factories import PASSWORD, JamFactory, ModeratorFactory, UserFactory
 from jamportal.kits import services as kit_services
-from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
-from jamportal.kits.tests.test_kits import address
+from jamportal.kits.models import KitRequest, StockLevel
+from jamportal.kits.tests.factories import address, kit_with_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +24,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def organiser(client):
     """An organiser with an approved Jam (translated, with a kit request, a booth and a photo)."""
-    campaign = CampaignFactory()
-    kit = Kit.objects.create(
-        campaign=campaign, request_deadline=timezone.localdate() + datetime.timedelta(days=10), dispatch_country="GB"
-    )
-    shirts = KitItem.objects.create(kit=kit, name="T-shirt", sizes=["M"], max_per_request=5, unit_value=8)
-    StockLevel.objects.create(item=shirts, size="M", received=10)
+    kit, shirts = kit_with_shirts()
+    campaign = kit.campaign
     jam = JamFactory(title="Ada's Jam", campaign=campaign, social_handle="@ada")
     user = jam.organiser
     jam_services.jam_translation_save(jam, by=user, language="fr", title="La Jam d'Ada", description="Bonjour")

@@ -16,6 +16,7 @@ from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFact
 from jamportal.kits import services
 from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
 from jamportal.kits.tasks import task_anonymise_kit_addresses, task_nudge_kit_receipts
+from jamportal.kits.tests.factories import address
 
 pytestmark = pytest.mark.django_db
 Status = KitRequest.Status
@@ -38,23 +39,6 @@ def kit():
     StockLevel.objects.create(item=shirts, size="M", received=10)
     StockLevel.objects.create(item=stickers, size="", received=100)
     return kit
-
-
-def address(**overrides):
-    data = {
-        "recipient_name": "Ada Lovelace",
-        "phone": "+44 1223 000000",
-        "address_line1": "1 Station Road",
-        "address_line2": "",
-        "city": "Cambridge",
-        "region": "",
-        "postcode": "CB1 2AB",
-        "country": "GB",
-        "expected_attendees": 40,
-        "notes": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def form_data(kit, **overrides):
