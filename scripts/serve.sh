@@ -36,7 +36,9 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state" --save "" --appendonly no >"$state/redis.log" 2>&1 &
+# Cached pages expire and may be evicted; queued tasks and cache versions never expire, so are kept.
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$state" --save "" --appendonly no \
+    --maxmemory 256mb --maxmemory-policy volatile-lru >"$state/redis.log" 2>&1 &
 children+=($!)
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
 

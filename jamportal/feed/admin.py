@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from jamportal.feed import services
 from jamportal.feed.models import Booth, Photo, PhotoReport
 
 
@@ -13,6 +14,14 @@ class BoothAdmin(admin.ModelAdmin):
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["pk", "jam", "status", "taken_at"]
     list_filter = ["status"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.photo_gallery_changed(obj)
+
+    def delete_model(self, request, obj):
+        services.photo_gallery_changed(obj)
+        super().delete_model(request, obj)
 
 
 @admin.register(PhotoReport)

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from jamportal import pagecache
 from jamportal.feed import tasks
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
+from jamportal.jams import selectors as jam_selectors
 
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
 JPEG_QUALITY = 88
@@ -115,6 +117,7 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
             raise
         return first, False
     transaction.on_commit(lambda: tasks.task_make_photo_sizes.delay(photo_id=photo.pk))
+    photo_gallery_changed(photo)
     return photo, True
 
 
@@ -128,6 +131,7 @@ def photo_make_sizes(photo) -> None:
         copy.thumbnail((longest, longest))
         getattr(photo, field).save(f"{photo.pk}-{field}.jpg", _jpeg(copy), save=False)
     photo.save(update_fields=list(SIZES))
+    photo_gallery_changed(photo)
 
 
 def photo_set_status(photo, status, *, by) -> Photo:
@@ -137,6 +141,7 @@ def photo_set_status(photo, status, *, by) -> Photo:
     photo.save(update_fields=["status"])
     if status == Status.VISIBLE:
         photo.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
+    photo_gallery_changed(photo)
     return photo
 
 
@@ -144,6 +149,7 @@ def photo_delete(photo, *, by) -> None:
     _require_owner_or_moderator(photo.jam, by)
     for field in ("image", "web", "thumbnail"):
         getattr(photo, field).delete(save=False)
+    photo_gallery_changed(photo)
     photo.delete()
 
 
@@ -154,7 +160,14 @@ def photo_report(photo, *, reason, contact="") -> PhotoReport:
         if photo.status == Status.VISIBLE:
             photo.status = Status.REPORTED
             photo.save(update_fields=["status"])
+            photo_gallery_changed(photo)
     return report
+
+
+def photo_gallery_changed(photo) -> None:
+    """Pages showing the Jam's photos are rendered again once this change is committed."""
+    key = jam_selectors.jam_photos_version_key(photo.jam.slug)
+    transaction.on_commit(lambda: pagecache.bump(key))
 
 
 def _clean_image(upload) -> tuple[ContentFile, tuple[int, int]]:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from jamportal.jams import services
 from jamportal.jams.models import Campaign, Jam, JamEvent
 
 
@@ -8,6 +9,15 @@ from jamportal.jams.models import Campaign, Jam, JamEvent
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "starts_on", "ends_on", "submission_deadline", "hashtag"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Jam pages, the map and the feeds show campaigns: edits here show there at once.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.jams_public_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.jams_public_changed()
 
 
 class JamEventInline(admin.TabularInline):

@@ -9,13 +9,13 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from jamportal.jams import selectors
 from jamportal.jams.api import bad_parameters
 from jamportal.jams.forms import JamFilterForm
 from jamportal.jams.templatetags.jam_tags import jam_when
+from jamportal.pagecache import public_page
 
 FEED_LIMIT = 500
 
@@ -66,7 +66,7 @@ def filtered_jams(request, **fixed):
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def jams_calendar(request, slug=None):
     """All upcoming Jams, one campaign's, one country's or those around a point."""
     campaign = selectors.campaign_get_or_404(slug) if slug else None

@@ -319,6 +319,11 @@ def _day_start(day):
 PUBLIC_VERSION_KEY = "jams:public-version"
 
 
+def jam_photos_version_key(slug: str) -> str:
+    """Changes whenever the Jam's gallery does (feed.services): its page is cached under it."""
+    return f"jam-photos:{slug}"
+
+
 def jams_public_version() -> int:
     """Changes whenever a public Jam does (services.jams_public_changed): cached
     answers built from public Jams carry it in their keys, so they go stale at once."""

@@ -5,12 +5,10 @@ through `_move`, which holds the one table of allowed moves.
 """
 
 import datetime
-import time
 
 import markdown
 import nh3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from jamportal import pagecache
 from jamportal.jams import selectors, tasks
 from jamportal.jams.models import Jam, JamEvent, JamTranslation
 
@@ -225,7 +224,7 @@ def _email(user, template, *, jam, event):
 
 def jams_public_changed() -> None:
     """Make every cached answer built from public Jams stale (see selectors.jams_public_version)."""
-    transaction.on_commit(lambda: cache.set(selectors.PUBLIC_VERSION_KEY, time.time_ns(), timeout=None))
+    transaction.on_commit(lambda: pagecache.bump(selectors.PUBLIC_VERSION_KEY))
 
 
 def render_description(text: str) -> str:

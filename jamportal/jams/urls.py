@@ -1,6 +1,7 @@
 from django.urls import path
 
-from jamportal.jams import feeds, views
+from jamportal.jams import feeds, selectors, views
+from jamportal.pagecache import public_page
 
 app_name = "jams"
 
@@ -8,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jams/new/", views.jam_create, name="create"),
     path("jams/calendar.ics", feeds.jams_calendar, name="calendar"),
-    path("jams/new.atom", feeds.NewJamsFeed(), name="atom"),
+    path("jams/new.atom", public_page(versions=[selectors.PUBLIC_VERSION_KEY])(feeds.NewJamsFeed()), name="atom"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<slug:slug>/", views.campaign_detail, name="campaign"),
     path("campaigns/<slug:slug>/calendar.ics", feeds.jams_calendar, name="campaign-calendar"),

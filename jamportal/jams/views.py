@@ -15,6 +15,7 @@ from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
+from jamportal.pagecache import public_page
 from jamportal.pdf import pdf_response
 
 LIST_PAGE_SIZE = 200
@@ -25,6 +26,11 @@ def moderator_required(view):
     return login_required(permission_required("jams.moderate_jam", raise_exception=True)(view))
 
 
+def _visitor_country(request):
+    return places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
+
+
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY], variant=_visitor_country, vary=["Accept-Language"])
 def home(request):
     """Find a Jam: the world map and, beside it, the same Jams as a list.
 
@@ -35,7 +41,7 @@ def home(request):
     context = {"form": form, "query": _query_without_page(request), "more_filters_open": form.uses_more_filters()}
     if not form.is_valid():
         return render(request, "jams/home.html", context)
-    country = places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
+    country = _visitor_country(request)
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     near = form.near()
     if form.cleaned_data["q"]:
@@ -56,6 +62,7 @@ def home(request):
     return render(request, "jams/home.html", context)
 
 
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY, selectors.jam_photos_version_key])
 def jam_detail(request, slug):
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     original_shown = jam.translation is None and jam.content_language != request.LANGUAGE_CODE
@@ -69,6 +76,7 @@ def jam_detail(request, slug):
     return render(request, "jams/jam_detail.html", context)
 
 
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def jam_ics(request, slug):
     """The Jam as an iCalendar file, for "add to calendar"."""
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
@@ -84,10 +92,12 @@ def jam_flyer(request, slug):
     return pdf_response(pdf, f"jam-{jam.pk}-flyer.pdf")
 
 
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def campaign_list(request):
     return render(request, "jams/campaigns.html", {"campaigns": selectors.campaign_list()})
 
 
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def campaign_detail(request, slug):
     """A campaign's front door: its figures, countdown, map and Jams by country."""
     campaign = selectors.campaign_get_or_404(slug)
@@ -120,6 +130,7 @@ def campaign_poster(request, slug, size):
     return FileResponse(poster.file.open("rb"), content_type="application/pdf", filename=filename)
 
 
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def resources(request):
     """The organisers' guidebook and the birthday branding pack."""
     return render(request, "jams/resources.html")

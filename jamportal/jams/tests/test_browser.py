@@ -134,7 +134,7 @@ def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_
     page.goto("/en/")
 
     page.locator(".language-switch summary").click()
-    page.get_by_role("button", name="فارسی").click()
+    page.get_by_role("link", name="فارسی").click()
 
     expect(page).to_have_url(re.compile(r"/fa/$"))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -149,7 +149,7 @@ def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_
     screenshot(page, "home-fa")
 
     page.locator(".language-switch summary").click()
-    page.get_by_role("button", name="日本語").click()
+    page.get_by_role("link", name="日本語").click()
 
     expect(page).to_have_url(re.compile(r"/ja/$"))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
@@ -157,6 +157,9 @@ def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_
     expect(page.get_by_role("heading", level=1)).to_have_text("Raspberry Jam を探す")
     assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
     screenshot(page, "home-ja")
+
+    page.goto("/")  # the bare address remembers the visitor's choice
+    expect(page).to_have_url(re.compile(r"/ja/$"))
 
 
 def test_jam_page_adds_the_visitors_own_time(browser, live_server):

@@ -174,15 +174,17 @@ def test_poster_download_never_waits_for_a_render(client, settings, monkeypatch)
 # Calendar feeds
 
 
-def test_calendar_feed_has_local_times_stable_uids_and_cancellations(client):
+def test_calendar_feed_has_local_times_stable_uids_and_cancellations(client, django_capture_on_commit_callbacks):
     tokyo = datetime.datetime(2031, 3, 1, 10, tzinfo=ZoneInfo("Asia/Tokyo"))
     kept = JamFactory(title="Tokyo Jam", start=tokyo, end=tokyo + datetime.timedelta(hours=4), timezone="Asia/Tokyo")
     cancelled = JamFactory(title="Cancelled Jam", status=Jam.Status.CANCELLED)
     JamFactory(title="Draft Jam", status=Jam.Status.DRAFT, approved_at=None)
 
     response = client.get(en("jams:calendar"))
-    kept.title = "Tokyo Jam, renamed"
-    kept.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.title = "Tokyo Jam, renamed"
+        kept.save()
+        services.jams_public_changed()  # as every service that changes a Jam does
     again = icalendar.Calendar.from_ical(client.get(en("jams:calendar")).content)
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

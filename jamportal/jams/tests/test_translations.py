@@ -152,8 +152,16 @@ def test_pages_link_to_their_other_languages(client):
 
     assert f'<link rel="alternate" hreflang="ja" href="https://jams.example/ja/jams/{jam.slug}/">' in html
     assert f'<link rel="alternate" hreflang="zh-hant" href="https://jams.example/zh-hant/jams/{jam.slug}/">' in html
-    assert '<button type="submit" name="language" value="fa" lang="fa"' in html
+    assert f'<a href="/fa/jams/{jam.slug}/" hreflang="fa" lang="fa"' in html
     assert "فارسی" in html
+
+
+def test_signed_in_organisers_switch_language_with_a_form_that_remembers_it(client):
+    client.force_login(UserFactory())
+
+    html = client.get("/en/").content.decode()
+
+    assert '<button type="submit" name="language" value="fa" lang="fa"' in html
 
 
 def test_language_switch_stays_on_the_page_and_remembers_the_choice(client):

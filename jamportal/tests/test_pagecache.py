@@ -1,0 +1,171 @@
+"""Public pages are kept whole for visitors who are not signed in, with headers a
+CDN can follow, and are rendered again the moment what they show changes."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from jamportal.feed import services as feed_services
+from jamportal.feed.models import Photo
+from jamportal.feed.tests.test_feed import jpeg
+from jamportal.jams import services
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.pagecache import public_page
+
+pytestmark = pytest.mark.django_db(transaction=True)  # pages go stale on commit
+
+
+def get_without_queries(client, url, **kwargs):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **kwargs)
+    return response, len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/",
+        "/fa/?when=all",
+        "/en/jams/{jam}/",
+        "/en/jams/{jam}/calendar.ics",
+        "/en/campaigns/",
+        "/en/campaigns/{campaign}/",
+        "/en/resources/",
+        "/en/jams/calendar.ics",
+        "/en/jams/new.atom",
+    ],
+)
+def test_a_visitors_second_request_costs_no_query(client, url):
+    campaign = CampaignFactory()
+    jam = JamFactory(campaign=campaign)
+    url = url.format(jam=jam.slug, campaign=campaign.slug)
+
+    first = client.get(url)
+    second, queries = get_without_queries(client, url)
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert queries == 0
+    assert second["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in second["Vary"]
+    assert not second.cookies
+
+
+def test_the_page_follows_the_visitors_country_and_says_so(client):
+    JamFactory(title="Boston Jam", latitude=42.36, longitude=-71.06, country="US")
+    url = "/en/?q=Cambridge%2C+MA"
+
+    us = client.get(url, headers={"accept-language": "en-US"})
+    germany = client.get(url, headers={"accept-language": "en-DE"})
+
+    assert "2.6 mi" in us.content.decode()
+    assert "4.1 km" in germany.content.decode()
+    assert {v.strip() for v in us["Vary"].split(",")} == {"Accept-Language", "Cookie"}
+
+
+def test_a_jam_change_shows_at_once(client):
+    jam = JamFactory(title="Before Jam")
+    before = client.get(jam.get_absolute_url()).content.decode()
+    listed = client.get("/en/?when=all").content.decode()
+
+    services.jam_cancel(jam, by=jam.organiser, reason="The hall flooded.")
+
+    assert "Before Jam" in before
+    assert "cancelled" not in before.lower()
+    assert "cancelled" in client.get(jam.get_absolute_url()).content.decode().lower()
+    assert "Before Jam" in listed
+    assert "Before Jam" not in client.get("/en/?when=all").content.decode()  # cancelled Jams leave the list
+
+
+def test_a_new_or_hidden_photo_shows_on_the_jam_page_at_once(client):
+    jam = JamFactory()
+    booth, _token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
+    before = client.get(jam.get_absolute_url()).content.decode()
+
+    photo, _created = feed_services.photo_upload(
+        booth,
+        upload=SimpleUploadedFile("cake.jpg", jpeg(), content_type="image/jpeg"),
+        caption="Cake!",
+        language="en",
+        taken_at=timezone.now(),
+        idempotency_key="k",
+    )
+    shown = client.get(jam.get_absolute_url()).content.decode()
+    feed_services.photo_set_status(photo, Photo.Status.HIDDEN, by=jam.organiser)
+    hidden = client.get(jam.get_absolute_url()).content.decode()
+
+    assert ("Cake!" in before, "Cake!" in shown, "Cake!" in hidden) == (False, True, False)
+
+
+def test_a_campaign_edited_in_the_admin_shows_at_once(admin_client, client):
+    campaign = CampaignFactory(name="Birthday")
+    client.get("/en/campaigns/")
+
+    admin_client.post(
+        f"/admin/jams/campaign/{campaign.pk}/change/",
+        {
+            "name": "Big Birthday Weekend",
+            "slug": campaign.slug,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "hashtag": "",
+        },
+    )
+
+    assert "Big Birthday Weekend" in client.get("/en/campaigns/").content.decode()
+
+
+def test_signed_in_pages_are_their_own_and_never_shared(client):
+    organiser = UserFactory()
+    anonymous = client.get("/en/resources/")
+    client.force_login(organiser)
+
+    mine = client.get("/en/resources/")
+    client.logout()
+    again = client.get("/en/resources/").content.decode()
+
+    assert "My Jams" in mine.content.decode()
+    assert mine["Cache-Control"] == "private, no-cache"
+    assert "My Jams" not in anonymous.content.decode()
+    assert "My Jams" not in again
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client):
+    client.get("/en/resources/")
+    client.cookies["messages"] = "anything"
+
+    response = client.get("/en/resources/")
+
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_page_holding_a_csrf_token_is_never_shared():
+    renders = []
+
+    @public_page()
+    def form_page(request):
+        renders.append(1)
+        return HttpResponse(f"<input value='{get_token(request)}'>")
+
+    with translation.override("en"):
+        for _ in range(2):
+            request = RequestFactory().get("/en/form/")
+            request.LANGUAGE_CODE = "en"
+            response = form_page(request)
+
+    assert len(renders) == 2
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_an_unchanged_page_is_not_sent_again(client):
+    first = client.get("/en/resources/")
+
+    again = client.get("/en/resources/", headers={"if-none-match": first["ETag"]})
+
+    assert first["ETag"]
+    assert again.status_code == 304

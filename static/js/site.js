@@ -1,0 +1,22 @@
+/* Small behaviours of every page. */
+(function () {
+  "use strict";
+
+  /* A visitor who picks a language by its link is sent there by the bare
+   * address next time too (a signed-in organiser's choice is kept with the account). */
+  document.querySelectorAll(".language-switch a[hreflang]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var language = link.getAttribute("hreflang");
+      document.cookie = "jamportal_language=" + language + "; path=/; max-age=31536000; samesite=lax";
+    });
+  });
+
+  /* In right-to-left languages the map's zoom buttons move to the top right,
+   * where the page starts. (The scale and attribution keep their bottom corners.) */
+  if (document.documentElement.dir === "rtl") {
+    window.addEventListener("map:init", function (event) {
+      var map = event.detail.map;
+      if (map.zoomControl) map.zoomControl.setPosition("topright");
+    });
+  }
+})();
