@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test serve bench booth-demo system-packages-serve lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test serve bench load booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
@@ -38,6 +38,10 @@ booth-demo: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed messages gazetteer
 	$(PY) bench/find_a_jam.py
 	$(PY) bench/compose.py
+
+# Load test: `make serve` on loopback under wrk, beside a minimal Django view (about four minutes).
+load: system-packages-load $(VENV)/.dev-installed messages
+	$(PY) bench/load.py
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
@@ -83,6 +87,9 @@ system-packages:
 
 system-packages-serve:
 	@scripts/system-packages.sh serve
+
+system-packages-load:
+	@scripts/system-packages.sh load
 
 system-packages-test:
 	@scripts/system-packages.sh test

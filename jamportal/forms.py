@@ -1,6 +1,9 @@
 """Form parts shared by the apps."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +19,23 @@ class HoneypotField(forms.CharField):
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
             **kwargs,
         )
+
+
+class LongSelect(forms.Select):
+    """A <select> for long lists (countries, languages), drawn in Python: Django
+    draws every <option> from templates, which made the 250 countries a third
+    of the time of a near-me search. Same markup and attributes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            f'<option value="{escape(option["value"])}"{" selected" if option["selected"] else ""}>'
+            f"{escape(option['label'])}</option>"
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return mark_safe(f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{options}</select>')
+
+
+class LongSelectMultiple(LongSelect, forms.SelectMultiple):
+    pass

@@ -3,9 +3,9 @@
 On a birthday weekend most requests are the same few pages asked for by
 visitors without an account: each is rendered once, then served from the
 cache (Redis in production, shared by every web process) until something it
-shows changes. Its key holds version numbers (see `bump`) that the services
-change on commit, so an approved, edited or cancelled Jam, or a new photo,
-shows at once; a five-minute expiry bounds everything else (campaign figures,
+shows changes. It is kept with the version numbers it was made under (see
+`bump`), which the services change on commit, so an approved, edited or
+cancelled Jam, or a new photo, shows at once; a five-minute expiry bounds everything else (campaign figures,
 dates that pass).
 
 The language is in the URL, so the URL is the key. Browsers and a CDN may keep
@@ -44,28 +44,34 @@ def public_page(*, versions=(), variant=None, vary=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            key = (
-                _key(request, [v(**kwargs) if callable(v) else v for v in versions], variant)
-                if _cacheable(request)
-                else None
-            )
-            response = cache.get(key) if key else None
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if key and _storable(request, response):
-                    cache.set(key, response, timeout=SERVER_TIMEOUT_S)
-                else:
-                    key = None
-            if key:
-                patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE_S)
+            if not _cacheable(request):
+                return _private(view(request, *args, **kwargs), vary)
+            version_keys = [v(**kwargs) if callable(v) else v for v in versions]
+            key = _key(request, variant)
+            found = cache.get_many([*version_keys, key])  # one round trip
+            current = tuple(found.get(k, 0) for k in version_keys)
+            kept = found.get(key)
+            if kept and kept[0] == current:
+                response = kept[1]
             else:
-                patch_cache_control(response, private=True, no_cache=True)
+                # Versions read before rendering: a change committed meanwhile makes this copy stale at once.
+                response = view(request, *args, **kwargs)
+                if not _storable(request, response):
+                    return _private(response, vary)
+                cache.set(key, (current, response), timeout=SERVER_TIMEOUT_S)
+            patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE_S)
             patch_vary_headers(response, ("Cookie", *vary))
             return response
 
         return wrapper
 
     return decorator
+
+
+def _private(response, vary):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie", *vary))
+    return response
 
 
 def _cacheable(request) -> bool:
@@ -87,9 +93,9 @@ def _storable(request, response) -> bool:
     )
 
 
-def _key(request, version_keys, variant) -> str:
-    found = cache.get_many(version_keys) if version_keys else {}
-    versions = ",".join(str(found.get(k, 0)) for k in version_keys)
+def _key(request, variant) -> str:
+    """The page's own key; the versions it was made under are kept beside it, so
+    that one round trip to the cache fetches both the page and the current versions."""
     extra = variant(request) if variant else ""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{request.LANGUAGE_CODE}:{versions}:{extra}:{path}"
+    return f"page:{request.LANGUAGE_CODE}:{extra}:{path}"

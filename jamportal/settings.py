@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
-ROOT_URLCONF = "jamportal.urls"
+# (The load test adds the smallest possible view beside the site: bench/load_urls.py.)
+ROOT_URLCONF = env("JAMPORTAL_ROOT_URLCONF", default="jamportal.urls")
 # Form fields may use our templates too (jamportal/templates/includes/honeypot.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "jamportal.wsgi.application"

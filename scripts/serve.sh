@@ -47,6 +47,8 @@ $py manage.py migrate --no-input -v0
 $py manage.py collectstatic --no-input -v0
 $py manage.py build_gazetteer --if-missing
 DJANGO_DEBUG=true $py manage.py load_demo   # demo Jams to look at (load_demo refuses to run with DEBUG off)
+export JAMPORTAL_SERVE_STATE=$state
+if [ -n "${JAMPORTAL_SERVE_SETUP:-}" ]; then $py "$JAMPORTAL_SERVE_SETUP"; fi   # e.g. bench/load_setup.py
 
 workers=$((2 * $(nproc) + 1))
 .venv/bin/celery -A jamportal worker --loglevel INFO --concurrency 2 >"$state/worker.log" 2>&1 &

@@ -3,6 +3,7 @@
 #   scripts/system-packages.sh run    what `make run` needs
 #   scripts/system-packages.sh serve  what `make serve` needs as well (PostgreSQL, Redis)
 #   scripts/system-packages.sh test   what `make test` needs as well (servers, browser)
+#   scripts/system-packages.sh load   what `make load` needs as well (wrk)
 set -euo pipefail
 
 missing=()
@@ -22,6 +23,9 @@ need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
 if [ "${1:-run}" != run ]; then
     need redis-server command -v redis-server
     need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
+fi
+if [ "${1:-run}" = load ]; then
+    need wrk command -v wrk
 fi
 if [ "${1:-run}" = test ]; then
     need chromium command -v chromium

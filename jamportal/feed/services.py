@@ -27,6 +27,9 @@ from jamportal.jams import selectors as jam_selectors
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
 JPEG_QUALITY = 88
 SIZES = {"web": 1600, "thumbnail": 480}
+# The portal keeps a copy this large (the booth keeps the full frame on its card);
+# a 12 MP JPEG is then decoded at half scale, which is most of an upload's cost.
+KEPT_LONGEST = 2048
 Status = Photo.Status
 
 
@@ -191,8 +194,11 @@ def _clean_image(upload) -> tuple[ContentFile, tuple[int, int]]:
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
+            scale = min(1, KEPT_LONGEST / max(width, height))
+            image.draft("RGB", (round(width * scale), round(height * scale)))  # JPEG: decode at 1/2, 1/4... size
             image.load()
             upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((KEPT_LONGEST, KEPT_LONGEST))
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:

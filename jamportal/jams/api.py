@@ -1,11 +1,7 @@
 """JSON endpoints: the map's Jams, place suggestions, the timezone at a point."""
 
-import hashlib
-from urllib.parse import urlencode
-
 from django import forms
-from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -13,6 +9,7 @@ from django.views.decorators.http import require_GET
 from jamportal import places
 from jamportal.jams import selectors
 from jamportal.jams.forms import JamFilterForm, MapViewForm, PointField
+from jamportal.pagecache import public_page
 
 
 def jam_feature(jam) -> dict:
@@ -59,11 +56,8 @@ def feature_collection(features) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-GEOJSON_CACHE_S = 300
-
-
 @require_GET
-@cache_control(public=True, max_age=60)
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def jams_geojson(request):
     """Approved Jams as GeoJSON, with the list's filters.
 
@@ -71,22 +65,9 @@ def jams_geojson(request):
     - with bbox=w,s,e,n and zoom: what the map shows there, crowded areas as clusters;
     - otherwise every Jam that matches.
 
-    Answers are kept in the cache for five minutes per language and query, and
-    dropped as soon as any public Jam changes.
+    Answers are kept whole per language and query (jamportal.pagecache), and
+    go stale as soon as any public Jam changes.
     """
-    query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
-    digest = hashlib.sha256(query.encode()).hexdigest()
-    key = f"jams-geojson:{selectors.jams_public_version()}:{request.LANGUAGE_CODE}:{digest}"
-    cached = cache.get(key)
-    if cached is not None:
-        return HttpResponse(cached, content_type="application/json")
-    response = _jams_geojson(request)
-    if response.status_code == 200:
-        cache.set(key, response.content, timeout=GEOJSON_CACHE_S)
-    return response
-
-
-def _jams_geojson(request):
     filters = JamFilterForm(request.GET)
     view = MapViewForm(request.GET) if {"bbox", "zoom"} & set(request.GET) else None
     forms_ = [form for form in (filters, view) if form is not None]

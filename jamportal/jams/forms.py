@@ -9,6 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
@@ -44,6 +45,7 @@ class JamForm(forms.ModelForm):
         choices=lambda: [("", _("Work it out from the map")), *((tz, tz) for tz in sorted(available_timezones()))],
         required=False,
         help_text=_("Filled in from the venue's position; change it only if it is wrong."),
+        widget=LongSelect,
     )
     website = forms.URLField(
         label=capfirst(Jam._meta.get_field("website").verbose_name),
@@ -58,7 +60,7 @@ class JamForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),
         choices=spoken_language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=LongSelectMultiple(attrs={"size": 6}),
         help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
     )
 
@@ -68,6 +70,7 @@ class JamForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "city": forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
+            "country": LongSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -161,12 +164,13 @@ class JamFilterForm(forms.Form):
         empty_label=_("All campaigns"),
     )
     country = forms.ChoiceField(
-        label=_("Country"), choices=lambda: [("", _("All countries")), *countries], required=False
+        label=_("Country"), choices=lambda: [("", _("All countries")), *countries], required=False, widget=LongSelect
     )
     spoken = forms.ChoiceField(
         label=_("Language spoken"),
         choices=lambda: [("", _("Any language")), *spoken_language_choices()],
         required=False,
+        widget=LongSelect,
     )
     q = forms.CharField(
         label=_("Near"),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q
 from django.db.models.functions import Floor
 from django.http import Http404
@@ -316,15 +315,11 @@ def _day_start(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
+# Changes whenever a public Jam does (services.jams_public_changed): cached pages
+# and answers built from public Jams are kept under it (jamportal.pagecache).
 PUBLIC_VERSION_KEY = "jams:public-version"
 
 
 def jam_photos_version_key(slug: str) -> str:
     """Changes whenever the Jam's gallery does (feed.services): its page is cached under it."""
     return f"jam-photos:{slug}"
-
-
-def jams_public_version() -> int:
-    """Changes whenever a public Jam does (services.jams_public_changed): cached
-    answers built from public Jams carry it in their keys, so they go stale at once."""
-    return cache.get_or_set(PUBLIC_VERSION_KEY, 0, timeout=None)

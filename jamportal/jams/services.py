@@ -223,7 +223,7 @@ def _email(user, template, *, jam, event):
 
 
 def jams_public_changed() -> None:
-    """Make every cached answer built from public Jams stale (see selectors.jams_public_version)."""
+    """Make every cached page and answer built from public Jams stale (see jamportal.pagecache)."""
     transaction.on_commit(lambda: pagecache.bump(selectors.PUBLIC_VERSION_KEY))
 
 

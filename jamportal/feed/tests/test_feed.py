@@ -125,12 +125,22 @@ def test_upload_stores_a_clean_jpeg_and_makes_sizes(client, booth, django_captur
         assert image.format == "JPEG"
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
+        assert image.size == (2048, 1152)  # the booth keeps the full frame; the portal a 2048 px copy
     photo.refresh_from_db()
-    assert (photo.width, photo.height) == (4608, 2592)
+    assert (photo.width, photo.height) == (2048, 1152)
     assert photo.thumbnail
     assert photo.web
     with photo.thumbnail.open("rb") as thumbnail:
         assert max(Image.open(thumbnail).size) == 480
+
+
+@pytest.mark.parametrize("size", [(1200, 1600), (2048, 1536), (640, 480)])
+def test_smaller_and_upright_photos_keep_their_size(client, booth, size):
+    _booth, token = booth
+
+    post(client, token, data=jpeg(size=size))
+
+    assert (Photo.objects.get().width, Photo.objects.get().height) == size
 
 
 def test_png_is_accepted_and_re_encoded(client, booth):

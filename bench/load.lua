@@ -1,0 +1,54 @@
+-- wrk script for bench/load.py. Arguments: a file of requests, one per line
+-- ("GET <path>" or "UPLOAD <booth token>"), the JPEG to upload, a nonce that
+-- makes every upload's idempotency key new, and a random seed.
+local requests, image, nonce = {}, "", ""
+local sent, thread_id, threads = 0, 0, 0
+local boundary = "jamportal-load-test"
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+
+function init(args)
+  for line in io.lines(args[1]) do requests[#requests + 1] = line end
+  local file = io.open(args[2], "rb")
+  image = file:read("*a")
+  file:close()
+  nonce = args[3]
+  math.randomseed(tonumber(args[4]))
+end
+
+local function field(name, value)
+  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\n\r\n" .. value .. "\r\n"
+end
+
+local function upload(token)
+  sent = sent + 1
+  local body = field("idempotency_key", nonce .. "-" .. thread_id .. "-" .. sent)
+    .. field("taken_at", "2031-03-01T10:00:00+00:00")
+    .. field("caption", "Raspberry Jam Big Birthday Weekend")
+    .. field("language", "en")
+    .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"booth.jpg\"\r\n"
+    .. "Content-Type: image/jpeg\r\n\r\n" .. image .. "\r\n--" .. boundary .. "--\r\n"
+  local headers = {
+    ["Authorization"] = "Bearer " .. token,
+    ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
+  }
+  return wrk.format("POST", "/api/booth/photos", headers, body)
+end
+
+function request()
+  local line = requests[math.random(#requests)]
+  local verb, target = line:match("^(%S+) (.+)$")
+  if verb == "UPLOAD" then return upload(target) end
+  return wrk.format("GET", target)
+end
+
+function done(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT %d %d %d %d %d %d %d %d %d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end

@@ -1,0 +1,200 @@
+"""Load test: JamPortal as `make serve` runs it (gunicorn, PostgreSQL, Redis,
+Celery), on loopback, under wrk. Run with `make load`; it takes about four minutes.
+
+Each scenario runs for a few seconds to fill the caches, then is measured:
+requests per second, median and 99th-percentile latency, and errors (failed
+connections, timeouts, answers other than 2xx/3xx). Beside them, the same
+figures for the smallest Django view (bench/load_urls.py) served by the same
+processes in the same run: how close each page comes to the framework's ceiling.
+
+wrk and the server share this machine's cores, so the figures are for
+comparing with each other, not for sizing a server.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".tmp" / "load"
+PORT = 8011
+REDIS_PORT, PG_PORT = "6391", "54341"
+WORLD = "bbox=-180.00000,-85.05113,180.00000,85.05113&zoom=2"
+LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant", "cy", "fa"]
+BOOTH_PHOTO = (4608, 2592)  # Camera Module 3 at full resolution, as the booth posts it
+
+
+def city_view(latitude, longitude):
+    return f"bbox={longitude - 0.06:.5f},{latitude - 0.03:.5f},{longitude + 0.06:.5f},{latitude + 0.03:.5f}&zoom=13"
+
+
+def scenarios(fixtures, rng):
+    """name -> request lines for bench/load.lua; every list is drawn from at random."""
+    cities = fixtures["cities"]
+    places = [f"GET /en/?{urllib.parse.urlencode({'q': name})}" for name, _lat, _lon in cities]
+    points = [
+        f"GET /en/?around={lat + rng.uniform(-1, 1):.4f},{lon + rng.uniform(-1, 1):.4f}"
+        for _ in range(20)
+        for _name, lat, lon in cities
+    ]
+    found = {
+        "minimal Django view": ["GET /bench/minimal"],
+        "map endpoint, world (cached)": [f"GET /en/api/jams.geojson?&{WORLD}"],
+        "map endpoint, city zoom (cached)": [
+            f"GET /en/api/jams.geojson?&{city_view(lat, lon)}" for _n, lat, lon in cities
+        ],
+        "map endpoint, city zoom (every view new)": [
+            f"GET /en/api/jams.geojson?&{city_view(lat + rng.uniform(-0.5, 0.5), lon + rng.uniform(-0.5, 0.5))}"
+            for _ in range(20)
+            for _n, lat, lon in cities
+        ],
+        "map page": [f"GET /{code}/" for code in LANGUAGES],
+        "Jam page": [f"GET {path}" for path in fixtures["jam_paths"]],
+        "near me (town names, positions)": places * 20 + points,
+        "calendar feed": ["GET /en/jams/calendar.ics"],
+        "booth uploads (12 MP)": [f"UPLOAD {token}" for token in fixtures["tokens"]],
+    }
+    # Visitors far outnumber booths: out of 100 requests...
+    mix = {
+        "map endpoint, world (cached)": 15,
+        "map endpoint, city zoom (cached)": 20,
+        "map endpoint, city zoom (every view new)": 10,
+        "map page": 15,
+        "Jam page": 20,
+        "near me (town names, positions)": 10,
+        "calendar feed": 5,
+        "booth uploads (12 MP)": 5,
+    }
+    found["mixed (all of the above)"] = [
+        line for name, share in mix.items() for line in rng.choices(found[name], k=share * 20)
+    ]
+    return found
+
+
+def booth_photo(path):
+    """A photo-like JPEG (gradient and noise compress like a real scene)."""
+    width, height = BOOTH_PHOTO
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 12)  # about 3 MB, like the booth's own photos
+    Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.5))).save(path, "JPEG", quality=88)
+
+
+def start_server(log):
+    env = {
+        **os.environ,
+        "JAMPORTAL_SERVE_STATE": str(STATE),
+        "JAMPORTAL_SERVE_PORT": str(PORT),
+        "JAMPORTAL_SERVE_REDIS_PORT": REDIS_PORT,
+        "JAMPORTAL_SERVE_PG_PORT": PG_PORT,
+        "JAMPORTAL_ROOT_URLCONF": "bench.load_urls",
+        "JAMPORTAL_SERVE_SETUP": "bench/load_setup.py",
+        # Each booth may post 30 photos a minute; this load posts far faster from 100 booths.
+        "JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE": "1000000",
+    }
+    server = subprocess.Popen(
+        ["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"make serve stopped (exit {server.returncode}); its output is in {log.name}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=2) as answer:
+                if answer.status == 200 and (STATE / "load.json").exists():
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"make serve did not answer within ten minutes; see {log.name}")
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        stop_leftovers()
+
+
+def stop_leftovers():
+    """Servers an interrupted run left behind (their state is about to be removed)."""
+    if (STATE / "pg").exists():
+        subprocess.run(
+            ["scripts/postgres.sh", "stop"], cwd=ROOT, env={**os.environ, "JAMPORTAL_PG_DIR": str(STATE / "pg")}
+        )
+    subprocess.run(["redis-cli", "-p", REDIS_PORT, "shutdown", "nosave"], capture_output=True)
+
+
+def wrk(lines, *, seconds, connections, photo, seed):
+    requests = STATE / "requests.txt"
+    requests.write_text("\n".join(lines) + "\n")
+    command = [
+        "wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
+        "--timeout", "10s", "--script", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{PORT}",
+        "--", str(requests), str(photo), f"{seed}-{time.time_ns()}", str(seed),
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    fields = next(line for line in output.splitlines() if line.startswith("RESULT ")).split()[1:]
+    count, duration_us, p50_us, p99_us, *errors = (int(value) for value in fields)
+    return {"rps": count / (duration_us / 1e6), "p50": p50_us / 1000, "p99": p99_us / 1000, "errors": sum(errors)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=15, help="measured time per scenario (default 15)")
+    parser.add_argument("--warm-up", type=int, default=3, help="unmeasured time before each (default 3)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: run `make load`, which installs it.")
+    stop_leftovers()
+    shutil.rmtree(STATE, ignore_errors=True)
+    STATE.mkdir(parents=True)
+    photo = STATE / "booth.jpg"
+    booth_photo(photo)
+    log = open(STATE / "serve.log", "w")  # noqa: SIM115 (open for the server's whole life)
+    print(f"Starting make serve on port {PORT} (log: {log.name})...", flush=True)
+    server = start_server(log)
+    try:
+        fixtures = json.loads((STATE / "load.json").read_text())
+        results = {}
+        for seed, (name, lines) in enumerate(scenarios(fixtures, random.Random(2026)).items()):
+            run = {"connections": args.connections, "photo": photo, "seed": seed}
+            if args.warm_up:
+                wrk(lines, seconds=args.warm_up, **run)
+            results[name] = wrk(lines, seconds=args.seconds, **run)
+            print(f"  {name}: {results[name]['rps']:.0f} requests/s", flush=True)
+    finally:
+        stop_server(server)
+    report(results, args, photo)
+    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
+
+
+def report(results, args, photo):
+    minimal = results["minimal Django view"]
+    workers = 2 * os.cpu_count() + 1
+    print(
+        f"\n{os.cpu_count()} cores, {workers} gunicorn workers, wrk with {args.connections} connections, "
+        f"{args.seconds} s each after {args.warm_up} s of warm-up; booth photo {photo.stat().st_size // 1024} KB\n"
+    )
+    print("| scenario | requests/s | p50 ms | p99 ms | errors | time per request, x minimal view |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        ratio = minimal["rps"] / r["rps"]
+        print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {ratio:.2f} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

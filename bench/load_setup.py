@@ -1,0 +1,34 @@
+"""Run by `make serve` for the load test (JAMPORTAL_SERVE_SETUP), after the demo
+data: pairs a booth with each of 100 demo Jams and writes what the load needs
+(booth tokens, Jam pages, demo towns) to $JAMPORTAL_SERVE_STATE/load.json."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamportal.settings")
+
+import django
+from django.utils.encoding import iri_to_uri
+
+django.setup()
+
+from jamportal.feed import services  # noqa: E402
+from jamportal.feed.models import Booth  # noqa: E402
+from jamportal.jams import selectors  # noqa: E402
+from jamportal.jams.demo import CITIES  # noqa: E402
+
+BOOTHS = 100
+
+jams = list(selectors.jam_list_public(when=selectors.UPCOMING).order_by("pk")[:BOOTHS])
+Booth.objects.filter(name="Load test").delete()
+tokens = [services.booth_create(jam, by=jam.organiser, name="Load test")[1] for jam in jams]
+fixtures = {
+    "tokens": tokens,
+    "jam_paths": [iri_to_uri(f"/en/jams/{jam.slug}/") for jam in jams],  # slugs may be in any script
+    "cities": [(name, latitude, longitude) for name, _country, latitude, longitude, _venue in CITIES],
+}
+Path(os.environ["JAMPORTAL_SERVE_STATE"], "load.json").write_text(json.dumps(fixtures))
+print(f"Load test: {len(tokens)} booths paired")
