@@ -14,6 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from jamportal import pagecache
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,6 +35,7 @@ def _test_settings(settings, tmp_path):
 def _empty_cache():
     """Counters (rate limits) and cached pages must not leak from one test to the next."""
     cache.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +54,7 @@ def assert_constant_queries(client):
 
     def count(url):
         cache.clear()  # answers the server keeps (the map endpoint's) would hide the queries
+        pagecache.clear_local()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200

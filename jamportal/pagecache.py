@@ -5,8 +5,8 @@ visitors without an account: each is rendered once, then served from the
 cache (Redis in production, shared by every web process) until something it
 shows changes. It is kept with the version numbers it was made under (see
 `bump`), which the services change on commit, so an approved, edited or
-cancelled Jam, or a new photo, shows at once; a five-minute expiry bounds everything else (campaign figures,
-dates that pass).
+cancelled Jam, or a new photo, shows within a second; a five-minute expiry
+bounds everything else (campaign figures, dates that pass).
 
 The language is in the URL, so the URL is the key. Browsers and a CDN may keep
 the anonymous page for a minute (`Cache-Control: public`); the page varies
@@ -15,7 +15,10 @@ cached: `private`).
 """
 
 import hashlib
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -29,7 +32,60 @@ BROWSER_MAX_AGE_S = 60
 def bump(*version_keys: str) -> None:
     """Make every cached page that depends on these versions stale. Call it on
     commit: a page rendered before the commit must not be kept under the new version."""
-    cache.set_many(dict.fromkeys(version_keys, time.time_ns()), timeout=None)
+    version = time.time_ns()
+    cache.set_many(dict.fromkeys(version_keys, version), timeout=None)
+    _local_versions.update(dict.fromkeys(version_keys, (version, time.monotonic())))
+
+
+def clear_local() -> None:
+    """Forget this process's copies (the tests do, with the shared cache)."""
+    _local_versions.clear()
+    _local_pages.clear()
+
+
+# Each process also keeps the busiest pages itself, and the versions for up to
+# VERSIONS_FRESH_S: the hottest answers then cost no round trip to Redis at all.
+# Another process's change is seen within that second; this process's own at once.
+VERSIONS_FRESH_S = 1.0
+LOCAL_PAGES = 200
+_local_versions: dict[str, tuple[int, float]] = {}  # key -> (version, when read)
+_local_pages: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()  # key -> (versions, pickled response)
+_local_lock = threading.Lock()  # (runserver serves with threads)
+
+
+def _versions(version_keys) -> tuple:
+    now = time.monotonic()
+    stale = [k for k in version_keys if now - _local_versions.get(k, (0, -VERSIONS_FRESH_S))[1] >= VERSIONS_FRESH_S]
+    if stale:
+        found = cache.get_many(stale)
+        _local_versions.update({k: (found.get(k, 0), now) for k in stale})
+    return tuple(_local_versions[k][0] for k in version_keys)
+
+
+def _kept(key, current):
+    """A fresh copy of the page kept under these versions, here or in the shared cache; or None."""
+    kept = _local_pages.get(key)
+    if kept is None or kept[0] != current:
+        kept = cache.get(key)
+        if kept is None or kept[0] != current:
+            return None
+    _remember(key, kept)
+    return pickle.loads(kept[1])  # noqa: S301 (written by us, as Django's own cache does). A copy: middleware adds headers
+
+
+def _keep(key, current, response):
+    kept = (current, pickle.dumps(response, pickle.HIGHEST_PROTOCOL))
+    cache.set(key, kept, timeout=SERVER_TIMEOUT_S)
+    _remember(key, kept)
+
+
+def _remember(key, kept):
+    """Keep it here as the most recently used; forget the least recently used beyond LOCAL_PAGES."""
+    with _local_lock:
+        _local_pages.pop(key, None)
+        _local_pages[key] = kept
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
 
 
 def public_page(*, versions=(), variant=None, vary=()):
@@ -46,19 +102,15 @@ def public_page(*, versions=(), variant=None, vary=()):
         def wrapper(request, *args, **kwargs):
             if not _cacheable(request):
                 return _private(view(request, *args, **kwargs), vary)
-            version_keys = [v(**kwargs) if callable(v) else v for v in versions]
             key = _key(request, variant)
-            found = cache.get_many([*version_keys, key])  # one round trip
-            current = tuple(found.get(k, 0) for k in version_keys)
-            kept = found.get(key)
-            if kept and kept[0] == current:
-                response = kept[1]
-            else:
-                # Versions read before rendering: a change committed meanwhile makes this copy stale at once.
+            # Versions read before rendering: a change committed meanwhile makes this copy stale at once.
+            current = _versions([v(**kwargs) if callable(v) else v for v in versions])
+            response = _kept(key, current)
+            if response is None:
                 response = view(request, *args, **kwargs)
                 if not _storable(request, response):
                     return _private(response, vary)
-                cache.set(key, (current, response), timeout=SERVER_TIMEOUT_S)
+                _keep(key, current, response)
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE_S)
             patch_vary_headers(response, ("Cookie", *vary))
             return response
@@ -94,8 +146,7 @@ def _storable(request, response) -> bool:
 
 
 def _key(request, variant) -> str:
-    """The page's own key; the versions it was made under are kept beside it, so
-    that one round trip to the cache fetches both the page and the current versions."""
+    """The page's own key (the versions it was made under are kept with it)."""
     extra = variant(request) if variant else ""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{request.LANGUAGE_CODE}:{extra}:{path}"

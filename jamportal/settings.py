@@ -204,6 +204,8 @@ TRUSTED_PROXIES = env.int("JAMPORTAL_TRUSTED_PROXIES", default=0)
 
 # CACHE_URL: locmemcache:// (default, per process) or redis://127.0.0.1:6379/1 (shared).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "jamportal.cache.RedisCache"  # one client per pool (jamportal/cache.py)
 
 # Celery runs tasks in-process (eagerly) until a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -2,6 +2,7 @@
 CDN can follow, and are rendered again the moment what they show changes."""
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse
@@ -10,10 +11,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from jamportal import pagecache
 from jamportal.feed import services as feed_services
 from jamportal.feed.models import Photo
 from jamportal.feed.tests.test_feed import jpeg
-from jamportal.jams import services
+from jamportal.jams import selectors, services
+from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 from jamportal.pagecache import public_page
 
@@ -169,3 +172,26 @@ def test_an_unchanged_page_is_not_sent_again(client):
 
     assert first["ETag"]
     assert again.status_code == 304
+
+
+def test_a_change_made_by_another_process_shows_once_the_versions_are_read_again(client, monkeypatch):
+    jam = JamFactory(title="Old title")
+    monkeypatch.setattr(pagecache, "VERSIONS_FRESH_S", 3600)
+    client.get(jam.get_absolute_url())
+    Jam.objects.filter(pk=jam.pk).update(title="New title")
+    cache.set(selectors.PUBLIC_VERSION_KEY, 123)  # what another process's bump() writes
+
+    meanwhile = client.get(jam.get_absolute_url()).content.decode()
+    monkeypatch.setattr(pagecache, "VERSIONS_FRESH_S", 0)  # (a second is 1.0)
+    later = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "Old title" in meanwhile
+    assert "New title" in later
+
+
+def test_each_process_keeps_only_the_busiest_pages(client, monkeypatch):
+    monkeypatch.setattr(pagecache, "LOCAL_PAGES", 2)
+    for url in ["/en/resources/", "/en/campaigns/", "/fr/resources/", "/en/resources/"]:
+        client.get(url)
+
+    assert len(pagecache._local_pages) == 2
