@@ -107,7 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "jams:mine"
+LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth: organisers sign in with their email address, which they must verify.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -20,6 +20,7 @@ urlpatterns = [
 # can key on the URL alone.
 urlpatterns += i18n_patterns(
     path("api/", include("jamportal.jams.api_urls")),
+    path("dashboard/", account_views.dashboard, name="dashboard"),
     path("accounts/mine/", account_views.account, name="account"),
     path("accounts/mine/data.json", account_views.account_data, name="account-data"),
     path("accounts/mine/delete/", account_views.account_delete, name="account-delete"),

@@ -35,6 +35,7 @@ log = logging.getLogger("photobooth")
 BUNDLED_LOGO = Path(__file__).resolve().parent.parent / "static" / "branding" / "birthday-jam.png"
 FRAME_S = 1 / 30
 PUBLISH_EVERY_S = 2.0
+HEARTBEAT_EVERY_S = 60.0
 ERROR_SHOWN_S = 10
 
 
@@ -77,11 +78,28 @@ def publish_round(outbox, publishers, outlook) -> tuple[int, int]:
     return posted, failed
 
 
-def publish_forever(outbox_path, publishers, outlook, stop: threading.Event, every=PUBLISH_EVERY_S):
+def publish_forever(outbox_path, publishers, outlook, stop: threading.Event, *, portal=None, every=PUBLISH_EVERY_S):
+    """Post what is due, again and again; and tell the portal about once a
+    minute that the booth is alive and how many photos wait (its organiser's dashboard)."""
+    last_heartbeat = None
     with Outbox(outbox_path) as outbox:
         while not stop.is_set():
             publish_round(outbox, publishers, outlook)
+            now = time.monotonic()
+            if portal and (last_heartbeat is None or now - last_heartbeat >= HEARTBEAT_EVERY_S):
+                last_heartbeat = now
+                heartbeat(portal, backlog=outlook.read()[0])
             stop.wait(every)
+
+
+def heartbeat(portal, *, backlog) -> bool:
+    """Tell the portal; offline or refused, the booth carries on all the same."""
+    try:
+        portal.heartbeat(backlog=backlog)
+    except (requests.RequestException, PortalError) as error:
+        log.info("Could not tell the portal we are alive: %s", error)
+        return False
+    return True
 
 
 class Session:
@@ -262,7 +280,11 @@ def run(config) -> int:
                 alert = _("The button is missing (%(error)s). The space bar works meanwhile.") % {"error": error}
         outbox = Outbox(config.folder / "outbox.sqlite3")
         worker = threading.Thread(
-            target=publish_forever, args=(outbox.path, publishers, outlook, stop), name="publisher", daemon=True
+            target=publish_forever,
+            args=(outbox.path, publishers, outlook, stop),
+            kwargs={"portal": portal},
+            name="publisher",
+            daemon=True,
         )
         worker.start()
         try:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from jamportal.accounts import services
+from jamportal.accounts import selectors, services
 from jamportal.accounts.forms import DeleteAccountForm
+from jamportal.jams.models import CampaignPoster
 
 
 @require_POST
@@ -24,6 +25,13 @@ def language_switch(request):
     if request.user.is_authenticated and response.cookies.get(settings.LANGUAGE_COOKIE_NAME):
         services.user_set_language(request.user, language=language)
     return response
+
+
+@login_required
+def dashboard(request):
+    """The organiser's home: each Jam and what to do next, kits, booths, photos, deadlines."""
+    board = selectors.dashboard_for(request.user)
+    return render(request, "account/dashboard.html", {"board": board, "poster_sizes": CampaignPoster.Size.choices})
 
 
 @login_required

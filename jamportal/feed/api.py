@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
@@ -48,6 +48,10 @@ class PhotoOut(Schema):
     id: int
     url: str
     status: str
+
+
+class HeartbeatIn(Schema):
+    backlog: int = Field(ge=0, le=1_000_000, description="Photos waiting on the booth to be posted anywhere.")
 
 
 class CampaignOut(Schema):
@@ -119,6 +123,14 @@ def config(request):
         "logo_svg_url": absolute(staticfiles_storage.url("branding/birthday-jam.svg")),
         "logo_png_url": absolute(staticfiles_storage.url("branding/birthday-jam.png")),
     }
+
+
+@api.post("/heartbeat", response={204: None, 401: Error, 422: Error}, summary="The booth is alive; its backlog")
+def heartbeat(request, payload: HeartbeatIn):
+    """Sent by the booth about once a minute while it runs, so that its organiser
+    sees when it last called and how many photos wait on it (its dashboard)."""
+    services.booth_report(request.auth, backlog=payload.backlog)
+    return Status(204, None)
 
 
 @api.post(

@@ -17,6 +17,9 @@ class Booth(models.Model):
     )
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    backlog = models.PositiveIntegerField(
+        _("photos waiting"), null=True, blank=True, help_text=_("As the booth last reported: photos not yet posted.")
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:

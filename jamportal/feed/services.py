@@ -72,6 +72,12 @@ def booth_authenticate(token: str) -> Booth | None:
     return booth
 
 
+def booth_report(booth, *, backlog: int) -> None:
+    """What the booth says of itself (it was just seen: booth_authenticate)."""
+    booth.backlog = backlog
+    booth.save(update_fields=["backlog"])
+
+
 def feed_settings_for(jam) -> FeedSettings:
     settings_, _created = FeedSettings.objects.get_or_create(
         jam=jam, defaults={"hashtag": jam.campaign.hashtag if jam.campaign_id else ""}

@@ -15,7 +15,6 @@ urlpatterns = [
     path("campaigns/<slug:slug>/calendar.ics", feeds.jams_calendar, name="campaign-calendar"),
     path("campaigns/<slug:slug>/poster-<str:size>.pdf", views.campaign_poster, name="campaign-poster"),
     path("resources/", views.resources, name="resources"),
-    path("jams/mine/", views.my_jams, name="mine"),
     path("jams/<str:slug>/", views.jam_detail, name="detail"),
     path("jams/<str:slug>/calendar.ics", views.jam_ics, name="ics"),
     path("jams/<str:slug>/flyer.pdf", views.jam_flyer, name="flyer"),

@@ -183,7 +183,7 @@ def jam_cancel(request, slug):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your Jam is cancelled."))
-        return redirect("jams:mine")
+        return redirect("dashboard")
     return render(request, "jams/jam_cancel.html", {"jam": jam, "form": form})
 
 
@@ -212,12 +212,6 @@ def jam_translation_delete(request, slug, language):
     services.jam_translation_delete(translation, by=request.user)
     messages.success(request, _("The translation is removed."))
     return redirect("jams:translations", slug=slug)
-
-
-@login_required
-def my_jams(request):
-    jams = selectors.jam_list_for_organiser(request.user)
-    return render(request, "jams/my_jams.html", {"jams": jams})
 
 
 @moderator_required

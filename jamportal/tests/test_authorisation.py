@@ -175,7 +175,6 @@ OTHER_PAGES = {
     "feed:wall-json",
     # one's own lists and forms, nothing of anyone else's
     "jams:create",
-    "jams:mine",
     # staff, each with its permission (tested in the apps and above)
     "jams:moderation",
     "jams:moderate",

@@ -50,7 +50,7 @@ def test_pages_carry_no_inline_scripts_or_styles(client):
     client.force_login(jam.organiser)
     own = [
         reverse("jams:create"),
-        reverse("jams:mine"),
+        reverse("dashboard"),
         reverse("jams:edit", args=[jam.slug]),
         reverse("feed:booths", args=[jam.slug]),
         reverse("account"),

@@ -54,7 +54,7 @@ PAGES = {
     "did-you-mean": lambda jam: reverse("jams:home") + "?q=Cambrige",
     "jam": lambda jam: jam.get_absolute_url(),
     "submit": lambda jam: reverse("jams:create"),
-    "my-jams": lambda jam: reverse("jams:mine"),
+    "my-jams": lambda jam: reverse("dashboard"),
     "campaign": lambda jam: reverse("jams:campaign", args=[jam.campaign.slug]),
     "campaigns": lambda jam: reverse("jams:campaigns"),
     "resources": lambda jam: reverse("jams:resources"),

@@ -132,10 +132,10 @@ def test_signed_in_pages_are_their_own_and_never_shared(client):
     client.logout()
     again = client.get("/en/resources/").content.decode()
 
-    assert "My Jams" in mine.content.decode()
+    assert "Dashboard" in mine.content.decode()
     assert mine["Cache-Control"] == "private, no-cache"
-    assert "My Jams" not in anonymous.content.decode()
-    assert "My Jams" not in again
+    assert "Dashboard" not in anonymous.content.decode()
+    assert "Dashboard" not in again
 
 
 def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client):

@@ -26,6 +26,11 @@ class PortalPublisher:
         self._raise_for(response)
         return response.json()
 
+    def heartbeat(self, *, backlog: int) -> None:
+        """The booth is alive, with this many photos still to post."""
+        response = self.session.post(f"{self.base_url}/api/booth/heartbeat", json={"backlog": backlog})
+        self._raise_for(response)
+
     def publish(self, job, on_remote_id=None) -> str:
         with open(job.photo, "rb") as photo:
             response = self.session.post(

@@ -1,13 +1,17 @@
 """The booth posts to the real portal (Django's live server), not a mock."""
 
 import io
+import threading
+import time
 
 import pytest
+import requests
 from PIL import Image
 
 from jamportal.feed import services as feed_services
 from jamportal.feed.models import Photo
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory
+from photobooth.app import Outlook, heartbeat, publish_forever
 from photobooth.compose import Brand, brand
 from photobooth.outbox import Outbox, publish_due, save_photo
 from photobooth.publishers.portal import PortalError, PortalPublisher
@@ -69,3 +73,50 @@ def test_a_revoked_booth_is_told_why(paired, tmp_path):
 
         with pytest.raises(PortalError, match=r"401: This booth token is unknown or has been revoked\."):
             publisher.publish(job)
+
+
+class Offline:
+    """A social network that cannot be reached."""
+
+    def publish(self, job, on_remote_id=None):
+        raise requests.ConnectionError("no route to host")
+
+
+def test_the_publishing_loop_tells_the_portal_it_is_alive_with_its_backlog(paired, tmp_path):
+    jam, publisher = paired
+    outbox_path = tmp_path / "outbox.sqlite3"
+    with Outbox(outbox_path) as outbox:
+        outbox.enqueue(
+            save_photo(branded_jpeg(), tmp_path / "photos"), ["x"], caption="", language="en", taken_at=TAKEN
+        )
+    stop = threading.Event()
+    loop = threading.Thread(target=publish_forever, args=(outbox_path, {"x": Offline()}, Outlook(), stop),
+                            kwargs={"portal": publisher, "every": 0.05})  # fmt: skip
+    loop.start()
+    try:
+        deadline = time.monotonic() + 20
+        while jam.booths.get().backlog is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join()
+
+    assert jam.booths.get().backlog == 1  # the photo still waiting for X
+
+
+def test_heartbeat_records_the_backlog_and_the_last_contact(paired):
+    jam, publisher = paired
+
+    publisher.heartbeat(backlog=3)
+
+    booth = jam.booths.get()
+    assert booth.backlog == 3
+    assert booth.last_seen_at is not None
+
+
+def test_a_refused_heartbeat_does_not_stop_the_booth(paired):
+    jam, publisher = paired
+    feed_services.booth_revoke(jam.booths.get(), by=jam.organiser)
+
+    assert heartbeat(publisher, backlog=1) is False
+    assert heartbeat(PortalPublisher("http://127.0.0.1:9", "jpb_x"), backlog=1) is False  # nothing listens there

@@ -26,8 +26,8 @@ def test_signup_verifies_email_then_signs_in(client):
     link = confirmation_link(mail.outbox[0])
     confirm = client.post(link.split("testserver", 1)[1])
     assert confirm.status_code == 302
-    assert confirm["Location"] == reverse("jams:mine")
-    assert client.get(reverse("jams:mine")).status_code == 200
+    assert confirm["Location"] == reverse("dashboard")
+    assert client.get(reverse("dashboard")).status_code == 200
     assert User.objects.get().email == "grace@example.org"
 
 
@@ -51,7 +51,7 @@ def test_login_with_email_and_logout(client):
     signed_in_as = client.session.get("_auth_user_id")
     logout = client.post(reverse("account_logout"))
 
-    assert login["Location"] == reverse("jams:mine")
+    assert login["Location"] == reverse("dashboard")
     assert signed_in_as == str(user.pk)
     assert logout.status_code == 302
     assert "_auth_user_id" not in client.session

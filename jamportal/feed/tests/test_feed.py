@@ -244,8 +244,28 @@ def test_too_many_uploads_get_429(client, booth, settings):
 def test_openapi_schema_documents_the_api(client):
     schema = client.get(f"{API}/openapi.json").json()
 
-    assert set(schema["paths"]) == {"/api/booth/config", "/api/booth/photos"}
+    assert set(schema["paths"]) == {"/api/booth/config", "/api/booth/heartbeat", "/api/booth/photos"}
     assert set(schema["paths"]["/api/booth/photos"]["post"]["responses"]) == {"201", "401", "413", "415", "422", "429"}
+
+
+@pytest.mark.parametrize("body", [{"backlog": -1}, {"backlog": "many"}, {}])
+def test_a_heartbeat_with_a_wrong_backlog_is_refused_and_changes_nothing(client, booth, body):
+    booth_, token = booth
+
+    response = client.post(
+        f"{API}/heartbeat", body, content_type="application/json", headers={"authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid"
+    booth_.refresh_from_db()
+    assert booth_.backlog is None
+
+
+def test_a_heartbeat_needs_a_live_token(client):
+    response = client.post(f"{API}/heartbeat", {"backlog": 1}, content_type="application/json")
+
+    assert response.status_code == 401
 
 
 # The gallery, the wall, reports

@@ -74,7 +74,7 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     organiser.goto(link)
     organiser.get_by_role("button", name="Confirm").click()
-    expect(organiser.get_by_role("heading", name="My Jams")).to_be_visible()
+    expect(organiser.get_by_role("heading", name="Your dashboard")).to_be_visible()
 
     # They submit a Jam, placing it by clicking the map.
     organiser.get_by_role("link", name="Organise a Jam").first.click()

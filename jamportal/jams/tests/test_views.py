@@ -363,7 +363,7 @@ def test_cancel_asks_then_cancels(client):
     response = client.post(reverse("jams:cancel", args=[jam.slug]), {"reason": "Snow"})
 
     assert "This cannot be undone." in confirm.content.decode()
-    assert response["Location"] == reverse("jams:mine")
+    assert response["Location"] == reverse("dashboard")
     jam.refresh_from_db()
     assert jam.status == Status.CANCELLED
 
@@ -373,7 +373,7 @@ def test_my_jams_lists_only_my_jams_with_status(client):
     JamFactory(title="Someone else's Jam")
     client.force_login(mine.organiser)
 
-    html = client.get(reverse("jams:mine")).content.decode()
+    html = client.get(reverse("dashboard")).content.decode()
 
     assert mine.title in html
     assert "Not approved" in html
@@ -387,7 +387,7 @@ def test_my_jams_query_count_does_not_grow_with_jams(client, assert_constant_que
     client.force_login(organiser)
 
     assert_constant_queries(
-        reverse("jams:mine"), lambda: JamFactory.create_batch(2, organiser=organiser, campaign=CampaignFactory())
+        reverse("dashboard"), lambda: JamFactory.create_batch(2, organiser=organiser, campaign=CampaignFactory())
     )
 
 

@@ -1,0 +1,142 @@
+"""The organiser's dashboard: what they have, and what they need to do next."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from jamportal.feed.models import Booth, Photo
+from jamportal.jams import selectors as jam_selectors
+from jamportal.jams.models import Jam
+from jamportal.kits.models import Kit, KitRequest
+
+RECENT_PHOTOS = 4
+Status = Jam.Status
+KitStatus = KitRequest.Status
+
+
+@dataclass
+class Step:
+    text: str
+    url: str = ""
+    urgent: bool = False
+
+
+@dataclass
+class JamCard:
+    jam: Jam
+    steps: list[Step]
+    booths: list[Booth]
+    photos: list[Photo]
+    kit_request: KitRequest | None
+
+
+@dataclass
+class Deadline:
+    day: datetime.date
+    text: str
+
+
+@dataclass
+class Dashboard:
+    upcoming: list[JamCard] = field(default_factory=list)
+    past: list[JamCard] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    campaigns: list = field(default_factory=list)
+
+
+def dashboard_for(user, *, now=None) -> Dashboard:
+    """Every Jam of the organiser with its next steps, booths and recent photos; the
+    deadlines of their campaigns. A fixed number of queries, however many Jams."""
+    now = now or timezone.now()
+    jams = list(
+        jam_selectors.jam_list_for_organiser(user).prefetch_related(
+            Prefetch("booths", queryset=Booth.objects.filter(revoked_at__isnull=True), to_attr="live_booths"),
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(status=Photo.Status.VISIBLE).order_by("-taken_at", "-pk")[:RECENT_PHOTOS],
+                to_attr="recent_photos",
+            ),
+        )
+    )
+    campaign_ids = {jam.campaign_id for jam in jams if jam.campaign_id}
+    kits = {kit.campaign_id: kit for kit in Kit.objects.filter(campaign_id__in=campaign_ids)}
+    board = Dashboard()
+    for jam in jams:
+        kit_request = getattr(jam, "kit_request", None)
+        if kit_request and kit_request.status == KitStatus.CANCELLED:
+            kit_request = None
+        card = JamCard(
+            jam=jam,
+            steps=_next_steps(jam, kits.get(jam.campaign_id), kit_request, now=now),
+            booths=jam.live_booths,
+            photos=jam.recent_photos,
+            kit_request=kit_request,
+        )
+        (board.upcoming if jam.end >= now else board.past).append(card)
+    board.upcoming.reverse()  # soonest first (the selector gives the newest first)
+    campaigns = {jam.campaign_id: jam.campaign for jam in jams if jam.campaign_id and jam.end >= now}
+    board.campaigns = sorted(campaigns.values(), key=lambda campaign: campaign.starts_on)
+    board.deadlines = _deadlines(board.campaigns, kits, today=timezone.localdate(now))
+    return board
+
+
+def _next_steps(jam, kit, kit_request, *, now) -> list[Step]:
+    edit = reverse("jams:edit", args=[jam.slug])
+    if jam.status == Status.DRAFT:
+        return [Step(_("Finish it and send it for review: it is not public yet."), edit, urgent=True)]
+    if jam.status == Status.SUBMITTED:
+        return [Step(_("Waiting for a moderator to approve it. We will email you."))]
+    if jam.status == Status.REJECTED:
+        return [Step(_("Change it as the moderator asked, then send it again."), edit, urgent=True)]
+    if jam.status == Status.CANCELLED:
+        return []
+    if jam.end < now:
+        return [Step(_("Put the date of your next Jam on the map."), reverse("jams:create"))]
+    steps = []
+    today = timezone.localdate(now)
+    if kit and kit_request is None and kit.request_deadline >= today:
+        deadline = date_format(kit.request_deadline, "DATE_FORMAT")
+        steps.append(
+            Step(
+                _("Request a birthday kit before %(date)s.") % {"date": deadline},
+                reverse("kits:new", args=[jam.slug]),
+                urgent=True,
+            )
+        )
+    if kit_request and kit_request.status == KitStatus.SHIPPED:
+        steps.append(Step(_("Tell us when your kit arrives."), reverse("kits:request", args=[kit_request.pk])))
+    if not jam.live_booths:
+        steps.append(
+            Step(
+                _("Pair a photobooth, so that photos appear on the Jam's page."),
+                reverse("feed:booths", args=[jam.slug]),
+            )
+        )
+    return steps
+
+
+def _deadlines(campaigns, kits, *, today) -> list[Deadline]:
+    found = []
+    for campaign in campaigns:
+        if campaign.submission_deadline and campaign.submission_deadline >= today:
+            found.append(
+                Deadline(
+                    campaign.submission_deadline,
+                    _("%(campaign)s: last day to register a Jam") % {"campaign": campaign.name},
+                )
+            )
+        kit = kits.get(campaign.pk)
+        if kit and kit.request_deadline >= today:
+            found.append(
+                Deadline(
+                    kit.request_deadline, _("%(campaign)s: last day to request a kit") % {"campaign": campaign.name}
+                )
+            )
+        if campaign.starts_on >= today:
+            found.append(Deadline(campaign.starts_on, _("%(campaign)s begins") % {"campaign": campaign.name}))
+    return sorted(found, key=lambda deadline: deadline.day)
