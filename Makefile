@@ -20,7 +20,7 @@ run: system-packages $(VENV)/.run-installed messages
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-packages-test $(VENV)/.dev-installed lint migrations-check messages-check pytest pytest-postgres
+test: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint migrations-check messages-check pytest pytest-postgres
 
 # Production-like, on loopback: PostgreSQL, Redis, gunicorn + whitenoise, Celery worker and beat, DEBUG off.
 serve: system-packages-serve $(VENV)/.run-installed messages
@@ -74,11 +74,11 @@ makemessages: $(VENV)/.dev-installed
 		msgattrib --no-obsolete --no-wrap -o $$po $$po || exit 1; done
 
 # The whole suite on SQLite (the default database) ...
-pytest: $(VENV)/.dev-installed messages gazetteer
+pytest: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
 	$(PY) -m pytest
 
 # ... and again on a real PostgreSQL server that the script starts and stops.
-pytest-postgres: $(VENV)/.dev-installed messages gazetteer
+pytest-postgres: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
 	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
 	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
 
@@ -96,6 +96,11 @@ system-packages-test:
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
+
+# axe-core for the accessibility tests, Lighthouse for `make audit` (versions pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-progress --loglevel=error
+	@touch $@
 
 $(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
 	$(PIP) install -r requirements.txt

@@ -2,6 +2,7 @@
 redis-server for the tests that need one."""
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from playwright.sync_api import sync_playwright
 
 from jamportal import pagecache
 
@@ -107,3 +109,42 @@ def redis_url(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# The browser tests: Debian's Chromium driven by Playwright.
+CHROMIUM = os.environ.get("JAMPORTAL_CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in separate browser contexts (separate people), offline but for our server."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        # Map tiles and anything else off this machine are refused: tests stay on loopback.
+        context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

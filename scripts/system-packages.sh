@@ -30,6 +30,7 @@ fi
 if [ "${1:-run}" = test ]; then
     need chromium command -v chromium
     need poppler-utils command -v pdftotext
+    need npm command -v npm   # axe-core and Lighthouse come from the npm registry
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

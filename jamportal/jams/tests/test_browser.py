@@ -3,7 +3,6 @@ an organiser signs up and submits a Jam by clicking the map, a moderator
 approves it, and a visitor finds its marker on the world map and opens it."""
 
 import datetime
-import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,50 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import PASSWORD, CampaignFactory, JamFactory, ModeratorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("JAMPORTAL_CHROMIUM", "/usr/bin/chromium")
-# Without these, Chromium keeps trying to reach Google's services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Pages in separate browser contexts (separate people), offline but for our server."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-        # Map tiles and anything else off this machine are refused: tests stay on loopback.
-        context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def screenshot(page, name):
