@@ -31,6 +31,7 @@ if [ "${1:-run}" = test ]; then
     need chromium command -v chromium
     need poppler-utils command -v pdftotext
     need npm command -v npm   # axe-core and Lighthouse come from the npm registry
+    need default-jre-headless command -v java   # the Nu HTML checker (vnu.jar)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

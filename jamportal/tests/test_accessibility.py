@@ -112,4 +112,3 @@ def test_the_checks_can_fail(browser, live_server, site):
 
     assert any(v["rule"] == "image-alt" for v in violations(page))
     context.close()
-

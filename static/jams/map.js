@@ -139,8 +139,28 @@
     refresh();
   }
 
+  /* Keyboard: Enter on a marker opens its popup and moves into it; Escape
+   * closes it and goes back to the marker. */
+  function keyboardPopups(map) {
+    var opener = null;
+    map.on("popupopen", function (event) {
+      opener = document.activeElement;
+      var popup = event.popup.getElement();
+      var first = popup.querySelector(".leaflet-popup-content a, .leaflet-popup-content button");
+      if (first && opener && opener.classList.contains("leaflet-marker-icon")) first.focus();
+      popup.addEventListener("keydown", function (key) {
+        if (key.key === "Escape") map.closePopup(); // Leaflet listens only while the map itself has focus
+      });
+    });
+    map.on("popupclose", function (event) {
+      if (opener && event.popup.getElement().contains(document.activeElement)) opener.focus();
+      opener = null;
+    });
+  }
+
   window.addEventListener("map:init", function (event) {
     if (event.detail.id !== "jam-map") return;
+    keyboardPopups(event.detail.map);
     start(event.detail.map, document.getElementById("jam-map-data"));
   });
 })();

@@ -171,3 +171,42 @@ def test_pages_run_under_the_content_security_policy(new_page):
         expect(page.locator(".leaflet-container").first).to_be_visible()  # the map started, from our script
 
     assert refused == []
+
+
+def test_map_markers_and_popups_work_with_the_keyboard(new_page):
+    JamFactory(title="Keyboard Jam", latitude=-1.2921, longitude=36.8219, country="KE")
+    page = new_page()
+    page.goto("/en/")
+    marker = page.get_by_role("button", name="Keyboard Jam")
+    expect(marker).to_be_visible()
+
+    marker.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup").get_by_role("link", name="Open the Jam's page")
+
+    expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(marker).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")  # follows the link
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard Jam")
+
+
+def test_on_a_phone_the_list_comes_first_and_the_map_is_one_tap_away(browser, live_server):
+    JamFactory(title="Phone Jam")
+    context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=live_server.url)
+    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
+    page = context.new_page()
+    page.goto("/en/")
+
+    list_top = page.get_by_role("link", name="Phone Jam").bounding_box()["y"]
+    map_top = page.locator("#jam-map").bounding_box()["y"]
+    page.get_by_role("link", name="Show them on the map").click()
+
+    assert list_top < map_top
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.url.endswith("#map")
+    assert 0 <= page.locator("#jam-map").bounding_box()["y"] < 390  # in view after one tap
+    context.close()
