@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test serve bench load booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
+.PHONY: run test serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
@@ -42,6 +42,10 @@ bench: $(VENV)/.dev-installed messages gazetteer
 # Load test: `make serve` on loopback under wrk, beside a minimal Django view (about four minutes).
 load: system-packages-load $(VENV)/.dev-installed messages
 	$(PY) bench/load.py
+
+# Lighthouse on the home page and a Jam page as make serve serves them (mobile profile; about two minutes).
+audit: system-packages-test $(VENV)/.dev-installed node_modules/.installed messages
+	$(PY) bench/audit.py
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .

@@ -12,11 +12,9 @@ comparing with each other, not for sizing a server.
 """
 
 import argparse
-import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,11 +23,12 @@ import urllib.request
 from pathlib import Path
 
 from PIL import Image
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".tmp" / "load"
 PORT = 8011
-REDIS_PORT, PG_PORT = "6391", "54341"
+REDIS_PORT, PG_PORT = 6391, 54341
 WORLD = "bbox=-180.00000,-85.05113,180.00000,85.05113&zoom=2"
 LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant", "cy", "fa"]
 MINIMAL, AGAIN = "minimal Django view", "minimal Django view, again"
@@ -91,53 +90,6 @@ def booth_photo(path):
     Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.5))).save(path, "JPEG", quality=88)
 
 
-def start_server(log):
-    env = {
-        **os.environ,
-        "JAMPORTAL_SERVE_STATE": str(STATE),
-        "JAMPORTAL_SERVE_PORT": str(PORT),
-        "JAMPORTAL_SERVE_REDIS_PORT": REDIS_PORT,
-        "JAMPORTAL_SERVE_PG_PORT": PG_PORT,
-        "JAMPORTAL_ROOT_URLCONF": "bench.load_urls",
-        "JAMPORTAL_SERVE_SETUP": "bench/load_setup.py",
-        # Each booth may post 30 photos a minute; this load posts far faster from 100 booths.
-        "JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE": "1000000",
-    }
-    server = subprocess.Popen(
-        ["scripts/serve.sh"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"make serve stopped (exit {server.returncode}); its output is in {log.name}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health", timeout=2) as answer:
-                if answer.status == 200 and (STATE / "load.json").exists():
-                    return server
-        except OSError:
-            pass
-        time.sleep(0.5)
-    sys.exit(f"make serve did not answer within ten minutes; see {log.name}")
-
-
-def stop_server(server):
-    os.killpg(server.pid, signal.SIGINT)
-    try:
-        server.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        stop_leftovers()
-
-
-def stop_leftovers():
-    """Servers an interrupted run left behind (their state is about to be removed)."""
-    if (STATE / "pg").exists():
-        subprocess.run(
-            ["scripts/postgres.sh", "stop"], cwd=ROOT, env={**os.environ, "JAMPORTAL_PG_DIR": str(STATE / "pg")}
-        )
-    subprocess.run(["redis-cli", "-p", REDIS_PORT, "shutdown", "nosave"], capture_output=True)
-
-
 def wrk(lines, *, seconds, connections, photo, seed):
     requests = STATE / "requests.txt"
     requests.write_text("\n".join(lines) + "\n")
@@ -160,16 +112,14 @@ def main():
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: run `make load`, which installs it.")
-    stop_leftovers()
-    shutil.rmtree(STATE, ignore_errors=True)
-    STATE.mkdir(parents=True)
-    photo = STATE / "booth.jpg"
-    booth_photo(photo)
-    log = open(STATE / "serve.log", "w")  # noqa: SIM115 (open for the server's whole life)
-    print(f"Starting make serve on port {PORT} (log: {log.name})...", flush=True)
-    server = start_server(log)
-    try:
-        fixtures = json.loads((STATE / "load.json").read_text())
+    env = {
+        "JAMPORTAL_ROOT_URLCONF": "bench.load_urls",
+        # Each booth may post 30 photos a minute; this load posts far faster from 100 booths.
+        "JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE": "1000000",
+    }
+    with served(STATE, port=PORT, redis_port=REDIS_PORT, pg_port=PG_PORT, env=env) as fixtures:
+        photo = STATE / "booth.jpg"
+        booth_photo(photo)
         results = {}
         plan = list(scenarios(fixtures, random.Random(2026)).items())
         plan.append((AGAIN, plan[0][1]))  # the baseline again at the end: how much the machine drifted
@@ -179,8 +129,6 @@ def main():
                 wrk(lines, seconds=args.warm_up, **run)
             results[name] = wrk(lines, seconds=args.seconds, **run)
             print(f"  {name}: {results[name]['rps']:.0f} requests/s", flush=True)
-    finally:
-        stop_server(server)
     report(results, args, photo)
     return 0 if all(r["errors"] == 0 for r in results.values()) else 1
 

@@ -33,7 +33,7 @@ def site():
     jam = JamFactory(title="Cambridge Birthday Jam", organiser=organiser, campaign=campaign, start=start,
                      end=start + datetime.timedelta(hours=5), latitude=52.2053, longitude=0.1218)  # fmt: skip
     for title, lat, lon, country in [("Tehran Jam", 35.69, 51.39, "IR"), ("Lagos Jam", 6.52, 3.38, "NG")]:
-        JamFactory(title=title, latitude=lat, longitude=lon, country=country, campaign=campaign)
+        JamFactory(title=title, city=title.split()[0], latitude=lat, longitude=lon, country=country, campaign=campaign)
     feed_services.booth_create(jam, by=organiser, name="Front door")
     return {"jam": jam, "campaign": campaign, "organiser": organiser}
 
