@@ -11,6 +11,22 @@
     });
   });
 
+  /* A form that takes a while (PDFs, bulk actions on kits) shows that it is
+   * working, and a second click does not send it twice. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.method.toLowerCase() !== "post") return;
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    form.dataset.sending = "1";
+    var button = event.submitter;
+    if (button) { button.classList.add("busy"); button.setAttribute("aria-busy", "true"); }
+    // If the answer is a download, the page stays: let the form be used again.
+    setTimeout(function () {
+      delete form.dataset.sending;
+      if (button) { button.classList.remove("busy"); button.removeAttribute("aria-busy"); }
+    }, 8000);
+  });
+
   /* In right-to-left languages the map's zoom buttons move to the top right,
    * where the page starts. (The scale and attribution keep their bottom corners.) */
   if (document.documentElement.dir === "rtl") {

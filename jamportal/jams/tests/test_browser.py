@@ -210,3 +210,29 @@ def test_on_a_phone_the_list_comes_first_and_the_map_is_one_tap_away(browser, li
     assert page.url.endswith("#map")
     assert 0 <= page.locator("#jam-map").bounding_box()["y"] < 390  # in view after one tap
     context.close()
+
+
+def test_a_form_being_sent_says_so_and_is_not_sent_twice(new_page):
+    organiser = JamFactory().organiser
+    page = new_page()
+    page.goto("/en/accounts/login/")
+    page.locator("#id_login").fill(organiser.email)
+    page.locator("#id_password").fill(PASSWORD)
+    posts = []
+
+    def answer_nothing(route):  # a 204 leaves the page where it is, as a slow answer would
+        posts.append(route.request.url)
+        route.fulfill(status=204)
+
+    page.route(
+        "**/accounts/login/",
+        lambda route: answer_nothing(route) if route.request.method == "POST" else route.continue_(),
+    )
+    button = page.get_by_role("button", name="Sign In")
+
+    button.click()
+    expect(button).to_have_attribute("aria-busy", "true")
+    button.click()  # an impatient second click
+    page.wait_for_timeout(300)
+
+    assert len(posts) == 1
