@@ -27,6 +27,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 SERVER_TIMEOUT_S = 300
 BROWSER_MAX_AGE_S = 60
+_now = time.time  # (the tests move the clock)
 
 
 def bump(*version_keys: str) -> None:
@@ -49,7 +50,7 @@ def clear_local() -> None:
 VERSIONS_FRESH_S = 1.0
 LOCAL_PAGES = 200
 _local_versions: dict[str, tuple[int, float]] = {}  # key -> (version, when read)
-_local_pages: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()  # key -> (versions, pickled response)
+_local_pages: OrderedDict[str, tuple] = OrderedDict()  # key -> (versions, pickled response, expires at)
 _local_lock = threading.Lock()  # (runserver serves with threads)
 
 
@@ -65,18 +66,23 @@ def _versions(version_keys) -> tuple:
 def _kept(key, current):
     """A fresh copy of the page kept under these versions, here or in the shared cache; or None."""
     kept = _local_pages.get(key)
-    if kept is None or kept[0] != current:
+    if not _fresh(kept, current):
         kept = cache.get(key)
-        if kept is None or kept[0] != current:
+        if not _fresh(kept, current):
             return None
     _remember(key, kept)
     return pickle.loads(kept[1])  # noqa: S301 (written by us, as Django's own cache does). A copy: middleware adds headers
 
 
 def _keep(key, current, response):
-    kept = (current, pickle.dumps(response, pickle.HIGHEST_PROTOCOL))
+    kept = (current, pickle.dumps(response, pickle.HIGHEST_PROTOCOL), _now() + SERVER_TIMEOUT_S)
     cache.set(key, kept, timeout=SERVER_TIMEOUT_S)
     _remember(key, kept)
+
+
+def _fresh(kept, current) -> bool:
+    """Made under the current versions, and not older than SERVER_TIMEOUT_S (in either copy)."""
+    return kept is not None and kept[0] == current and _now() < kept[2]
 
 
 def _remember(key, kept):
@@ -103,7 +109,7 @@ def public_page(*, versions=(), variant=None, vary=()):
             if not _cacheable(request):
                 return _private(view(request, *args, **kwargs), vary)
             key = _key(request, variant)
-            # Versions read before rendering: a change committed meanwhile makes this copy stale at once.
+            # Versions read before rendering: a change committed meanwhile makes this copy stale.
             current = _versions([v(**kwargs) if callable(v) else v for v in versions])
             response = _kept(key, current)
             if response is None:

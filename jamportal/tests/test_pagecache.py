@@ -195,3 +195,19 @@ def test_each_process_keeps_only_the_busiest_pages(client, monkeypatch):
         client.get(url)
 
     assert len(pagecache._local_pages) == 2
+
+
+def test_every_copy_expires_even_when_nothing_changed(client, monkeypatch):
+    jam = JamFactory(title="Old title")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(pagecache, "_now", lambda: clock[0])
+    client.get(jam.get_absolute_url())
+    Jam.objects.filter(pk=jam.pk).update(title="New title")  # past the services: no version changes
+
+    clock[0] += pagecache.SERVER_TIMEOUT_S - 1
+    meanwhile = client.get(jam.get_absolute_url()).content.decode()
+    clock[0] += 2
+    later = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "Old title" in meanwhile
+    assert "New title" in later  # e.g. a date that has passed, a countdown
