@@ -23,6 +23,11 @@ class PhotoAdmin(admin.ModelAdmin):
         services.photo_gallery_changed(obj)
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for photo in queryset.select_related("jam"):
+            services.photo_gallery_changed(photo)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(PhotoReport)
 class PhotoReportAdmin(admin.ModelAdmin):

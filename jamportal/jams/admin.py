@@ -19,6 +19,10 @@ class CampaignAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         services.jams_public_changed()
 
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.jams_public_changed()
+
 
 class JamEventInline(admin.TabularInline):
     model = JamEvent
