@@ -66,6 +66,7 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     campaign_ids = {jam.campaign_id for jam in jams if jam.campaign_id}
     kits = {kit.campaign_id: kit for kit in Kit.objects.filter(campaign_id__in=campaign_ids)}
     board = Dashboard()
+    without_kit = set()  # campaigns where one of the organiser's Jams still has no kit
     for jam in jams:
         kit_request = getattr(jam, "kit_request", None)
         if kit_request and kit_request.status == KitStatus.CANCELLED:
@@ -78,10 +79,12 @@ def dashboard_for(user, *, now=None) -> Dashboard:
             kit_request=kit_request,
         )
         (board.upcoming if jam.end >= now else board.past).append(card)
+        if jam.end >= now and jam.status != Status.CANCELLED and kit_request is None:
+            without_kit.add(jam.campaign_id)
     board.upcoming.reverse()  # soonest first (the selector gives the newest first)
     campaigns = {jam.campaign_id: jam.campaign for jam in jams if jam.campaign_id and jam.end >= now}
     board.campaigns = sorted(campaigns.values(), key=lambda campaign: campaign.starts_on)
-    board.deadlines = _deadlines(board.campaigns, kits, today=timezone.localdate(now))
+    board.deadlines = _deadlines(board.campaigns, kits, without_kit, today=timezone.localdate(now))
     return board
 
 
@@ -120,7 +123,7 @@ def _next_steps(jam, kit, kit_request, *, now) -> list[Step]:
     return steps
 
 
-def _deadlines(campaigns, kits, *, today) -> list[Deadline]:
+def _deadlines(campaigns, kits, without_kit, *, today) -> list[Deadline]:
     found = []
     for campaign in campaigns:
         if campaign.submission_deadline and campaign.submission_deadline >= today:
@@ -131,7 +134,7 @@ def _deadlines(campaigns, kits, *, today) -> list[Deadline]:
                 )
             )
         kit = kits.get(campaign.pk)
-        if kit and kit.request_deadline >= today:
+        if kit and kit.request_deadline >= today and campaign.pk in without_kit:
             found.append(
                 Deadline(
                     kit.request_deadline, _("%(campaign)s: last day to request a kit") % {"campaign": campaign.name}

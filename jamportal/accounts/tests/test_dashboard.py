@@ -94,3 +94,15 @@ def test_signing_in_leads_to_the_dashboard(client):
     response = client.post(reverse("account_login"), {"login": "ada@example.org", "password": PASSWORD})
 
     assert response["Location"] == reverse("dashboard")
+
+
+def test_the_kit_deadline_is_not_a_worry_once_the_kit_is_requested(client):
+    jam = JamFactory(campaign=CampaignFactory(name="Birthday Weekend"))
+    kit, _shirt = kit_with_shirts(jam.campaign)
+    KitRequest.objects.create(jam=jam, kit=kit, **address())
+
+    html = dashboard(client, jam.organiser)
+
+    assert "last day to request a kit" not in html
+    assert "Request a birthday kit" not in html
+    assert "Birthday kit: Requested" in html
