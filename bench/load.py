@@ -103,11 +103,22 @@ def wrk(lines, *, seconds, connections, photo, seed):
     return {"rps": count / (duration_us / 1e6), "p50": p50_us / 1000, "p99": p99_us / 1000, "errors": sum(errors)}
 
 
+def whole(least):
+    """An argparse type: a whole number of at least `least`, or a message that says so."""
+
+    def parse(text):
+        if not text.isdigit() or int(text) < least:
+            raise argparse.ArgumentTypeError(f"a whole number of at least {least}, not {text!r}")
+        return int(text)
+
+    return parse
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=15, help="measured time per scenario (default 15)")
-    parser.add_argument("--warm-up", type=int, default=3, help="unmeasured time before each (default 3)")
-    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--seconds", type=whole(1), default=15, help="measured time per scenario (default 15)")
+    parser.add_argument("--warm-up", type=whole(0), default=3, help="unmeasured time before each (default 3)")
+    parser.add_argument("--connections", type=whole(1), default=16, help="concurrent connections (default 16)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: run `make load`, which installs it.")

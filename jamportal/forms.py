@@ -24,7 +24,8 @@ class HoneypotField(forms.CharField):
 class LongSelect(forms.Select):
     """A <select> for long lists (countries, languages), drawn in Python: Django
     draws every <option> from templates, which made the 250 countries a third
-    of the time of a near-me search. Same markup and attributes."""
+    of the time of a near-me search. Same markup and attributes (options carry
+    none of their own beyond `selected`: not for lists with disabled options)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

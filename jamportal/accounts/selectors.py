@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from jamportal.feed import selectors as feed_selectors
 from jamportal.feed.models import Booth, Photo
 from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.models import Jam
-from jamportal.kits.models import Kit, KitRequest
+from jamportal.kits import selectors as kit_selectors
+from jamportal.kits.models import KitRequest
 
 RECENT_PHOTOS = 4
 Status = Jam.Status
@@ -58,13 +60,13 @@ def dashboard_for(user, *, now=None) -> Dashboard:
             Prefetch("booths", queryset=Booth.objects.filter(revoked_at__isnull=True), to_attr="live_booths"),
             Prefetch(
                 "photos",
-                queryset=Photo.objects.filter(status=Photo.Status.VISIBLE).order_by("-taken_at", "-pk")[:RECENT_PHOTOS],
+                queryset=feed_selectors.photos_visible()[:RECENT_PHOTOS],
                 to_attr="recent_photos",
             ),
         )
     )
     campaign_ids = {jam.campaign_id for jam in jams if jam.campaign_id}
-    kits = {kit.campaign_id: kit for kit in Kit.objects.filter(campaign_id__in=campaign_ids)}
+    kits = kit_selectors.kits_by_campaign(campaign_ids)
     board = Dashboard()
     without_kit = set()  # campaigns where one of the organiser's Jams still has no kit
     for jam in jams:

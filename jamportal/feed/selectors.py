@@ -7,8 +7,13 @@ from jamportal.feed.models import Booth, Photo
 Status = Photo.Status
 
 
+def photos_visible():
+    """Photos anyone may see, newest first (a Jam's gallery; the dashboard's latest)."""
+    return Photo.objects.filter(status=Status.VISIBLE).order_by("-taken_at", "-pk")
+
+
 def photos_public(jam):
-    return Photo.objects.filter(jam=jam, status=Status.VISIBLE).order_by("-taken_at", "-pk")
+    return photos_visible().filter(jam=jam)
 
 
 def photos_for_campaign_wall(campaign, *, after=0, limit=60):

@@ -76,6 +76,11 @@ def kit_requests_abroad(kit, requests):
     return [r for r in requests if r.country.code != kit.dispatch_country.code]
 
 
+def kits_by_campaign(campaign_ids) -> dict:
+    """{campaign id: its kit} for these campaigns, in one query."""
+    return {kit.campaign_id: kit for kit in Kit.objects.filter(campaign_id__in=campaign_ids)}
+
+
 def kit_open_for(jam):
     """The kit the Jam's campaign offers, if any."""
     if not jam.campaign_id:
