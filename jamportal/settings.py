@@ -166,24 +166,41 @@ STATIC_FILES_BACKEND = (
     if DEBUG
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
-# Uploaded photos and rendered posters: a local folder, or any S3-compatible
-# bucket (django-storages) when JAMPORTAL_S3_BUCKET is set.
+# Photos nobody but their organiser and moderators may see (hidden, reported,
+# waiting for approval) are moved out of MEDIA_ROOT into this folder, which no
+# web server serves: the portal hands them out after checking who asks.
+PRIVATE_MEDIA_ROOT = env.path("JAMPORTAL_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private-media")
+# Uploaded photos and rendered posters: local folders, or any S3-compatible
+# bucket (django-storages) when JAMPORTAL_S3_BUCKET is set. "default" is public
+# (served by nginx or the bucket); "private" never is (feed/files.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": STATIC_FILES_BACKEND},
 }
 if env("JAMPORTAL_S3_BUCKET", default=""):
+    _s3 = {
+        "bucket_name": env("JAMPORTAL_S3_BUCKET"),
+        "endpoint_url": env("JAMPORTAL_S3_ENDPOINT_URL", default=None),
+        "region_name": env("JAMPORTAL_S3_REGION", default=None),
+        "access_key": env("JAMPORTAL_S3_ACCESS_KEY", default=None),
+        "secret_key": env("JAMPORTAL_S3_SECRET_KEY", default=None),
+    }
+    # Public objects are readable through the bucket's policy (photos/*, posters/*);
+    # private/* is not, and the portal reads it with its own keys (docs/deployment.md).
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
+        # "no-cache": a CDN or browser asks again each time, so a hidden photo is gone at once.
         "OPTIONS": {
-            "bucket_name": env("JAMPORTAL_S3_BUCKET"),
-            "endpoint_url": env("JAMPORTAL_S3_ENDPOINT_URL", default=None),
-            "region_name": env("JAMPORTAL_S3_REGION", default=None),
-            "access_key": env("JAMPORTAL_S3_ACCESS_KEY", default=None),
-            "secret_key": env("JAMPORTAL_S3_SECRET_KEY", default=None),
+            **_s3,
             "default_acl": None,
             "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, no-cache"},
         },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private", "default_acl": "private", "querystring_auth": True},
     }
 
 # EMAIL_URL: consolemail:// (default), smtp+tls://user:pass@host:587, filemail:///dir

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -30,3 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.feed.urls")),
     path("", include("jamportal.jams.urls")),
 )
+
+# Uploaded photos and posters (MEDIA_ROOT, the public storage): the development server
+# serves them itself when DEBUG is on; in production nginx or the bucket does (docs/deployment.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

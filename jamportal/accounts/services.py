@@ -103,20 +103,38 @@ def account_delete(user, *, keep_jams: bool) -> None:
     requests, or they stay up without an organiser: booths disconnected, the
     social handle and kit addresses forgotten."""
     with transaction.atomic():
-        jams = list(Jam.objects.filter(organiser=user).select_for_update())
-        for request in KitRequest.objects.filter(jam__in=jams, status__in=kit_services.EDITABLE):
-            kit_services.kit_request_move(request, KitRequest.Status.CANCELLED, by=user)
-        for jam in jams:
-            if keep_jams:
-                for booth in jam.booths.filter(revoked_at__isnull=True):
-                    feed_services.booth_revoke(booth, by=user)
-                if hasattr(jam, "kit_request"):
-                    kit_services.kit_request_anonymise(jam.kit_request)
-                Jam.objects.filter(pk=jam.pk).update(social_handle="")
-            else:
-                for photo in jam.photos.all():
-                    feed_services.photo_delete(photo, by=user)
-                jam.delete()
+        jams = Jam.objects.filter(organiser=user)
+        if not keep_jams:
+            jams_delete(jams, by=user)
+        kept = list(jams.select_for_update())
+        for jam in kept:
+            _cancel_open_kit(jam, by=user)
+            for booth in jam.booths.filter(revoked_at__isnull=True):
+                feed_services.booth_revoke(booth, by=user)
+            if hasattr(jam, "kit_request"):
+                kit_services.kit_request_anonymise(jam.kit_request)
+            Jam.objects.filter(pk=jam.pk).update(social_handle="")
         user.delete()
+        if kept:
+            jam_services.jams_public_changed()
+
+
+def jams_delete(jams, *, by) -> None:
+    """Delete these Jams for good with all that hangs on them: a kit not yet packed is
+    cancelled (its stock goes back), photos go with their files, and cached pages are
+    stale the moment it commits. The account deletion and the admin both come here,
+    as this reaches into kits and photos, which the jams app does not know."""
+    with transaction.atomic():
+        jams = list(jams.select_for_update())
+        for jam in jams:
+            _cancel_open_kit(jam, by=by)
+            feed_services.photos_delete(jam.photos.all())
+            jam.delete()
         if jams:
             jam_services.jams_public_changed()
+
+
+def _cancel_open_kit(jam, *, by):
+    request = KitRequest.objects.filter(jam=jam, status__in=kit_services.EDITABLE).first()
+    if request is not None:
+        kit_services.kit_request_move(request, KitRequest.Status.CANCELLED, by=by)

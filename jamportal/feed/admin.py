@@ -12,21 +12,23 @@ class BoothAdmin(admin.ModelAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    """Status and files change only through the site's buttons (feed.services), which
+    move a photo's files where its status says (feed/files.py); deleting here goes
+    through the same service, files included."""
+
     list_display = ["pk", "jam", "status", "taken_at"]
     list_filter = ["status"]
+    readonly_fields = ["status", "image", "web", "thumbnail", "width", "height", "booth", "idempotency_key"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.photo_gallery_changed(obj)
 
     def delete_model(self, request, obj):
-        services.photo_gallery_changed(obj)
-        super().delete_model(request, obj)
+        services.photos_delete(Photo.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        for photo in queryset.select_related("jam"):
-            services.photo_gallery_changed(photo)
-        super().delete_queryset(request, queryset)
+        services.photos_delete(queryset)
 
 
 @admin.register(PhotoReport)

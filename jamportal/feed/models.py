@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -87,14 +88,27 @@ class Photo(models.Model):
     def __str__(self):
         return f"{self.jam_id}: {self.caption[:40]}"
 
+    # Each size, with the larger ones standing in until the task has made it.
+    SIZE_FILES = {"thumbnail": ("thumbnail", "web", "image"), "web": ("web", "image"), "image": ("image",)}
+
+    def file_for(self, size):
+        """The stored file that shows this size (the original until the smaller ones are made)."""
+        return next(file for file in (getattr(self, field) for field in self.SIZE_FILES[size]) if file)
+
+    def file_url(self, size):
+        """A visible photo's address on the web server (or bucket); any other photo's
+        is the portal's own, which only its organiser and moderators may open."""
+        if self.status == self.Status.VISIBLE:
+            return self.file_for(size).url
+        return reverse("feed:photo-file", args=[self.pk, size])
+
     @property
     def display_url(self):
-        """The web-sized copy once the task has made it, else the stored original."""
-        return (self.web or self.image).url
+        return self.file_url("web")
 
     @property
     def thumbnail_url(self):
-        return (self.thumbnail or self.web or self.image).url
+        return self.file_url("thumbnail")
 
 
 class PhotoReport(models.Model):

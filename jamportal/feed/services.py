@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jamportal import pagecache
-from jamportal.feed import tasks
+from jamportal.feed import files, tasks
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
 
@@ -114,13 +114,15 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         width=width,
         height=height,
     )
-    photo.image.save(f"{booth.jam.slug}-{secrets.token_hex(6)}.jpg", content, save=False)
+    # Straight into the storage its status calls for: a photo waiting for approval is never public.
+    storage = files.storage_for(status)
+    photo.image = storage.save(files.new_name("image", photo), content)
     try:
         with transaction.atomic():
             photo.save()
     except IntegrityError:
         # The same key, sent twice at once: the other request stored it first.
-        photo.image.delete(save=False)
+        storage.delete(photo.image.name)
         first = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
         if first is None:
             raise
@@ -131,35 +133,55 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
 
 
 def photo_make_sizes(photo) -> None:
-    """Make the web and thumbnail copies (a task calls this after an upload)."""
-    with photo.image.open("rb") as source:
-        original = Image.open(source)
-        original.load()
-    for field, longest in SIZES.items():
-        copy = original.copy()
-        copy.thumbnail((longest, longest))
-        getattr(photo, field).save(f"{photo.pk}-{field}.jpg", _jpeg(copy), save=False)
-    photo.save(update_fields=list(SIZES))
-    photo_gallery_changed(photo)
+    """Make the web and thumbnail copies (a task calls this after an upload), beside
+    the original. Should the photo be hidden or shown meanwhile (its files move),
+    the copies made in the old place are dropped and made again in the new one."""
+    for _attempt in range(5):
+        photo.refresh_from_db()
+        storage = files.storage_for(photo.status)
+        with storage.open(photo.image.name, "rb") as source:
+            original = Image.open(source)
+            original.load()
+        made = {}
+        for field, longest in SIZES.items():
+            copy = original.copy()
+            copy.thumbnail((longest, longest))
+            made[field] = storage.save(files.new_name(field, photo), _jpeg(copy))
+        unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name)
+        unmoved = (
+            unmoved.filter(status=Status.VISIBLE)
+            if photo.status == Status.VISIBLE
+            else unmoved.exclude(status=Status.VISIBLE)
+        )
+        if unmoved.update(**made):
+            photo_gallery_changed(photo)
+            return
+        for name in made.values():
+            storage.delete(name)
+    raise RuntimeError(f"photo {photo.pk} kept moving while its sizes were made")
 
 
 def photo_set_status(photo, status, *, by) -> Photo:
     """Show, hide or approve a photo: its Jam's organiser or a photo moderator."""
     _require_owner_or_moderator(photo.jam, by)
-    photo.status = status
-    photo.save(update_fields=["status"])
+    photo = _photo_move(photo, status)
     if status == Status.VISIBLE:
         photo.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
-    photo_gallery_changed(photo)
     return photo
 
 
 def photo_delete(photo, *, by) -> None:
     _require_owner_or_moderator(photo.jam, by)
-    for field in ("image", "web", "thumbnail"):
-        getattr(photo, field).delete(save=False)
-    photo_gallery_changed(photo)
-    photo.delete()
+    photos_delete(Photo.objects.filter(pk=photo.pk))
+
+
+def photos_delete(photos) -> None:
+    """Delete these photos; their files go as the deletion commits (a Jam being deleted
+    takes its photos with it this way too)."""
+    for photo in photos.select_related("jam"):
+        files.delete_on_commit(photo.status, files.names(photo))
+        photo_gallery_changed(photo)
+    photos.delete()
 
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:
@@ -167,10 +189,31 @@ def photo_report(photo, *, reason, contact="") -> PhotoReport:
     with transaction.atomic():
         report = PhotoReport.objects.create(photo=photo, reason=reason, contact=contact)
         if photo.status == Status.VISIBLE:
-            photo.status = Status.REPORTED
-            photo.save(update_fields=["status"])
-            photo_gallery_changed(photo)
+            _photo_move(photo, Status.REPORTED)
     return report
+
+
+def _photo_move(photo, status) -> Photo:
+    """Give the photo this status, its files moved to the storage the status calls for
+    (feed/files.py). The change is stored only if the photo was not changed meanwhile
+    (the thumbnail task, another moderator), else tried again from what is stored."""
+    for _attempt in range(5):
+        with transaction.atomic():
+            current = Photo.objects.select_for_update().select_related("jam").get(pk=photo.pk)
+            moved = {}
+            if files.is_public(current.status) != files.is_public(status):
+                moved = files.copy_across(current, to_status=status)
+            as_read = {field: getattr(current, field).name for field in files.FILE_FIELDS}
+            unchanged = Photo.objects.filter(pk=current.pk, status=current.status, **as_read)
+            if unchanged.update(status=status, **moved):
+                if moved:
+                    files.delete_on_commit(current.status, files.names(current))
+                photo_gallery_changed(current)
+                current.refresh_from_db()
+                return current
+        for name in moved.values():  # copies of a photo that changed meanwhile
+            files.storage_for(status).delete(name)
+    raise RuntimeError(f"photo {photo.pk} kept changing while its status was set")
 
 
 def photo_gallery_changed(photo) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("jams/<str:slug>/photos.json", views.jam_photos_json, name="photos-json"),
     path("booths/<int:pk>/revoke/", views.booth_revoke, name="revoke"),
     path("photos/<int:pk>/action/", views.photo_action, name="action"),
+    path("photos/<int:pk>/<str:size>.jpg", views.photo_file, name="photo-file"),
     path("photos/<int:pk>/report/", views.photo_report, name="report"),
     path("campaigns/<slug:slug>/wall/", views.campaign_wall, name="wall"),
     path("campaigns/<slug:slug>/wall.json", views.campaign_wall_json, name="wall-json"),

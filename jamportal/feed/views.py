@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jamportal import ratelimit
-from jamportal.feed import selectors, services
+from jamportal.feed import files, selectors, services
 from jamportal.feed.forms import AfterForm, BoothForm, FeedSettingsForm, ReportForm
 from jamportal.feed.models import Photo
 from jamportal.jams import selectors as jam_selectors
@@ -86,6 +86,26 @@ def photo_action(request, pk):
     ):
         next_url = photo.jam.get_absolute_url()
     return redirect(next_url)
+
+
+@login_required
+@require_GET
+def photo_file(request, pk, size):
+    """One size of a photo the public may not see (waiting, hidden, reported), for its
+    Jam's organiser and photo moderators; never kept by a cache. A visible photo's
+    files are on the web server: sent there."""
+    photo = selectors.photo_for_manager_or_404(request.user, pk)
+    if size not in Photo.SIZE_FILES:
+        raise Http404
+    if photo.status == Status.VISIBLE:
+        return redirect(photo.file_url(size))
+    try:
+        content = files.storage_for(photo.status).open(photo.file_for(size).name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def jam_photos(request, slug):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from jamportal.accounts import services as account_services
 from jamportal.jams import services
 from jamportal.jams.models import Campaign, Jam, JamEvent
 
@@ -48,3 +49,12 @@ class JamAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting a Jam here goes through the site's own service: its kit, photos (files
+    # included) and every cached page that shows it go too. (accounts sits above jams,
+    # kits and feed, so the service lives there; only this wiring looks up to it.)
+    def delete_model(self, request, obj):
+        account_services.jams_delete(Jam.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        account_services.jams_delete(queryset, by=request.user)

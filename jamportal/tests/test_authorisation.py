@@ -32,7 +32,10 @@ def owned(client):
     jam_services.jam_translation_save(jam, by=owner, language="de", title="Eigene Jam", description="Hallo")
     booth, token = feed_services.booth_create(jam, by=owner, name="Door")
     upload(client, token)
-    return {"jam": jam, "draft": draft, "kit_request": kit_request, "booth": booth, "photo": Photo.objects.get()}
+    photo = Photo.objects.get()
+    upload(client, token, key="key-2")
+    hidden = feed_services.photo_set_status(Photo.objects.exclude(pk=photo.pk).get(), Photo.Status.HIDDEN, by=owner)
+    return {"jam": jam, "draft": draft, "kit_request": kit_request, "booth": booth, "photo": photo, "hidden": hidden}
 
 
 def state(owned):
@@ -91,6 +94,7 @@ ACTIONS = [
     ("revoke the booth", "post", lambda o: reverse("feed:revoke", args=[o["booth"].pk]), {}),
     ("hide the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "hide"}),
     ("delete the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "delete"}),
+    ("see a hidden photo", "get", lambda o: reverse("feed:photo-file", args=[o["hidden"].pk, "web"]), None),
 ]
 # Staff pages that need a permission the staff member below does not have.
 STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits"]
@@ -155,6 +159,7 @@ OWNER_PAGES = {
     "feed:booths",
     "feed:revoke",
     "feed:action",
+    "feed:photo-file",
 }
 OTHER_PAGES = {
     # public (a draft's detail page is covered above)
