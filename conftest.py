@@ -18,6 +18,9 @@ from playwright.sync_api import sync_playwright
 
 from jamportal import pagecache
 
+# Helpers the served tests share get pytest's detailed assertion messages too.
+pytest.register_assert_rewrite("jamportal.tests.served_photos")
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make serve`: JamPortal as production runs it, on this machine, all on loopback:
-# PostgreSQL and Redis of its own (state in var/serve/), gunicorn serving the site
-# and whitenoise its compressed static files, a Celery worker and Celery beat,
-# DEBUG off. Stop it with Ctrl+C; everything it started stops with it.
+# PostgreSQL and Redis of its own (state in var/serve/), nginx serving the static
+# files and the photos and passing the rest to gunicorn, a Celery worker and
+# Celery beat, DEBUG off. Stop it with Ctrl+C; everything it started stops with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,9 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export JAMPORTAL_SITE_URL=http://127.0.0.1:$port
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or HTTPS-only cookies (a real server has them all).
 export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
-export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static
+export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static JAMPORTAL_PRIVATE_MEDIA_ROOT=$state/private-media
+# nginx in front sets X-Forwarded-For: the per-address limits count visitors, not nginx.
+export JAMPORTAL_TRUSTED_PROXIES=1
 # (assigned before export: `export X=$(...)` would hide a failure from set -e)
 DATABASE_URL=$(JAMPORTAL_PG_DIR=$state/pg JAMPORTAL_PG_PORT=${JAMPORTAL_SERVE_PG_PORT:-54330} JAMPORTAL_PG_DURABLE=1 scripts/postgres.sh start)
 export DATABASE_URL
@@ -55,7 +57,20 @@ workers=$((2 * $(nproc) + 1))
 children+=($!)
 .venv/bin/celery -A jamportal beat --loglevel INFO --schedule "$state/celerybeat-schedule" >"$state/beat.log" 2>&1 &
 children+=($!)
-echo "JamPortal on http://127.0.0.1:$port/ ($workers gunicorn workers; worker and beat logs in var/serve/)"
-.venv/bin/gunicorn jamportal.wsgi --bind "127.0.0.1:$port" --workers "$workers" --access-logfile - &
+rm -f "$state/gunicorn.sock"
+.venv/bin/gunicorn jamportal.wsgi --bind "unix:$state/gunicorn.sock" --workers "$workers" --access-logfile - &
 children+=($!)
+
+# nginx from Debian, in the foreground with a configuration of our own (scripts/nginx.conf).
+mkdir -p "$state/nginx" "$state/media"
+brotli=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+load_brotli="" brotli_static=""
+if [ -f "$brotli" ]; then load_brotli="load_module $brotli;" brotli_static="brotli_static on;"; fi
+sed -e "s|@STATE@|$state|g" -e "s|@PORT@|$port|g" -e "s|@STATIC_ROOT@|$DJANGO_STATIC_ROOT|g" \
+    -e "s|@MEDIA_ROOT@|$DJANGO_MEDIA_ROOT|g" -e "s|@LOAD_BROTLI@|$load_brotli|" -e "s|@BROTLI_STATIC@|$brotli_static|" \
+    scripts/nginx.conf >"$state/nginx/nginx.conf"
+until [ -S "$state/gunicorn.sock" ]; do sleep 0.1; done
+"$(command -v nginx || echo /usr/sbin/nginx)" -e "$state/nginx/error.log" -c "$state/nginx/nginx.conf" -g "daemon off;" &
+children+=($!)
+echo "JamPortal on http://127.0.0.1:$port/ (nginx, $workers gunicorn workers; worker and beat logs in var/serve/)"
 wait -n "${children[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages JamPortal needs, only when something is missing.
 #   scripts/system-packages.sh run    what `make run` needs
-#   scripts/system-packages.sh serve  what `make serve` needs as well (PostgreSQL, Redis)
+#   scripts/system-packages.sh serve  what `make serve` needs as well (PostgreSQL, Redis, nginx)
 #   scripts/system-packages.sh test   what `make test` needs as well (servers, browser)
 #   scripts/system-packages.sh load   what `make load` needs as well (wrk)
 set -euo pipefail
@@ -23,6 +23,8 @@ need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
 if [ "${1:-run}" != run ]; then
     need redis-server command -v redis-server
     need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
+    need nginx test -x /usr/sbin/nginx   # make serve: nginx serves static files and photos
+    need libnginx-mod-http-brotli-static test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 fi
 if [ "${1:-run}" = load ]; then
     need wrk command -v wrk

@@ -1,6 +1,9 @@
-"""`make serve` really runs: PostgreSQL, Redis, gunicorn with whitenoise, a Celery
-worker and beat, with production settings; and it stops everything it started."""
+"""`make serve` really runs: PostgreSQL, Redis, nginx in front of gunicorn, a Celery
+worker and beat, with production settings; and it stops everything it started.
+`make run`'s development server and `make serve` both serve the booth's photos to
+a browser and stop serving one the moment it is taken down (served_photos.py)."""
 
+import json
 import os
 import shutil
 import signal
@@ -13,8 +16,11 @@ import pytest
 import requests
 
 from conftest import free_port, wait_for
+from jamportal.tests.served_photos import check_photos_served_and_taken_down
 
 ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DEMO_PASSWORD = "raspberry-jam"  # load_demo's, unless JAMPORTAL_DEMO_PASSWORD says otherwise
 
 pytestmark = [
     pytest.mark.integration,
@@ -32,10 +38,62 @@ def state():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def test_serve_runs_production_like_and_stops_cleanly(state):
+def outside_environment(**extra):
+    """The environment a developer's shell would have: nothing the tests set."""
+    ours = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "JAMPORTAL_DEMO_PASSWORD"}
+    return {**{name: value for name, value in os.environ.items() if name not in ours}, **extra}
+
+
+def answers(url):
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:  # not listening yet, or still starting its workers
+        return False
+
+
+@pytest.mark.browser
+def test_run_serves_booth_photos_and_takes_them_down(state, browser):
+    """`make run`'s development server: photos served from MEDIA_ROOT, hidden ones not."""
+    port = free_port()
+    environment = outside_environment(
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"sqlite:///{state / 'db.sqlite3'}",
+        DJANGO_MEDIA_ROOT=str(state / "media"),
+        JAMPORTAL_PRIVATE_MEDIA_ROOT=str(state / "private-media"),
+        JAMPORTAL_SITE_URL=f"http://127.0.0.1:{port}",
+    )
+    for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=environment, check=True, capture_output=True)
+    token = subprocess.run(
+        [PYTHON, "manage.py", "booth_demo_token"], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    log = state / "runserver.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: answers(f"{base}/health"), timeout=60, what="runserver")
+        check_photos_served_and_taken_down(
+            browser=browser, base=base, token=token, media_root=state / "media", staff_password=DEMO_PASSWORD
+        )
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from error
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_serve_runs_production_like_and_stops_cleanly(state, browser):
     port = free_port()
     environment = {
-        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **outside_environment(JAMPORTAL_SERVE_SETUP="bench/load_setup.py"),
         "JAMPORTAL_SERVE_STATE": str(state),
         "JAMPORTAL_SERVE_PORT": str(port),
         "JAMPORTAL_SERVE_REDIS_PORT": str(free_port()),
@@ -47,10 +105,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
     base = f"http://127.0.0.1:{port}"
 
     def up():
-        try:
-            return requests.get(f"{base}/health", timeout=2).status_code == 200
-        except requests.RequestException:  # not listening yet, or still starting its workers
-            return False
+        return answers(f"{base}/health")
 
     try:
         try:
@@ -62,6 +117,10 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
         missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
         stylesheet = page.text.split('href="/static/css/site.', 1)[1].split('"', 1)[0]
         static = requests.get(f"{base}/static/css/site.{stylesheet}", headers={"Accept-Encoding": "br"}, timeout=10)
+        token = json.loads((state / "load.json").read_text())["tokens"][0]
+        check_photos_served_and_taken_down(
+            browser=browser, base=base, token=token, media_root=state / "media", staff_password=DEMO_PASSWORD
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -70,7 +129,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state):
     assert health == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
     assert page.status_code == 200
     assert 'lang="fr"' in page.text
-    assert page.headers["Server"] == "gunicorn"
+    assert page.headers["Server"] == "nginx"  # in front of gunicorn
     assert missing.status_code == 404  # DEBUG is off: no technical page
     assert "Traceback" not in missing.text
     assert static.headers["Content-Encoding"] == "br"

@@ -3,6 +3,14 @@
 // this with an inline script, which our Content-Security-Policy forbids.
 window.addEventListener("load", function () {
   document.querySelectorAll("[data-leaflet-map]").forEach(function (element) {
+    // Leaflet guesses its marker images' folder from its stylesheet, and guesses wrong
+    // once static names carry a hash (marker-icon.0123456789ab.png): name them outright.
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: element.dataset.markerIcon,
+      iconRetinaUrl: element.dataset.markerIcon2x,
+      shadowUrl: element.dataset.markerShadow,
+    });
     var djoptions = JSON.parse(element.dataset.leafletMap);
     L.Map.djangoMap(element.id, { djoptions: djoptions, globals: false, callback: null });
   });

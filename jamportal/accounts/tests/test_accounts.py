@@ -120,3 +120,24 @@ def test_the_lockout_is_explained_in_the_visitors_language(client):
 
     assert "Trop de tentatives de connexion échouées" in french
     assert "Gormod o ymdrechion mewngofnodi aflwyddiannus" in welsh
+
+
+def test_login_limits_count_visitors_behind_the_proxy_not_the_proxy(client, settings):
+    """Behind nginx (JAMPORTAL_TRUSTED_PROXIES=1) every request comes from the proxy's
+    address, or none at all over a socket: the limit on failed logins per address must
+    count the visitor's address that the proxy forwards, as our own limits do."""
+    settings.TRUSTED_PROXIES = 1
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    user = UserFactory(email="ada@example.org")
+    guesser, ada = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}, {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    for number in range(4):
+        client.post(reverse("account_login"), {"login": f"guess{number}@example.org", "password": "x"}, **guesser)
+
+    blocked = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, **guesser)
+    over_a_socket = client.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="", **ada
+    )
+
+    assert "Too many failed login attempts. Try again later." in blocked.content.decode()
+    assert over_a_socket.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)

@@ -1,0 +1,124 @@
+"""What a visitor meets of the booth's photos on a served site (`make run`'s
+development server or `make serve`'s nginx): a booth posts photos over HTTP, a
+visitor's Chromium loads every one of them from its served address, someone asks
+for one to be taken down, and every stored size of it stops answering at once,
+while the moderator still sees it. Used by test_serve.py for both setups."""
+
+import io
+import re
+import time
+from pathlib import Path
+
+import requests
+from PIL import Image
+
+from conftest import wait_for
+
+PHOTOS = 3
+
+
+def jpeg(color) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1800, 1200), color).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def post_photos(base, token) -> tuple[str, list[int]]:
+    """The booth posts PHOTOS photos; (the Jam's page, their ids)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    config = requests.get(f"{base}/api/booth/config", headers=headers, timeout=30)
+    assert config.status_code == 200, config.text
+    ids = []
+    for number in range(PHOTOS):
+        answer = requests.post(
+            f"{base}/api/booth/photos",
+            headers=headers,
+            files={"image": ("photo.jpg", jpeg((40 * number, 120, 200)), "image/jpeg")},
+            data={
+                "idempotency_key": f"served-{time.time_ns()}-{number}",
+                "taken_at": "2031-03-01T10:00:00+00:00",
+                "caption": f"Served photo {number}",
+                "language": "en",
+            },
+            timeout=60,
+        )
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+    return config.json()["jam_url"].removeprefix(base), ids
+
+
+def sizes_made(base, jam_path, ids):
+    """Wait for the worker to make every photo's web size and thumbnail."""
+
+    def made():
+        photos = requests.get(f"{base}{jam_path}photos.json", timeout=10).json()["photos"]
+        ours = [photo for photo in photos if photo["id"] in ids]
+        return len(ours) == len(ids) and all("/thumbnails/" in photo["thumbnail"] for photo in ours)
+
+    wait_for(made, timeout=120, what="the photos' sizes")
+
+
+# Every image but the map's tiles, which tests never fetch from the internet.
+IMAGES = "[...document.querySelectorAll('img:not(.leaflet-tile)')]"
+
+
+def every_image_loaded(page) -> list[str]:
+    """Scroll through the page (gallery images load lazily), wait until each <img>
+    has finished loading, and return the addresses of any that failed."""
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function(f"{IMAGES}.every(img => img.complete)", timeout=30_000)
+    return page.evaluate(f"{IMAGES}.filter(img => img.naturalWidth === 0).map(img => img.src)")
+
+
+def stored_files(media_root: Path) -> set[str]:
+    return {str(path.relative_to(media_root)) for path in (media_root / "photos").rglob("*.jpg")}
+
+
+def check_photos_served_and_taken_down(*, browser, base, token, media_root: Path, staff_password):
+    """The whole story, against a server at `base` that stores public media in `media_root`."""
+    jam_path, ids = post_photos(base, token)
+    sizes_made(base, jam_path, ids)
+    # (bypass_csp: the page's policy forbids the eval that Playwright's waiting uses; test_csp.py checks it)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=base, bypass_csp=True)
+    context.route(re.compile(r"^(?!" + re.escape(base) + ").*"), lambda route: route.abort())
+    visitor = context.new_page()
+
+    # A visitor sees every photo, each loaded by the browser from its served address.
+    visitor.goto(jam_path)
+    shown = visitor.eval_on_selector_all("figure.photo img", "imgs => imgs.map(img => img.src)")
+    failed = every_image_loaded(visitor)
+    assert failed == []
+    assert len([src for src in shown if "/media/photos/thumbnails/" in src]) >= PHOTOS
+    files_before = stored_files(media_root)
+    assert all(requests.get(f"{base}/media/{name}", timeout=10).status_code == 200 for name in files_before)
+
+    # They ask for the first photo to be taken down: it is hidden at once.
+    taken_down = ids[0]
+    visitor.goto(f"/en/photos/{taken_down}/report/")
+    visitor.fill("textarea[name=reason]", "I am in this photo and did not agree to it.")
+    visitor.get_by_role("button", name="Send").click()
+    visitor.wait_for_url(re.compile(re.escape(jam_path) + "$"))
+    # Checked at once, not polled: the files left the public tree as the report committed.
+    gone = sorted(files_before - stored_files(media_root))
+    answers = {name: requests.get(f"{base}/media/{name}", timeout=10).status_code for name in gone}
+    still_there = files_before - set(gone)
+    assert len(gone) == 3  # the kept original, the web size and the thumbnail
+    assert answers == dict.fromkeys(gone, 404)
+    assert all(requests.get(f"{base}/media/{name}", timeout=10).status_code == 200 for name in still_there)
+    visitor.goto(jam_path)
+    assert f'id="photo-{taken_down}"' not in visitor.content()
+    assert every_image_loaded(visitor) == []
+
+    # The moderator still sees it, in the queue, through the portal.
+    staff = context.new_page()
+    context.clear_cookies()
+    staff.goto("/en/accounts/login/")
+    staff.locator("#id_login").fill("staff@jamportal.localhost")
+    staff.locator("#id_password").fill(staff_password)
+    staff.get_by_role("button", name="Sign In").click()
+    staff.wait_for_url(re.compile(r".*/dashboard/"))
+    staff.goto("/en/moderation/photos/")
+    queued = staff.locator(f"img[src$='/photos/{taken_down}/thumbnail.jpg']")
+    assert queued.count() == 1
+    assert every_image_loaded(staff) == []
+    context.close()
