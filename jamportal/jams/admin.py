@@ -17,12 +17,10 @@ class CampaignAdmin(admin.ModelAdmin):
         services.jams_public_changed()
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.jams_public_changed()
+        services.campaigns_delete(Campaign.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        services.jams_public_changed()
+        services.campaigns_delete(queryset)
 
 
 class JamEventInline(admin.TabularInline):

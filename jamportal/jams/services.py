@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jamportal import pagecache
 from jamportal.jams import selectors, tasks
-from jamportal.jams.models import Jam, JamEvent, JamTranslation
+from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
 
 Status = Jam.Status
 Action = JamEvent.Action
@@ -220,6 +220,17 @@ def _email(user, template, *, jam, event):
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def campaigns_delete(campaigns) -> None:
+    """Delete these campaigns (the admin does): their Jams stay, without a campaign;
+    their posters go, files too, once it commits; cached pages are stale at once."""
+    with transaction.atomic():
+        for poster in CampaignPoster.objects.filter(campaign__in=campaigns):
+            name, storage = poster.file.name, poster.file.storage
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        campaigns.delete()
+        jams_public_changed()
 
 
 def jams_public_changed() -> None:

@@ -1,11 +1,16 @@
 """Every admin list and add page opens for staff, in English and in a translated language."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from jamportal.feed.models import Photo, PhotoReport
-from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.models import Campaign, CampaignPoster
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +48,28 @@ def test_admin_reads_in_the_staff_members_language(staff_client):
     assert "Niveaux de stock" in french
     assert f"Report on photo {report.photo_id}" in english
     assert "Resolved by" in english
+
+
+def test_deleting_campaigns_in_the_admin_deletes_their_posters_and_cached_pages(
+    staff_client, django_capture_on_commit_callbacks
+):
+    campaign = CampaignFactory(name="Gone Weekend")
+    poster = CampaignPoster(campaign=campaign, size="a3", language="en", fingerprint="x", built_at=timezone.now())
+    poster.file.save("gone.pdf", ContentFile(b"%PDF-1.7 poster"), save=True)
+    path = Path(poster.file.path)
+    page = f"/en/campaigns/{campaign.slug}/"
+    staff_client.logout()
+    cached = staff_client.get(page)  # kept in the page cache for visitors
+    staff_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:jams_campaign_changelist"),
+            {"action": "delete_selected", "_selected_action": [campaign.pk], "post": "yes"},
+        )
+    staff_client.logout()
+
+    assert "Gone Weekend" in cached.content.decode()
+    assert not Campaign.objects.exists()
+    assert not path.exists()
+    assert staff_client.get(page).status_code == 404
