@@ -18,6 +18,7 @@ from jamportal.jams.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
 Status = Jam.Status
 
 
@@ -259,6 +260,19 @@ def test_jam_ics_has_local_times_stable_uid_and_status(client):
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]
 
 
+def test_jam_ics_with_a_line_break_in_the_title_escapes_the_calendar_name(client):
+    jam = JamFactory(title="Cambridge\r\nJam; with, commas")  # saved before titles were checked
+
+    response = client.get(reverse("jams:ics", args=[jam.slug]))
+
+    assert response.status_code == 200
+    assert b"\r\nX-WR-CALNAME:Cambridge\\nJam\\; with\\, commas\r\n" in response.content
+    assert b"\r\nSUMMARY:Cambridge\\nJam\\; with\\, commas\r\n" in response.content
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar.events[0]["summary"]) == "Cambridge\nJam; with, commas"
+    assert response["Content-Disposition"] == f'attachment; filename="jam-{jam.pk}.ics"'
+
+
 def test_cancelled_jam_page_stays_up_and_says_so(client):
     jam = JamFactory(status=Status.CANCELLED)
 
@@ -374,6 +388,19 @@ def test_submit_form_rejects_bad_input_and_keeps_what_was_typed(client, override
     html = response.content.decode()
     assert 'value="Tokyo Raspberry Jam"' in html or field == "title"
     assert "Workshops and **cake**." in html
+    assert not Jam.objects.exists()
+
+
+@pytest.mark.parametrize("title", ["Tokyo\r\nRaspberry Jam", "Tokyo\tJam", "Tokyo\x1b[31mJam", "Tokyo\u2028Jam"])
+def test_submit_form_refuses_control_characters_in_the_title_and_keeps_it(client, title):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("jams:create"), jam_form_data(title=title))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {"title": [ONE_LINE]}
+    assert form["title"].value() == title
     assert not Jam.objects.exists()
 
 
