@@ -63,6 +63,30 @@ def test_health_names_the_part_that_is_down(client, settings):
     assert response.json()["checks"]["database"] == "ok"
 
 
+def test_health_answers_plain_http_under_production_settings_and_pages_redirect(tmp_path):
+    """A load balancer checks each node directly over HTTP, without X-Forwarded-Proto."""
+    probe = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='jams.example.org'); health, page = client.get('/health'), client.get('/en/'); "
+        "status = json.loads(health.content or '{}').get('status'); "
+        "print(health.status_code, status, page.status_code, page['Location'])"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            **production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path)),
+            "DJANGO_SETTINGS_MODULE": "jamportal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["200", "ok", "301", "https://jams.example.org/en/"], result.stderr
+
+
 def test_pages_send_the_security_headers(client):
     response = client.get("/en/")
 
