@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jamportal.jams.tests.factories import JamFactory, UserFactory
 from jamportal.logs import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +95,47 @@ def test_pages_send_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Permissions-Policy"] == "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/dashboard/",
+        "/en/accounts/mine/",
+        "/en/accounts/mine/data.json",
+        "/en/jams/new/",
+        "/en/",
+        "/en/api/jams.geojson",
+        "/en/api/places/suggest?q=cam",
+        "/en/jams/calendar.ics",
+    ],
+)
+def test_signed_in_responses_are_never_stored(client, path):
+    JamFactory()
+    client.force_login(UserFactory())
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_booth_page_showing_a_new_token_is_never_stored(client):
+    jam = JamFactory()
+    client.force_login(jam.organiser)
+
+    paired = client.post(f"/en/jams/{jam.slug}/booths/", {"action": "booth", "name": "Lobby"})
+    again = client.get(f"/en/jams/{jam.slug}/booths/")
+
+    assert '<code class="token-text">jpb_' in paired.content.decode()
+    assert (paired["Cache-Control"], again["Cache-Control"]) == ("private, no-store", "private, no-store")
+
+
+def test_public_pages_stay_public_for_visitors_without_an_account(client):
+    JamFactory()
+
+    assert client.get("/en/")["Cache-Control"] == "public, max-age=60"
+    assert client.get("/en/api/jams.geojson")["Cache-Control"] == "public, max-age=60"
 
 
 def test_check_deploy_is_clean_with_production_settings():
