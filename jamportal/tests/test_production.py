@@ -164,6 +164,35 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
+def test_settings_without_django_debug_have_debug_off():
+    environment = production_env()
+    del environment["DJANGO_DEBUG"]
+    probe = "from django.conf import settings; print(settings.DEBUG, settings.SECURE_SSL_REDIRECT)"
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "jamportal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_settings_without_django_debug_refuse_to_start_without_a_secret_key():
+    environment = production_env()
+    del environment["DJANGO_DEBUG"], environment["DJANGO_SECRET_KEY"]
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
 def test_sentry_is_set_up_only_when_a_dsn_is_given():
     probe = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
     answers = [
