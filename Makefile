@@ -10,6 +10,12 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 .PHONY: run test serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
 	system-packages-test requirements clean
 
+# DEBUG is off unless DJANGO_DEBUG=true, and then the settings want a secret key: the
+# development commands here turn it on (make serve turns it off again in scripts/serve.sh;
+# pytest run by hand gets it from pyproject.toml).
+run booth-demo test pytest pytest-postgres messages messages-check makemessages migrations-check gazetteer: \
+	export DJANGO_DEBUG = true
+
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
 BOOTH_EXTRACT := $(VENV)/bin/pybabel -q extract -k _ -k ngettext:1,2 --no-location --no-wrap --ignore-dirs=tests
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)

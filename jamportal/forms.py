@@ -1,5 +1,7 @@
 """Form parts shared by the apps."""
 
+import re
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -40,3 +42,40 @@ class LongSelect(forms.Select):
 
 class LongSelectMultiple(LongSelect, forms.SelectMultiple):
     pass
+
+
+class IdListField(forms.Field):
+    """Ids of rows, repeated (?requests=1&requests=2), separated by commas
+    (?requests=1,2) or both: each a whole number above zero, at most `max_count`
+    of them, in the order first given.
+
+    >>> IdListField(max_count=3).clean(["12, 15", "12"])
+    [12, 15]
+    """
+
+    widget = forms.MultipleHiddenInput
+    # A BigAutoField's largest value: beyond it the database cannot even compare.
+    LARGEST_ID = 2**63 - 1
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not a number above zero: give numbers separated by commas, e.g. 12,15."),
+        "too_many": _("Choose at most %(limit)s at once."),
+    }
+
+    def __init__(self, *, max_count, **kwargs):
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = {}
+        for part in (part.strip() for text in values for part in str(text).split(",")):
+            if not part:
+                continue
+            if not re.fullmatch(r"[0-9]{1,19}", part) or not 0 < int(part) <= self.LARGEST_ID:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": part[:40]})
+            ids[int(part)] = None
+            if len(ids) > self.max_count:  # (before reading the rest of a long list)
+                raise forms.ValidationError(
+                    self.error_messages["too_many"], code="too_many", params={"limit": self.max_count}
+                )
+        return list(ids)

@@ -11,7 +11,7 @@ bounds everything else (campaign figures, dates that pass).
 The language is in the URL, so the URL is the key. Browsers and a CDN may keep
 the anonymous page for a minute (`Cache-Control: public`); the page varies
 with the session cookie (a signed-in organiser sees their own menu, never
-cached: `private`).
+stored: `private, no-store`, from jamportal.middleware.private_when_signed_in).
 """
 
 import hashlib

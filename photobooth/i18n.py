@@ -17,6 +17,7 @@ Portal language codes ("pt-br", "zh-hant") are mapped to catalogue folders
 import datetime
 import gettext
 import io
+import string
 from functools import cache
 from pathlib import Path
 
@@ -73,21 +74,23 @@ def is_rtl(language: str) -> bool:
 
 
 PORTAL_DEFAULT_TEMPLATE = "{campaign}, {jam}, {date}"
+# The portal's own limit on a caption template (FeedSettings.caption_template).
+TEMPLATE_MAX_CHARACTERS = 200
 
 
 def caption(booth_config: dict, language: str, day: datetime.date) -> str:
     """The caption under the photo, in `language`. The portal's default template
     becomes the booth's translated birthday caption; a template the organiser
-    wrote on the portal is used as written."""
+    wrote on the portal is used as written, and one the portal would refuse gets
+    the default caption."""
     _ = translation(language).gettext
     jam, date = booth_config["jam_title"], long_date(day, language)
     template = booth_config.get("caption_template") or PORTAL_DEFAULT_TEMPLATE
     if template != PORTAL_DEFAULT_TEMPLATE:
         campaign = (booth_config.get("campaign") or {}).get("name", "")
-        try:
-            return template.format_map(_Blank(campaign=campaign, jam=jam, date=date)).strip(" ,")
-        except (ValueError, IndexError, AttributeError):
-            pass  # a template Python cannot read: the default caption instead
+        filled = fill_template(template, campaign=campaign, jam=jam, date=date)
+        if filled is not None:
+            return filled.strip(" ,")
     if booth_config.get("campaign"):
         return _("Raspberry Jam Big Birthday Weekend, {jam}, {date}").format(jam=jam, date=date)
     return _("Raspberry Jam, {jam}, {date}").format(jam=jam, date=date)
@@ -100,8 +103,30 @@ def alt_text(caption_text: str, language: str) -> str:
     )
 
 
-class _Blank(dict):
-    """Unknown {names} in an organiser's template stay as they are."""
+def fill_template(template: str, **values: str) -> str | None:
+    """`template` with each bare {name} of `values` replaced, or None for anything
+    else: a format spec (a width of 1500000000 is 1.5 GB), a conversion, an
+    attribute or index, an unknown name, an unclosed brace, or a template longer
+    than the portal allows. Nothing is formatted, so a hostile template costs
+    no more than its own length.
 
-    def __missing__(self, key):
-        return "{" + key + "}"
+    >>> fill_template("{jam} on {{date}}", jam="Pi Jam")
+    'Pi Jam on {date}'
+    >>> fill_template("{jam:>1500000000}", jam="Pi Jam") is None
+    True
+    """
+    if not isinstance(template, str) or len(template) > TEMPLATE_MAX_CHARACTERS:
+        return None
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    filled = []
+    for literal, name, spec, conversion in parts:
+        filled.append(literal)
+        if name is None:
+            continue
+        if name not in values or spec or conversion:
+            return None
+        filled.append(values[name])
+    return "".join(filled)

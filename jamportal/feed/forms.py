@@ -12,15 +12,7 @@ class BoothForm(forms.Form):
 class FeedSettingsForm(forms.ModelForm):
     class Meta:
         model = FeedSettings
-        fields = ["approve_first", "hashtag", "caption_template"]
-
-    def clean_caption_template(self):
-        template = self.cleaned_data["caption_template"]
-        try:
-            template.format(campaign="", jam="", date="")
-        except (KeyError, IndexError, ValueError):
-            raise forms.ValidationError(_("Use only {campaign}, {jam} and {date} in braces."), code="invalid") from None
-        return template
+        fields = ["approve_first", "hashtag", "caption_template"]  # (the model checks the caption template)
 
 
 class ReportForm(forms.ModelForm):

@@ -1,4 +1,7 @@
+import string
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +35,35 @@ class Booth(models.Model):
         return f"{self.name} ({self.jam})"
 
 
+# The names a caption template may use; the booth fills them in (photobooth/i18n.py).
+CAPTION_FIELDS = ("campaign", "jam", "date")
+DEFAULT_CAPTION_TEMPLATE = "{campaign}, {jam}, {date}"
+
+
+def validate_caption_template(template: str) -> None:
+    """Only {campaign}, {jam} and {date}, each bare: no format spec (a width of
+    1500000000 is 1.5 GB of spaces), no conversion, no attribute or index (a way
+    into the objects behind the names). Read with the parser alone, never formatted."""
+    try:
+        fields = [parts[1:] for parts in string.Formatter().parse(template) if parts[1] is not None]
+    except ValueError:
+        raise ValidationError(
+            _("A brace is not closed: write {campaign}, {jam} or {date}, and {{ or }} for a brace itself."),
+            code="unclosed",
+        ) from None
+    for name, spec, conversion in fields:
+        if name not in CAPTION_FIELDS or spec or conversion:
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValidationError(
+                _(
+                    "The caption cannot fill in “%(field)s”: use only {campaign}, {jam} and {date}, "
+                    "with nothing else in the braces."
+                ),
+                code="field",
+                params={"field": written},
+            )
+
+
 class FeedSettings(models.Model):
     """How a Jam's photo feed behaves."""
 
@@ -45,8 +77,9 @@ class FeedSettings(models.Model):
     caption_template = models.CharField(
         _("caption"),
         max_length=200,
-        default="{campaign}, {jam}, {date}",
+        default=DEFAULT_CAPTION_TEMPLATE,
         help_text=_("{campaign}, {jam} and {date} are filled in on each photo."),
+        validators=[validate_caption_template],
     )
 
     def __str__(self):

@@ -90,6 +90,7 @@ def feed_settings_save(jam, *, by, data) -> FeedSettings:
     feed_settings = feed_settings_for(jam)
     for field in ("approve_first", "hashtag", "caption_template"):
         setattr(feed_settings, field, data[field])
+    feed_settings.full_clean()  # every caller, not only the form: the caption template goes to every booth
     feed_settings.save()
     return feed_settings
 

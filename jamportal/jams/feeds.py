@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -39,16 +40,18 @@ def jam_event(jam) -> icalendar.Event:
     return event
 
 
-def calendar_response(jams, *, name, filename) -> HttpResponse:
+def calendar_response(jams, *, name, filename, as_attachment=False) -> HttpResponse:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//JamPortal//Raspberry Jams//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # As TEXT, escaped like SUMMARY: icalendar leaves an X- property it does not
+    # know as it is, and a line break in a name would break the file.
+    calendar.add("x-wr-calname", icalendar.vText(name))
     for jam in jams:
         calendar.add_component(jam_event(jam))
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response
 
 

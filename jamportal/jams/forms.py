@@ -1,3 +1,4 @@
+import datetime
 import math
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -147,6 +148,27 @@ class PointField(forms.CharField):
         return latitude, longitude
 
 
+class FilterDateField(forms.DateField):
+    """A day for the filters, within FIRST_DAY..LAST_DAY: Jams began in 2012, and a
+    day at the ends of the calendar (0001-01-01, 9999-12-31) only finds nothing
+    or overflows the date arithmetic further on."""
+
+    FIRST_DAY = datetime.date(2000, 1, 1)
+    LAST_DAY = datetime.date(2099, 12, 31)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "min": self.FIRST_DAY.isoformat(), "max": self.LAST_DAY.isoformat()}
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.FIRST_DAY <= value <= self.LAST_DAY:
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s."),
+                code="range",
+                params={"first": formats.date_format(self.FIRST_DAY), "last": formats.date_format(self.LAST_DAY)},
+            )
+
+
 class JamFilterForm(forms.Form):
     """Filters shared by the list, the map endpoint and (later) the feeds."""
 
@@ -196,8 +218,8 @@ class JamFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"placeholder": DEFAULT_NEAREST_TEXT}),
     )
     days = forms.IntegerField(label=_("In the next (days)"), required=False, min_value=1, max_value=366)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = FilterDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = FilterDateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
 
     def clean(self):

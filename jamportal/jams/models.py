@@ -1,6 +1,8 @@
+import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
@@ -9,6 +11,16 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from jamportal.jams.languages import spoken_language_choices
+
+
+def validate_one_line(text: str) -> None:
+    """A title goes into calendar files, feeds, email subjects and headers: no
+    control characters (line breaks, tabs, escapes) and no Unicode line or
+    paragraph separators."""
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text):
+        raise ValidationError(
+            _("Write the title on one line, without line breaks, tabs or other control characters."), code="one_line"
+        )
 
 
 class Campaign(models.Model):
@@ -60,7 +72,7 @@ class Jam(models.Model):
         COMPETITION = "competition", _("Competition")
         PARTY = "party", _("Birthday party")
 
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     slug = models.SlugField(_("slug"), max_length=180, unique=True, allow_unicode=True)
     # Empty once the organiser deleted their account and chose to leave their Jams up.
     organiser = models.ForeignKey(
@@ -229,7 +241,7 @@ class JamTranslation(models.Model):
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
     description_html = models.TextField(editable=False, default="")
 

@@ -73,7 +73,9 @@ def jam_list_public(
     if date_from:
         jams = jams.filter(end__gte=_day_start(date_from))
     if date_to:
-        jams = jams.filter(start__lt=_day_start(date_to + datetime.timedelta(days=1)))
+        # The end of the day itself, not the start of the next: no arithmetic
+        # that overflows on the last day of the calendar (9999-12-31).
+        jams = jams.filter(start__lte=_day_end(date_to))
     return jams
 
 
@@ -313,6 +315,10 @@ def campaign_open_for_submissions(today=None):
 
 def _day_start(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _day_end(day):
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
 
 
 # Changes whenever a public Jam does (services.jams_public_changed): cached pages

@@ -79,6 +79,7 @@ def jam_create(*, organiser, data, submit=False) -> Jam:
 
     With `submit`, it goes straight to the moderation queue; otherwise it is a draft.
     """
+    _check_title(Jam, data["title"])
     with transaction.atomic():
         jam = Jam(organiser=organiser, **{name: data[name] for name in EDITABLE_FIELDS})
         jam.slug = _unique_slug(jam.title)
@@ -96,6 +97,7 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
     An approved Jam stays approved (and on the map) after an edit; staff can read
     what changed in its history. A draft or rejected Jam is (re)submitted with `submit`.
     """
+    _check_title(Jam, data["title"])
     with transaction.atomic():
         jam = Jam.objects.select_for_update().get(pk=jam.pk)
         if jam.status == Status.CANCELLED:
@@ -143,6 +145,7 @@ def jam_translation_save(jam, *, by, language, title, description) -> JamTransla
     """Add or replace the Jam's title and description in one of the site's languages."""
     if jam.status == Status.CANCELLED:
         raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
+    _check_title(JamTranslation, title)
     with transaction.atomic():
         translation_, created = JamTranslation.objects.update_or_create(
             jam=jam,
@@ -274,6 +277,12 @@ def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
         for campaign_id in campaigns:
             transaction.on_commit(lambda pk=campaign_id: tasks.task_refresh_posters.delay(campaign_id=pk))
     return event
+
+
+def _check_title(model, title):
+    """The title field's own validators (one line, no control characters), for
+    callers that do not come through a model form."""
+    model._meta.get_field("title").run_validators(title)
 
 
 def _require_moderator(user):

@@ -80,9 +80,7 @@ def jam_detail(request, slug):
 def jam_ics(request, slug):
     """The Jam as an iCalendar file, for "add to calendar"."""
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
-    response = calendar_response([jam], name=jam.display_title, filename=f"jam-{jam.pk}.ics")
-    response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment")
-    return response
+    return calendar_response([jam], name=jam.display_title, filename=f"jam-{jam.pk}.ics", as_attachment=True)
 
 
 def jam_flyer(request, slug):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jamportal.forms import IdListField
 from jamportal.kits import services
 from jamportal.kits.models import KitItem, KitRequest
 
@@ -84,3 +85,21 @@ class DashboardFilterForm(forms.Form):
         label=_("Status"), choices=lambda: [("", _("Any status")), *KitRequest.Status.choices], required=False
     )
     country = forms.CharField(label=_("Country code"), max_length=2, required=False)
+
+
+class ChosenRequestsForm(forms.Form):
+    """Which requests a printout, an export or a bulk move is for: the ones named
+    by id, else those in `status` (packed ones when no status is given)."""
+
+    MAX_REQUESTS = 500
+
+    requests = IdListField(max_count=MAX_REQUESTS, required=False)
+    status = forms.ChoiceField(choices=[("", ""), *KitRequest.Status.choices], required=False)
+
+    def clean_status(self):
+        return self.cleaned_data["status"] if "status" in self.data else KitRequest.Status.PACKED
+
+    def error_text(self) -> str:
+        """Every error as plain text, one per line, named by its parameter."""
+        lines = [f"{name}: {message}" for name, messages in self.errors.items() for message in messages]
+        return "\n".join([str(_("Some parameters are not valid.")), *lines, ""])

@@ -2,15 +2,23 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal.jams import selectors as jam_selectors
 from jamportal.kits import selectors, services
-from jamportal.kits.forms import DashboardFilterForm, KitRequestForm, RejectKitForm, ShipForm, StockForm
+from jamportal.kits.forms import (
+    ChosenRequestsForm,
+    DashboardFilterForm,
+    KitRequestForm,
+    RejectKitForm,
+    ShipForm,
+    StockForm,
+)
 from jamportal.kits.models import KitRequest
 from jamportal.pdf import pdf_response, render_pdf
 
@@ -131,7 +139,12 @@ def dashboard(request, kit_pk):
         to = request.POST.get("to")
         if to not in (Status.APPROVED, Status.PACKED):
             raise Http404
-        chosen = selectors.kit_requests_by_ids(kit, request.POST.getlist("requests"))
+        ids = ChosenRequestsForm(request.POST)
+        if not ids.is_valid():
+            for message in ids.errors.get("requests", []):
+                messages.error(request, message)
+            return redirect(request.get_full_path())
+        chosen = selectors.kit_requests_by_ids(kit, ids.cleaned_data["requests"])
         moved, problems = services.kit_requests_move_bulk(chosen, to, by=request.user)
         if moved:
             messages.success(
@@ -177,18 +190,24 @@ def stock(request, kit_pk):
     return render(request, "kits/stock.html", {"kit": kit, "rows": selectors.kit_stock_overview(kit), "form": form})
 
 
-def _chosen_requests(request, kit):
-    """The requests named by ?requests=1&requests=2, else those with ?status=."""
-    ids = request.GET.getlist("requests")
-    if ids:
+def _chosen_requests(kit, chosen):
+    """The requests a valid ChosenRequestsForm names: by id, else by status."""
+    if ids := chosen.cleaned_data["requests"]:
         return list(selectors.kit_requests_by_ids(kit, ids))
-    return list(selectors.kit_requests_for_dashboard(kit, status=request.GET.get("status", Status.PACKED)))
+    return list(selectors.kit_requests_for_dashboard(kit, status=chosen.cleaned_data["status"]))
+
+
+def _bad_choice(chosen):
+    return HttpResponseBadRequest(chosen.error_text(), content_type="text/plain; charset=utf-8")
 
 
 @fulfilment_required
 def packing_slips(request, kit_pk):
     kit = selectors.kit_get_or_404(kit_pk)
-    pdf = render_pdf("kits/packing_slips.html", {"kit": kit, "requests": _chosen_requests(request, kit)})
+    chosen = ChosenRequestsForm(request.GET)
+    if not chosen.is_valid():
+        return _bad_choice(chosen)
+    pdf = render_pdf("kits/packing_slips.html", {"kit": kit, "requests": _chosen_requests(kit, chosen)})
     return pdf_response(pdf, f"packing-slips-{kit.pk}.pdf")
 
 
@@ -196,7 +215,10 @@ def packing_slips(request, kit_pk):
 def labels(request, kit_pk):
     """Address labels, 3 x 8 to an A4 sheet."""
     kit = selectors.kit_get_or_404(kit_pk)
-    pdf = render_pdf("kits/labels.html", {"kit": kit, "requests": _chosen_requests(request, kit)})
+    chosen = ChosenRequestsForm(request.GET)
+    if not chosen.is_valid():
+        return _bad_choice(chosen)
+    pdf = render_pdf("kits/labels.html", {"kit": kit, "requests": _chosen_requests(kit, chosen)})
     return pdf_response(pdf, f"labels-{kit.pk}.pdf")
 
 
@@ -204,7 +226,10 @@ def labels(request, kit_pk):
 def customs(request, kit_pk):
     """CN22-style customs declarations for the kits that leave the dispatch country."""
     kit = selectors.kit_get_or_404(kit_pk)
-    abroad = selectors.kit_requests_abroad(kit, _chosen_requests(request, kit))
+    chosen = ChosenRequestsForm(request.GET)
+    if not chosen.is_valid():
+        return _bad_choice(chosen)
+    abroad = selectors.kit_requests_abroad(kit, _chosen_requests(kit, chosen))
     pdf = render_pdf("kits/customs.html", {"kit": kit, "requests": abroad, "today": timezone.localdate()})
     return pdf_response(pdf, f"customs-{kit.pk}.pdf")
 
@@ -219,10 +244,13 @@ def _cell(value):
 def export_csv(request, kit_pk):
     """A batch for a courier's bulk upload: one row per kit, UTF-8 with a header."""
     kit = selectors.kit_get_or_404(kit_pk)
+    chosen = ChosenRequestsForm(request.GET)
+    if not chosen.is_valid():
+        return _bad_choice(chosen)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kits-{kit.pk}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"kits-{kit.pk}.csv")
     writer = csv.writer(response)
     writer.writerow(selectors.COURIER_COLUMNS)
-    for row in selectors.kit_courier_rows(_chosen_requests(request, kit)):
+    for row in selectors.kit_courier_rows(_chosen_requests(kit, chosen)):
         writer.writerow(_cell(value) for value in row)
     return response

@@ -133,7 +133,7 @@ def test_signed_in_pages_are_their_own_and_never_shared(client):
     again = client.get("/en/resources/").content.decode()
 
     assert "Dashboard" in mine.content.decode()
-    assert mine["Cache-Control"] == "private, no-cache"
+    assert mine["Cache-Control"] == "private, no-store"
     assert "Dashboard" not in anonymous.content.decode()
     assert "Dashboard" not in again
 

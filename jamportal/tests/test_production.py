@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from jamportal.jams.tests.factories import JamFactory, UserFactory
 from jamportal.logs import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,30 @@ def test_health_names_the_part_that_is_down(client, settings):
     assert response.json()["checks"]["database"] == "ok"
 
 
+def test_health_answers_plain_http_under_production_settings_and_pages_redirect(tmp_path):
+    """A load balancer checks each node directly over HTTP, without X-Forwarded-Proto."""
+    probe = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='jams.example.org'); health, page = client.get('/health'), client.get('/en/'); "
+        "status = json.loads(health.content or '{}').get('status'); "
+        "print(health.status_code, status, page.status_code, page['Location'])"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            **production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path)),
+            "DJANGO_SETTINGS_MODULE": "jamportal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["200", "ok", "301", "https://jams.example.org/en/"], result.stderr
+
+
 def test_pages_send_the_security_headers(client):
     response = client.get("/en/")
 
@@ -70,6 +95,47 @@ def test_pages_send_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Permissions-Policy"] == "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/dashboard/",
+        "/en/accounts/mine/",
+        "/en/accounts/mine/data.json",
+        "/en/jams/new/",
+        "/en/",
+        "/en/api/jams.geojson",
+        "/en/api/places/suggest?q=cam",
+        "/en/jams/calendar.ics",
+    ],
+)
+def test_signed_in_responses_are_never_stored(client, path):
+    JamFactory()
+    client.force_login(UserFactory())
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_the_booth_page_showing_a_new_token_is_never_stored(client):
+    jam = JamFactory()
+    client.force_login(jam.organiser)
+
+    paired = client.post(f"/en/jams/{jam.slug}/booths/", {"action": "booth", "name": "Lobby"})
+    again = client.get(f"/en/jams/{jam.slug}/booths/")
+
+    assert '<code class="token-text">jpb_' in paired.content.decode()
+    assert (paired["Cache-Control"], again["Cache-Control"]) == ("private, no-store", "private, no-store")
+
+
+def test_public_pages_stay_public_for_visitors_without_an_account(client):
+    JamFactory()
+
+    assert client.get("/en/")["Cache-Control"] == "public, max-age=60"
+    assert client.get("/en/api/jams.geojson")["Cache-Control"] == "public, max-age=60"
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -89,6 +155,35 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     environment = production_env()
     del environment["DJANGO_SECRET_KEY"]
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
+def test_settings_without_django_debug_have_debug_off():
+    environment = production_env()
+    del environment["DJANGO_DEBUG"]
+    probe = "from django.conf import settings; print(settings.DEBUG, settings.SECURE_SSL_REDIRECT)"
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "jamportal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_settings_without_django_debug_refuse_to_start_without_a_secret_key():
+    environment = production_env()
+    del environment["DJANGO_DEBUG"], environment["DJANGO_SECRET_KEY"]
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120

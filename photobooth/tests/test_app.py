@@ -58,10 +58,30 @@ def test_caption_is_the_birthday_caption_in_each_language():
 
 
 def test_an_organisers_own_caption_template_is_used_as_written():
-    custom = booth_settings(caption_template="{jam} ❤ {campaign} {unknown}")
+    custom = booth_settings(caption_template="{jam} ❤ {{{campaign}}}, {date}")
 
-    assert i18n.caption(custom, "fr", DAY) == "Caerdydd Jam ❤ Raspberry Jam Big Birthday Weekend 2031 {unknown}"
-    assert i18n.caption(booth_settings(caption_template="{0} {jam"), "en", DAY).startswith("Raspberry Jam Big")
+    assert i18n.caption(custom, "fr", DAY) == "Caerdydd Jam ❤ {Raspberry Jam Big Birthday Weekend 2031}, 1 mars 2031"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{jam:>1500000000}",
+        "{jam:{date}}",
+        "{jam.__class__.__mro__}",
+        "{jam[0]}",
+        "{date!r}",
+        "{0} {jam",
+        "{}",
+        "{unknown}",
+        "{jam}" * 1000,
+        "{jam",
+    ],
+)
+def test_a_hostile_caption_template_gets_the_default_caption(template):
+    caption = i18n.caption(booth_settings(caption_template=template), "en", DAY)
+
+    assert caption == "Raspberry Jam Big Birthday Weekend, Caerdydd Jam, March 1, 2031"
 
 
 def test_render_shows_right_to_left_text_and_alerts_without_clipping():

@@ -1,16 +1,19 @@
 """The booth API with real uploads, the gallery, the wall, reports and moderation."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from jamportal.feed import services
-from jamportal.feed.models import Booth, Photo
+from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +90,72 @@ def test_only_the_organiser_pairs_and_revokes_booths(client, booth):
     assert client.post(en("feed:revoke", booth_.pk)).status_code == 404
     booth_.refresh_from_db()
     assert booth_.revoked_at is None
+
+
+# The feed settings: the caption template
+
+NOT_FILLED = "The caption cannot fill in “%s”: use only {campaign}, {jam} and {date}, with nothing else in the braces."
+UNCLOSED = "A brace is not closed: write {campaign}, {jam} or {date}, and {{ or }} for a brace itself."
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{jam:>1500000000}", NOT_FILLED % "{jam:>1500000000}"),
+        ("Hello {jam.nope}", NOT_FILLED % "{jam.nope}"),
+        ("{jam[0]}", NOT_FILLED % "{jam[0]}"),
+        ("{date!r}", NOT_FILLED % "{date!r}"),
+        ("{jam:{date}}", NOT_FILLED % "{jam:{date}}"),
+        ("{0} {}", NOT_FILLED % "{0}"),
+        ("{venue}", NOT_FILLED % "{venue}"),
+        ("{jam", UNCLOSED),
+        ("jam}", UNCLOSED),
+    ],
+)
+def test_caption_template_beyond_the_three_names_is_refused_and_kept(client, jam, template, message):
+    client.force_login(jam.organiser)
+
+    response = client.post(
+        en("feed:booths", jam.slug), {"action": "settings", "hashtag": "#Mine", "caption_template": template}
+    )
+
+    assert response.status_code == 200
+    assert response.context["settings_form"].errors == {"caption_template": [message]}
+    assert response.context["settings_form"]["caption_template"].value() == template
+    assert services.feed_settings_for(jam).caption_template == "{campaign}, {jam}, {date}"
+
+
+@pytest.mark.parametrize("template", ["{jam} ❤ {campaign}, {date}", "{{PiParty}} {jam:}", "Just words"])
+def test_caption_template_with_the_three_names_is_saved(client, jam, template):
+    client.force_login(jam.organiser)
+
+    client.post(en("feed:booths", jam.slug), {"action": "settings", "hashtag": "", "caption_template": template})
+
+    assert services.feed_settings_for(jam).caption_template == template
+
+
+def test_feed_settings_save_refuses_a_hostile_caption_template_from_any_caller(jam):
+    data = {"approve_first": False, "hashtag": "", "caption_template": "{jam:>1500000000}"}
+
+    with pytest.raises(ValidationError) as refused:
+        services.feed_settings_save(jam, by=jam.organiser, data=data)
+
+    assert refused.value.message_dict == {"caption_template": [NOT_FILLED % "{jam:>1500000000}"]}
+    assert services.feed_settings_for(jam).caption_template == "{campaign}, {jam}, {date}"
+
+
+def test_caption_templates_saved_before_the_rule_go_back_to_the_default(jam):
+    other = JamFactory()
+    FeedSettings.objects.create(jam=jam, caption_template="{jam:>1500000000}")
+    FeedSettings.objects.create(jam=other, caption_template="{jam} ❤")
+    migration = importlib.import_module("jamportal.feed.migrations.0004_caption_template_fields")
+
+    migration.reset_unreadable_templates(django_apps, None)
+
+    assert dict(FeedSettings.objects.values_list("jam__title", "caption_template")) == {
+        "Booth Jam": "{campaign}, {jam}, {date}",
+        other.title: "{jam} ❤",
+    }
 
 
 # The booth API

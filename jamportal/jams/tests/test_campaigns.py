@@ -212,6 +212,17 @@ def test_calendar_feeds_by_campaign_country_and_around_a_point(client):
     assert client.get(en("jams:calendar"), {"around": "x"}).status_code == 400
 
 
+def test_campaign_calendar_with_a_line_break_in_the_name_escapes_it(client):
+    campaign = CampaignFactory(name="Big Birthday\nWeekend")
+    JamFactory(title="Campaign Jam", campaign=campaign)
+
+    response = client.get(en("jams:campaign-calendar", campaign.slug))
+
+    assert response.status_code == 200
+    assert b"\r\nX-WR-CALNAME:Big Birthday\\nWeekend\r\n" in response.content
+    assert response["Content-Disposition"] == f'inline; filename="{campaign.slug}.ics"'
+
+
 def test_calendar_feed_query_count_does_not_grow_with_jams(assert_constant_queries):
     JamFactory(campaign=CampaignFactory())
 

@@ -1,14 +1,18 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from jamportal.jams import services
-from jamportal.jams.models import Jam, JamEvent
+from jamportal.jams.models import Jam, JamEvent, JamTranslation
 from jamportal.jams.tasks import task_send_jam_email
 from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory, jam_data
 
 pytestmark = pytest.mark.django_db
+ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
 Status = Jam.Status
 
 
@@ -66,6 +70,35 @@ def test_jam_create_sanitises_description():
     assert "<svg" not in jam.description_html
     assert "<script" not in services.render_description("<script>alert(1)</script>")
     assert "<strong>ok</strong>" in jam.description_html
+
+
+def test_jam_create_and_update_refuse_control_characters_in_the_title_from_any_caller():
+    organiser = UserFactory()
+    jam = JamFactory(organiser=organiser, title="Good Jam")
+
+    with pytest.raises(ValidationError) as created:
+        services.jam_create(organiser=organiser, data=jam_data(title="Bad\r\nJam"))
+    with pytest.raises(ValidationError) as updated:
+        services.jam_update(jam, by=organiser, data=jam_data(title="Bad\x00Jam"))
+    with pytest.raises(ValidationError) as translated:
+        services.jam_translation_save(jam, by=organiser, language="fr", title="Mauvais\tJam", description="")
+
+    assert [created.value.messages, updated.value.messages, translated.value.messages] == [[ONE_LINE]] * 3
+    assert list(Jam.objects.values_list("title", flat=True)) == ["Good Jam"]
+    assert not jam.translations.exists()
+
+
+def test_titles_saved_before_the_rule_are_folded_onto_one_line():
+    jam = JamFactory(title="Two\r\nLines\tJam")
+    JamTranslation.objects.create(jam=jam, language="fr", title="Deux\u2028lignes", description="")
+    kept = JamFactory(title="Plain  Jam")
+    migration = importlib.import_module("jamportal.jams.migrations.0004_one_line_titles")
+
+    migration.fold_titles_to_one_line(django_apps, None)
+
+    jam.refresh_from_db()
+    kept.refresh_from_db()
+    assert (jam.title, jam.translations.get().title, kept.title) == ("Two Lines Jam", "Deux lignes", "Plain  Jam")
 
 
 def test_jam_create_slugs_are_unique_and_avoid_reserved_words():

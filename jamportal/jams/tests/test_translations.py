@@ -13,6 +13,7 @@ from jamportal.jams.models import JamTranslation
 from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
 
 
 def url_in(language, name, *args):
@@ -99,6 +100,21 @@ def test_translation_form_refuses_the_original_language_and_keeps_the_text(clien
     html = response.content.decode()
     assert "Select a valid choice. fr is not one of the available choices." in html
     assert 'value="Titre"' in html
+    assert not JamTranslation.objects.exists()
+
+
+def test_translation_form_refuses_a_title_with_a_line_break_and_keeps_the_text(client):
+    jam = JamFactory(content_language="en")
+    client.force_login(jam.organiser)
+
+    response = client.post(
+        url_in("en", "jams:translations", jam.slug), {"language": "fr", "title": "Un\nTitre", "description": "Texte"}
+    )
+
+    form = response.context["form"]
+    assert form.errors == {"title": [ONE_LINE]}
+    assert form["title"].value() == "Un\nTitre"
+    assert "Texte</textarea>" in response.content.decode()
     assert not JamTranslation.objects.exists()
 
 

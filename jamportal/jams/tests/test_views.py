@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from jamportal.jams import selectors
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import (
     CampaignFactory,
@@ -17,6 +18,7 @@ from jamportal.jams.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
 Status = Jam.Status
 
 
@@ -80,6 +82,61 @@ def test_home_with_bad_filters_explains_and_keeps_them(client):
     assert "Select a valid choice. ZZ is not one of the available choices." in html
     assert "The end of the range must not be before its start." in html
     assert 'value="2030-02-01"' in html
+
+
+def test_home_with_dates_beyond_the_filter_range_explains_and_keeps_them(client):
+    response = client.get(reverse("jams:home"), {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "date_from": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+        "date_to": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+    }
+    assert 'value="0001-01-01"' in html
+    assert 'value="9999-12-31"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/en/api/jams.geojson", "/en/jams/calendar.ics", "/en/campaigns/bbw-far/calendar.ics"],
+)
+def test_feeds_with_dates_beyond_the_filter_range_get_400_naming_them(client, url):
+    CampaignFactory(slug="bbw-far")
+
+    response = client.get(url, {"date_to": "9999-12-31", "date_from": "0001-01-01"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Some parameters are not valid.",
+        "parameters": {
+            "date_from": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+            "date_to": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+        },
+    }
+
+
+def test_atom_feed_with_dates_beyond_the_filter_range_is_not_found(client):
+    response = client.get("/en/jams/new.atom", {"date_to": "9999-12-31"})
+
+    assert response.status_code == 404
+
+
+def test_jam_list_public_takes_the_first_and_last_days_of_the_calendar():
+    jam = JamFactory(title="Any Day Jam")
+
+    jams = selectors.jam_list_public(date_from=datetime.date.min, date_to=datetime.date.max)
+
+    assert list(jams) == [jam]
+
+
+def test_jam_list_public_date_to_keeps_the_whole_last_day():
+    day = timezone.now().date() + datetime.timedelta(days=3)
+    last_moment = datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+    late = JamFactory(start=last_moment)
+    JamFactory(start=last_moment + datetime.timedelta(microseconds=1))
+
+    assert list(selectors.jam_list_public(date_to=day)) == [late]
 
 
 def test_home_query_count_does_not_grow_with_jams(assert_constant_queries):
@@ -203,6 +260,19 @@ def test_jam_ics_has_local_times_stable_uid_and_status(client):
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]
 
 
+def test_jam_ics_with_a_line_break_in_the_title_escapes_the_calendar_name(client):
+    jam = JamFactory(title="Cambridge\r\nJam; with, commas")  # saved before titles were checked
+
+    response = client.get(reverse("jams:ics", args=[jam.slug]))
+
+    assert response.status_code == 200
+    assert b"\r\nX-WR-CALNAME:Cambridge\\nJam\\; with\\, commas\r\n" in response.content
+    assert b"\r\nSUMMARY:Cambridge\\nJam\\; with\\, commas\r\n" in response.content
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar.events[0]["summary"]) == "Cambridge\nJam; with, commas"
+    assert response["Content-Disposition"] == f'attachment; filename="jam-{jam.pk}.ics"'
+
+
 def test_cancelled_jam_page_stays_up_and_says_so(client):
     jam = JamFactory(status=Status.CANCELLED)
 
@@ -318,6 +388,19 @@ def test_submit_form_rejects_bad_input_and_keeps_what_was_typed(client, override
     html = response.content.decode()
     assert 'value="Tokyo Raspberry Jam"' in html or field == "title"
     assert "Workshops and **cake**." in html
+    assert not Jam.objects.exists()
+
+
+@pytest.mark.parametrize("title", ["Tokyo\r\nRaspberry Jam", "Tokyo\tJam", "Tokyo\x1b[31mJam", "Tokyo\u2028Jam"])
+def test_submit_form_refuses_control_characters_in_the_title_and_keeps_it(client, title):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("jams:create"), jam_form_data(title=title))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {"title": [ONE_LINE]}
+    assert form["title"].value() == title
     assert not Jam.objects.exists()
 
 

@@ -445,6 +445,73 @@ def test_courier_csv_is_one_row_per_kit_and_safe_in_spreadsheets(client, kit):
     assert rows[1][10:] == ["20", "17.00"]
 
 
+@pytest.mark.parametrize("name", ["kits:packing-slips", "kits:labels", "kits:customs", "kits:csv"])
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        (
+            {"requests": "abc"},
+            "requests: “abc” is not a number above zero: give numbers separated by commas, e.g. 12,15.",
+        ),
+        (
+            {"requests": ["1", "0"]},
+            "requests: “0” is not a number above zero: give numbers separated by commas, e.g. 12,15.",
+        ),
+        (
+            {"requests": "2,-3"},
+            "requests: “-3” is not a number above zero: give numbers separated by commas, e.g. 12,15.",
+        ),
+        (
+            {"requests": "１２"},
+            "requests: “１２” is not a number above zero: give numbers separated by commas, e.g. 12,15.",
+        ),
+        (
+            {"requests": "9" * 20},
+            f"requests: “{'9' * 20}” is not a number above zero: give numbers separated by commas, e.g. 12,15.",
+        ),
+        ({"requests": ",".join(map(str, range(1, 502)))}, "requests: Choose at most 500 at once."),
+        ({"status": "lost"}, "status: Select a valid choice. lost is not one of the available choices."),
+    ],
+)
+def test_printouts_with_bad_request_ids_get_400_saying_what_is_wrong(client, kit, name, chosen, message):
+    client.force_login(kit_staff())
+
+    response = client.get(reverse(name, args=[kit.pk]), chosen)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == f"Some parameters are not valid.\n{message}\n"
+
+
+def test_courier_csv_takes_ids_separated_by_commas_or_repeated(client, kit):
+    first, second, third = (make_request(kit, title=title) for title in ("One", "Two", "Three"))
+    client.force_login(kit_staff())
+    url = reverse("kits:csv", args=[kit.pk])
+
+    commas = client.get(url, {"requests": f"{first.pk}, {third.pk}"})
+    repeated = client.get(url, {"requests": [str(second.pk), f"{third.pk},{second.pk}"]})
+
+    def references(response):
+        return [row[0] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
+
+    assert references(commas) == [f"KIT-{first.pk}", f"KIT-{third.pk}"]
+    assert references(repeated) == [f"KIT-{second.pk}", f"KIT-{third.pk}"]
+
+
+def test_dashboard_bulk_move_with_bad_ids_explains_and_moves_nothing(client, kit):
+    kit_request = make_request(kit)
+    client.force_login(kit_staff())
+    url = reverse("kits:dashboard", args=[kit.pk])
+
+    response = client.post(url, {"to": "approved", "requests": [str(kit_request.pk), "abc"]}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "“abc” is not a number above zero: give numbers separated by commas, e.g. 12,15."
+    ]
+    kit_request.refresh_from_db()
+    assert kit_request.status == Status.REQUESTED
+
+
 def test_addresses_are_forgotten_after_the_retention_period(kit):
     kit_request = make_request(kit)
     kit.campaign.ends_on = timezone.localdate() - datetime.timedelta(days=91)
