@@ -7,6 +7,8 @@ while the moderator still sees it. Used by test_serve.py for both setups."""
 import io
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -70,17 +72,35 @@ def every_image_loaded(page) -> list[str]:
     return page.evaluate(f"{IMAGES}.filter(img => img.naturalWidth === 0).map(img => img.src)")
 
 
-def stored_files(media_root: Path) -> set[str]:
-    return {str(path.relative_to(media_root)) for path in (media_root / "photos").rglob("*.jpg")}
+@dataclass
+class PublicMedia:
+    """Where a setup keeps the photos anyone may see: the address they are served
+    at (ending in /), and a listing of the photo files stored there."""
+
+    url: str
+    listing: Callable[[], set[str]]
+
+    def get(self, name):
+        return requests.get(self.url + name, timeout=10).status_code
 
 
-def check_photos_served_and_taken_down(*, browser, base, token, media_root: Path, staff_password):
-    """The whole story, against a server at `base` that stores public media in `media_root`."""
+def media_folder(base, media_root: Path) -> PublicMedia:
+    """MEDIA_ROOT on disk, served at /media/ (runserver, nginx)."""
+
+    def listing():
+        return {str(path.relative_to(media_root)) for path in (media_root / "photos").rglob("*.jpg")}
+
+    return PublicMedia(url=f"{base}/media/", listing=listing)
+
+
+def check_photos_served_and_taken_down(*, browser, base, token, media: PublicMedia, staff_password):
+    """The whole story, against a server at `base` that keeps its public photos in `media`."""
     jam_path, ids = post_photos(base, token)
     sizes_made(base, jam_path, ids)
     # (bypass_csp: the page's policy forbids the eval that Playwright's waiting uses; test_csp.py checks it)
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=base, bypass_csp=True)
-    context.route(re.compile(r"^(?!" + re.escape(base) + ").*"), lambda route: route.abort())
+    ours = "|".join(re.escape(origin) for origin in {base, media.url})
+    context.route(re.compile(rf"^(?!{ours}).*"), lambda route: route.abort())  # no internet
     visitor = context.new_page()
 
     # A visitor sees every photo, each loaded by the browser from its served address.
@@ -88,9 +108,9 @@ def check_photos_served_and_taken_down(*, browser, base, token, media_root: Path
     shown = visitor.eval_on_selector_all("figure.photo img", "imgs => imgs.map(img => img.src)")
     failed = every_image_loaded(visitor)
     assert failed == []
-    assert len([src for src in shown if "/media/photos/thumbnails/" in src]) >= PHOTOS
-    files_before = stored_files(media_root)
-    assert all(requests.get(f"{base}/media/{name}", timeout=10).status_code == 200 for name in files_before)
+    assert len([src for src in shown if src.startswith(f"{media.url}photos/thumbnails/")]) >= PHOTOS
+    files_before = media.listing()
+    assert {media.get(name) for name in files_before} == {200}
 
     # They ask for the first photo to be taken down: it is hidden at once.
     taken_down = ids[0]
@@ -99,12 +119,11 @@ def check_photos_served_and_taken_down(*, browser, base, token, media_root: Path
     visitor.get_by_role("button", name="Send").click()
     visitor.wait_for_url(re.compile(re.escape(jam_path) + "$"))
     # Checked at once, not polled: the files left the public tree as the report committed.
-    gone = sorted(files_before - stored_files(media_root))
-    answers = {name: requests.get(f"{base}/media/{name}", timeout=10).status_code for name in gone}
-    still_there = files_before - set(gone)
+    gone = sorted(files_before - media.listing())
+    answers = {name: media.get(name) for name in gone}
     assert len(gone) == 3  # the kept original, the web size and the thumbnail
     assert answers == dict.fromkeys(gone, 404)
-    assert all(requests.get(f"{base}/media/{name}", timeout=10).status_code == 200 for name in still_there)
+    assert {media.get(name) for name in files_before - set(gone)} == {200}
     visitor.goto(jam_path)
     assert f'id="photo-{taken_down}"' not in visitor.content()
     assert every_image_loaded(visitor) == []

@@ -3,6 +3,7 @@ worker and beat, with production settings; and it stops everything it started.
 `make run`'s development server and `make serve` both serve the booth's photos to
 a browser and stop serving one the moment it is taken down (served_photos.py)."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -12,11 +13,12 @@ import time
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 import requests
 
 from conftest import free_port, wait_for
-from jamportal.tests.served_photos import check_photos_served_and_taken_down
+from jamportal.tests.served_photos import PublicMedia, check_photos_served_and_taken_down, media_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -51,9 +53,10 @@ def answers(url):
         return False
 
 
-@pytest.mark.browser
-def test_run_serves_booth_photos_and_takes_them_down(state, browser):
-    """`make run`'s development server: photos served from MEDIA_ROOT, hidden ones not."""
+@contextlib.contextmanager
+def development_server(state, **settings):
+    """`make run`'s server (its database migrated, the demo data loaded) on a free
+    port with these settings; yields its address and a demo booth's token."""
     port = free_port()
     environment = outside_environment(
         DJANGO_DEBUG="true",
@@ -61,12 +64,17 @@ def test_run_serves_booth_photos_and_takes_them_down(state, browser):
         DJANGO_MEDIA_ROOT=str(state / "media"),
         JAMPORTAL_PRIVATE_MEDIA_ROOT=str(state / "private-media"),
         JAMPORTAL_SITE_URL=f"http://127.0.0.1:{port}",
+        **settings,
     )
-    for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=environment, check=True, capture_output=True)
-    token = subprocess.run(
-        [PYTHON, "manage.py", "booth_demo_token"], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
-    ).stdout.strip()
+
+    def manage(*command):
+        return subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=ROOT, env=environment, check=True, capture_output=True, text=True
+        ).stdout
+
+    manage("migrate", "--no-input", "-v0")
+    manage("load_demo")
+    token = manage("booth_demo_token").strip()
     log = state / "runserver.log"
     with open(log, "w") as out:
         server = subprocess.Popen(
@@ -79,14 +87,75 @@ def test_run_serves_booth_photos_and_takes_them_down(state, browser):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: answers(f"{base}/health"), timeout=60, what="runserver")
-        check_photos_served_and_taken_down(
-            browser=browser, base=base, token=token, media_root=state / "media", staff_password=DEMO_PASSWORD
-        )
+        yield base, token
     except AssertionError as error:
         raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from error
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_run_serves_booth_photos_and_takes_them_down(state, browser):
+    """`make run`'s development server: photos served from MEDIA_ROOT, hidden ones not."""
+    with development_server(state) as (base, token):
+        media = media_folder(base, state / "media")
+        check_photos_served_and_taken_down(
+            browser=browser, base=base, token=token, media=media, staff_password=DEMO_PASSWORD
+        )
+
+
+BUCKET = "jamportal-media"
+
+
+@pytest.fixture
+def bucket(state):
+    """A real S3-compatible server (moto's) on loopback, with a bucket whose policy is
+    the one docs/deployment.md gives: anonymous reads of photos/ and posters/ only."""
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with open(state / "moto.log", "w") as log:
+        server = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+        )
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id="jam", aws_secret_access_key="portal", region_name="us-east-1"
+    )
+    documented = (ROOT / "docs" / "deployment.md").read_text().split("```json", 1)[1].split("```", 1)[0]
+    try:
+        wait_for(lambda: answers(f"{endpoint}/moto-api/"), timeout=30, what="moto_server")
+        client.create_bucket(Bucket=BUCKET)
+        client.put_bucket_policy(Bucket=BUCKET, Policy=documented.replace("BUCKET", BUCKET))
+        yield endpoint, client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_run_serves_booth_photos_from_a_bucket_and_takes_them_down(state, browser, bucket):
+    """Photos in an S3-compatible bucket: the browser loads them from the bucket; a
+    taken-down photo's public objects are gone, its private copies unreadable to the public."""
+    endpoint, client = bucket
+
+    def listing(prefix="photos/"):
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+        return {item["Key"] for page in pages for item in page.get("Contents", [])}
+
+    s3 = {"JAMPORTAL_S3_BUCKET": BUCKET, "JAMPORTAL_S3_ENDPOINT_URL": endpoint, "JAMPORTAL_S3_REGION": "us-east-1"}
+    keys = {"JAMPORTAL_S3_ACCESS_KEY": "jam", "JAMPORTAL_S3_SECRET_KEY": "portal"}
+    with development_server(state, **s3, **keys) as (base, token):
+        media = PublicMedia(url=f"{endpoint}/{BUCKET}/", listing=listing)
+        check_photos_served_and_taken_down(
+            browser=browser, base=base, token=token, media=media, staff_password=DEMO_PASSWORD
+        )
+        private = listing("private/")
+
+    assert len(private) == 3  # the taken-down photo's three files, only there
+    assert {media.get(key) for key in private} == {403}
+    assert not (state / "media").exists()
+    public_key = sorted(listing())[0]
+    assert client.head_object(Bucket=BUCKET, Key=public_key)["CacheControl"] == "public, no-cache"
 
 
 @pytest.mark.browser
@@ -119,7 +188,11 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
         static = requests.get(f"{base}/static/css/site.{stylesheet}", headers={"Accept-Encoding": "br"}, timeout=10)
         token = json.loads((state / "load.json").read_text())["tokens"][0]
         check_photos_served_and_taken_down(
-            browser=browser, base=base, token=token, media_root=state / "media", staff_password=DEMO_PASSWORD
+            browser=browser,
+            base=base,
+            token=token,
+            media=media_folder(base, state / "media"),
+            staff_password=DEMO_PASSWORD,
         )
     finally:
         server.send_signal(signal.SIGTERM)
