@@ -1,0 +1,63 @@
+"""Checking a booth upload and turning it into the JPEG the portal keeps: the only
+code that opens files people send."""
+
+import io
+import warnings
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+JPEG_QUALITY = 88
+# The portal keeps a copy this large (the booth keeps the full frame on its card);
+# a 12 MP JPEG is then decoded at half scale, which is most of an upload's cost.
+KEPT_LONGEST = 2048
+
+
+class PhotoRejected(Exception):
+    """An upload that cannot be stored; `code` says why (too_large, not_an_image)."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+def upload_clean(upload) -> tuple[ContentFile, tuple[int, int]]:
+    """The upload as a fresh upright JPEG and its size, or PhotoRejected."""
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        limit = settings.PHOTO_MAX_BYTES // 1_000_000
+        raise PhotoRejected("too_large", _("The file is larger than %(limit)s MB.") % {"limit": limit})
+    data = upload.read()
+    try:
+        # The pixel count is checked before decoding; Pillow's own bomb warning is
+        # then beside the point (its limit is above ours).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
+            width, height = probe.size
+            if width * height > settings.PHOTO_MAX_PIXELS:
+                limit = settings.PHOTO_MAX_PIXELS // 1_000_000
+                raise PhotoRejected(
+                    "too_large", _("The image has more than %(limit)s million pixels.") % {"limit": limit}
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            scale = min(1, KEPT_LONGEST / max(width, height))
+            image.draft("RGB", (round(width * scale), round(height * scale)))  # JPEG: decode at 1/2, 1/4... size
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((KEPT_LONGEST, KEPT_LONGEST))
+    except PhotoRejected:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise PhotoRejected("not_an_image", _("The file is not an image we can read.")) from error
+    return jpeg(upright), upright.size
+
+
+def jpeg(image) -> ContentFile:
+    """The image as a fresh JPEG: RGB pixels only, no EXIF, XMP or ICC baggage."""
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue())
