@@ -1,5 +1,9 @@
 """Checking a booth upload and turning it into the JPEG the portal keeps: the only
-code that opens files people send."""
+code that opens files people send.
+
+What is kept is made from the pixels alone (`jpeg`), so no metadata of the upload
+(comments, EXIF with GPS, XMP, ICC, IPTC, PNG text) reaches the site.
+"""
 
 import io
 import warnings
@@ -57,7 +61,15 @@ def upload_clean(upload) -> tuple[ContentFile, tuple[int, int]]:
 
 
 def jpeg(image) -> ContentFile:
-    """The image as a fresh JPEG: RGB pixels only, no EXIF, XMP or ICC baggage."""
+    """The image's pixels, and nothing else, as a fresh JPEG.
+
+    Saving `image` itself would not do: Pillow writes what the image still carries
+    from its file (`info["comment"]` from a JPEG COM segment, a GIF comment or a PNG
+    text chunk; save options left in `encoderinfo`) into the new file. A new image
+    holding only the pixels has no comment, EXIF, XMP, ICC, IPTC or text to pass on.
+    """
+    pixels = Image.new("RGB", image.size)
+    pixels.paste(image if image.mode == "RGB" else image.convert("RGB"))
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    pixels.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue())

@@ -1,0 +1,137 @@
+"""What the portal keeps of a booth upload, and what it refuses (the findings of the
+outside security review): metadata never survives, truncated or broken files and
+oversized images are refused with the documented answers."""
+
+import io
+import struct
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, PngImagePlugin
+
+from jamportal.feed import services
+from jamportal.feed.models import Photo
+from jamportal.jams.tests.factories import JamFactory
+
+pytestmark = pytest.mark.django_db
+API = "/api/booth"
+RED = (200, 30, 70)
+
+
+@pytest.fixture
+def token():
+    jam = JamFactory()
+    return services.booth_create(jam, by=jam.organiser, name="Door")[1]
+
+
+def post(client, token, data, name="photo.jpg"):
+    return client.post(
+        f"{API}/photos",
+        {
+            "image": SimpleUploadedFile(name, data, content_type="application/octet-stream"),
+            "idempotency_key": "key-1",
+            "taken_at": "2031-03-01T10:00:00+00:00",
+        },
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def encode(image, kind, **params) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **params)
+    return buffer.getvalue()
+
+
+def jpeg_segments(data: bytes) -> list[int]:
+    """The markers of a JPEG's segments up to its first scan (0xE0 APP0 ... 0xFE COM)."""
+    assert data[:2] == b"\xff\xd8"
+    markers, position = [], 2
+    while True:
+        marker = data[position + 1]
+        markers.append(marker)
+        if marker == 0xDA:  # start of scan: entropy-coded data follows
+            return markers
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        position += 2 + length
+
+
+def photoshop_iptc(text: bytes) -> bytes:
+    """An APP13 segment carrying an IPTC caption, as photo tools write it."""
+    iptc = b"\x1c\x02\x78" + struct.pack(">H", len(text)) + text
+    resource = b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc + b"\x00" * (len(iptc) % 2)
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def exif_with(text: str) -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010E] = text  # ImageDescription
+    exif[0x013B] = text  # Artist
+    return exif
+
+
+def png_text(marker: str) -> PngImagePlugin.PngInfo:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", marker)  # tEXt, which Pillow reads into info["comment"]
+    info.add_text("Description", marker, zip=True)  # zTXt
+    info.add_itxt("Title", marker, lang="en")  # iTXt
+    info.add_itxt("XML:com.adobe.xmp", f"<x:xmpmeta>{marker}</x:xmpmeta>")
+    return info
+
+
+def with_metadata(kind: str, marker: str) -> tuple[bytes, str]:
+    """A small red picture of the given kind carrying `marker` in one kind of metadata."""
+    picture = Image.new("RGB", (320, 240), RED)
+    text = marker.encode()
+    return {
+        "jpeg-comment": lambda: encode(picture, "JPEG", comment=text),
+        "jpeg-exif": lambda: encode(picture, "JPEG", exif=exif_with(marker)),
+        "jpeg-xmp": lambda: encode(picture, "JPEG", xmp=b"<x:xmpmeta>" + text + b"</x:xmpmeta>"),
+        "jpeg-icc": lambda: encode(picture, "JPEG", icc_profile=b"\x00\x00\x02\x00" + text * 8),
+        "jpeg-iptc": lambda: encode(picture, "JPEG", extra=photoshop_iptc(text)),
+        "gif-comment": lambda: encode(picture.convert("P", palette=Image.Palette.ADAPTIVE), "GIF", comment=text),
+        "png-text": lambda: encode(picture, "PNG", pnginfo=png_text(marker)),
+        "png-exif-icc": lambda: encode(picture, "PNG", exif=exif_with(marker), icc_profile=text * 8),
+        "webp-exif-xmp-icc": lambda: encode(
+            picture, "WEBP", lossless=True, exif=exif_with(marker), xmp=text, icc_profile=text * 8
+        ),
+    }[kind]()
+
+
+# Row 3: no metadata of any kind survives, in the original kept or in any size made from it.
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "jpeg-comment",
+        "jpeg-exif",
+        "jpeg-xmp",
+        "jpeg-icc",
+        "jpeg-iptc",
+        "gif-comment",
+        "png-text",
+        "png-exif-icc",
+        "webp-exif-xmp-icc",
+    ],
+)
+def test_no_metadata_survives_in_any_stored_size(client, token, kind):
+    marker = f"JAMSECRET-{kind}-4711"
+    data = with_metadata(kind, marker)
+    assert marker.encode() in data  # the marker really is in the upload
+
+    response = post(client, token, data)
+    photo = Photo.objects.get()
+    services.photo_make_sizes(photo)
+
+    assert response.status_code == 201
+    for field in ("image", "web", "thumbnail"):
+        with getattr(photo, field).open("rb") as stored:
+            kept = stored.read()
+        assert marker.encode() not in kept, field
+        # Only the JFIF header (APP0), tables, the frame and the scan: no APP1-APP15, no COM.
+        assert [hex(m) for m in jpeg_segments(kept) if 0xE1 <= m <= 0xEF or m == 0xFE] == [], field
+        image = Image.open(io.BytesIO(kept))
+        assert image.info.keys() <= {"jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"}
+        centre = image.convert("RGB").getpixel((image.width // 2, image.height // 2))
+        assert all(abs(got - want) <= 6 for got, want in zip(centre, RED, strict=True)), (field, centre)
