@@ -1,17 +1,21 @@
 """Checking a booth upload and turning it into the JPEG the portal keeps: the only
 code that opens files people send.
 
-What is kept is made from the pixels alone (`jpeg`), so no metadata of the upload
-(comments, EXIF with GPS, XMP, ICC, IPTC, PNG text) reaches the site.
+A truncated or broken file is refused, whatever another library has asked of
+Pillow for the whole process (`_refusing_truncated_files`, `_Upload`). What is kept
+is made from the pixels alone (`jpeg`), so no metadata of the upload (comments,
+EXIF with GPS, XMP, ICC, IPTC, PNG text) reaches the site.
 """
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 JPEG_QUALITY = 88
 # The portal keeps a copy this large (the booth keeps the full frame on its card);
@@ -34,30 +38,77 @@ def upload_clean(upload) -> tuple[ContentFile, tuple[int, int]]:
         raise PhotoRejected("too_large", _("The file is larger than %(limit)s MB.") % {"limit": limit})
     data = upload.read()
     try:
-        # The pixel count is checked before decoding; Pillow's own bomb warning is
-        # then beside the point (its limit is above ours).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-        with probe:
-            width, height = probe.size
-            if width * height > settings.PHOTO_MAX_PIXELS:
-                limit = settings.PHOTO_MAX_PIXELS // 1_000_000
-                raise PhotoRejected(
-                    "too_large", _("The image has more than %(limit)s million pixels.") % {"limit": limit}
-                )
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            scale = min(1, KEPT_LONGEST / max(width, height))
-            image.draft("RGB", (round(width * scale), round(height * scale)))  # JPEG: decode at 1/2, 1/4... size
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            upright.thumbnail((KEPT_LONGEST, KEPT_LONGEST))
+        with _refusing_truncated_files():
+            # The pixel count is checked before decoding; Pillow's own bomb warning is
+            # then beside the point (its limit is above ours).
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                probe = Image.open(io.BytesIO(data))
+            with probe:
+                width, height = probe.size
+                if width * height > settings.PHOTO_MAX_PIXELS:
+                    limit = settings.PHOTO_MAX_PIXELS // 1_000_000
+                    raise PhotoRejected(
+                        "too_large", _("The image has more than %(limit)s million pixels.") % {"limit": limit}
+                    )
+                probe.verify()
+            source = _Upload(data)
+            with Image.open(source) as image:
+                scale = min(1, KEPT_LONGEST / max(width, height))
+                image.draft("RGB", (round(width * scale), round(height * scale)))  # JPEG: decode at 1/2, 1/4... size
+                source.ran_out = False
+                image.load()
+                if source.ran_out:
+                    raise OSError("The file ends before the image does.")
+                upright = ImageOps.exif_transpose(image)
+                upright.thumbnail((KEPT_LONGEST, KEPT_LONGEST))
     except PhotoRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise PhotoRejected("not_an_image", _("The file is not an image we can read.")) from error
     return jpeg(upright), upright.size
+
+
+class _Upload(io.BytesIO):
+    """The upload's bytes, noting when a decoder asks for more than there is: the
+    file was cut short, whatever Pillow was told to make of that."""
+
+    ran_out = False
+
+    def read(self, size=-1, /):
+        chunk = super().read(size)
+        if size != 0 and not chunk:
+            self.ran_out = True
+        return chunk
+
+
+# WeasyPrint (imported by jamportal.pdf in every web process) sets Pillow's
+# process-wide ImageFile.LOAD_TRUNCATED_IMAGES to True: Pillow then fills what a
+# truncated file lacks with grey and ignores its decoder's errors, and a broken
+# upload would be published. Our decodes turn it off while they run, threads
+# overlapping; the last to finish gives WeasyPrint its setting back, unless someone
+# changed it meanwhile. (If another thread sets it during a decode of ours, _Upload
+# still notices a file cut short.)
+_flag_lock = threading.Lock()
+_decodes_running = 0
+_flag_before = False
+
+
+@contextmanager
+def _refusing_truncated_files():
+    global _decodes_running, _flag_before
+    with _flag_lock:
+        if _decodes_running == 0:
+            _flag_before = ImageFile.LOAD_TRUNCATED_IMAGES
+        _decodes_running += 1
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        with _flag_lock:
+            _decodes_running -= 1
+            if _decodes_running == 0 and ImageFile.LOAD_TRUNCATED_IMAGES is False:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _flag_before
 
 
 def jpeg(image) -> ContentFile:

@@ -2,20 +2,24 @@
 outside security review): metadata never survives, truncated or broken files and
 oversized images are refused with the documented answers."""
 
+import concurrent.futures
+import contextlib
 import io
 import struct
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
-from jamportal.feed import services
+from jamportal.feed import images, services
 from jamportal.feed.models import Photo
 from jamportal.jams.tests.factories import JamFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/booth"
 RED = (200, 30, 70)
+NOT_AN_IMAGE = {"error": "not_an_image", "message": "The file is not an image we can read."}
 
 
 @pytest.fixture
@@ -135,3 +139,93 @@ def test_no_metadata_survives_in_any_stored_size(client, token, kind):
         assert image.info.keys() <= {"jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"}
         centre = image.convert("RGB").getpixel((image.width // 2, image.height // 2))
         assert all(abs(got - want) <= 6 for got, want in zip(centre, RED, strict=True)), (field, centre)
+
+
+# Row 4: truncated or broken files are refused whatever another library set for the whole process.
+
+
+def noisy(kind) -> bytes:
+    picture = Image.effect_noise((640, 480), 64).convert("RGB")
+    return encode(picture.convert("P") if kind == "GIF" else picture, kind)
+
+
+def first_60_percent(data: bytes) -> bytes:
+    return data[: len(data) * 6 // 10]
+
+
+def corrupt_middle(data: bytes) -> bytes:
+    """A stray start-of-image marker halfway through the scan: libjpeg gives up there."""
+    middle = len(data) // 2
+    return data[:middle] + b"\xff\xd8" + data[middle:]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: first_60_percent(noisy("JPEG")), id="first 60 % of a JPEG"),
+        pytest.param(lambda: first_60_percent(noisy("GIF")), id="first 60 % of a GIF"),
+        pytest.param(lambda: first_60_percent(noisy("PNG")), id="first 60 % of a PNG"),
+        pytest.param(lambda: corrupt_middle(noisy("JPEG")), id="a JPEG broken in the middle"),
+    ],
+)
+def test_truncated_or_broken_files_are_refused_even_after_weasyprint_is_imported(client, token, make):
+    import jamportal.pdf  # noqa: F401 (the import is the point: WeasyPrint sets Pillow's flag for everyone)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+    response = post(client, token, make())
+
+    assert (response.status_code, response.json()) == (415, NOT_AN_IMAGE)
+    assert not Photo.objects.exists()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's choice is left as it was
+
+
+def test_a_file_cut_short_is_refused_even_if_another_thread_turns_the_flag_on_meanwhile(monkeypatch):
+    # As if another thread set the flag again between our turning it off and our decode.
+    monkeypatch.setattr(images, "_refusing_truncated_files", contextlib.nullcontext)
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    upload = SimpleUploadedFile("cut.jpg", first_60_percent(noisy("JPEG")))
+
+    with pytest.raises(images.PhotoRejected) as rejected:
+        images.upload_clean(upload)
+
+    assert (rejected.value.code, str(rejected.value)) == ("not_an_image", NOT_AN_IMAGE["message"])
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_overlapping_decodes_refuse_truncation_and_then_give_the_flag_back(monkeypatch, before):
+    # Two decodes overlap, and the one that started first finishes first (the order in
+    # which a naive save-and-restore would leave the flag wrong for everyone).
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", before)
+    first_inside, second_inside, first_done = threading.Event(), threading.Event(), threading.Event()
+    seen_while_decoding = []
+    exif_transpose = ImageOps.exif_transpose
+
+    def meet_the_other_decode(image):
+        if not first_inside.is_set():
+            first_inside.set()
+            second_inside.wait(timeout=10)
+        else:
+            second_inside.set()
+            first_done.wait(timeout=10)
+        seen_while_decoding.append(ImageFile.LOAD_TRUNCATED_IMAGES)
+        return exif_transpose(image)
+
+    monkeypatch.setattr(ImageOps, "exif_transpose", meet_the_other_decode)
+
+    def decode(name):
+        try:
+            return images.upload_clean(SimpleUploadedFile(name, noisy("JPEG")))[1]
+        finally:
+            if name == "first.jpg":
+                first_done.set()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(decode, "first.jpg")
+        assert first_inside.wait(timeout=10)
+        second = pool.submit(decode, "second.jpg")
+        sizes = [first.result(timeout=30), second.result(timeout=30)]
+
+    assert sizes == [(640, 480), (640, 480)]
+    assert seen_while_decoding == [False, False]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is before
