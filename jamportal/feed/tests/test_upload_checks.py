@@ -7,6 +7,7 @@ import contextlib
 import io
 import struct
 import threading
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/booth"
 RED = (200, 30, 70)
 NOT_AN_IMAGE = {"error": "not_an_image", "message": "The file is not an image we can read."}
+TOO_MANY_PIXELS = {"error": "too_large", "message": "The image has more than 40 million pixels."}
 
 
 @pytest.fixture
@@ -229,3 +231,71 @@ def test_overlapping_decodes_refuse_truncation_and_then_give_the_flag_back(monke
     assert sizes == [(640, 480), (640, 480)]
     assert seen_while_decoding == [False, False]
     assert ImageFile.LOAD_TRUNCATED_IMAGES is before
+
+
+# Row 7: more pixels than we take is 413, however many more (Pillow's own guard included).
+
+
+def png_claiming(width, height) -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+def gif_claiming(width, height) -> bytes:
+    screen = struct.pack("<HHBBB", width, height, 0, 0, 0)  # no colour table
+    one_pixel = b",\x00\x00\x00\x00\x01\x00\x01\x00\x00" + b"\x02\x02D\x01\x00"
+    return b"GIF89a" + screen + one_pixel + b";"
+
+
+def webp_claiming(width, height) -> bytes:
+    extended = b"VP8X" + struct.pack("<I", 10) + b"\x00" * 4 + (width - 1).to_bytes(3, "little")
+    extended += (height - 1).to_bytes(3, "little")
+    return b"RIFF" + struct.pack("<I", 4 + len(extended)) + b"WEBP" + extended
+
+
+def jpeg_claiming(width, height) -> bytes:
+    frame = struct.pack(">BHHB", 8, height, width, 3) + b"\x01\x11\x00\x02\x11\x00\x03\x11\x00"
+    scan = b"\x03\x01\x00\x02\x00\x03\x00\x00\x3f\x00"
+    return (
+        b"\xff\xd8"
+        + b"\xff\xc0"
+        + struct.pack(">H", len(frame) + 2)
+        + frame
+        + b"\xff\xda"
+        + struct.pack(">H", len(scan) + 2)
+        + scan
+        + b"\x00" * 16
+        + b"\xff\xd9"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(png_claiming(20_000, 20_000), id="PNG 20000x20000, over Pillow's own limit"),
+        pytest.param(png_claiming(60_000, 60_000), id="PNG 60000x60000"),
+        pytest.param(gif_claiming(20_000, 20_000), id="GIF 20000x20000"),
+        pytest.param(jpeg_claiming(20_000, 20_000), id="JPEG 20000x20000"),
+        pytest.param(webp_claiming(16_000, 16_000), id="WebP 16000x16000, refused by Pillow's guard in its plugin"),
+        pytest.param(png_claiming(8000, 6000), id="PNG 8000x6000, under Pillow's limit and over ours"),
+    ],
+)
+def test_images_with_too_many_pixels_get_413_whatever_pillow_thinks(client, token, data):
+    assert len(data) < 200  # a tiny file: only its header claims the size
+
+    response = post(client, token, data)
+
+    assert (response.status_code, response.json()) == (413, TOO_MANY_PIXELS)
+    assert not Photo.objects.exists()
+
+
+def test_formats_a_booth_does_not_send_are_not_opened(client, token):
+    # Pillow reads dozens of formats (some through outside programs); the portal takes the four a camera sends.
+    data = encode(Image.new("RGB", (64, 48), RED), "TIFF")
+
+    response = post(client, token, data, name="photo.tif")
+
+    assert (response.status_code, response.json()) == (415, NOT_AN_IMAGE)
