@@ -15,6 +15,7 @@ from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
 from jamportal.feed import images, services
 from jamportal.feed.models import Photo
+from jamportal.feed.tests import multipart
 from jamportal.jams.tests.factories import JamFactory
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +300,78 @@ def test_formats_a_booth_does_not_send_are_not_opened(client, token):
     response = post(client, token, data, name="photo.tif")
 
     assert (response.status_code, response.json()) == (415, NOT_AN_IMAGE)
+
+
+# Row 6: a form the multipart parser cannot take is answered by the API, in its JSON.
+
+MALFORMED = {
+    "error": "malformed",
+    "message": "The request is not a form we can read: send multipart/form-data, complete and with its boundary.",
+}
+TOO_MANY_PARTS = {"error": "malformed", "message": "The form has more fields or files than a photo needs."}
+FIELDS_TOO_LARGE = {"error": "too_large", "message": "The form's text fields are too large."}
+FORM = f"multipart/form-data; boundary={multipart.BOUNDARY.decode()}"
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "DEBUG"])
+@pytest.mark.parametrize(
+    ("content_type", "body", "status", "answer"),
+    [
+        pytest.param("multipart/form-data", multipart.photo_form(), 400, MALFORMED, id="no boundary"),
+        pytest.param("multipart/form-data; boundary=é", multipart.photo_form(), 400, MALFORMED, id="bad boundary"),
+        pytest.param(
+            FORM,
+            b"".join(multipart.part(f"field{n}".encode(), b"1") for n in range(5000)) + multipart.end(),
+            400,
+            TOO_MANY_PARTS,
+            id="5000 fields",
+        ),
+        pytest.param(
+            FORM,
+            b"".join(multipart.part(b"image", b"x", filename=b"%d.jpg" % n) for n in range(150)) + multipart.end(),
+            400,
+            TOO_MANY_PARTS,
+            id="150 files",
+        ),
+        pytest.param(
+            FORM,
+            multipart.part(b"caption", b"x" * 3_000_000) + multipart.photo_form(),
+            413,
+            FIELDS_TOO_LARGE,
+            id="3 MB of text",
+        ),
+    ],
+)
+def test_forms_the_parser_cannot_take_get_the_apis_json(token, settings, debug, content_type, body, status, answer):
+    settings.DEBUG = debug
+
+    got_status, headers, content = multipart.send(body, token=token, content_type=content_type)
+
+    assert (got_status, multipart.json_error(headers, content)) == (status, answer)
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "DEBUG"])
+def test_a_body_that_breaks_off_gets_the_apis_json(token, settings, debug):
+    settings.DEBUG = debug
+    body = multipart.photo_form(image=noisy("JPEG"))
+
+    status, headers, content = multipart.send(
+        body, token=token, content_type=FORM, stream=multipart.BreakingInput(body, after=len(body) // 2)
+    )
+
+    assert (status, multipart.json_error(headers, content)) == (400, MALFORMED)
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("declared", [str(28_000_000), str(10**20)])
+def test_a_body_declared_larger_than_any_photo_post_is_refused_unread(token, declared):
+    body = multipart.photo_form()
+    unreadable = multipart.BreakingInput(body, after=0)  # any read of the body would fail
+
+    status, headers, content = multipart.send(
+        body, token=token, content_type=FORM, content_length=declared, stream=unreadable
+    )
+
+    answer = {"error": "too_large", "message": "The request is too large for a photo of at most 25 MB."}
+    assert (status, multipart.json_error(headers, content)) == (413, answer)
