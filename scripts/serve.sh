@@ -19,7 +19,7 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export JAMPORTAL_SITE_URL=http://127.0.0.1:$port
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or HTTPS-only cookies (a real server has them all).
 export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
-export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static
+export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static JAMPORTAL_UPLOAD_TEMP_DIR=$state/uploads
 # (assigned before export: `export X=$(...)` would hide a failure from set -e)
 DATABASE_URL=$(JAMPORTAL_PG_DIR=$state/pg JAMPORTAL_PG_PORT=${JAMPORTAL_SERVE_PG_PORT:-54330} JAMPORTAL_PG_DURABLE=1 scripts/postgres.sh start)
 export DATABASE_URL

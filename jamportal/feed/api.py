@@ -115,7 +115,7 @@ def invalid(request, exc):
 @api.exception_handler(BadRequest)
 @api.exception_handler(UnreadablePostError)
 def unreadable(request, exc):
-    _log_refused_body(request, exc)
+    _body_refused(request, exc)
     message = _("The request is not a form we can read: send multipart/form-data, complete and with its boundary.")
     return error(request, 400, "malformed", message)
 
@@ -123,19 +123,23 @@ def unreadable(request, exc):
 @api.exception_handler(TooManyFieldsSent)
 @api.exception_handler(TooManyFilesSent)
 def too_many_parts(request, exc):
-    _log_refused_body(request, exc)
+    _body_refused(request, exc)
     return error(request, 400, "malformed", _("The form has more fields or files than a photo needs."))
 
 
 @api.exception_handler(RequestDataTooBig)
 def fields_too_large(request, exc):
-    _log_refused_body(request, exc)
+    _body_refused(request, exc)
     return error(request, 413, "too_large", _("The form's text fields are too large."))
 
 
-def _log_refused_body(request, exc):
+def _body_refused(request, exc):
+    """Log it, and remove the temporary file of an upload the parser was writing
+    when it gave up: Django closes (and so removes) only the files it finished."""
     kind = type(exc).__name__
     logger.warning("Booth API: refused the body of %s %s (%s: %s)", request.method, request.path, kind, exc)
+    for handler in request.upload_handlers:
+        handler.upload_interrupted()
 
 
 def refusing_oversized_bodies(run):
