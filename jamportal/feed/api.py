@@ -152,7 +152,7 @@ def refusing_oversized_bodies(run):
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0  # as Django reads it: no body
-        if declared > settings.PHOTO_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        if declared > settings.PHOTO_MAX_BYTES + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
             limit = settings.PHOTO_MAX_BYTES // 1_000_000
             message = _("The request is too large for a photo of at most %(limit)s MB.") % {"limit": limit}
             return error(request, 413, "too_large", message)

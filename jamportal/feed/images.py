@@ -1,12 +1,12 @@
 """Checking a booth upload and turning it into the JPEG the portal keeps: the only
 code that opens files people send.
 
-Only the formats a camera or a phone sends are opened, and an image's size is read
-from its header and held against PHOTO_MAX_PIXELS before anything is decoded
-(`_opener`). A truncated or broken file is refused, whatever another library has asked of
-Pillow for the whole process (`_refusing_truncated_files`, `_Upload`). What is kept
-is made from the pixels alone (`jpeg`), so no metadata of the upload (comments,
-EXIF with GPS, XMP, ICC, IPTC, PNG text) reaches the site.
+Only the formats a camera or a phone sends are opened, and an image's size is
+read from its header and held against PHOTO_MAX_PIXELS before anything is
+decoded (`_opener`). A truncated or broken file is refused, whatever another
+library has asked of Pillow for the whole process (`_refusing_truncated_files`,
+`_Upload`). What is kept is made from the pixels alone (`jpeg`), so no metadata
+of the upload (comments, EXIF with GPS, XMP, ICC, IPTC, PNG text) reaches the site.
 """
 
 import io
@@ -39,9 +39,9 @@ def upload_clean(upload) -> tuple[ContentFile, tuple[int, int]]:
         raise PhotoRejected("too_large", _("The file is larger than %(limit)s MB.") % {"limit": limit})
     data = upload.read()
     opener = _opener(data[:12])
+    if opener is None:
+        raise _not_an_image()
     try:
-        if opener is None:
-            raise SyntaxError("Not a JPEG, PNG, GIF or WebP file.")
         with _refusing_truncated_files():
             with opener(io.BytesIO(data)) as probe:
                 width, height = probe.size
@@ -65,8 +65,12 @@ def upload_clean(upload) -> tuple[ContentFile, tuple[int, int]]:
         # its screen, a WebP canvas): over its limit is over ours too.
         raise _too_many_pixels() from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoRejected("not_an_image", _("The file is not an image we can read.")) from error
+        raise _not_an_image() from error
     return jpeg(upright), upright.size
+
+
+def _not_an_image() -> PhotoRejected:
+    return PhotoRejected("not_an_image", _("The file is not an image we can read."))
 
 
 def _too_many_pixels() -> PhotoRejected:
