@@ -210,6 +210,15 @@ if env("JAMPORTAL_S3_BUCKET", default=""):
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JamPortal <noreply@jamportal.localhost>")
 
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, Django's default) wait in files
+# of this folder of their own (made if missing) while a request handles them;
+# what a killed process leaves there is removed after an hour (feed/uploads.py).
+FILE_UPLOAD_TEMP_DIR = env.path("JAMPORTAL_UPLOAD_TEMP_DIR", default=BASE_DIR / "var" / "uploads")
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "jamportal.feed.uploads.OwnFolderUploadHandler",
+]
+
 # Booth photos: the largest upload, the most pixels (a decompression bomb is
 # refused), and how many posts a booth may make in a minute.
 PHOTO_MAX_BYTES = env.int("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000)
@@ -239,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-kit-addresses": {"task": "jamportal.kits.tasks.task_anonymise_kit_addresses", "schedule": 24 * 3600},
     "remind-organisers": {"task": "jamportal.jams.tasks.task_remind_organisers", "schedule": 3600},
     "nudge-kit-receipts": {"task": "jamportal.kits.tasks.task_nudge_kit_receipts", "schedule": 24 * 3600},
+    "remove-stale-uploads": {"task": "feed.remove_stale_uploads", "schedule": 3600},
 }
 
 LEAFLET_CONFIG = {

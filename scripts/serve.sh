@@ -20,6 +20,7 @@ export JAMPORTAL_SITE_URL=http://127.0.0.1:$port
 # Plain HTTP on loopback: no HTTPS redirect, HSTS or HTTPS-only cookies (a real server has them all).
 export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
 export DJANGO_MEDIA_ROOT=$state/media DJANGO_STATIC_ROOT=$state/static JAMPORTAL_PRIVATE_MEDIA_ROOT=$state/private-media
+export JAMPORTAL_UPLOAD_TEMP_DIR=$state/uploads
 # nginx in front sets X-Forwarded-For: the per-address limits count visitors, not nginx.
 export JAMPORTAL_TRUSTED_PROXIES=1
 # (assigned before export: `export X=$(...)` would hide a failure from set -e)

@@ -1,23 +1,38 @@
 """The booth API: what a paired photobooth calls, documented by an OpenAPI
 schema at /api/booth/openapi.json (and browsable at /api/booth/docs).
 
-Every error is JSON that says which: {"error": <code>, "message": <words>}.
+Every error is JSON that says which: {"error": <code>, "message": <words>},
+a form the multipart parser cannot take included.
 """
 
+import functools
+import logging
 from datetime import UTC, datetime, timedelta
 
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousMultipartForm,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from jamportal import ratelimit
 from jamportal.feed import services
+
+logger = logging.getLogger(__name__)
 
 
 class BoothToken(HttpBearer):
@@ -92,6 +107,60 @@ def invalid(request, exc):
     return error(request, 422, "invalid", message)
 
 
+# The body of a post is parsed when the operation reads its fields, so what the
+# parser refuses reaches these handlers, not Django's HTML (or, with DEBUG, its
+# traceback): a booth is told, in the API's own words, what to fix.
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousMultipartForm)
+@api.exception_handler(BadRequest)
+@api.exception_handler(UnreadablePostError)
+def unreadable(request, exc):
+    _body_refused(request, exc)
+    message = _("The request is not a form we can read: send multipart/form-data, complete and with its boundary.")
+    return error(request, 400, "malformed", message)
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_many_parts(request, exc):
+    _body_refused(request, exc)
+    return error(request, 400, "malformed", _("The form has more fields or files than a photo needs."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def fields_too_large(request, exc):
+    _body_refused(request, exc)
+    return error(request, 413, "too_large", _("The form's text fields are too large."))
+
+
+def _body_refused(request, exc):
+    """Log it, and remove the temporary file of an upload the parser was writing
+    when it gave up: Django closes (and so removes) only the files it finished."""
+    kind = type(exc).__name__
+    logger.warning("Booth API: refused the body of %s %s (%s: %s)", request.method, request.path, kind, exc)
+    for handler in request.upload_handlers:
+        handler.upload_interrupted()
+
+
+def refusing_oversized_bodies(run):
+    """A body its Content-Length says is larger than any photo post is refused
+    before a byte of it is read (or spooled to disk), token or not."""
+
+    @functools.wraps(run)
+    def checked(request, *args, **kwargs):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # as Django reads it: no body
+        if declared > settings.PHOTO_MAX_BYTES + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+            limit = settings.PHOTO_MAX_BYTES // 1_000_000
+            message = _("The request is too large for a photo of at most %(limit)s MB.") % {"limit": limit}
+            return error(request, 413, "too_large", message)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 def absolute(path):
     return settings.SITE_URL + path
 
@@ -135,9 +204,10 @@ def heartbeat(request, payload: HeartbeatIn):
 
 @api.post(
     "/photos",
-    response={201: PhotoOut, 401: Error, 413: Error, 415: Error, 422: Error, 429: Error},
+    response={201: PhotoOut, 400: Error, 401: Error, 413: Error, 415: Error, 422: Error, 429: Error},
     summary="Post a photo (idempotent: the same key twice stores one photo)",
 )
+@decorate_view(refusing_oversized_bodies)
 def post_photo(
     request,
     image: File[UploadedFile],

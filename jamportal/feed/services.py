@@ -1,44 +1,28 @@
 """Every change to booths and photos.
 
 Booth tokens are random, shown once, and stored as SHA-256 hashes. Uploads are
-checked with Pillow (size, real image, pixel count), turned upright and
-re-encoded as JPEG, which drops every EXIF field, GPS included, before
-anything is stored. Thumbnails and web sizes are made afterwards by a task.
+checked and re-encoded as JPEG by images.py before anything is stored.
+Thumbnails and web sizes are made afterwards by a task.
 """
 
 import hashlib
-import io
 import secrets
-import warnings
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from jamportal import pagecache
-from jamportal.feed import files, tasks
+from jamportal.feed import files, images, tasks
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
 
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
-JPEG_QUALITY = 88
 SIZES = {"web": 1600, "thumbnail": 480}
-# The portal keeps a copy this large (the booth keeps the full frame on its card);
-# a 12 MP JPEG is then decoded at half scale, which is most of an upload's cost.
-KEPT_LONGEST = 2048
 Status = Photo.Status
-
-
-class PhotoRejected(Exception):
-    """An upload that cannot be stored; `code` says why (too_large, not_an_image)."""
-
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
+# Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected.
+PhotoRejected = images.PhotoRejected
 
 
 def _hash(token: str) -> str:
@@ -101,7 +85,7 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
     existing = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
-    content, (width, height) = _clean_image(upload)
+    content, (width, height) = images.upload_clean(upload)
     status = Status.PENDING if feed_settings_for(booth.jam).approve_first else Status.VISIBLE
     photo = Photo(
         jam=booth.jam,
@@ -147,7 +131,7 @@ def photo_make_sizes(photo) -> None:
         for field, longest in SIZES.items():
             copy = original.copy()
             copy.thumbnail((longest, longest))
-            made[field] = storage.save(files.new_name(field, photo), _jpeg(copy))
+            made[field] = storage.save(files.new_name(field, photo), images.jpeg(copy))
         unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name)
         unmoved = (
             unmoved.filter(status=Status.VISIBLE)
@@ -155,6 +139,7 @@ def photo_make_sizes(photo) -> None:
             else unmoved.exclude(status=Status.VISIBLE)
         )
         if unmoved.update(**made):
+            photo.refresh_from_db()
             photo_gallery_changed(photo)
             return
         for name in made.values():
@@ -221,46 +206,6 @@ def photo_gallery_changed(photo) -> None:
     """Pages showing the Jam's photos are rendered again once this change is committed."""
     key = jam_selectors.jam_photos_version_key(photo.jam.slug)
     transaction.on_commit(lambda: pagecache.bump(key))
-
-
-def _clean_image(upload) -> tuple[ContentFile, tuple[int, int]]:
-    """The upload as a fresh upright JPEG and its size, or PhotoRejected."""
-    if upload.size > settings.PHOTO_MAX_BYTES:
-        limit = settings.PHOTO_MAX_BYTES // 1_000_000
-        raise PhotoRejected("too_large", _("The file is larger than %(limit)s MB.") % {"limit": limit})
-    data = upload.read()
-    try:
-        # The pixel count is checked before decoding; Pillow's own bomb warning is
-        # then beside the point (its limit is above ours).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-        with probe:
-            width, height = probe.size
-            if width * height > settings.PHOTO_MAX_PIXELS:
-                limit = settings.PHOTO_MAX_PIXELS // 1_000_000
-                raise PhotoRejected(
-                    "too_large", _("The image has more than %(limit)s million pixels.") % {"limit": limit}
-                )
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            scale = min(1, KEPT_LONGEST / max(width, height))
-            image.draft("RGB", (round(width * scale), round(height * scale)))  # JPEG: decode at 1/2, 1/4... size
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            upright.thumbnail((KEPT_LONGEST, KEPT_LONGEST))
-    except PhotoRejected:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise PhotoRejected("not_an_image", _("The file is not an image we can read.")) from error
-    return _jpeg(upright), upright.size
-
-
-def _jpeg(image) -> ContentFile:
-    """The image as a fresh JPEG: RGB pixels only, no EXIF, XMP or ICC baggage."""
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue())
 
 
 def _require_owner(jam, user):

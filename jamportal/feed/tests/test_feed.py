@@ -314,7 +314,15 @@ def test_openapi_schema_documents_the_api(client):
     schema = client.get(f"{API}/openapi.json").json()
 
     assert set(schema["paths"]) == {"/api/booth/config", "/api/booth/heartbeat", "/api/booth/photos"}
-    assert set(schema["paths"]["/api/booth/photos"]["post"]["responses"]) == {"201", "401", "413", "415", "422", "429"}
+    assert set(schema["paths"]["/api/booth/photos"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "413",
+        "415",
+        "422",
+        "429",
+    }
 
 
 @pytest.mark.parametrize("body", [{"backlog": -1}, {"backlog": "many"}, {}])

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
-from jamportal.feed import files, services
+from jamportal.feed import files, images, services
 from jamportal.feed.models import Photo
 from jamportal.feed.tests.test_feed import jpeg, post
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
@@ -163,7 +163,7 @@ def test_hiding_while_the_sizes_are_made_leaves_nothing_public(client, monkeypat
     _booth, token = services.booth_create(jam, by=jam.organiser, name="Door")
     post(client, token)  # the task is not run: on_commit callbacks are not executed here
     photo = Photo.objects.get()
-    real_jpeg = services._jpeg
+    real_jpeg = images.jpeg
     calls = []
 
     def hide_on_first_size(image):
@@ -173,7 +173,7 @@ def test_hiding_while_the_sizes_are_made_leaves_nothing_public(client, monkeypat
         calls.append(image.size)
         return real_jpeg(image)
 
-    monkeypatch.setattr(services, "_jpeg", hide_on_first_size)
+    monkeypatch.setattr(images, "jpeg", hide_on_first_size)
     services.photo_make_sizes(photo)
 
     photo.refresh_from_db()

@@ -10,24 +10,14 @@ from pathlib import Path
 import kombu.pools
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from conftest import wait_for
+from conftest import database_url, wait_for
 from jamportal import celery_app
 from jamportal.jams import services
 from jamportal.jams.models import JamEvent
 from jamportal.jams.tests.factories import UserFactory, jam_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def database_url():
-    """The URL of the test database this process uses, for the worker to share."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def use_broker(url, *, eager):
