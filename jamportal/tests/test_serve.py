@@ -4,6 +4,7 @@ worker and beat, with production settings; and it stops everything it started.
 a browser and stop serving one the moment it is taken down (served_photos.py)."""
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -51,6 +52,20 @@ def answers(url):
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:  # not listening yet, or still starting its workers
         return False
+
+
+def declare_a_body_of(size, *, port, path) -> tuple[int, bytes]:
+    """Send only the headers of a POST whose body would be `size` bytes, and read the
+    answer (a server that refuses it by its length answers before the body comes)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("POST", path)
+    connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+    connection.putheader("Content-Length", str(size))
+    connection.endheaders()
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    return answer.status, body
 
 
 @contextlib.contextmanager
@@ -186,6 +201,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
         missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
         stylesheet = page.text.split('href="/static/css/site.', 1)[1].split('"', 1)[0]
         static = requests.get(f"{base}/static/css/site.{stylesheet}", headers={"Accept-Encoding": "br"}, timeout=10)
+        oversized = declare_a_body_of(40_000_000, port=port, path="/api/booth/photos")
         token = json.loads((state / "load.json").read_text())["tokens"][0]
         check_photos_served_and_taken_down(
             browser=browser,
@@ -203,6 +219,8 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
     assert page.status_code == 200
     assert 'lang="fr"' in page.text
     assert page.headers["Server"] == "nginx"  # in front of gunicorn
+    assert oversized[0] == 413  # more than nginx lets through (client_max_body_size): still the API's JSON
+    assert json.loads(oversized[1])["error"] == "too_large"
     assert missing.status_code == 404  # DEBUG is off: no technical page
     assert "Traceback" not in missing.text
     assert static.headers["Content-Encoding"] == "br"

@@ -137,7 +137,9 @@ def test_celery_beat_runs_the_cleanup_hourly_within_a_time_limit(settings, spool
     make_file(spool, "tmpold0001.upload.jpg", age=2 * HOUR)
     make_file(spool, "tmpnew0002.upload.jpg", age=60)
 
-    removed = tasks.task_remove_stale_uploads.apply().get()
+    # (.result, not .get(): an earlier test's eager task may leave Celery believing it is inside one)
+    outcome = tasks.task_remove_stale_uploads.apply()
+    removed = outcome.result
 
     assert settings.CELERY_BEAT_SCHEDULE["remove-stale-uploads"] == {
         "task": "feed.remove_stale_uploads",
@@ -145,6 +147,7 @@ def test_celery_beat_runs_the_cleanup_hourly_within_a_time_limit(settings, spool
     }
     task = celery_app.tasks["feed.remove_stale_uploads"]
     assert (task.time_limit, task.soft_time_limit) == (300, 240)
+    assert outcome.successful()
     assert removed == 1
     assert left_in(spool) == ["tmpnew0002.upload.jpg"]
 
