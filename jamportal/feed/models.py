@@ -92,6 +92,9 @@ class Photo(models.Model):
         PENDING = "pending", pgettext_lazy("photo status", "Waiting for approval")
         HIDDEN = "hidden", pgettext_lazy("photo status", "Hidden")
         REPORTED = "reported", pgettext_lazy("photo status", "Reported")
+        # Its files are gone; the row stays so that a booth retrying its key is told
+        # so instead of posting the photo again (feed.services.photos_delete).
+        DELETED = "deleted", pgettext_lazy("photo status", "Deleted")
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="photos")
     booth = models.ForeignKey(Booth, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")

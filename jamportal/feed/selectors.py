@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from jamportal.feed.models import Booth, Photo
+from jamportal.jams.models import Jam
 
 Status = Photo.Status
 
@@ -19,6 +20,8 @@ def photos_public(jam):
 def photos_for_campaign_wall(campaign, *, after=0, limit=60):
     photos = (
         Photo.objects.filter(jam__campaign=campaign, status=Status.VISIBLE, pk__gt=after)
+        # Only public Jams' (Jam.is_public): a draft's organiser may try their booth before approval.
+        .filter(jam__approved_at__isnull=False, jam__status__in=[Jam.Status.APPROVED, Jam.Status.CANCELLED])
         .select_related("jam")
         .order_by("-pk")
     )
@@ -27,7 +30,7 @@ def photos_for_campaign_wall(campaign, *, after=0, limit=60):
 
 def photos_for_organiser(jam):
     """Every photo of the Jam, for its organiser to approve, hide or delete."""
-    return Photo.objects.filter(jam=jam).order_by("-taken_at", "-pk")
+    return Photo.objects.filter(jam=jam).exclude(status=Status.DELETED).order_by("-taken_at", "-pk")
 
 
 def photos_needing_moderation():
@@ -54,7 +57,7 @@ def photo_public_or_404(pk):
 
 def photo_for_manager_or_404(user, pk):
     """A photo its Jam's organiser or a photo moderator may manage."""
-    photo = Photo.objects.select_related("jam").filter(pk=pk).first()
+    photo = Photo.objects.select_related("jam").exclude(status=Status.DELETED).filter(pk=pk).first()
     if photo is None or not (photo.jam.organiser_id == user.pk or user.has_perm("feed.moderate_photo")):
         raise Http404
     return photo

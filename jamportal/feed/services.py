@@ -162,12 +162,14 @@ def photo_delete(photo, *, by) -> None:
 
 
 def photos_delete(photos) -> None:
-    """Delete these photos; their files go as the deletion commits (a Jam being deleted
-    takes its photos with it this way too)."""
-    for photo in photos.select_related("jam"):
+    """Delete these photos' files as the change commits. Each row stays, "deleted" and
+    without files, so that a booth sending the same idempotency key again (its first
+    answer lost) is told the photo was deleted rather than posting it anew."""
+    no_files = dict.fromkeys(files.FILE_FIELDS, "")
+    for photo in photos.exclude(status=Status.DELETED).select_related("jam"):
         files.delete_on_commit(photo.status, files.names(photo))
         photo_gallery_changed(photo)
-    photos.delete()
+        Photo.objects.filter(pk=photo.pk).update(status=Status.DELETED, **no_files)
 
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:

@@ -10,7 +10,7 @@ from jamportal.feed.models import Photo
 @shared_task
 def task_make_photo_sizes(*, photo_id):
     photo = Photo.objects.filter(pk=photo_id).first()
-    if photo is None or (photo.web and photo.thumbnail):
+    if photo is None or photo.status == Photo.Status.DELETED or (photo.web and photo.thumbnail):
         return
     services.photo_make_sizes(photo)
 

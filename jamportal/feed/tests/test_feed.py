@@ -398,7 +398,7 @@ def test_report_hides_the_photo_until_a_moderator_decides(client, booth):
 
     assert "Me, unhappy" not in after_report
     assert "I am in it and did not agree." in queue
-    assert not Photo.objects.exists()
+    assert Photo.objects.get().status == Status.DELETED
 
 
 def test_only_the_organiser_or_a_moderator_manages_photos(client, booth):

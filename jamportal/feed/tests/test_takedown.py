@@ -152,8 +152,43 @@ def test_deleting_a_photo_deletes_every_file(client, uploaded, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         client.post(en("feed:action", uploaded.pk), {"action": "delete"})
 
-    assert not Photo.objects.exists()
+    assert (Photo.objects.get().status, files.names(Photo.objects.get())) == (Status.DELETED, [])
     assert [public(name).exists() for name in names] == [False, False, False]
+
+
+def test_a_booth_retrying_a_deleted_photos_key_does_not_post_it_again(client, django_capture_on_commit_callbacks):
+    """The booth's first answer was lost; it sends the photo again with the same key
+    after the organiser deleted it: the photo must not come back."""
+    jam = JamFactory()
+    _booth, token = services.booth_create(jam, by=jam.organiser, name="Door")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, token)
+    photo = Photo.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_delete(photo, by=jam.organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = post(client, token)
+
+    assert retried.status_code == 201
+    assert (retried.json()["id"], retried.json()["status"]) == (photo.pk, "deleted")
+    assert list(Photo.objects.values_list("pk", "status")) == [(photo.pk, Status.DELETED)]
+    assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
+    assert client.get(en("feed:photos-json", jam.slug)).json()["photos"] == []
+
+
+def test_the_campaign_wall_shows_no_photo_of_a_jam_that_is_not_public(client):
+    campaign = CampaignFactory()
+    draft = JamFactory(campaign=campaign, status="draft", approved_at=None, title="Secret draft")
+    _booth, token = services.booth_create(draft, by=draft.organiser, name="Door")
+    post(client, token, caption="Secret photo")
+
+    wall = client.get(en("feed:wall", campaign.slug)).content.decode()
+    live = client.get(en("feed:wall-json", campaign.slug)).json()
+
+    assert Photo.objects.get().status == Status.VISIBLE  # the organiser may try their booth before approval
+    assert "Secret photo" not in wall
+    assert live["photos"] == []
 
 
 def test_hiding_while_the_sizes_are_made_leaves_nothing_public(client, monkeypatch, django_capture_on_commit_callbacks):
@@ -199,6 +234,6 @@ def test_deleting_a_jam_in_the_admin_takes_its_photos_and_pages_down(
 
     assert "Takedown Jam" in cached.content.decode()
     assert answer.status_code == 302
-    assert not Photo.objects.exists()
+    assert not Photo.objects.exists()  # the Jam's rows go with it: its booths cannot post again
     assert [public(name).exists() for name in names] == [False, False, False]
     assert client.get(jam.get_absolute_url()).status_code == 404
