@@ -3,7 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
 
 from jamportal import health
 from jamportal.accounts import views as account_views
@@ -35,4 +37,7 @@ urlpatterns += i18n_patterns(
 
 # Uploaded photos and posters (MEDIA_ROOT, the public storage): the development server
 # serves them itself when DEBUG is on; in production nginx or the bucket does (docs/deployment.md).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# As nginx and the bucket do, caches must ask again each time: a photo taken down is gone at once.
+urlpatterns += static(
+    settings.MEDIA_URL, view=cache_control(public=True, no_cache=True)(serve), document_root=settings.MEDIA_ROOT
+)

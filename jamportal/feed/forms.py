@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jamportal.feed.models import FeedSettings, PhotoReport
-from jamportal.forms import HoneypotField
+from jamportal.forms import HoneypotField, IdListField
 
 
 class BoothForm(forms.Form):
@@ -31,3 +31,5 @@ class AfterForm(forms.Form):
     """?after=<photo id>: only photos newer than the newest one already shown."""
 
     after = forms.IntegerField(min_value=0, required=False)
+    # The photos the open page shows, to be told which of them were taken down since.
+    shown = IdListField(max_count=100, required=False)

@@ -17,15 +17,26 @@ def photos_public(jam):
     return photos_visible().filter(jam=jam)
 
 
-def photos_for_campaign_wall(campaign, *, after=0, limit=60):
-    photos = (
-        Photo.objects.filter(jam__campaign=campaign, status=Status.VISIBLE, pk__gt=after)
-        # Only public Jams' (Jam.is_public): a draft's organiser may try their booth before approval.
-        .filter(jam__approved_at__isnull=False, jam__status__in=[Jam.Status.APPROVED, Jam.Status.CANCELLED])
-        .select_related("jam")
-        .order_by("-pk")
+def photos_on_campaign_wall(campaign):
+    """Photos the campaign's wall may show: visible, of public Jams (Jam.is_public;
+    a draft's organiser may try their booth before approval)."""
+    return Photo.objects.filter(
+        jam__campaign=campaign,
+        status=Status.VISIBLE,
+        jam__approved_at__isnull=False,
+        jam__status__in=[Jam.Status.APPROVED, Jam.Status.CANCELLED],
     )
-    return photos[:limit]
+
+
+def photos_for_campaign_wall(campaign, *, after=0, limit=60):
+    return photos_on_campaign_wall(campaign).filter(pk__gt=after).select_related("jam").order_by("-pk")[:limit]
+
+
+def photos_taken_down(ids, *, among) -> list[int]:
+    """Of the photo ids an open page shows, those no longer among the photos it may
+    show (`among`): hidden, reported or deleted since; the page removes them."""
+    still_shown = set(among.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [pk for pk in ids if pk not in still_shown]
 
 
 def photos_for_organiser(jam):

@@ -130,11 +130,12 @@ def photo_json(photo, request):
 
 
 def _newer_than(request):
-    """(the id to start after, None) or (None, a 400 response naming the parameter)."""
+    """((the id to start after, the ids the page shows), None), or (None, a 400
+    response naming the parameter)."""
     form = AfterForm(request.GET)
     if not form.is_valid():
         return None, bad_parameters(form)
-    return form.cleaned_data["after"] or 0, None
+    return (form.cleaned_data["after"] or 0, form.cleaned_data["shown"] or []), None
 
 
 @require_GET
@@ -142,11 +143,13 @@ def _newer_than(request):
 def jam_photos_json(request, slug):
     """New photos of a Jam since ?after=<id>, for the gallery to add while open."""
     jam = jam_selectors.jam_for_viewer_or_404(request.user, slug)
-    after, error = _newer_than(request)
+    asked, error = _newer_than(request)
     if error:
         return error
+    after, shown = asked
     photos = selectors.photos_public(jam).filter(pk__gt=after).select_related("jam")[:GALLERY_PAGE_SIZE]
-    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
+    gone = selectors.photos_taken_down(shown, among=selectors.photos_public(jam))
+    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos], "gone": gone})
 
 
 def campaign_wall(request, slug):
@@ -160,11 +163,13 @@ def campaign_wall(request, slug):
 @cache_control(public=True, max_age=10)
 def campaign_wall_json(request, slug):
     campaign = jam_selectors.campaign_get_or_404(slug)
-    after, error = _newer_than(request)
+    asked, error = _newer_than(request)
     if error:
         return error
+    after, shown = asked
     photos = selectors.photos_for_campaign_wall(campaign, after=after)
-    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos]})
+    gone = selectors.photos_taken_down(shown, among=selectors.photos_on_campaign_wall(campaign))
+    return JsonResponse({"photos": [photo_json(photo, request) for photo in photos], "gone": gone})
 
 
 @require_http_methods(["GET", "POST"])

@@ -83,6 +83,9 @@ class PublicMedia:
     def get(self, name):
         return requests.get(self.url + name, timeout=10).status_code
 
+    def cache_control(self, name):
+        return requests.get(self.url + name, timeout=10).headers.get("Cache-Control")
+
 
 def media_folder(base, media_root: Path) -> PublicMedia:
     """MEDIA_ROOT on disk, served at /media/ (runserver, nginx)."""
@@ -111,9 +114,16 @@ def check_photos_served_and_taken_down(*, browser, base, token, media: PublicMed
     assert len([src for src in shown if src.startswith(f"{media.url}photos/thumbnails/")]) >= PHOTOS
     files_before = media.listing()
     assert {media.get(name) for name in files_before} == {200}
+    # Caches (the browser's, a CDN's) must ask again each time, or a takedown would not hold for them.
+    assert {media.cache_control(name) for name in files_before} == {"public, no-cache"}
 
-    # They ask for the first photo to be taken down: it is hidden at once.
+    # Someone else has the page open (a projector, another phone) while ...
     taken_down = ids[0]
+    open_elsewhere = context.new_page()
+    open_elsewhere.goto(jam_path)
+    assert open_elsewhere.locator(f'[data-photo-id="{taken_down}"]').count() == 1
+
+    # ... the visitor asks for the first photo to be taken down: it is hidden at once.
     visitor.goto(f"/en/photos/{taken_down}/report/")
     visitor.fill("textarea[name=reason]", "I am in this photo and did not agree to it.")
     visitor.get_by_role("button", name="Send").click()
@@ -124,6 +134,8 @@ def check_photos_served_and_taken_down(*, browser, base, token, media: PublicMed
     assert len(gone) == 3  # the kept original, the web size and the thumbnail
     assert answers == dict.fromkeys(gone, 404)
     assert {media.get(name) for name in files_before - set(gone)} == {200}
+    # The page left open drops it at its next look for new photos (every 15 s).
+    open_elsewhere.locator(f'[data-photo-id="{taken_down}"]').wait_for(state="detached", timeout=45_000)
     visitor.goto(jam_path)
     assert f'id="photo-{taken_down}"' not in visitor.content()
     assert every_image_loaded(visitor) == []

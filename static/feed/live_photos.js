@@ -1,18 +1,18 @@
 /* Keeps a photo gallery (a Jam's page, a campaign's wall) up to date while it is open.
  *
  * Every few seconds it asks the container's data-photos-url for photos newer than
- * the newest shown, and adds them at the front. Nodes are built from DOM calls,
+ * the newest shown, and adds them at the front; the answer also names the photos
+ * shown that were taken down since (hidden, reported, deleted), which go at once. Nodes are built from DOM calls,
  * never HTML strings, so captions cannot inject markup. The wall also offers a
  * full-screen button for projectors.
  */
 (function () {
   "use strict";
 
-  function newest(grid) {
-    var ids = Array.prototype.map.call(grid.querySelectorAll("[data-photo-id]"), function (el) {
+  function shownIds(grid) {
+    return Array.prototype.map.call(grid.querySelectorAll("[data-photo-id]"), function (el) {
       return parseInt(el.dataset.photoId, 10);
     });
-    return ids.length ? Math.max.apply(null, ids) : 0;
   }
 
   function figure(photo, onWall) {
@@ -57,9 +57,16 @@
     var onWall = container.classList.contains("wall");
     var every = onWall ? 8000 : 15000;
     function poll() {
-      fetch(container.dataset.photosUrl + "?after=" + newest(grid), { headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : { photos: [] }; })
+      var ids = shownIds(grid).slice(0, 100);
+      var newest = ids.length ? Math.max.apply(null, ids) : 0;
+      var query = "?after=" + newest + (ids.length ? "&shown=" + ids.join(",") : "");
+      fetch(container.dataset.photosUrl + query, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { photos: [], gone: [] }; })
         .then(function (data) {
+          (data.gone || []).forEach(function (id) {
+            var gone = grid.querySelector('[data-photo-id="' + id + '"]');
+            if (gone) gone.remove();
+          });
           if (!data.photos.length) return;
           var empty = grid.querySelector(".no-photos");
           if (empty) empty.remove();

@@ -237,3 +237,27 @@ def test_deleting_a_jam_in_the_admin_takes_its_photos_and_pages_down(
     assert not Photo.objects.exists()  # the Jam's rows go with it: its booths cannot post again
     assert [public(name).exists() for name in names] == [False, False, False]
     assert client.get(jam.get_absolute_url()).status_code == 404
+
+
+def test_open_galleries_are_told_which_photos_they_show_were_taken_down(client, django_capture_on_commit_callbacks):
+    campaign = CampaignFactory()
+    jam = JamFactory(campaign=campaign)
+    _booth, token = services.booth_create(jam, by=jam.organiser, name="Door")
+    for key in ("a", "b", "c"):
+        post(client, token, key=key)
+    first, second, third = Photo.objects.order_by("pk")
+    shown = f"{first.pk},{second.pk},{third.pk}"
+    before = client.get(en("feed:wall-json", campaign.slug), {"after": third.pk, "shown": shown}).json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(en("feed:report", second.pk), {"reason": "Not me, please."})
+        services.photo_delete(third, by=jam.organiser)
+
+    wall = client.get(en("feed:wall-json", campaign.slug), {"after": third.pk, "shown": shown}).json()
+    gallery = client.get(en("feed:photos-json", jam.slug), {"after": third.pk, "shown": shown}).json()
+    refused = client.get(en("feed:photos-json", jam.slug), {"shown": "1,x"})
+
+    assert before["gone"] == []
+    assert wall == {"photos": [], "gone": [second.pk, third.pk]}
+    assert gallery == {"photos": [], "gone": [second.pk, third.pk]}
+    assert refused.status_code == 400
