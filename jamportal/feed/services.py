@@ -165,11 +165,13 @@ def photos_delete(photos) -> None:
     """Delete these photos' files as the change commits. Each row stays, "deleted" and
     without files, so that a booth sending the same idempotency key again (its first
     answer lost) is told the photo was deleted rather than posting it anew."""
-    no_files = dict.fromkeys(files.FILE_FIELDS, "")
-    for photo in photos.exclude(status=Status.DELETED).select_related("jam"):
+    doomed = list(photos.exclude(status=Status.DELETED).select_related("jam"))
+    for photo in doomed:
         files.delete_on_commit(photo.status, files.names(photo))
+    for photo in {photo.jam_id: photo for photo in doomed}.values():  # one per Jam
         photo_gallery_changed(photo)
-        Photo.objects.filter(pk=photo.pk).update(status=Status.DELETED, **no_files)
+    no_files = dict.fromkeys(files.FILE_FIELDS, "")
+    Photo.objects.filter(pk__in=[photo.pk for photo in doomed]).update(status=Status.DELETED, **no_files)
 
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:
