@@ -123,6 +123,8 @@ def photo_make_sizes(photo) -> None:
     the copies made in the old place are dropped and made again in the new one."""
     for _attempt in range(5):
         photo.refresh_from_db()
+        if photo.status == Status.DELETED:  # deleted before its sizes were made: nothing to do
+            return
         storage = files.storage_for(photo.status)
         with storage.open(photo.image.name, "rb") as source:
             original = Image.open(source)
