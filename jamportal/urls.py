@@ -9,14 +9,14 @@ from django.views.static import serve
 
 from jamportal import health
 from jamportal.accounts import views as account_views
-from jamportal.feed.api import api as booth_api
+from jamportal.feed.api import urls as booth_api_urls
 
 # Language-neutral URLs: the admin, the language switch, the booth API and the health check (for machines).
 urlpatterns = [
     path("health", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("language/", account_views.language_switch, name="language-switch"),
-    path("api/booth/", booth_api.urls),
+    path("api/booth/", booth_api_urls()),
 ]
 
 # Everything people read is under its language prefix (/fr/, /ja/...), the

@@ -2,7 +2,8 @@
 schema at /api/booth/openapi.json (and browsable at /api/booth/docs).
 
 Every error is JSON that says which: {"error": <code>, "message": <words>},
-a form the multipart parser cannot take included.
+a form the multipart parser cannot take, a method an address does not take
+and an address the API does not have included (see `urls()`).
 """
 
 import functools
@@ -19,18 +20,21 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import UnreadablePostError
+from django.http import Http404, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, File, Form, NinjaAPI, Schema, Status
 from ninja.decorators import decorate_view
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from jamportal import ratelimit
 from jamportal.feed import services
+from jamportal.text import is_one_line
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +124,21 @@ def unreadable(request, exc):
     return error(request, 400, "malformed", message)
 
 
+# ninja raises HttpError(400, "Cannot parse request body") when a JSON body (the
+# heartbeat's) does not parse, and answered it as {"detail": ...}.
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    if exc.status_code == 400:
+        return error(request, 400, "malformed", _("The request body is not JSON we can read."))
+    logger.warning("Booth API: %s %s answered %s (%s)", request.method, request.path, exc.status_code, exc)
+    return error(request, exc.status_code, "error", _("The booth API cannot answer this request."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc=None):
+    return error(request, 404, "not_found", _("The booth API has nothing at this address."))
+
+
 @api.exception_handler(TooManyFieldsSent)
 @api.exception_handler(TooManyFilesSent)
 def too_many_parts(request, exc):
@@ -194,7 +213,9 @@ def config(request):
     }
 
 
-@api.post("/heartbeat", response={204: None, 401: Error, 422: Error}, summary="The booth is alive; its backlog")
+@api.post(
+    "/heartbeat", response={204: None, 400: Error, 401: Error, 422: Error}, summary="The booth is alive; its backlog"
+)
 def heartbeat(request, payload: HeartbeatIn):
     """Sent by the booth about once a minute while it runs, so that its organiser
     sees when it last called and how many photos wait on it (its dashboard)."""
@@ -220,8 +241,12 @@ def post_photo(
     booth = request.auth
     if not (1 <= len(idempotency_key) <= 100) or len(caption) > 500 or len(language) > 16 or len(alt_text) > 500:
         return error(request, 422, "invalid", _("A field is too long or empty."))
-    if any("\x00" in text for text in (idempotency_key, caption, language, alt_text)):
-        return error(request, 422, "invalid", _("A field contains a character that text cannot hold."))
+    typed = {"idempotency_key": idempotency_key, "caption": caption, "language": language, "alt_text": alt_text}
+    if refused := sorted(name for name, text in typed.items() if not is_one_line(text)):
+        # The model's validators say the same (feed.services.photo_upload); said here first,
+        # so that the booth hears which fields, in the API's words.
+        message = _("These fields hold line breaks or other control characters: %(fields)s.")
+        return error(request, 422, "invalid", message % {"fields": ", ".join(refused)})
     if timezone.is_naive(taken_at):
         return error(request, 422, "invalid", _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00."))
     if _rate_limited(booth):
@@ -262,3 +287,43 @@ def plausible(taken_at: datetime) -> datetime:
 def _rate_limited(booth) -> bool:
     """At most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute."""
     return not ratelimit.allow("booth-upload", booth.pk, limit=settings.PHOTO_UPLOADS_PER_MINUTE, per=60)
+
+
+def answering_in_json(view):
+    """One of ninja's URL views, its own answers in Django's HTML made the API's JSON:
+    a method no operation at the address takes (ninja's PathView._not_allowed is a
+    text/html "Method not allowed"; the Allow header is kept) and the API's root,
+    which raises Http404 outside any operation."""
+
+    @functools.wraps(view)  # keeps csrf_exempt
+    def answered(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return not_found(request)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))
+            message = _("This address does not take %(method)s: use %(allowed)s.")
+            response = error(
+                request, 405, "method_not_allowed", message % {"method": request.method, "allowed": allowed}
+            )
+            response["Allow"] = allowed
+        return response
+
+    return answered
+
+
+@csrf_exempt
+def unknown_address(request):
+    return not_found(request)
+
+
+def urls():
+    """The API's URLs for include(): its own, each answering in JSON, then one that
+    takes every other address under it, so that none gets Django's HTML 404 page."""
+    patterns, app_name, namespace = api.urls
+    answering = [
+        URLPattern(pattern.pattern, answering_in_json(pattern.callback), pattern.default_args, pattern.name)
+        for pattern in patterns
+    ]
+    return [*answering, re_path(r"^", unknown_address, name="unknown")], app_name, namespace

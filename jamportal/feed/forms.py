@@ -3,10 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jamportal.feed.models import FeedSettings, PhotoReport
 from jamportal.forms import HoneypotField, IdListField
+from jamportal.text import validate_single_line
 
 
 class BoothForm(forms.Form):
-    name = forms.CharField(label=_("Name of the booth"), max_length=80, initial=_("Photobooth"))
+    name = forms.CharField(
+        label=_("Name of the booth"), max_length=80, initial=_("Photobooth"), validators=[validate_single_line]
+    )
 
 
 class FeedSettingsForm(forms.ModelForm):

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jamportal.jams.models import Jam
+from jamportal.text import validate_multiline, validate_single_line
 
 
 class Booth(models.Model):
     """A photobooth paired with a Jam. Its secret token is shown once and stored only as a hash."""
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="booths")
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80, validators=[validate_single_line])
     token_hash = models.CharField(max_length=64, unique=True)
     token_hint = models.CharField(
         _("token hint"), max_length=12, help_text=_("The token's first characters, to tell booths apart.")
@@ -73,13 +74,15 @@ class FeedSettings(models.Model):
         default=False,
         help_text=_("Otherwise booth photos appear on the Jam's page at once."),
     )
-    hashtag = models.CharField(_("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"))
+    hashtag = models.CharField(
+        _("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"), validators=[validate_single_line]
+    )
     caption_template = models.CharField(
         _("caption"),
         max_length=200,
         default=DEFAULT_CAPTION_TEMPLATE,
         help_text=_("{campaign}, {jam} and {date} are filled in on each photo."),
-        validators=[validate_caption_template],
+        validators=[validate_single_line, validate_caption_template],
     )
 
     def __str__(self):
@@ -98,10 +101,12 @@ class Photo(models.Model):
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="photos")
     booth = models.ForeignKey(Booth, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos")
-    idempotency_key = models.CharField(max_length=100)
-    caption = models.CharField(_("caption"), max_length=500, blank=True)
-    alt_text = models.CharField(_("description for screen readers"), max_length=500, blank=True)
-    language = models.CharField(max_length=16, blank=True)
+    idempotency_key = models.CharField(max_length=100, validators=[validate_single_line])
+    caption = models.CharField(_("caption"), max_length=500, blank=True, validators=[validate_single_line])
+    alt_text = models.CharField(
+        _("description for screen readers"), max_length=500, blank=True, validators=[validate_single_line]
+    )
+    language = models.CharField(max_length=16, blank=True, validators=[validate_single_line])
     taken_at = models.DateTimeField(_("taken at"))
     image = models.ImageField(upload_to="photos/%Y/%m/")
     width = models.PositiveIntegerField(default=0)
@@ -151,7 +156,7 @@ class PhotoReport(models.Model):
     """Someone asked for a photo to be taken down; it stays hidden until a moderator decides."""
 
     photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="reports", verbose_name=_("photo"))
-    reason = models.TextField(_("why should it be removed?"))
+    reason = models.TextField(_("why should it be removed?"), validators=[validate_multiline])
     contact = models.EmailField(_("your email address (optional)"), blank=True)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -17,6 +17,7 @@ from jamportal import pagecache
 from jamportal.feed import files, images, tasks
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
+from jamportal.text import validate_fields
 
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
 SIZES = {"web": 1600, "thumbnail": 480}
@@ -32,6 +33,7 @@ def _hash(token: str) -> str:
 def booth_create(jam, *, by, name) -> tuple[Booth, str]:
     """Pair a new booth with the Jam; returns it and its token, which is never stored."""
     _require_owner(jam, by)
+    validate_fields(Booth, {"name": name})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     booth = Booth.objects.create(jam=jam, name=name, token_hash=_hash(token), token_hint=token[:10])
     return booth, token
@@ -82,6 +84,8 @@ def feed_settings_save(jam, *, by, data) -> FeedSettings:
 def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key, alt_text="") -> tuple[Photo, bool]:
     """Store one booth photo; (photo, created). Sending the same key again returns
     the first photo unchanged, so a booth may retry after a lost answer."""
+    typed = {"idempotency_key": idempotency_key, "caption": caption, "language": language, "alt_text": alt_text}
+    validate_fields(Photo, typed)
     existing = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
@@ -178,6 +182,7 @@ def photos_delete(photos) -> None:
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:
     """Anyone may ask for a photo to be taken down: it is hidden until someone decides."""
+    validate_fields(PhotoReport, {"reason": reason})
     with transaction.atomic():
         report = PhotoReport.objects.create(photo=photo, reason=reason, contact=contact)
         if photo.status == Status.VISIBLE:

@@ -17,6 +17,7 @@ from jamportal.jams.api import bad_parameters
 from jamportal.jams.forms import JamFilterForm
 from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.pagecache import public_page
+from jamportal.text import without_control_characters
 
 FEED_LIMIT = 500
 
@@ -28,13 +29,17 @@ def jam_event(jam) -> icalendar.Event:
     event.add("uid", f"jam-{jam.pk}@jamportal")
     event.add("dtstamp", timezone.now())
     event.add("last-modified", jam.updated_at)
-    event.add("summary", jam.display_title)
+    # Stored text should hold no control characters (jamportal.text), but one stored before
+    # the rule, or by a path that skipped it, must not break every subscriber's file: each
+    # text goes without them (icalendar escapes the line breaks and tabs it keeps).
+    event.add("summary", without_control_characters(jam.display_title))
     event.add("dtstart", jam.local_start)
     event.add("dtend", jam.local_end)
     place = [jam.venue_name, jam.public_address, jam.city, str(jam.country.name)]
-    event.add("location", ", ".join(part for part in place if part))
+    event.add("location", without_control_characters(", ".join(part for part in place if part)))
     event.add("geo", (jam.public_latitude, jam.public_longitude))
-    event.add("description", jam.translation.description if jam.translation else jam.description)
+    description = jam.translation.description if jam.translation else jam.description
+    event.add("description", without_control_characters(description))
     event.add("url", settings.SITE_URL + jam.get_absolute_url())
     event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")
     return event
@@ -46,7 +51,7 @@ def calendar_response(jams, *, name, filename, as_attachment=False) -> HttpRespo
     calendar.add("version", "2.0")
     # As TEXT, escaped like SUMMARY: icalendar leaves an X- property it does not
     # know as it is, and a line break in a name would break the file.
-    calendar.add("x-wr-calname", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(without_control_characters(name)))
     for jam in jams:
         calendar.add_component(jam_event(jam))
     calendar.add_missing_timezones()
@@ -80,10 +85,30 @@ def jams_calendar(request, slug=None):
     return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics")
 
 
+class XML10Atom1Feed(Atom1Feed):
+    """Atom that XML 1.0 can hold whatever was stored: Django's generator refuses a
+    control character with an exception, which made the whole feed a 500 for
+    everyone. Each text goes without them (XML 1.0 holds tabs and line breaks)."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_xml10(title), link, _xml10(description), **_all_xml10(kwargs))
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(_xml10(title), link, _xml10(description), **_all_xml10(kwargs))
+
+
+def _xml10(value):
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
+def _all_xml10(fields):
+    return {name: _xml10(value) for name, value in fields.items()}
+
+
 class NewJamsFeed(Feed):
     """Newly approved Jams, newest first, with the list's filters."""
 
-    feed_type = Atom1Feed
+    feed_type = XML10Atom1Feed
 
     def get_object(self, request):
         """The matching Jams: one Feed instance serves every request, so the

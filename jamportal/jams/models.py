@@ -1,4 +1,3 @@
-import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -11,13 +10,14 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from jamportal.jams.languages import spoken_language_choices
+from jamportal.text import is_one_line, validate_multiline, validate_single_line
 
 
 def validate_one_line(text: str) -> None:
     """A title goes into calendar files, feeds, email subjects and headers: no
     control characters (line breaks, tabs, escapes) and no Unicode line or
     paragraph separators."""
-    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text):
+    if not is_one_line(text):
         raise ValidationError(
             _("Write the title on one line, without line breaks, tabs or other control characters."), code="one_line"
         )
@@ -26,13 +26,15 @@ def validate_one_line(text: str) -> None:
 class Campaign(models.Model):
     """A worldwide weekend of Jams, such as the Big Birthday Weekend."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     submission_deadline = models.DateField(_("submission deadline"), null=True, blank=True)
-    hashtag = models.CharField(_("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"))
-    description = models.TextField(_("description"), blank=True)
+    hashtag = models.CharField(
+        _("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"), validators=[validate_single_line]
+    )
+    description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
 
     class Meta:
         ordering = ["-starts_on"]
@@ -91,7 +93,9 @@ class Jam(models.Model):
         related_name="jams",
         verbose_name=_("campaign"),
     )
-    description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
+    description = models.TextField(
+        _("description"), help_text=_("Markdown: *emphasis*, lists and links work."), validators=[validate_multiline]
+    )
     description_html = models.TextField(editable=False, default="")
     content_language = models.CharField(
         _("written in"),
@@ -103,9 +107,9 @@ class Jam(models.Model):
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     timezone = models.CharField(_("timezone"), max_length=64, default="UTC")
-    venue_name = models.CharField(_("venue"), max_length=150)
-    address = models.CharField(_("street address"), max_length=250, blank=True)
-    city = models.CharField(_("town or city"), max_length=100)
+    venue_name = models.CharField(_("venue"), max_length=150, validators=[validate_single_line])
+    address = models.CharField(_("street address"), max_length=250, blank=True, validators=[validate_single_line])
+    city = models.CharField(_("town or city"), max_length=100, validators=[validate_single_line])
     country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
@@ -128,7 +132,9 @@ class Jam(models.Model):
     expected_attendees = models.PositiveIntegerField(
         _("expected attendees"), null=True, blank=True, validators=[MaxValueValidator(100_000)]
     )
-    social_handle = models.CharField(_("social media handle"), max_length=100, blank=True)
+    social_handle = models.CharField(
+        _("social media handle"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     moderation_note = models.TextField(_("moderation note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -242,7 +248,9 @@ class JamTranslation(models.Model):
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
-    description = models.TextField(_("description"), help_text=_("Markdown: *emphasis*, lists and links work."))
+    description = models.TextField(
+        _("description"), help_text=_("Markdown: *emphasis*, lists and links work."), validators=[validate_multiline]
+    )
     description_html = models.TextField(editable=False, default="")
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jamportal import pagecache
 from jamportal.jams import selectors, tasks
 from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
+from jamportal.text import validate_fields
 
 Status = Jam.Status
 Action = JamEvent.Action
@@ -79,7 +80,7 @@ def jam_create(*, organiser, data, submit=False) -> Jam:
 
     With `submit`, it goes straight to the moderation queue; otherwise it is a draft.
     """
-    _check_title(Jam, data["title"])
+    _check_typed_text(Jam, data)
     with transaction.atomic():
         jam = Jam(organiser=organiser, **{name: data[name] for name in EDITABLE_FIELDS})
         jam.slug = _unique_slug(jam.title)
@@ -97,7 +98,7 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
     An approved Jam stays approved (and on the map) after an edit; staff can read
     what changed in its history. A draft or rejected Jam is (re)submitted with `submit`.
     """
-    _check_title(Jam, data["title"])
+    _check_typed_text(Jam, data)
     with transaction.atomic():
         jam = Jam.objects.select_for_update().get(pk=jam.pk)
         if jam.status == Status.CANCELLED:
@@ -145,7 +146,7 @@ def jam_translation_save(jam, *, by, language, title, description) -> JamTransla
     """Add or replace the Jam's title and description in one of the site's languages."""
     if jam.status == Status.CANCELLED:
         raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
-    _check_title(JamTranslation, title)
+    _check_typed_text(JamTranslation, {"title": title, "description": description})
     with transaction.atomic():
         translation_, created = JamTranslation.objects.update_or_create(
             jam=jam,
@@ -279,10 +280,13 @@ def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
     return event
 
 
-def _check_title(model, title):
-    """The title field's own validators (one line, no control characters), for
-    callers that do not come through a model form."""
-    model._meta.get_field("title").run_validators(title)
+# What people type, checked for callers that do not come through a model form:
+# the fields' validators refuse control characters (jamportal.text).
+TYPED_TEXT_FIELDS = ("title", "description", "venue_name", "address", "city", "social_handle")
+
+
+def _check_typed_text(model, data):
+    validate_fields(model, {name: data[name] for name in TYPED_TEXT_FIELDS if name in data})
 
 
 def _require_moderator(user):

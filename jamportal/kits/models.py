@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from jamportal.jams.models import Campaign, Jam
+from jamportal.text import validate_multiline, validate_single_line
 
 
 class Kit(models.Model):
@@ -91,18 +92,25 @@ class KitRequest(models.Model):
 
     jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="kit_request")
     kit = models.ForeignKey(Kit, on_delete=models.PROTECT, related_name="requests")
-    recipient_name = models.CharField(_("recipient's name"), max_length=150)
+    recipient_name = models.CharField(_("recipient's name"), max_length=150, validators=[validate_single_line])
     phone = models.CharField(
-        _("phone"), max_length=40, help_text=_("Couriers call this number if they cannot deliver.")
+        _("phone"),
+        max_length=40,
+        help_text=_("Couriers call this number if they cannot deliver."),
+        validators=[validate_single_line],
     )
-    address_line1 = models.CharField(_("address"), max_length=200)
-    address_line2 = models.CharField(_("address, second line"), max_length=200, blank=True)
-    city = models.CharField(_("town or city"), max_length=100)
-    region = models.CharField(_("region, state or province"), max_length=100, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, validators=[validate_single_line])
+    address_line2 = models.CharField(
+        _("address, second line"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(_("town or city"), max_length=100, validators=[validate_single_line])
+    region = models.CharField(
+        _("region, state or province"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True, validators=[validate_single_line])
     country = CountryField(_("country"))
     expected_attendees = models.PositiveIntegerField(_("expected attendees"), validators=[MinValueValidator(1)])
-    notes = models.TextField(_("notes for the packers"), blank=True)
+    notes = models.TextField(_("notes for the packers"), blank=True, validators=[validate_multiline])
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.REQUESTED)
     reason = models.TextField(_("reason"), blank=True)
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)

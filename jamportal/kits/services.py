@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jamportal.jams.models import Jam
 from jamportal.kits import tasks
 from jamportal.kits.models import KitItem, KitRequest, KitRequestEvent, KitRequestLine, StockLevel
+from jamportal.text import validate_fields
 
 Status = KitRequest.Status
 STAFF, ORGANISER = "staff", "organiser"
@@ -47,6 +48,8 @@ MOVES = {
 EDITABLE = {Status.REQUESTED, Status.APPROVED}
 # What the organiser fills in.
 REQUEST_FIELDS = [*KitRequest.SHIPPING_FIELDS, "expected_attendees", "notes"]
+# What the organiser types: the fields' validators refuse control characters (jamportal.text).
+TEXT_FIELDS = [name for name in REQUEST_FIELDS if name not in ("country", "expected_attendees")]
 CARRIERS = {
     "Royal Mail": "https://www.royalmail.com/track-your-item#/tracking-results/{}",
     "DHL": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id={}",
@@ -292,6 +295,7 @@ def _email_organiser(request, template, **extra):
 
 
 def _check(kit, data, lines):
+    validate_fields(KitRequest, {name: data[name] for name in TEXT_FIELDS if name in data})
     if problem := postcode_problem(data["country"], data.get("postcode", "")):
         raise KitError(problem)
     if problems := kit_lines_problems(kit, lines):

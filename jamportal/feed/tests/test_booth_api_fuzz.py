@@ -3,11 +3,13 @@ and invalid) and sends them to the real application: none may get a 5xx.
 Hypothesis then breaks the multipart form of a photo post in every way a
 schema cannot describe: each gets the API's JSON 4xx, never a 5xx or HTML."""
 
+from urllib.parse import quote
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import override_settings
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -133,3 +135,30 @@ def test_malformed_multipart_gets_a_json_4xx_never_a_5xx_or_html(what, data, deb
     assert 400 <= status < 500, (what, status, content[:300])
     answer = multipart.json_error(headers, content)
     assert answer["error"] in {"malformed", "too_large", "invalid", "not_an_image"}, (what, answer)
+
+
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
+    path=st.one_of(
+        st.sampled_from(["config", "heartbeat", "photos", "photos/", "config/1", "", "nope", "openapi.json/x"]),
+        st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=30),
+    ),
+    debug=st.booleans(),
+)
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_any_method_on_any_path_under_the_api_gets_its_json_errors(method, path, debug, token):
+    with override_settings(DEBUG=debug):
+        response = Client().generic(
+            method, "/api/booth/" + quote(path, safe="/"), headers={"authorization": f"Bearer {token}"}
+        )
+
+    assert response.status_code < 500, (method, path, response.status_code)
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/json; charset=utf-8", (method, path, response.status_code)
+        if method != "HEAD":
+            assert set(response.json()) == {"error", "message"}, (method, path, response.content[:200])

@@ -13,7 +13,7 @@ from django.utils import translation
 from PIL import Image
 
 from jamportal.feed import services
-from jamportal.feed.models import Booth, FeedSettings, Photo
+from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,6 +323,7 @@ def test_openapi_schema_documents_the_api(client):
         "422",
         "429",
     }
+    assert set(schema["paths"]["/api/booth/heartbeat"]["post"]["responses"]) == {"204", "400", "401", "422"}
 
 
 @pytest.mark.parametrize("body", [{"backlog": -1}, {"backlog": "many"}, {}])
@@ -343,6 +344,58 @@ def test_a_heartbeat_needs_a_live_token(client):
     response = client.post(f"{API}/heartbeat", {"backlog": 1}, content_type="application/json")
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("get", "/photos", "POST"),
+        ("put", "/heartbeat", "POST"),
+        ("delete", "/config", "GET"),
+        ("post", "/config", "GET"),
+    ],
+)
+def test_wrong_methods_get_the_apis_json_405_with_allow(client, booth, method, path, allowed):
+    _booth, token = booth
+
+    response = getattr(client, method)(f"{API}{path}", headers={"authorization": f"Bearer {token}"})
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Allow"] == allowed
+    assert response.json() == {
+        "error": "method_not_allowed",
+        "message": f"This address does not take {method.upper()}: use {allowed}.",
+    }
+
+
+@pytest.mark.parametrize("path", ["/nope", "/photos/", "/photos/1", "/", "/config/extra", "/openapi.json/x"])
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_unknown_paths_get_the_apis_json_404(client, booth, method, path):
+    _booth, token = booth
+
+    response = getattr(client, method)(f"{API}{path}", headers={"authorization": f"Bearer {token}"})
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"error": "not_found", "message": "The booth API has nothing at this address."}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("backlog=3", "application/x-www-form-urlencoded"), ('{"backlog": ', "application/json"), ("\xff", "text/plain")],
+)
+def test_a_heartbeat_body_that_is_not_json_gets_400_malformed(client, booth, body, content_type):
+    booth_, token = booth
+
+    response = client.post(
+        f"{API}/heartbeat", body, content_type=content_type, headers={"authorization": f"Bearer {token}"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "malformed", "message": "The request body is not JSON we can read."}
+    booth_.refresh_from_db()
+    assert booth_.backlog is None
 
 
 # The gallery, the wall, reports
@@ -464,6 +517,135 @@ def test_nul_characters_are_refused_not_crashed_on(client, booth):
 
     assert response.status_code == 422
     assert response.json()["error"] == "invalid"
+
+
+ONE_LINE_TEXT = "Write this on one line, without line breaks, tabs or other control characters."
+NO_CONTROL = "Remove the control characters (invisible codes such as escape or bell); line breaks are fine."
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"caption": "Den\x07ver"}, "caption"),
+        ({"alt_text": "Two\nlines"}, "alt_text"),
+        ({"language": "en\x1b"}, "language"),
+        ({"key": "key\u2028one"}, "idempotency_key"),
+        ({"caption": "a\x00b", "alt_text": "\x85"}, "alt_text, caption"),
+    ],
+)
+def test_control_characters_in_photo_fields_get_422_naming_them(client, booth, fields, named):
+    _booth, token = booth
+
+    response = post(client, token, **fields)
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": "invalid",
+        "message": f"These fields hold line breaks or other control characters: {named}.",
+    }
+    assert not Photo.objects.exists()
+
+
+def test_control_character_refusal_speaks_the_booths_language(client, booth):
+    _booth, token = booth
+    payload = {
+        "image": SimpleUploadedFile("photo.jpg", jpeg(), content_type="image/jpeg"),
+        "idempotency_key": "key-1",
+        "taken_at": "2031-03-01T10:00:00+00:00",
+        "caption": "Den\x07ver",
+    }
+
+    response = client.post(
+        f"{API}/photos", payload, headers={"authorization": f"Bearer {token}", "accept-language": "de"}
+    )
+
+    assert response.json()["message"] == "Diese Felder enthalten Zeilenumbrüche oder andere Steuerzeichen: caption."
+
+
+def test_booth_and_photo_services_refuse_control_characters_from_any_caller(jam):
+    booth_, _token = services.booth_create(jam, by=jam.organiser, name="Front door")
+
+    with pytest.raises(ValidationError) as named:
+        services.booth_create(jam, by=jam.organiser, name="Front\x07door")
+    with pytest.raises(ValidationError) as captioned:
+        services.photo_upload(
+            booth_,
+            upload=SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"),
+            caption="Den\x07ver",
+            language="en",
+            taken_at=booth_.created_at,
+            idempotency_key="k",
+        )
+    with pytest.raises(ValidationError) as tagged:
+        services.feed_settings_save(
+            jam, by=jam.organiser, data={"approve_first": False, "hashtag": "#Pi\x1b", "caption_template": "{jam}"}
+        )
+
+    assert named.value.message_dict == {"name": [ONE_LINE_TEXT]}
+    assert captioned.value.message_dict == {"caption": [ONE_LINE_TEXT]}
+    assert tagged.value.message_dict == {"hashtag": [ONE_LINE_TEXT]}
+    assert list(Booth.objects.values_list("name", flat=True)) == ["Front door"]
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "value"),
+    [
+        ("booth", "name", "Front\x07door"),
+        ("settings", "hashtag", "#Pi\tParty"),
+        ("settings", "caption_template", "{jam}\r\n{date}"),
+    ],
+)
+def test_booth_page_forms_refuse_control_characters_and_keep_them(client, jam, form, field, value):
+    client.force_login(jam.organiser)
+    data = {"action": form, "name": "Lobby", "hashtag": "#Mine", "caption_template": "{jam}", field: value}
+
+    response = client.post(en("feed:booths", jam.slug), data)
+
+    assert response.status_code == 200
+    bound = response.context["booth_form" if form == "booth" else "settings_form"]
+    assert bound.errors == {field: [ONE_LINE_TEXT]}
+    assert bound[field].value() == value
+    assert not Booth.objects.exists()
+    assert services.feed_settings_for(jam).hashtag == "#PiParty"
+
+
+def test_report_reasons_refuse_control_characters_but_keep_line_breaks(client, booth):
+    _booth, token = booth
+    post(client, token)
+    photo = Photo.objects.get()
+
+    with pytest.raises(ValidationError) as refused:
+        services.photo_report(photo, reason="Not me\x07")
+    services.photo_report(photo, reason="Not me.\r\n\tPlease remove it.")
+
+    assert refused.value.message_dict == {"reason": [NO_CONTROL]}
+    assert list(PhotoReport.objects.values_list("reason", flat=True)) == ["Not me.\r\n\tPlease remove it."]
+
+
+def test_feed_text_saved_before_the_rule_loses_its_control_characters(client, booth):
+    booth_, token = booth
+    post(client, token, key="k1")
+    post(client, token, key="k2")
+    photo, second = Photo.objects.order_by("pk")
+    Photo.objects.filter(pk=photo.pk).update(idempotency_key="k\x01")
+    Photo.objects.filter(pk=second.pk).update(idempotency_key="k\x02")
+    Booth.objects.filter(pk=booth_.pk).update(name="Front\x07door")
+    FeedSettings.objects.filter(jam=booth_.jam).update(hashtag="#Pi\tParty", caption_template="{jam}\r\n{date}")
+    Photo.objects.filter(pk=photo.pk).update(caption="Den\x07ver", alt_text="Two\nlines", language="en\x1b")
+    PhotoReport.objects.create(photo=photo, reason="Not me\x07\nplease")
+    migration = importlib.import_module("jamportal.feed.migrations.0006_typed_text_without_control_characters")
+
+    migration.clean_typed_text(django_apps, None)
+
+    booth_.refresh_from_db()
+    photo.refresh_from_db()
+    feed_settings = FeedSettings.objects.get()
+    assert booth_.name == "Front door"
+    assert (feed_settings.hashtag, feed_settings.caption_template) == ("#Pi Party", "{jam} {date}")
+    assert (photo.caption, photo.alt_text, photo.language) == ("Den ver", "Two lines", "en")
+    assert sorted(Photo.objects.values_list("idempotency_key", flat=True)) == ["k", f"k {second.pk}"]
+    assert PhotoReport.objects.get().reason == "Not me\nplease"
 
 
 @pytest.mark.parametrize("after", ["abc", "-1", "1e9999"])

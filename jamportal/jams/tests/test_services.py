@@ -13,6 +13,8 @@ from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFac
 
 pytestmark = pytest.mark.django_db
 ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
+ONE_LINE_TEXT = "Write this on one line, without line breaks, tabs or other control characters."
+NO_CONTROL = "Remove the control characters (invisible codes such as escape or bell); line breaks are fine."
 Status = Jam.Status
 
 
@@ -99,6 +101,47 @@ def test_titles_saved_before_the_rule_are_folded_onto_one_line():
     jam.refresh_from_db()
     kept.refresh_from_db()
     assert (jam.title, jam.translations.get().title, kept.title) == ("Two Lines Jam", "Deux lignes", "Plain  Jam")
+
+
+def test_jam_services_refuse_control_characters_in_every_typed_field_from_any_caller():
+    organiser = UserFactory()
+    jam = JamFactory(organiser=organiser, title="Good Jam", city="Denver")
+
+    with pytest.raises(ValidationError) as created:
+        services.jam_create(organiser=organiser, data=jam_data(city="Den\x07ver", social_handle="@jam\x1b"))
+    with pytest.raises(ValidationError) as updated:
+        services.jam_update(jam, by=organiser, data=jam_data(venue_name="Hall\x85", description="Cake\x07"))
+    with pytest.raises(ValidationError) as translated:
+        services.jam_translation_save(jam, by=organiser, language="fr", title="Jam", description="Gâteau\x1b[0m")
+
+    assert created.value.message_dict == {"city": [ONE_LINE_TEXT], "social_handle": [ONE_LINE_TEXT]}
+    assert updated.value.message_dict == {"venue_name": [ONE_LINE_TEXT], "description": [NO_CONTROL]}
+    assert translated.value.message_dict == {"description": [NO_CONTROL]}
+    assert list(Jam.objects.values_list("city", flat=True)) == ["Denver"]
+    assert not jam.translations.exists()
+
+
+def test_typed_text_saved_before_the_rule_loses_its_control_characters():
+    jam = JamFactory(city="Denver")
+    Jam.objects.filter(pk=jam.pk).update(
+        city="Den\x07ver",
+        address="1 Main Street\u2028Back door",
+        social_handle="@jam\x1b",
+        description="Cake\x07\r\n\tand games",
+        description_html="<p>Cake\x07</p>",
+    )
+    JamTranslation.objects.create(jam=jam, language="fr", title="Jam", description="Gâteau\x1b\net jeux")
+    kept = JamFactory(city="Saint  Louis", description="Line\none")
+    migration = importlib.import_module("jamportal.jams.migrations.0005_typed_text_without_control_characters")
+
+    migration.clean_typed_text(django_apps, None)
+
+    jam.refresh_from_db()
+    kept.refresh_from_db()
+    assert (jam.city, jam.address, jam.social_handle) == ("Den ver", "1 Main Street Back door", "@jam")
+    assert (jam.description, jam.description_html) == ("Cake\r\n\tand games", "<p>Cake</p>")
+    assert jam.translations.get().description == "Gâteau\net jeux"
+    assert (kept.city, kept.description) == ("Saint  Louis", "Line\none")
 
 
 def test_jam_create_slugs_are_unique_and_avoid_reserved_words():

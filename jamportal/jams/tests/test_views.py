@@ -19,6 +19,8 @@ from jamportal.jams.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 ONE_LINE = "Write the title on one line, without line breaks, tabs or other control characters."
+ONE_LINE_TEXT = "Write this on one line, without line breaks, tabs or other control characters."
+NO_CONTROL = "Remove the control characters (invisible codes such as escape or bell); line breaks are fine."
 Status = Jam.Status
 
 
@@ -402,6 +404,56 @@ def test_submit_form_refuses_control_characters_in_the_title_and_keeps_it(client
     assert form.errors == {"title": [ONE_LINE]}
     assert form["title"].value() == title
     assert not Jam.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("city", "Den\x07ver", ONE_LINE_TEXT),
+        ("venue_name", "Town\x1b[31mHall", ONE_LINE_TEXT),
+        ("address", "1 Main Street\r\nBack door", ONE_LINE_TEXT),
+        ("social_handle", "@tokyo\u2028jam", ONE_LINE_TEXT),
+        ("description", "Workshops\x07 and\n\tcake.", NO_CONTROL),
+    ],
+)
+def test_submit_form_refuses_control_characters_in_typed_fields_and_keeps_them(client, field, value, message):
+    client.force_login(UserFactory())
+
+    response = client.post(reverse("jams:create"), jam_form_data(**{field: value}))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {field: [message]}
+    assert form[field].value() == value
+    assert not Jam.objects.exists()
+
+
+def test_submit_form_keeps_line_breaks_and_tabs_in_the_description(client):
+    client.force_login(UserFactory())
+
+    client.post(reverse("jams:create"), jam_form_data(description="Workshops\r\n\tand cake."))
+
+    assert Jam.objects.get().description == "Workshops\r\n\tand cake."
+
+
+def test_feeds_never_fail_on_control_characters_stored_before_the_rule(client):
+    jam = JamFactory(title="Denver Jam", country="US")
+    Jam.objects.filter(pk=jam.pk).update(
+        title="Denver\x0b Jam", city="Den\x07ver", venue_name="Town\x1b Hall", description="Cake\x07\nand games"
+    )
+
+    atom = client.get("/en/jams/new.atom")
+    ics = client.get("/en/jams/calendar.ics")
+
+    assert (atom.status_code, ics.status_code) == (200, 200)
+    text = atom.content.decode()
+    assert "<title>Denver Jam</title>" in text
+    assert " · Denver, United States of America</summary>" in text
+    event = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")[0]
+    assert str(event["summary"]) == "Denver Jam"
+    assert str(event["location"]).startswith("Town Hall, ")
+    assert str(event["location"]).endswith(", Denver, United States of America")
+    assert str(event["description"]) == "Cake\nand games"
 
 
 def test_submit_form_checks_the_campaign_dates(client):

@@ -1,12 +1,15 @@
 import csv
 import datetime
+import importlib
 import io
 import subprocess
 import threading
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -105,6 +108,65 @@ def test_request_form_explains_bad_addresses_and_keeps_them(client, kit, overrid
     assert message in " ".join(response.context["form"].errors[field])
     assert 'value="1 Station Road"' in response.content.decode()
     assert not KitRequest.objects.exists()
+
+
+ONE_LINE_TEXT = "Write this on one line, without line breaks, tabs or other control characters."
+NO_CONTROL = "Remove the control characters (invisible codes such as escape or bell); line breaks are fine."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("recipient_name", "Ada\x07Lovelace", ONE_LINE_TEXT),
+        ("address_line1", "1 Station Road\r\nBack door", ONE_LINE_TEXT),
+        ("address_line2", "Flat\t2", ONE_LINE_TEXT),
+        ("city", "Cam\x1bbridge", ONE_LINE_TEXT),
+        ("region", "East\x85Anglia", ONE_LINE_TEXT),
+        ("phone", "+44\x7f1223", ONE_LINE_TEXT),
+        ("notes", "Ring\x07 twice\nplease", NO_CONTROL),
+    ],
+)
+def test_request_form_refuses_control_characters_and_keeps_them(client, kit, field, value, message):
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+
+    response = client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, **{field: value}))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert response.context["form"][field].value() == value
+    assert not KitRequest.objects.exists()
+
+
+def test_kit_request_services_refuse_control_characters_from_any_caller(kit):
+    jam = JamFactory(campaign=kit.campaign)
+    kit_request = make_request(kit)
+    lines = {(kit.items.first(), "M"): 1}
+
+    with pytest.raises(ValidationError) as created:
+        services.kit_request_create(jam, by=jam.organiser, data=address(city="Cam\x07bridge"), lines=lines)
+    with pytest.raises(ValidationError) as updated:
+        services.kit_request_update(
+            kit_request, by=kit_request.jam.organiser, data=address(postcode="CB1\x1b2AB", notes="x\x07"), lines=lines
+        )
+
+    assert created.value.message_dict == {"city": [ONE_LINE_TEXT]}
+    assert updated.value.message_dict == {"postcode": [ONE_LINE_TEXT], "notes": [NO_CONTROL]}
+    assert list(KitRequest.objects.values_list("postcode", flat=True)) == ["CB1 2AB"]
+
+
+def test_kit_addresses_saved_before_the_rule_lose_their_control_characters(kit):
+    kit_request = make_request(kit)
+    KitRequest.objects.filter(pk=kit_request.pk).update(
+        address_line1="1 Station\x07Road", city="Cam\u2028bridge", notes="Ring\x07 twice\nplease"
+    )
+    migration = importlib.import_module("jamportal.kits.migrations.0004_typed_text_without_control_characters")
+
+    migration.clean_typed_text(django_apps, None)
+
+    kit_request.refresh_from_db()
+    assert (kit_request.address_line1, kit_request.city) == ("1 Station Road", "Cam bridge")
+    assert kit_request.notes == "Ring twice\nplease"
 
 
 def test_countries_without_postcodes_need_none(client, kit):
