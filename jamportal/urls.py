@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from jamportal import health
 from jamportal.accounts import views as account_views
+from jamportal.feed.api import bare_root as booth_api_bare_root
 from jamportal.feed.api import urls as booth_api_urls
 
 # Language-neutral URLs: the admin, the language switch, the booth API and the health check (for machines).
@@ -16,6 +17,7 @@ urlpatterns = [
     path("health", health.health, name="health"),
     path("admin/", admin.site.urls),
     path("language/", account_views.language_switch, name="language-switch"),
+    path("api/booth", booth_api_bare_root),
     path("api/booth/", booth_api_urls()),
 ]
 

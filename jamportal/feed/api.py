@@ -295,7 +295,10 @@ def answering_in_json(view):
     text/html "Method not allowed"; the Allow header is kept) and the API's root,
     which raises Http404 outside any operation."""
 
-    @functools.wraps(view)  # keeps csrf_exempt
+    # csrf_exempt on all of them: the API authenticates by token, never by cookie, and
+    # Django's CSRF refusal would be an HTML page (ninja's own root view is not exempt).
+    @csrf_exempt
+    @functools.wraps(view)
     def answered(request, *args, **kwargs):
         try:
             response = view(request, *args, **kwargs)
@@ -327,3 +330,8 @@ def urls():
         for pattern in patterns
     ]
     return [*answering, re_path(r"^", unknown_address, name="unknown")], app_name, namespace
+
+
+# /api/booth without its slash: Django would redirect (or, with DEBUG, refuse a POST
+# with an error page); the API answers it as any address it does not have.
+bare_root = unknown_address

@@ -8,6 +8,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -701,3 +702,25 @@ def test_photo_actions_never_send_people_to_another_site(client, booth):
 
     assert outside["Location"] == booth_.jam.get_absolute_url()
     assert inside["Location"] == en("feed:photos", booth_.jam.slug)
+
+
+@pytest.mark.parametrize("path", ["", "/", "/nope"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_other_methods_anywhere_in_the_api_get_its_json_even_with_csrf_checks(booth, method, path):
+    """A real client meets the CSRF middleware (Django's test client skips it by
+    default) and Django's add-a-slash redirect: neither may answer for the API."""
+    _booth, token = booth
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)(f"{API}{path}", headers={"authorization": f"Bearer {token}"})
+
+    assert response.status_code in (404, 405)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["error"] in ("not_found", "method_not_allowed")
+
+
+@pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
+def test_the_api_documentation_is_never_a_csrf_refusal(path):
+    response = Client(enforce_csrf_checks=True).post(f"{API}{path}")
+
+    assert response.status_code == 200  # the documentation, whatever the method: it changes nothing
