@@ -20,6 +20,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.core.exceptions import ValidationError as FieldsRefused
 from django.http import Http404, HttpResponseNotAllowed, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
@@ -107,6 +108,16 @@ def unauthorised(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     fields = sorted({str(part) for item in exc.errors for part in item.get("loc", [])[-1:]})
+    return _fields_not_valid(request, fields)
+
+
+@api.exception_handler(FieldsRefused)
+def refused_by_the_model(request, exc):
+    """A rule the model's fields keep (feed.services runs their validators), e.g. a language code."""
+    return _fields_not_valid(request, sorted(getattr(exc, "error_dict", {}) or ["?"]))
+
+
+def _fields_not_valid(request, fields):
     message = _("Some fields are missing or not valid: %(fields)s.") % {"fields": ", ".join(fields)}
     return error(request, 422, "invalid", message)
 

@@ -2,6 +2,7 @@ import string
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,13 @@ def validate_caption_template(template: str) -> None:
             )
 
 
+# A language code as a booth sends it: "en", "pt-br", "pt_BR", "zh-Hant" (no bidi
+# controls or other characters that would change how a page around it reads).
+validate_language_code = RegexValidator(
+    r"\A[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*\Z", _("Give a language code such as en, fa or pt-BR.")
+)
+
+
 class FeedSettings(models.Model):
     """How a Jam's photo feed behaves."""
 
@@ -106,7 +114,7 @@ class Photo(models.Model):
     alt_text = models.CharField(
         _("description for screen readers"), max_length=500, blank=True, validators=[validate_single_line]
     )
-    language = models.CharField(max_length=16, blank=True, validators=[validate_single_line])
+    language = models.CharField(max_length=16, blank=True, validators=[validate_single_line, validate_language_code])
     taken_at = models.DateTimeField(_("taken at"))
     image = models.ImageField(upload_to="photos/%Y/%m/")
     width = models.PositiveIntegerField(default=0)

@@ -724,3 +724,21 @@ def test_the_api_documentation_is_never_a_csrf_refusal(path):
     response = Client(enforce_csrf_checks=True).post(f"{API}{path}")
 
     assert response.status_code == 200  # the documentation, whatever the method: it changes nothing
+
+
+@pytest.mark.parametrize("language", ["a\u202eb", "en gb", "<b>", "x"])
+def test_a_language_that_is_not_a_language_code_is_refused(client, booth, language):
+    _booth, token = booth
+
+    response = post(client, token, language=language)
+
+    assert response.status_code == 422
+    assert response.json() == {"error": "invalid", "message": "Some fields are missing or not valid: language."}
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "pt-br", "pt_BR", "zh-Hant", ""])
+def test_language_codes_as_booths_send_them_are_taken(client, booth, language):
+    _booth, token = booth
+
+    assert post(client, token, language=language).status_code == 201
