@@ -69,3 +69,24 @@ def validate_fields(model, values: dict) -> None:
             errors[name] = refused.error_list
     if errors:
         raise ValidationError(errors)
+
+
+def rows_with_text_cleaned(model, *, one_line=(), multiline=()):
+    """For data migrations that bring stored text under these rules: yield each row of
+    `model` whose named fields hold what the rules refuse, cleaned but not saved, with
+    the names of the fields changed. Single-line text gets a space for each run of
+    refused characters (words kept apart, on one line); multi-line text loses them.
+    (Migrations already applied are not run again: changing this changes only what a
+    fresh database's migrations do, which should be the same.)"""
+    for row in model.objects.only(*one_line, *multiline).order_by("pk").iterator():
+        changed = []
+        for name in one_line:
+            if NOT_ONE_LINE.search(getattr(row, name)):
+                setattr(row, name, " ".join(NOT_ONE_LINE.sub(" ", getattr(row, name)).split()))
+                changed.append(name)
+        for name in multiline:
+            if NOT_MULTILINE.search(getattr(row, name)):
+                setattr(row, name, without_control_characters(getattr(row, name)))
+                changed.append(name)
+        if changed:
+            yield row, changed
