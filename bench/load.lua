@@ -1,6 +1,8 @@
 -- wrk script for bench/load.py. Arguments: a file of requests, one per line
 -- ("GET <path>" or "UPLOAD <booth token>"), the JPEG to upload, a nonce that
--- makes every upload's idempotency key new, and a random seed.
+-- makes every upload's idempotency key new, and a random seed. In a path, "{u}"
+-- becomes digits never sent before in the run (put after a coordinate's decimals,
+-- they move it by less than a metre and make the address one no cache has seen).
 local requests, image, nonce = {}, "", ""
 local sent, thread_id, threads = 0, 0, 0
 local boundary = "jamportal-load-test"
@@ -42,6 +44,10 @@ function request()
   local line = requests[math.random(#requests)]
   local verb, target = line:match("^(%S+) (.+)$")
   if verb == "UPLOAD" then return upload(target) end
+  if target:find("{u}", 1, true) then
+    sent = sent + 1
+    target = target:gsub("{u}", string.format("%d%07d", thread_id, sent))
+  end
   return wrk.format("GET", target)
 end
 

@@ -27,26 +27,24 @@ from served import served
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".tmp" / "load"
 PORT = 8011
-REDIS_PORT, PG_PORT = 6391, 54341
 WORLD = "bbox=-180.00000,-85.05113,180.00000,85.05113&zoom=2"
 LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant", "cy", "fa"]
 MINIMAL, AGAIN = "minimal Django view", "minimal Django view, again"
 BOOTH_PHOTO = (4608, 2592)  # Camera Module 3 at full resolution, as the booth posts it
 
 
-def city_view(latitude, longitude):
-    return f"bbox={longitude - 0.06:.5f},{latitude - 0.03:.5f},{longitude + 0.06:.5f},{latitude + 0.03:.5f}&zoom=13"
+def city_view(latitude, longitude, *, new=False):
+    """The map's box around a town at zoom 13; `new`: an address never asked for (see "{u}")."""
+    u = "{u}" if new else ""
+    return f"bbox={longitude - 0.06:.5f},{latitude - 0.03:.5f},{longitude + 0.06:.5f},{latitude + 0.03:.5f}{u}&zoom=13"
 
 
 def scenarios(fixtures, rng):
     """name -> request lines for bench/load.lua; every list is drawn from at random."""
     cities = fixtures["cities"]
     places = [f"GET /en/?{urllib.parse.urlencode({'q': name})}" for name, _lat, _lon in cities]
-    points = [
-        f"GET /en/?around={lat + rng.uniform(-1, 1):.4f},{lon + rng.uniform(-1, 1):.4f}"
-        for _ in range(20)
-        for _name, lat, lon in cities
-    ]
+    # "{u}": digits bench/load.lua makes new for every request, so no cache has seen the address.
+    points = [(lat + rng.uniform(-1, 1), lon + rng.uniform(-1, 1)) for _ in range(20) for _name, lat, lon in cities]
     found = {
         MINIMAL: ["GET /bench/minimal"],
         "map endpoint, world (cached)": [f"GET /en/api/jams.geojson?&{WORLD}"],
@@ -54,13 +52,12 @@ def scenarios(fixtures, rng):
             f"GET /en/api/jams.geojson?&{city_view(lat, lon)}" for _n, lat, lon in cities
         ],
         "map endpoint, city zoom (every view new)": [
-            f"GET /en/api/jams.geojson?&{city_view(lat + rng.uniform(-0.5, 0.5), lon + rng.uniform(-0.5, 0.5))}"
-            for _ in range(20)
-            for _n, lat, lon in cities
+            f"GET /en/api/jams.geojson?&{city_view(lat, lon, new=True)}" for lat, lon in points
         ],
         "map page": [f"GET /{code}/" for code in LANGUAGES],
         "Jam page": [f"GET {path}" for path in fixtures["jam_paths"]],
-        "near me (town names, positions)": places * 20 + points,
+        "near me, town names (cached)": places,
+        "near me, every position new": [f"GET /en/?around={lat:.4f}{{u}},{lon:.4f}" for lat, lon in points],
         "calendar feed": ["GET /en/jams/calendar.ics"],
         "booth uploads (12 MP)": [f"UPLOAD {token}" for token in fixtures["tokens"]],
     }
@@ -71,7 +68,8 @@ def scenarios(fixtures, rng):
         "map endpoint, city zoom (every view new)": 10,
         "map page": 15,
         "Jam page": 20,
-        "near me (town names, positions)": 10,
+        "near me, town names (cached)": 5,
+        "near me, every position new": 5,
         "calendar feed": 5,
         "booth uploads (12 MP)": 5,
     }
@@ -89,12 +87,12 @@ def booth_photo(path):
     Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.5))).save(path, "JPEG", quality=88)
 
 
-def wrk(lines, *, seconds, connections, photo, seed):
+def wrk(lines, *, seconds, connections, photo, seed, port):
     requests = STATE / "requests.txt"
     requests.write_text("\n".join(lines) + "\n")
     command = [
         "wrk", "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s",
-        "--timeout", "10s", "--script", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{PORT}",
+        "--timeout", "10s", "--script", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{port}",
         "--", str(requests), str(photo), f"{seed}-{time.time_ns()}", str(seed),
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -119,6 +117,15 @@ def main():
     parser.add_argument("--seconds", type=whole(1), default=15, help="measured time per scenario (default 15)")
     parser.add_argument("--warm-up", type=whole(0), default=3, help="unmeasured time before each (default 3)")
     parser.add_argument("--connections", type=whole(1), default=16, help="concurrent connections (default 16)")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="WORDS", help="only the scenarios whose name has these words"
+    )
+    parser.add_argument(
+        "--port",
+        type=whole(1024),
+        default=PORT,
+        help=f"the server's port (default {PORT}); Redis and PostgreSQL use the two after it",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: run `make load`, which installs it.")
@@ -127,14 +134,18 @@ def main():
         # Each booth may post 30 photos a minute; this load posts far faster from 100 booths.
         "JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE": "1000000",
     }
-    with served(STATE, port=PORT, redis_port=REDIS_PORT, pg_port=PG_PORT, env=env) as fixtures:
+    with served(STATE, port=args.port, redis_port=args.port + 1, pg_port=args.port + 2, env=env) as fixtures:
         photo = STATE / "booth.jpg"
         booth_photo(photo)
         results = {}
-        plan = list(scenarios(fixtures, random.Random(2026)).items())
+        plan = [
+            (name, lines)
+            for name, lines in scenarios(fixtures, random.Random(2026)).items()
+            if name == MINIMAL or not args.only or any(words in name for words in args.only)
+        ]
         plan.append((AGAIN, plan[0][1]))  # the baseline again at the end: how much the machine drifted
         for seed, (name, lines) in enumerate(plan):
-            run = {"connections": args.connections, "photo": photo, "seed": seed}
+            run = {"connections": args.connections, "photo": photo, "seed": seed, "port": args.port}
             if args.warm_up:
                 wrk(lines, seconds=args.warm_up, **run)
             results[name] = wrk(lines, seconds=args.seconds, **run)

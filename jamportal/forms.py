@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,20 +25,54 @@ class HoneypotField(forms.CharField):
 
 
 class LongSelect(forms.Select):
-    """A <select> for long lists (countries, languages), drawn in Python: Django
-    draws every <option> from templates, which made the 250 countries a third
-    of the time of a near-me search. Same markup and attributes (options carry
-    none of their own beyond `selected`: not for lists with disabled options)."""
+    """A <select> for long lists that change only with the language (countries,
+    languages, timezones), drawn in Python and remembered per language.
+
+    Django draws every <option> from templates each time: the 250 countries and
+    the languages spoken were a third of a near-me search. Here the options are
+    escaped once per language (the cache is shared by the copies Django makes of
+    a form's fields), and each drawing only marks what is selected. Same markup
+    and attributes as Django's (options carry none of their own beyond `selected`).
+    """
+
+    @forms.Select.choices.setter
+    def choices(self, value):
+        forms.Select.choices.fset(self, value)
+        # Choices from a function (the usual case: names in the visitor's language) are
+        # the same list for the same function; any other new list is drawn afresh.
+        source = getattr(self._choices, "func", self._choices)
+        if source is not getattr(self, "_source", None):
+            self._source = source
+            self._drawn = {}  # language -> [(value, '<option value="..."', '>label</option>')]
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = {str(v) for v in self.format_value(value)}
         options = "".join(
-            f'<option value="{escape(option["value"])}"{" selected" if option["selected"] else ""}>'
-            f"{escape(option['label'])}</option>"
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
+            f"{start} selected{end}" if value in chosen else start + end for value, start, end in self._options()
         )
-        return mark_safe(f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>{options}</select>')
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{options}</select>')
+
+    def use_required_attribute(self, initial):
+        """Django's rule (a single <select> is `required` only when its first option is
+        empty), read from the remembered options instead of building the list again."""
+        if self.allow_multiple_selected:
+            return super().use_required_attribute(initial)
+        options = self._options()
+        return forms.Widget.use_required_attribute(self, initial) and bool(options) and options[0][0] == ""
+
+    def _options(self):
+        language = get_language()
+        drawn = self._drawn.get(language)
+        if drawn is None:
+            drawn = self._drawn[language] = [
+                (str(value), f'<option value="{escape(value)}"', f">{escape(label)}</option>")
+                for value, label in self.choices
+                for value in [value if value is not None else ""]
+            ]
+        return drawn
 
 
 class LongSelectMultiple(LongSelect, forms.SelectMultiple):

@@ -54,6 +54,12 @@ _local_pages: OrderedDict[str, tuple] = OrderedDict()  # key -> (versions, pickl
 _local_lock = threading.Lock()  # (runserver serves with threads)
 
 
+def versions(*version_keys: str) -> tuple:
+    """The current versions of these keys, as the cached pages are made under: for a
+    part of a page kept on its own (a template's {% cache %}) to go stale with the page."""
+    return _versions(version_keys)
+
+
 def _versions(version_keys) -> tuple:
     now = time.monotonic()
     stale = [k for k in version_keys if now - _local_versions.get(k, (0, -VERSIONS_FRESH_S))[1] >= VERSIONS_FRESH_S]

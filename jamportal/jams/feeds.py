@@ -2,6 +2,9 @@
 newly approved Jams (Django's syndication framework). Both take the same
 filters as the list, near-me included."""
 
+import datetime
+import functools
+
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -22,42 +25,101 @@ from jamportal.text import without_control_characters
 FEED_LIMIT = 500
 
 
-def jam_event(jam) -> icalendar.Event:
-    """One Jam as a VEVENT in its own timezone. The UID never changes, so
-    calendars update an edited Jam in place; a cancelled Jam says so."""
-    event = icalendar.Event()
-    event.add("uid", f"jam-{jam.pk}@jamportal")
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", jam.updated_at)
-    # Stored text should hold no control characters (jamportal.text), but one stored before
-    # the rule, or by a path that skipped it, must not break every subscriber's file: each
-    # text goes without them (icalendar escapes the line breaks and tabs it keeps).
-    event.add("summary", without_control_characters(jam.display_title))
-    event.add("dtstart", jam.local_start)
-    event.add("dtend", jam.local_end)
-    place = [jam.venue_name, jam.public_address, jam.city, str(jam.country.name)]
-    event.add("location", without_control_characters(", ".join(part for part in place if part)))
-    event.add("geo", (jam.public_latitude, jam.public_longitude))
-    description = jam.translation.description if jam.translation else jam.description
-    event.add("description", without_control_characters(description))
-    event.add("url", settings.SITE_URL + jam.get_absolute_url())
-    event.add("status", "CANCELLED" if jam.status == jam.Status.CANCELLED else "CONFIRMED")
-    return event
-
-
 def calendar_response(jams, *, name, filename, as_attachment=False) -> HttpResponse:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//JamPortal//Raspberry Jams//EN")
-    calendar.add("version", "2.0")
-    # As TEXT, escaped like SUMMARY: icalendar leaves an X- property it does not
-    # know as it is, and a line break in a name would break the file.
-    calendar.add("x-wr-calname", icalendar.vText(without_control_characters(name)))
-    for jam in jams:
-        calendar.add_component(jam_event(jam))
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar_ical(jams, name=name), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response
+
+
+def calendar_ical(jams, *, name) -> bytes:
+    """The Jams as an iCalendar file (RFC 5545): each Jam a VEVENT in its own
+    timezone, and a VTIMEZONE for each zone they are in.
+
+    Written line by line with icalendar's escaping, folding and value types:
+    building a component per Jam with icalendar took 1.5 ms a Jam, a second and
+    a half for a campaign's thousand Jams (test_feeds checks that icalendar reads
+    back what an icalendar-built calendar holds).
+    """
+    jams = list(jams)
+    now = _value(timezone.now())[1]
+    lines = ["PRODID:-//JamPortal//Raspberry Jams//EN", "VERSION:2.0", f"X-WR-CALNAME:{_text(name)}"]
+    for jam in jams:
+        lines += _event(jam, now)
+    zones = b"".join(_vtimezones(jams))
+    events = b"".join(_folded(line) for line in lines)
+    return b"BEGIN:VCALENDAR\r\n" + zones + events + b"END:VCALENDAR\r\n"
+
+
+def _event(jam, now) -> list[str]:
+    """One Jam's VEVENT lines. The UID never changes, so calendars update an edited
+    Jam in place; a cancelled Jam says so."""
+    # Stored text should hold no control characters (jamportal.text), but one stored before
+    # the rule, or by a path that skipped it, must not break every subscriber's file: each
+    # text goes without them (the escaping keeps line breaks as \n).
+    place = [jam.venue_name, jam.public_address, jam.city, str(jam.country.name)]
+    description = jam.translation.description if jam.translation else jam.description
+    start_params, start = _value(jam.local_start)
+    end_params, end = _value(jam.local_end)
+    return [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(jam.display_title)}",
+        f"DTSTART{start_params}:{start}",
+        f"DTEND{end_params}:{end}",
+        f"DTSTAMP:{now}",
+        f"UID:jam-{jam.pk}@jamportal",
+        f"DESCRIPTION:{_text(description)}",
+        f"GEO:{icalendar.vGeo((jam.public_latitude, jam.public_longitude)).to_ical()}",
+        f"LAST-MODIFIED:{_value(jam.updated_at)[1]}",
+        f"LOCATION:{_text(', '.join(part for part in place if part))}",
+        f"STATUS:{'CANCELLED' if jam.status == jam.Status.CANCELLED else 'CONFIRMED'}",
+        f"URL:{settings.SITE_URL}{jam.get_absolute_url()}",
+        "END:VEVENT",
+    ]
+
+
+def _folded(line: str) -> bytes:
+    """The line and its CRLF, folded as RFC 5545 (3.1) asks: at most 75 octets a line,
+    each continuation starting with a space, never inside a character (icalendar's
+    own folding goes character by character through every line: a third of the time)."""
+    data = line.encode()
+    pieces, start, room = [], 0, 75
+    while len(data) - start > room:
+        end = start + room
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation octet: inside a character
+            end -= 1
+        pieces.append(data[start:end])
+        start, room = end, 74  # the next line starts with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"
+
+
+def _text(value) -> str:
+    return icalendar.vText(without_control_characters(str(value))).to_ical().decode()
+
+
+def _value(moment) -> tuple[str, str]:
+    """(";TZID=<zone>" or "", the date-time) as icalendar writes them: UTC with a Z."""
+    value = icalendar.vDDDTypes(moment)
+    zone = value.params.get("TZID")
+    return (f";TZID={zone}" if zone else ""), value.to_ical().decode()
+
+
+def _vtimezones(jams) -> list[bytes]:
+    """A VTIMEZONE for each zone the Jams are in but UTC, for the years they are in
+    (icalendar's default, 1970 to 2038, took 20 ms a zone and was most of the file)."""
+    if not jams:
+        return []
+    first, last = min(jam.local_start for jam in jams).year, max(jam.local_end for jam in jams).year + 1
+    zones = {params[len(";TZID=") :] for jam in jams for params in [_value(jam.local_start)[0]] if params}
+    return [_vtimezone(zone, first, last) for zone in sorted(zones)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _vtimezone(tzid, first_year, last_year) -> bytes:
+    """The zone's rules from the start of `first_year` to the start of `last_year`,
+    made once per process (a zone's rules do not change while it runs)."""
+    first, last = datetime.date(first_year, 1, 1), datetime.date(last_year, 1, 1)
+    return icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
 
 
 def filtered_jams(request, **fixed):

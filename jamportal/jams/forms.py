@@ -1,5 +1,6 @@
 import datetime
 import math
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -234,6 +235,11 @@ class JamFilterForm(forms.Form):
         """Whether the "more filters" panel should open: something in it is set, or wrong."""
         when = self.data.get("when") or selectors.UPCOMING
         return bool(self.errors) or when != selectors.UPCOMING or any(self.data.get(f) for f in self.MORE_FILTERS)
+
+    def more_filters_key(self) -> str:
+        """What the "more filters" panel is drawn from (its fields' values, and so
+        their errors): a search anywhere with the same filters draws the same panel."""
+        return urlencode([(name, self.data.getlist(name)) for name in [*self.MORE_FILTERS, "when"]], doseq=True)
 
     def near(self, point=None) -> dict | None:
         """Keyword arguments for selectors.jams_near around `point` (a place found by

@@ -89,30 +89,25 @@ def group_by_country(jams):
 
 
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
-# at most `limit` in all, found by growing a bounding box from START_KM so that
-# only nearby index entries are read, however many Jams there are.
-NEAR_START_KM = 2
+# at most `limit` in all. The first look is the box around the radius (one read of
+# the latitude index, where nearly every search ends); where that holds fewer than
+# `nearest`, the box grows GROWTH times over until it does (four reads at most from 50 km)
+# (it was doubled from 2 km: a dozen reads for a place with no Jam near it).
+GROWTH = 8
 EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 
 
 def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, language=None):
     """The Jams of `jams` near a point, nearest first, each with `.distance_km`
     (and its translation into `language`)."""
-    reach = NEAR_START_KM
+    reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
     while True:
         rows = _in_box(jams, latitude, longitude, reach).values_list("pk", "latitude", "longitude")
         found = sorted((distance_km(latitude, longitude, lat, lon), pk) for pk, lat, lon in rows)
         within = [item for item in found if item[0] <= reach]
-        if (
-            len(within) >= limit
-            or (reach >= radius_km and len(within) >= nearest)
-            or reach >= EARTH_HALF_CIRCUMFERENCE_KM
-        ):
+        if len(within) >= nearest or reach >= EARTH_HALF_CIRCUMFERENCE_KM:
             break
-        grown = reach * 2
-        if reach < radius_km < grown:
-            grown = radius_km  # look at exactly the radius on the way out
-        reach = min(grown, EARTH_HALF_CIRCUMFERENCE_KM)
+        reach = min(reach * GROWTH, EARTH_HALF_CIRCUMFERENCE_KM)
     chosen = [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
     by_pk = _by_pk([pk for _, pk in chosen], language)
     result = []

@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jamportal import places, ratelimit
+from jamportal import pagecache, places, ratelimit
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
@@ -38,7 +38,13 @@ def home(request):
     Jams nearest to it, with their distances; otherwise every Jam, by country.
     """
     form = JamFilterForm(request.GET)
-    context = {"form": form, "query": _query_without_page(request), "more_filters_open": form.uses_more_filters()}
+    context = {
+        "form": form,
+        "query": _query_without_page(request),
+        "more_filters_open": form.uses_more_filters(),
+        # The campaigns it lists change with the public version.
+        "more_filters_key": (form.more_filters_key(), pagecache.versions(selectors.PUBLIC_VERSION_KEY)),
+    }
     if not form.is_valid():
         return render(request, "jams/home.html", context)
     country = _visitor_country(request)

@@ -26,3 +26,28 @@ def test_long_select_multiple_keeps_every_choice():
 
     assert parse_html(ours) == parse_html(djangos)
     assert ours.count(" selected") == 2
+
+
+def test_long_select_draws_each_language_and_each_list_of_its_own():
+    from django.utils import translation
+
+    class Form(forms.Form):
+        country = forms.ChoiceField(choices=lambda: [("GB", translation.gettext("United Kingdom"))], widget=LongSelect)
+
+    with translation.override("en"):
+        assert "United Kingdom" in str(Form()["country"])
+    with translation.override("fr"):
+        assert "Royaume-Uni" in str(Form()["country"])
+    form = Form()
+    form.fields["country"].choices = [("FR", "France")]
+    assert ">France<" in str(form["country"]) and "United Kingdom" not in str(form["country"])
+    assert "United Kingdom" in str(Form()["country"])  # the other forms keep their list
+
+
+def test_long_select_is_required_as_djangos_select_is():
+    for choices in [CHOICES, CHOICES[1:], []]:
+        ours = forms.ChoiceField(choices=choices, widget=LongSelect).widget.use_required_attribute(None)
+        djangos = forms.ChoiceField(choices=choices).widget.use_required_attribute(None)
+        assert ours == djangos, choices
+    assert LongSelect(choices=CHOICES).use_required_attribute(None) is True
+    assert LongSelect(choices=CHOICES[1:]).use_required_attribute(None) is False
