@@ -102,5 +102,6 @@ def test_every_line_is_at_most_75_octets_and_never_split_inside_a_character():
 def test_no_jams_is_a_valid_empty_calendar():
     calendar = icalendar.Calendar.from_ical(calendar_ical([], name="Raspberry Jams"))
 
-    assert calendar.events == [] and calendar.walk("VTIMEZONE") == []
+    assert calendar.events == []
+    assert calendar.walk("VTIMEZONE") == []
     assert str(calendar["X-WR-CALNAME"]) == "Raspberry Jams"
