@@ -6,6 +6,8 @@ baseline, and printed as a ratio to it:
 - near-me (`selectors.jams_near`) against a brute-force haversine over all rows;
 - the map endpoint's clustered world view against sending every Jam as GeoJSON
   (time and bytes);
+- the calendar and Atom feeds of every upcoming Jam, uncached (target: under
+  100 ms at 1,000 Jams);
 - place suggestions per second.
 
 The Jams are generated around real towns (weighted by population) in a
@@ -52,12 +54,13 @@ from jamportal.places import distance_km, gazetteer, suggest  # noqa: E402
 SIZES = [1_000, 10_000, 100_000]
 WORLD = "/en/api/jams.geojson?bbox=-180,-90,180,90&zoom=2"
 EVERY = "/en/api/jams.geojson"
+FEEDS = ["/en/jams/calendar.ics", "/en/jams/new.atom"]
 QUERIES = 200
 rng = random.Random(2018)
 
 
 def towns():
-    rows = gazetteer._db().execute("SELECT latitude, longitude, population, country FROM place").fetchall()
+    rows = gazetteer._db().execute("SELECT latitude, longitude, population, country, timezone FROM place").fetchall()
     return rows, [row[2] for row in rows]
 
 
@@ -65,7 +68,7 @@ def fill(count, organiser, places, weights):
     Jam.objects.all().delete()
     start = timezone.now() + datetime.timedelta(days=30)
     batch = []
-    for i, (lat, lon, _, country) in enumerate(rng.choices(places, weights=weights, k=count)):
+    for i, (lat, lon, _, country, zone) in enumerate(rng.choices(places, weights=weights, k=count)):
         batch.append(
             Jam(
                 title=f"Jam {i}",
@@ -74,7 +77,7 @@ def fill(count, organiser, places, weights):
                 description="",
                 start=start,
                 end=start + datetime.timedelta(hours=5),
-                timezone="UTC",
+                timezone=zone or "UTC",
                 venue_name="Library",
                 city="Town",
                 country=country,
@@ -136,7 +139,7 @@ def main():
     for size in SIZES:
         fill(size, organiser, places, weights)
         forget_cached_answers()  # bulk inserts skip the services that drop the map endpoint's cached answers
-        points = [(lat, lon) for lat, lon, _, _ in rng.choices(places, weights=weights, k=QUERIES)]
+        points = [(lat, lon) for lat, lon, *_ in rng.choices(places, weights=weights, k=QUERIES)]
         assert [j.pk for j in near(points[0])] == brute_force(points[0])
         near_s = timed(near, points)
         brute_s = timed(brute_force, points[:20])
@@ -147,14 +150,22 @@ def main():
         world_s = timed(uncached(client), [WORLD] * 20)
         cached_s = timed(client.get, [WORLD] * 20)
         every_s = timed(uncached(client), [EVERY] * 3)
-        results.append((size, near_s, brute_s, world_s, world_bytes, every_s, every_bytes))
+        feeds = {url: timed(uncached(client), [url] * 3) for url in FEEDS}
+        feed_bytes = {url: len(client.get(url).content) for url in FEEDS}
+        results.append((size, near_s, brute_s, world_s, world_bytes, every_s, every_bytes, feeds))
         print(
             f"{size:>7} Jams | near-me {near_s * 1000:7.2f} ms, brute force {brute_s * 1000:8.2f} ms "
             f"(x{brute_s / near_s:6.1f}) | world view {world_s * 1000:7.2f} ms ({cached_s * 1000:5.2f} ms cached) "
             f"{world_bytes / 1000:7.1f} KB, "
             f"all Jams {every_s * 1000:8.1f} ms {every_bytes / 1000:8.1f} KB (x{every_bytes / world_bytes:6.1f} bytes)"
         )
+        print(
+            "        feeds (uncached): "
+            + ", ".join(f"{url} {feeds[url] * 1000:.1f} ms {feed_bytes[url] / 1000:.0f} KB" for url in FEEDS)
+        )
     first, last = results[0], results[-1]
+    slowest = max(first[7].values())
+    print(f"slowest feed at {first[0]:,} Jams: {slowest * 1000:.1f} ms (target: < 100 ms)")
     print(f"near-me at {last[0]:,} Jams takes {last[1] / first[1]:.2f}x its time at {first[0]:,} (target: <= 2x)")
     print(f"world view at {last[0]:,} Jams: {last[4] / 1000:.1f} KB (target: < 100 KB)")
 
