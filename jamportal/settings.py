@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jamportal.context_processors.languages",
             ],
+            "builtins": ["jamportal.templatetags"],
         },
     },
 ]
@@ -239,6 +240,13 @@ TRUSTED_PROXIES = env.int("JAMPORTAL_TRUSTED_PROXIES", default=0)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "jamportal.cache.RedisCache"  # one client per pool (jamportal/cache.py)
+# Parts of pages that change only with the language and the deployment (the menu, the
+# footer, the map's scripts), each web process keeping its own: no round trip at all.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Celery runs tasks in-process (eagerly) until a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -1,0 +1,39 @@
+"""Template tags every template has (TEMPLATES "builtins"): the page's other languages,
+drawn in Python because every page draws them twice, twelve each time."""
+
+from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context):
+    """<link rel="alternate" hreflang=...> for each language, for search engines."""
+    site = context["site_url"]
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}{}">',
+        ((a["code"], site, a["url"]) for a in context["language_alternates"]),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_menu(context):
+    """The language switcher's items for visitors: the same page under each language's address."""
+    current = context["LANGUAGE_CODE"]
+    return format_html_join(
+        "\n",
+        '<li><a href="{}" hreflang="{}" lang="{}"{}>{}</a></li>',
+        (
+            (
+                a["url"],
+                a["code"],
+                a["code"],
+                format_html(' aria-current="true"') if a["code"] == current else "",
+                a["name"],
+            )
+            for a in context["language_alternates"]
+        ),
+    )
