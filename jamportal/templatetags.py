@@ -27,13 +27,10 @@ def language_menu(context):
         "\n",
         '<li><a href="{}" hreflang="{}" lang="{}"{}>{}</a></li>',
         (
-            (
-                a["url"],
-                a["code"],
-                a["code"],
-                format_html(' aria-current="true"') if a["code"] == current else "",
-                a["name"],
-            )
+            (a["url"], a["code"], a["code"], CURRENT if a["code"] == current else "", a["name"])
             for a in context["language_alternates"]
         ),
     )
+
+
+CURRENT = mark_safe(' aria-current="true"')
