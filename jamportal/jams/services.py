@@ -10,7 +10,6 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +17,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jamportal import pagecache
-from jamportal.jams import selectors, tasks
+from jamportal import mail, pagecache
+from jamportal.celery import enqueue
+from jamportal.jams import posters, selectors
 from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
 from jamportal.text import validate_fields
 
@@ -168,11 +168,18 @@ def jam_translation_delete(translation_, *, by) -> None:
         )
 
 
+def jam_event_deliver(*, event_id) -> bool:
+    """Send the emails of the audit event `event_id` unless they are sent or being
+    sent (the task calls this; the guarantee is jamportal/mail.py's). Whether this call sent them."""
+    return mail.event_deliver(JamEvent.objects.select_related("jam__organiser"), event_id, send=jam_event_notify)
+
+
 def jam_event_notify(event) -> None:
-    """Email the people an audit event concerns, each in their own language; at most once.
+    """Email the people an audit event concerns, each in their own language.
 
     The organiser hears of submission, approval and rejection; moderators hear
-    of every Jam (re)submitted for review.
+    of every Jam (re)submitted for review. Only through jam_event_deliver, which
+    makes it at most once.
     """
     jam = event.jam
     if jam.organiser is not None:  # None once the account is deleted
@@ -180,8 +187,6 @@ def jam_event_notify(event) -> None:
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
             _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
-    event.notified_at = timezone.now()
-    event.save(update_fields=["notified_at"])
 
 
 # (reminder, for Jams starting within, but not within): a week ahead, then the day before.
@@ -204,14 +209,14 @@ def jams_remind(*, now=None) -> int:
         for jam in due.exclude(events__action=action).order_by("start"):
             with transaction.atomic():
                 event = JamEvent.objects.create(jam=jam, action=action)
-                transaction.on_commit(lambda event=event: tasks.task_send_jam_email.delay(event_id=event.pk))
+                enqueue("jams.send_email", event_id=event.pk)
             queued += 1
     return queued
 
 
 def _email(user, template, *, jam, event):
     """Render <template>_subject.txt and <template>.txt in the user's language
-    (links included) and send them."""
+    (links included) and send them, with the Message-ID of (event, user)."""
     with translation.override(user.language):
         context = {
             "jam": jam,
@@ -223,7 +228,7 @@ def _email(user, template, *, jam, event):
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    mail.message(event, user, subject=subject, body=body).send()
 
 
 def campaigns_delete(campaigns) -> None:
@@ -269,14 +274,14 @@ def _move(jam, to, *, by, note="", **fields) -> Jam:
 def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
     event = JamEvent.objects.create(jam=jam, actor=by, action=action, changes=changes or {}, note=note)
     if action in NOTIFIED_ACTIONS:
-        transaction.on_commit(lambda: tasks.task_send_jam_email.delay(event_id=event.pk))
+        enqueue("jams.send_email", event_id=event.pk)
     if jam.approved_at is not None:
         jams_public_changed()
         # The Jam is (or was) on the campaign's posters: refresh those, and the
         # old campaign's too when it moved.
         campaigns = {jam.campaign_id, *(changes or {}).get("campaign", [])} - {None}
         for campaign_id in campaigns:
-            transaction.on_commit(lambda pk=campaign_id: tasks.task_refresh_posters.delay(campaign_id=pk))
+            transaction.on_commit(lambda pk=campaign_id: posters.campaign_posters_changed(pk))
     return event
 
 
