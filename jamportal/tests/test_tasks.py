@@ -5,13 +5,12 @@ import pytest
 from django.conf import settings
 
 from jamportal import celery_app
-from jamportal.celery import task
 
 APPS = ("jams", "kits", "feed", "accounts")
 
 
 def our_tasks():
-    task("jams.send_email")  # the tasks modules, imported as a worker would
+    celery_app.loader.import_default_modules()  # every tasks module, as a worker imports them
     return {name: t for name, t in celery_app.tasks.items() if not name.startswith("celery.")}
 
 
