@@ -16,8 +16,9 @@ The guarantee, exactly:
   Message-IDs as any that went out before the error.
 - A worker dies between handing the emails to the mail server and marking the
   event sent: its claim stays until LEASE has passed; the message, never
-  acknowledged (CELERY_TASK_ACKS_LATE), is delivered again by the broker, and
-  that delivery sends again with the same Message-IDs, which mail clients that
+  acknowledged (CELERY_TASK_ACKS_LATE), is delivered again by the broker (Redis:
+  after its visibility timeout, an hour by default), and that delivery sends
+  again with the same Message-IDs, which mail clients that
   de-duplicate on Message-ID show once. This is the only way a recipient gets an
   email twice: at least once, and exactly once unless a worker dies in that gap.
 """
