@@ -92,8 +92,9 @@ def test_worker_sends_the_submission_email(celery_worker, mail_dir):
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "We have received “Worker Jam”"
     assert f"https://jams.example/en/jams/{jam.slug}/" in message.get_body().get_content()
-    event = JamEvent.objects.get(jam=jam, action="submitted")
-    assert event.notified_at is not None
+    # The worker marks the event sent just after the mail is written: wait for that too.
+    sent = JamEvent.objects.filter(jam=jam, action="submitted", notified_at__isnull=False)
+    wait_for(sent.exists, timeout=30, what=f"the event marked sent (worker log: {celery_worker})")
     assert b"Task jams.send_email[" in celery_worker.read_bytes()
 
 
