@@ -257,11 +257,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "anonymise-kit-addresses": {"task": "jamportal.kits.tasks.task_anonymise_kit_addresses", "schedule": 24 * 3600},
-    "remind-organisers": {"task": "jamportal.jams.tasks.task_remind_organisers", "schedule": 3600},
-    "nudge-kit-receipts": {"task": "jamportal.kits.tasks.task_nudge_kit_receipts", "schedule": 24 * 3600},
+    "anonymise-kit-addresses": {"task": "kits.anonymise_addresses", "schedule": 24 * 3600},
+    "remind-organisers": {"task": "jams.remind_organisers", "schedule": 3600},
+    "nudge-kit-receipts": {"task": "kits.nudge_receipts", "schedule": 24 * 3600},
     "remove-stale-uploads": {"task": "feed.remove_stale_uploads", "schedule": 3600},
 }
+# A change to a campaign's Jams rebuilds its posters this many seconds later, once
+# for every change made meanwhile (jams/posters.py).
+POSTER_BUILD_DELAY = env.int("JAMPORTAL_POSTER_BUILD_DELAY", default=10)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (20.0, 0.0),

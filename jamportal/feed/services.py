@@ -14,7 +14,8 @@ from django.utils import timezone
 from PIL import Image
 
 from jamportal import pagecache
-from jamportal.feed import files, images, tasks
+from jamportal.celery import enqueue
+from jamportal.feed import files, images
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
 from jamportal.text import validate_fields
@@ -116,7 +117,7 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         if first is None:
             raise
         return first, False
-    transaction.on_commit(lambda: tasks.task_make_photo_sizes.delay(photo_id=photo.pk))
+    enqueue("feed.make_photo_sizes", photo_id=photo.pk)
     photo_gallery_changed(photo)
     return photo, True
 

@@ -1,16 +1,26 @@
-"""Thin Celery tasks for the photo feed."""
+"""Thin Celery tasks for the photo feed: each has a name (services send it by that
+name: jamportal.celery.enqueue), a time limit sized to its work, and a log line when
+its object is gone or its work already done."""
+
+import logging
 
 from celery import shared_task
 
-# A module import, not names: services import this module too.
 from jamportal.feed import services, uploads
 from jamportal.feed.models import Photo
 
+logger = logging.getLogger(__name__)
 
-@shared_task
+
+# Two resized copies of one photo (at most PHOTO_MAX_PIXELS, 40 megapixels): seconds.
+@shared_task(name="feed.make_photo_sizes", time_limit=120, soft_time_limit=90)
 def task_make_photo_sizes(*, photo_id):
     photo = Photo.objects.filter(pk=photo_id).first()
-    if photo is None or photo.status == Photo.Status.DELETED or (photo.web and photo.thumbnail):
+    if photo is None or photo.status == Photo.Status.DELETED:
+        logger.info("photo %s is gone or deleted: no sizes made", photo_id)
+        return
+    if photo.web and photo.thumbnail:
+        logger.info("photo %s already has its sizes", photo_id)
         return
     services.photo_make_sizes(photo)
 

@@ -1,10 +1,11 @@
 import datetime
 import math
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
@@ -15,7 +16,6 @@ from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
-from jamportal.places import timezone_at
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -90,34 +90,18 @@ class JamForm(forms.ModelForm):
             self.initial["end"] = timezone.make_naive(self.instance.end, self.instance.tz)
 
     def clean(self):
+        """The venue's timezone and the times in it, and what is wrong with them,
+        come from services.jam_schedule (the service applies it again on saving)."""
         data = super().clean()
         if data.get("latitude") is None or data.get("longitude") is None:
-            return data
-        moved = {"latitude", "longitude"} & set(self.changed_data) and "timezone" not in self.changed_data
-        if not data.get("timezone") or moved:
-            data["timezone"] = timezone_at(data["latitude"], data["longitude"])
-        tz = ZoneInfo(data["timezone"])
-        for name in ("start", "end"):
-            if data.get(name):
-                # The field made the typed time aware in the server's timezone;
-                # it was meant as the venue's local time.
-                data[name] = timezone.make_aware(timezone.make_naive(data[name]), tz)
-        start, end = data.get("start"), data.get("end")
-        if start and end and end <= start:
-            self.add_error("end", _("The Jam must end after it starts."))
-        if start and "start" in self.changed_data and start < timezone.now():
-            self.add_error("start", _("This time has already passed. Please choose a date in the future."))
-        campaign = data.get("campaign")
-        if campaign and start and not campaign.starts_on <= start.astimezone(tz).date() <= campaign.ends_on:
-            self.add_error(
-                "campaign",
-                _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.")
-                % {
-                    "campaign": campaign.name,
-                    "first": formats.date_format(campaign.starts_on),
-                    "last": formats.date_format(campaign.ends_on),
-                },
-            )
+            return data  # those fields say what is wrong
+        # The field made the typed time aware in the server's timezone; it was meant
+        # as the local time at the venue.
+        typed = {**data, **{name: timezone.make_naive(data[name]) for name in ("start", "end") if data.get(name)}}
+        try:
+            data.update(services.jam_schedule(typed, jam=self.instance if self.instance.pk else None))
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 

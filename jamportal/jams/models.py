@@ -219,7 +219,9 @@ class Jam(models.Model):
 
 
 class CampaignPoster(models.Model):
-    """A rendered PDF poster of a campaign's Jams, kept until the Jams change."""
+    """A rendered PDF poster of a campaign's Jams, kept until the Jams change; the
+    row exists from the first time the poster is asked for, its file from its
+    first build (jams/posters.py)."""
 
     class Size(models.TextChoices):
         A3 = "a3", "A3"
@@ -228,10 +230,14 @@ class CampaignPoster(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="posters")
     size = models.CharField(max_length=2, choices=Size)
     language = models.CharField(max_length=16, choices=settings.LANGUAGES)
-    file = models.FileField(upload_to="posters/")
+    file = models.FileField(upload_to="posters/", blank=True)
     # A digest of everything printed on it: when it differs, the poster is stale.
-    fingerprint = models.CharField(max_length=64)
-    built_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    # The Jams changed since the last build began.
+    stale = models.BooleanField(default=False)
+    # When the build now queued (or running) was queued; None when there is none.
+    build_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -286,6 +292,8 @@ class JamEvent(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When a worker began sending its emails (jamportal/mail.py).
+    notify_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,23 +2,42 @@
 a Django template, grouped by country, sized to fit A3 or A2.
 
 Rendering takes seconds for hundreds of Jams, so it happens in a Celery task
-(`tasks.task_build_poster`); a download serves the last rendering at once and
-asks for a new one when the Jams have changed since.
+("jams.build_poster"); a download serves the last rendering at once and asks for
+a new one when the Jams have changed since.
+
+Builds are coalesced: one row per poster (campaign, size, language) holds whether
+a build is queued (`build_queued_at`) and whether the Jams changed since the last
+build began (`stale`). A change marks the campaign's posters stale and queues a
+build, POSTER_BUILD_DELAY seconds later, only for a poster that has none queued,
+so a burst of edits, and every download meanwhile, costs one build per poster. The
+build clears `stale` as it begins, gives its place up when it ends, and queues
+one more if an edit arrived while it ran.
 """
 
+import datetime
 import hashlib
 import json
+import logging
 import math
+import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
-# A module import, not names: tasks import this module too.
-from jamportal.jams import selectors, tasks
+from jamportal.celery import enqueue
+from jamportal.jams import selectors
 from jamportal.jams.models import CampaignPoster
 from jamportal.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+# Longer than a build may wait in the queue and run (its time limit, in tasks.py):
+# a build queued this long ago was lost with a worker that died, and another may be queued.
+BUILD_LEASE = datetime.timedelta(minutes=30)
 
 # Printable area in points (1 pt = 1/72 inch) below the poster's heading.
 PAGE_HEIGHT_PT = {CampaignPoster.Size.A3: 1191, CampaignPoster.Size.A2: 1684}
@@ -89,34 +108,82 @@ def poster_render(campaign, *, size, language, groups) -> bytes:
         )
 
 
+def campaign_posters_changed(campaign_id) -> None:
+    """What the campaign's posters print has changed (call it once the change is
+    committed): each poster asked for so far is stale, and gets one build queued
+    POSTER_BUILD_DELAY seconds later, unless one is queued already."""
+    CampaignPoster.objects.filter(campaign_id=campaign_id).update(stale=True)
+    for poster_id in CampaignPoster.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True):
+        poster_build_queue(poster_id, countdown=settings.POSTER_BUILD_DELAY)
+
+
+def poster_build_queue(poster_id, *, countdown=0) -> bool:
+    """Queue a build of the poster unless one is queued or running (one conditional
+    UPDATE decides, across processes); whether this call queued it."""
+    now = timezone.now()
+    free = Q(build_queued_at__isnull=True) | Q(build_queued_at__lt=now - BUILD_LEASE)
+    if not CampaignPoster.objects.filter(free, pk=poster_id).update(build_queued_at=now):
+        return False
+    enqueue("jams.build_poster", countdown=countdown, poster_id=poster_id)
+    return True
+
+
+def poster_build_queued(poster) -> None:
+    """The queued build of `poster` (the task calls this): one build for the Jams as
+    they are now; then its place in the queue is given up, and one more build is
+    queued if the Jams changed while it ran."""
+    CampaignPoster.objects.filter(pk=poster.pk).update(stale=False)
+    try:
+        campaign_poster_build(poster.campaign, size=poster.size, language=poster.language)
+    finally:
+        CampaignPoster.objects.filter(pk=poster.pk).update(build_queued_at=None)
+        if CampaignPoster.objects.filter(pk=poster.pk, stale=True).exists():
+            poster_build_queue(poster.pk, countdown=settings.POSTER_BUILD_DELAY)
+
+
 def campaign_poster_build(campaign, *, size, language) -> CampaignPoster:
-    """Render the poster unless the stored one already shows the current Jams."""
+    """Render the poster unless the stored one already shows the current Jams.
+
+    Two builds of one poster at once (a lease run out, a redelivered message)
+    each write a file of their own, and attach it only if the poster still has
+    the file they began from: the loser deletes its file, and the file replaced
+    goes once the change commits. No file is left behind either way."""
+    poster, _created = CampaignPoster.objects.get_or_create(campaign=campaign, size=size, language=language)
     groups, fingerprint = poster_content(campaign, language)
-    poster = CampaignPoster.objects.filter(campaign=campaign, size=size, language=language).first()
-    if poster and poster.fingerprint == fingerprint and poster.file:
+    if poster.fingerprint == fingerprint and poster.file:
         return poster
     pdf = poster_render(campaign, size=size, language=language, groups=groups)
+    storage, old_name = poster.file.storage, poster.file.name
+    # A name of its own (a bucket may overwrite a name that exists).
+    wanted = f"{campaign.slug}-{size}-{language}-{secrets.token_urlsafe(6)}.pdf"
+    new_name = storage.save(poster.file.field.generate_filename(poster, wanted), ContentFile(pdf))
     with transaction.atomic():
-        poster = poster or CampaignPoster(campaign=campaign, size=size, language=language)
-        old_file = poster.file.name if poster.file else None
-        poster.file.save(f"{campaign.slug}-{size}-{language}.pdf", ContentFile(pdf), save=False)
-        poster.fingerprint = fingerprint
-        poster.built_at = timezone.now()
-        poster.save()
-    if old_file and old_file != poster.file.name:
-        poster.file.storage.delete(old_file)
+        attached = CampaignPoster.objects.filter(pk=poster.pk, file=old_name).update(
+            file=new_name, fingerprint=fingerprint, built_at=timezone.now()
+        )
+        doomed = old_name if attached else new_name
+        if doomed:
+            transaction.on_commit(lambda: storage.delete(doomed))
+    if not attached:
+        logger.info("poster %s was built by another worker meanwhile: this build's file is dropped", poster.pk)
+    poster.refresh_from_db()
     return poster
 
 
 def campaign_poster_for_download(campaign, *, size, language) -> CampaignPoster | None:
     """The poster to serve at once: the stored one, while a new one is made in
-    the background if the Jams have changed since; None before the first exists."""
+    the background if the Jams have changed since (unless a build is queued
+    already); None before the first exists."""
     poster = selectors.campaign_poster(campaign, size=size, language=language)
-    if poster is None or poster.fingerprint != poster_content(campaign, language)[1]:
-        tasks.task_build_poster.delay(campaign_id=campaign.pk, size=size, language=language)
-        # Without a broker the task has just run: the poster may exist now.
-        poster = poster or selectors.campaign_poster(campaign, size=size, language=language)
-    return poster
+    if poster is None:
+        poster, _created = CampaignPoster.objects.get_or_create(campaign=campaign, size=size, language=language)
+    if not poster.file or poster.stale or poster.fingerprint != poster_content(campaign, language)[1]:
+        if not poster.stale:
+            CampaignPoster.objects.filter(pk=poster.pk).update(stale=True)
+        poster_build_queue(poster.pk)
+        # Without a broker the build has just run: the poster may exist now.
+        poster.refresh_from_db()
+    return poster if poster.file else None
 
 
 def flyer_render(jam, *, url) -> bytes:

@@ -5,22 +5,24 @@ through `_move`, which holds the one table of allowed moves.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from jamportal import pagecache
-from jamportal.jams import selectors, tasks
+from jamportal import mail, pagecache
+from jamportal.celery import enqueue
+from jamportal.jams import posters, selectors
 from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
+from jamportal.places import timezone_at
 from jamportal.text import validate_fields
 
 Status = Jam.Status
@@ -75,12 +77,63 @@ class JamStateError(Exception):
     """A status change that is not allowed from the Jam's current status."""
 
 
+def jam_schedule(data, *, jam=None) -> dict:
+    """`data` with the venue's timezone worked out and the times made aware in it,
+    for a new Jam or an edit of `jam`; every caller (the form, the admin, an import)
+    gets the same. Raises ValidationError ({field: message}) for times that cannot be.
+
+    `start` and `end` are the local wall-clock time at the venue (naive; an aware
+    time is an instant and kept as it is). The timezone comes from the venue's
+    latitude and longitude when it is blank, or when the venue moved and the
+    timezone was left as it was; otherwise the one given is kept.
+
+        jam_schedule({"latitude": 35.68, "longitude": 139.65, "timezone": "",
+                      "start": datetime.datetime(2031, 3, 1, 10), ...})
+        # {"timezone": "Asia/Tokyo", "start": 2031-03-01 10:00+09:00, ...}
+    """
+    data = dict(data)
+    latitude, longitude = data.get("latitude"), data.get("longitude")
+    if latitude is None or longitude is None:
+        return data
+    moved = jam is not None and (latitude, longitude) != (jam.latitude, jam.longitude)
+    if not data.get("timezone") or (moved and data["timezone"] == jam.timezone):
+        data["timezone"] = timezone_at(latitude, longitude)
+    tz = ZoneInfo(data["timezone"])
+    for name in ("start", "end"):
+        if data.get(name) and timezone.is_naive(data[name]):
+            data[name] = timezone.make_aware(data[name], tz)
+    start, end, campaign = data.get("start"), data.get("end"), data.get("campaign")
+    problems = {}
+    if start and end and end <= start:
+        problems["end"] = _("The Jam must end after it starts.")
+    start_changed = start and (jam is None or start != jam.start)
+    if start_changed and start < timezone.now():
+        problems["start"] = _("This time has already passed. Please choose a date in the future.")
+    campaign_changed = jam is None or start_changed or (campaign and campaign.pk) != jam.campaign_id
+    if (
+        campaign
+        and start
+        and campaign_changed
+        and not campaign.starts_on <= start.astimezone(tz).date() <= campaign.ends_on
+    ):
+        problems["campaign"] = _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.") % {
+            "campaign": campaign.name,
+            "first": formats.date_format(campaign.starts_on),
+            "last": formats.date_format(campaign.ends_on),
+        }
+    if problems:
+        raise ValidationError(problems)
+    return data
+
+
 def jam_create(*, organiser, data, submit=False) -> Jam:
-    """Create a Jam owned by `organiser` from the submission form's data.
+    """Create a Jam owned by `organiser` from the submission form's data (times as
+    jam_schedule takes them).
 
     With `submit`, it goes straight to the moderation queue; otherwise it is a draft.
     """
     _check_typed_text(Jam, data)
+    data = jam_schedule(data)
     with transaction.atomic():
         jam = Jam(organiser=organiser, **{name: data[name] for name in EDITABLE_FIELDS})
         jam.slug = _unique_slug(jam.title)
@@ -99,6 +152,7 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
     what changed in its history. A draft or rejected Jam is (re)submitted with `submit`.
     """
     _check_typed_text(Jam, data)
+    data = jam_schedule(data, jam=jam)
     with transaction.atomic():
         jam = Jam.objects.select_for_update().get(pk=jam.pk)
         if jam.status == Status.CANCELLED:
@@ -168,11 +222,18 @@ def jam_translation_delete(translation_, *, by) -> None:
         )
 
 
+def jam_event_deliver(*, event_id) -> bool:
+    """Send the emails of the audit event `event_id` unless they are sent or being
+    sent (the task calls this; the guarantee is jamportal/mail.py's). Whether this call sent them."""
+    return mail.event_deliver(JamEvent.objects.select_related("jam__organiser"), event_id, send=jam_event_notify)
+
+
 def jam_event_notify(event) -> None:
-    """Email the people an audit event concerns, each in their own language; at most once.
+    """Email the people an audit event concerns, each in their own language.
 
     The organiser hears of submission, approval and rejection; moderators hear
-    of every Jam (re)submitted for review.
+    of every Jam (re)submitted for review. Only through jam_event_deliver, which
+    makes it at most once.
     """
     jam = event.jam
     if jam.organiser is not None:  # None once the account is deleted
@@ -180,8 +241,6 @@ def jam_event_notify(event) -> None:
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
             _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
-    event.notified_at = timezone.now()
-    event.save(update_fields=["notified_at"])
 
 
 # (reminder, for Jams starting within, but not within): a week ahead, then the day before.
@@ -204,14 +263,14 @@ def jams_remind(*, now=None) -> int:
         for jam in due.exclude(events__action=action).order_by("start"):
             with transaction.atomic():
                 event = JamEvent.objects.create(jam=jam, action=action)
-                transaction.on_commit(lambda event=event: tasks.task_send_jam_email.delay(event_id=event.pk))
+                enqueue("jams.send_email", event_id=event.pk)
             queued += 1
     return queued
 
 
 def _email(user, template, *, jam, event):
     """Render <template>_subject.txt and <template>.txt in the user's language
-    (links included) and send them."""
+    (links included) and send them, with the Message-ID of (event, user)."""
     with translation.override(user.language):
         context = {
             "jam": jam,
@@ -223,7 +282,7 @@ def _email(user, template, *, jam, event):
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    mail.message(event, user, subject=subject, body=body).send()
 
 
 def campaigns_delete(campaigns) -> None:
@@ -269,14 +328,14 @@ def _move(jam, to, *, by, note="", **fields) -> Jam:
 def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
     event = JamEvent.objects.create(jam=jam, actor=by, action=action, changes=changes or {}, note=note)
     if action in NOTIFIED_ACTIONS:
-        transaction.on_commit(lambda: tasks.task_send_jam_email.delay(event_id=event.pk))
+        enqueue("jams.send_email", event_id=event.pk)
     if jam.approved_at is not None:
         jams_public_changed()
         # The Jam is (or was) on the campaign's posters: refresh those, and the
         # old campaign's too when it moved.
         campaigns = {jam.campaign_id, *(changes or {}).get("campaign", [])} - {None}
         for campaign_id in campaigns:
-            transaction.on_commit(lambda pk=campaign_id: tasks.task_refresh_posters.delay(campaign_id=pk))
+            transaction.on_commit(lambda pk=campaign_id: posters.campaign_posters_changed(pk))
     return event
 
 

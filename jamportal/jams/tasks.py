@@ -1,37 +1,46 @@
-"""Thin Celery tasks: primitive ids in, re-fetch, guard, call one service."""
+"""Thin Celery tasks: primitive ids in, re-fetch, guard, call one service.
+
+Each has a name (services send it by that name: jamportal.celery.enqueue), a time
+limit sized to its work, and a log line when its object is gone.
+"""
+
+import logging
 
 from celery import shared_task
-from django.conf import settings
 
-# Module imports, not names: services import this module too.
 from jamportal.jams import posters, services
-from jamportal.jams.models import Campaign, CampaignPoster, JamEvent
+from jamportal.jams.models import CampaignPoster
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task
+# Rendering one message and handing it to the mail server: seconds. Retried while
+# the mail server cannot be reached (smtplib's errors are OSErrors).
+@shared_task(
+    name="jams.send_email",
+    time_limit=120,
+    soft_time_limit=90,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
 def task_send_jam_email(*, event_id):
-    event = JamEvent.objects.filter(pk=event_id).select_related("jam__organiser").first()
-    if event is None or event.notified_at is not None:
+    """The emails a Jam's audit event calls for, at most once (jamportal/mail.py)."""
+    services.jam_event_deliver(event_id=event_id)
+
+
+# A poster of 500 Jams renders in seconds; ten times that is a stuck render.
+@shared_task(name="jams.build_poster", time_limit=300, soft_time_limit=240)
+def task_build_poster(*, poster_id):
+    poster = CampaignPoster.objects.filter(pk=poster_id).select_related("campaign").first()
+    if poster is None:
+        logger.warning("poster %s is gone (its campaign was deleted?): not built", poster_id)
         return
-    services.jam_event_notify(event)
+    posters.poster_build_queued(poster)
 
 
-@shared_task
-def task_build_poster(*, campaign_id, size, language):
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None or size not in CampaignPoster.Size.values or language not in dict(settings.LANGUAGES):
-        return
-    posters.campaign_poster_build(campaign, size=size, language=language)
-
-
-@shared_task
-def task_refresh_posters(*, campaign_id):
-    """Rebuild the campaign's posters that have been asked for; unchanged ones are kept."""
-    for size, language in CampaignPoster.objects.filter(campaign_id=campaign_id).values_list("size", "language"):
-        task_build_poster.delay(campaign_id=campaign_id, size=size, language=language)
-
-
-@shared_task
+# Periodic (Celery beat, hourly): a few queries and one email task queued per Jam due.
+@shared_task(name="jams.remind_organisers", time_limit=300, soft_time_limit=240)
 def task_remind_organisers():
-    """Periodic (Celery beat, hourly): a week and a day before each Jam."""
+    """A week and a day before each Jam."""
     return services.jams_remind()

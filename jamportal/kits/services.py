@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jamportal import mail
+from jamportal.celery import enqueue
 from jamportal.jams.models import Jam
-from jamportal.kits import tasks
 from jamportal.kits.models import KitItem, KitRequest, KitRequestEvent, KitRequestLine, StockLevel
 from jamportal.text import validate_fields
 
@@ -267,16 +268,24 @@ def kit_requests_nudge(*, now=None) -> int:
     return count
 
 
+def kit_event_deliver(*, event_id) -> bool:
+    """Send the email of the kit request's move `event_id` unless it is sent or being
+    sent (the task calls this; the guarantee is jamportal/mail.py's). Whether this call sent it."""
+    return mail.event_deliver(
+        KitRequestEvent.objects.select_related("request__jam__organiser"), event_id, send=kit_event_notify
+    )
+
+
 def kit_event_notify(event) -> None:
-    """Email the organiser about their kit's new status, in their language; at most once."""
+    """Email the organiser about their kit's new status, in their language (only
+    through kit_event_deliver, which makes it at most once)."""
     # The move this email is about, even if the request has moved on since.
     _email_organiser(event.request, "kits/emails/status", event=event, status=Status(event.to_status))
-    event.notified_at = timezone.now()
-    event.save(update_fields=["notified_at"])
 
 
-def _email_organiser(request, template, **extra):
-    """Render <template>_subject.txt and <template>.txt in the organiser's language and send them."""
+def _email_organiser(request, template, *, event=None, **extra):
+    """Render <template>_subject.txt and <template>.txt in the organiser's language and
+    send them; about an `event`, with its Message-ID (jamportal/mail.py)."""
     organiser = request.jam.organiser
     if organiser is None:  # the account is gone
         return
@@ -287,11 +296,15 @@ def _email_organiser(request, template, **extra):
             "tracking_url": tracking_url(request.carrier, request.tracking_number),
             "request_url": settings.SITE_URL + reverse("kits:request", args=[request.pk]),
             "site_url": settings.SITE_URL,
+            "event": event,
             **extra,
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [organiser.email])
+    if event is None:
+        send_mail(" ".join(subject.split()), body, None, [organiser.email])
+    else:
+        mail.message(event, organiser, subject=subject, body=body).send()
 
 
 def _check(kit, data, lines):
@@ -350,7 +363,7 @@ def _log(request, *, by, from_status, to_status, note=""):
         request=request, actor=by, from_status=from_status, to_status=to_status, note=note
     )
     if from_status != to_status:
-        transaction.on_commit(lambda: tasks.task_send_kit_email.delay(event_id=event.pk))
+        enqueue("kits.send_email", event_id=event.pk)
     return event
 
 

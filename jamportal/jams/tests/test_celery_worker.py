@@ -1,5 +1,6 @@
-"""A submitted Jam's email goes out through a real Redis broker and a real
-Celery worker process, reading the same test database."""
+"""A submitted Jam's email goes out, and a campaign's posters are built once
+after a burst of edits, through a real Redis broker and a real Celery worker
+process, reading the same test database."""
 
 import os
 import subprocess
@@ -13,9 +14,9 @@ from django.conf import settings
 
 from conftest import database_url, wait_for
 from jamportal import celery_app
-from jamportal.jams import services
-from jamportal.jams.models import JamEvent
-from jamportal.jams.tests.factories import UserFactory, jam_data
+from jamportal.jams import posters, services
+from jamportal.jams.models import CampaignPoster, JamEvent
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory, jam_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -37,28 +38,46 @@ def mail_dir(tmp_path):
 
 
 @pytest.fixture
-def celery_worker(redis_url, mail_dir, tmp_path):
-    log = tmp_path / "worker.log"
+def start_celery_worker(redis_url, mail_dir, tmp_path):
+    """start() starts a Celery worker process on a real Redis, sharing the test's
+    database, media folder and mail folder, and returns its log; this process's
+    Celery app sends to the same broker for the test. Start it after arranging
+    what should wait for it in the queue."""
     env = {
         **os.environ,
         "CELERY_BROKER_URL": redis_url,
         "DATABASE_URL": database_url(),
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "JAMPORTAL_SITE_URL": settings.SITE_URL,
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     command = [sys.executable, "-m", "celery", "-A", "jamportal", "worker", "--pool=solo", "--loglevel=INFO"]
-    with log.open("wb") as out:
-        worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT)
+    workers = []
+
+    def start():
+        log = tmp_path / f"worker-{len(workers)}.log"
+        with log.open("wb") as out:
+            workers.append(
+                subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT)
+            )
+        wait_for(lambda: b"ready." in log.read_bytes(), timeout=60, what=f"the Celery worker (log: {log})")
+        return log
+
     # This process only sends: point its Celery app at the same broker for the test.
     previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     use_broker(redis_url, eager=False)
     try:
-        wait_for(lambda: b"ready." in log.read_bytes(), timeout=60, what=f"the Celery worker (log: {log})")
-        yield log
+        yield start
     finally:
         use_broker(previous[0], eager=previous[1])
-        worker.terminate()
-        worker.wait(timeout=30)
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker(start_celery_worker):
+    return start_celery_worker()
 
 
 def test_worker_sends_the_submission_email(celery_worker, mail_dir):
@@ -73,6 +92,34 @@ def test_worker_sends_the_submission_email(celery_worker, mail_dir):
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "We have received “Worker Jam”"
     assert f"https://jams.example/en/jams/{jam.slug}/" in message.get_body().get_content()
-    event = JamEvent.objects.get(jam=jam, action="submitted")
-    assert event.notified_at is not None
-    assert b"task_send_jam_email" in celery_worker.read_bytes()
+    # The worker marks the event sent just after the mail is written: wait for that too.
+    sent = JamEvent.objects.filter(jam=jam, action="submitted", notified_at__isnull=False)
+    wait_for(sent.exists, timeout=30, what=f"the event marked sent (worker log: {celery_worker})")
+    assert b"Task jams.send_email[" in celery_worker.read_bytes()
+
+
+def test_ten_quick_edits_build_each_poster_once_on_a_worker(start_celery_worker, settings):
+    settings.POSTER_BUILD_DELAY = 1
+    campaign = CampaignFactory()
+    jams = JamFactory.create_batch(2, campaign=campaign)
+    for size, language in [("a3", "en"), ("a2", "fr")]:
+        posters.campaign_poster_build(campaign, size=size, language=language)
+
+    # Quick: all ten before the queued builds run (here, before the worker starts).
+    for n in range(10):
+        jam = jams[n % 2]
+        data = {name: getattr(jam, name) for name in services.EDITABLE_FIELDS}
+        jams[n % 2] = services.jam_update(jam, by=jam.organiser, data={**data, "title": f"Edited Jam {n}"})
+    log = start_celery_worker()
+
+    def built():
+        return all(
+            poster.build_queued_at is None
+            and poster.fingerprint == posters.poster_content(campaign, poster.language)[1]
+            for poster in CampaignPoster.objects.all()
+        )
+
+    wait_for(built, timeout=120, what=f"the posters (worker log: {log})")
+    wait_for(lambda: log.read_bytes().count(b"succeeded") >= 2, timeout=30, what=f"the tasks' ends (log: {log})")
+    assert log.read_bytes().count(b"Task jams.build_poster[") == 4  # two received, two succeeded
+    assert sorted(path.name.split("-")[2] for path in (settings.MEDIA_ROOT / "posters").iterdir()) == ["a2", "a3"]

@@ -74,7 +74,7 @@ def test_reminders_speak_the_organisers_language(django_capture_on_commit_callba
 def test_beat_runs_the_reminder_task_hourly(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["remind-organisers"]
 
-    assert schedule == {"task": "jamportal.jams.tasks.task_remind_organisers", "schedule": 3600}
+    assert schedule == {"task": "jams.remind_organisers", "schedule": 3600}
     assert schedule["task"] in celery_app.tasks
 
 
