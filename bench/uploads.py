@@ -145,13 +145,16 @@ def full_decode(data: bytes) -> None:
         image.load()
 
 
-def timed(function, arguments):
-    times = []
-    for argument in arguments:
-        began = time.perf_counter()
-        function(argument)
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+def interleaved(runs, parts):
+    """{name: median seconds} of each part, run in turn once per round, so that all
+    meet the same load from the other programs on this shared machine."""
+    times = {name: [] for name in parts}
+    for _ in range(runs):
+        for name, part in parts.items():
+            began = time.perf_counter()
+            part()
+            times[name].append(time.perf_counter() - began)
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
 
 
 class Uploads:
@@ -222,7 +225,7 @@ def profile(label, function, arguments):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--photos", type=int, default=9, help="photos timed per figure (default 9)")
+    parser.add_argument("--photos", type=int, default=9, help="rounds, one photo each (default 9)")
     parser.add_argument("--profile", action="store_true", help="also print cProfile's view of each part")
     args = parser.parse_args()
 
@@ -243,25 +246,39 @@ def measure(camera, size, booth, args):
 
     uploads = Uploads(booth, data, keys=camera)
     uploads.post(uploads.upload())  # warm-up: imports, first queries
-    runs = range(args.photos)
-    decode_s = timed(full_decode, [data for _ in runs])
     kept = before_request(data)
-    before_request_s = timed(before_request, [data for _ in runs])
-    before_worker_s = timed(before_worker, [kept for _ in runs])
+    photos, uploaded = [], []
 
-    photos = []
+    def request():  # the upload was written to its temporary file before the view runs: untimed
+        photos.append(uploads.post(uploaded.pop()))
 
-    def request(upload):
-        photos.append(uploads.post(upload))
+    def worker():
+        make_sizes(photos[-1].pk)
 
-    request_s = timed(request, [uploads.upload() for _ in runs])
-    worker_s = timed(make_sizes, [photo.pk for photo in photos])
+    def next_upload():
+        uploaded.append(uploads.upload())
+
+    timings = interleaved(
+        args.photos,
+        {
+            "decode": lambda: full_decode(data),
+            "before request": lambda: before_request(data),
+            "before worker": lambda: before_worker(kept),
+            "(untimed)": next_upload,
+            "request": request,
+            "worker": worker,
+        },
+    )
+    decode_s, request_s, worker_s = timings["decode"], timings["request"], timings["worker"]
+    before_request_s, before_worker_s = timings["before request"], timings["before worker"]
     check(photos, Path(storages["default"].location))
 
     if args.profile:
         more = []
         profile(
-            "request (photo_upload)", lambda upload: more.append(uploads.post(upload)), [uploads.upload() for _ in runs]
+            "request (photo_upload)",
+            lambda upload: more.append(uploads.post(upload)),
+            [uploads.upload() for _ in range(5)],
         )
         profile("worker (task_make_photo_sizes)", make_sizes, [photo.pk for photo in more])
 

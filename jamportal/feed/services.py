@@ -11,7 +11,6 @@ import secrets
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image
 
 from jamportal import pagecache
 from jamportal.feed import files, images, tasks
@@ -20,7 +19,7 @@ from jamportal.jams import selectors as jam_selectors
 from jamportal.text import validate_fields
 
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
-SIZES = {"web": 1600, "thumbnail": 480}
+SIZES = {"web": images.WEB_LONGEST, "thumbnail": images.THUMBNAIL_LONGEST}
 Status = Photo.Status
 # Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected.
 PhotoRejected = images.PhotoRejected
@@ -131,13 +130,8 @@ def photo_make_sizes(photo) -> None:
             return
         storage = files.storage_for(photo.status)
         with storage.open(photo.image.name, "rb") as source:
-            original = Image.open(source)
-            original.load()
-        made = {}
-        for field, longest in SIZES.items():
-            copy = original.copy()
-            copy.thumbnail((longest, longest))
-            made[field] = storage.save(files.new_name(field, photo), images.jpeg(copy))
+            copies = images.sizes(source, SIZES)
+        made = {field: storage.save(files.new_name(field, photo), content) for field, content in copies.items()}
         unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name)
         unmoved = (
             unmoved.filter(status=Status.VISIBLE)

@@ -195,9 +195,9 @@ def test_upload_stores_a_clean_jpeg_and_makes_sizes(client, booth, django_captur
         assert image.format == "JPEG"
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
-        assert image.size == (2048, 1152)  # the booth keeps the full frame; the portal a 2048 px copy
+        assert image.size == (2304, 1296)  # the booth keeps the full frame; the portal a half-scale copy
     photo.refresh_from_db()
-    assert (photo.width, photo.height) == (2048, 1152)
+    assert (photo.width, photo.height) == (2304, 1296)
     assert photo.thumbnail
     assert photo.web
     with photo.thumbnail.open("rb") as thumbnail:
