@@ -245,7 +245,7 @@ def measure(camera, size, booth, args):
     print(f"\n{camera}: {size[0]} x {size[1]} JPEG, {len(data) / 1e6:.1f} MB, EXIF with GPS")
 
     uploads = Uploads(booth, data, keys=camera)
-    uploads.post(uploads.upload())  # warm-up: imports, first queries
+    make_sizes(uploads.post(uploads.upload()).pk)  # warm-up: imports, first queries
     kept = before_request(data)
     photos, uploaded = [], []
 

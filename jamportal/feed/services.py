@@ -6,6 +6,7 @@ Thumbnails and web sizes are made afterwards by a task.
 """
 
 import hashlib
+import logging
 import secrets
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
 from jamportal.text import validate_fields
 
+logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
 SIZES = {"web": images.WEB_LONGEST, "thumbnail": images.THUMBNAIL_LONGEST}
 Status = Photo.Status
@@ -82,13 +84,17 @@ def feed_settings_save(jam, *, by, data) -> FeedSettings:
 
 def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key, alt_text="") -> tuple[Photo, bool]:
     """Store one booth photo; (photo, created). Sending the same key again returns
-    the first photo unchanged, so a booth may retry after a lost answer."""
+    the first photo unchanged, so a booth may retry after a lost answer.
+
+    The upload is checked as far as a request can afford (images.upload_check: size,
+    format, pixels, a whole file) and stored as it came, in the private storage; the
+    worker cleans it (photo_make_sizes), and pages show the photo from then on."""
     typed = {"idempotency_key": idempotency_key, "caption": caption, "language": language, "alt_text": alt_text}
     validate_fields(Photo, typed)
     existing = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
-    content, (width, height) = images.upload_clean(upload)
+    images.upload_check(upload)
     status = Status.PENDING if feed_settings_for(booth.jam).approve_first else Status.VISIBLE
     photo = Photo(
         jam=booth.jam,
@@ -99,51 +105,71 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         language=language,
         taken_at=taken_at,
         status=status,
-        width=width,
-        height=height,
     )
-    # Straight into the storage its status calls for: a photo waiting for approval is never public.
-    storage = files.storage_for(status)
-    photo.image = storage.save(files.new_name("image", photo), content)
+    # Metadata and all: never in the public storage, whatever the photo's status.
+    upload.seek(0)
+    photo.upload = files.uploads_storage().save(files.new_name("upload", photo), upload)
     try:
         with transaction.atomic():
             photo.save()
     except IntegrityError:
         # The same key, sent twice at once: the other request stored it first.
-        storage.delete(photo.image.name)
+        files.uploads_storage().delete(photo.upload.name)
         first = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
         if first is None:
             raise
         return first, False
     transaction.on_commit(lambda: tasks.task_make_photo_sizes.delay(photo_id=photo.pk))
-    photo_gallery_changed(photo)
     return photo, True
 
 
 def photo_make_sizes(photo) -> None:
-    """Make the web and thumbnail copies (a task calls this after an upload), beside
-    the original. Should the photo be hidden or shown meanwhile (its files move),
-    the copies made in the old place are dropped and made again in the new one."""
+    """Clean the booth's upload into the copy the portal keeps (if not done yet: images
+    checks and re-encodes it from its pixels), then make the web and thumbnail copies
+    beside it, all from one decode; the upload is deleted as this commits. An upload
+    the full check refuses is deleted with its photo. Should the photo be hidden or
+    shown meanwhile (its files move), the copies made in the old place are dropped
+    and made again in the new one."""
     for _attempt in range(5):
         photo.refresh_from_db()
         if photo.status == Status.DELETED:  # deleted before its sizes were made: nothing to do
             return
+        if not photo.upload and photo.web and photo.thumbnail:  # another run made them
+            return
         storage = files.storage_for(photo.status)
-        with storage.open(photo.image.name, "rb") as source:
-            copies = images.sizes(source, SIZES)
-        made = {field: storage.save(files.new_name(field, photo), content) for field, content in copies.items()}
-        unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name)
+        kept = {}
+        if photo.upload:
+            try:
+                with files.uploads_storage().open(photo.upload.name, "rb") as upload:
+                    pixels = images.upload_decode(upload)
+            except images.PhotoRejected as rejected:
+                logger.warning("Photo %s: its upload was refused by the full check (%s)", photo.pk, rejected.code)
+                photos_delete(Photo.objects.filter(pk=photo.pk))
+                return
+            name = storage.save(files.new_name("image", photo), images.jpeg(pixels, shown=False))
+            kept = {"image": name, "upload": "", "width": pixels.width, "height": pixels.height}
+        else:  # a photo stored cleaned (before issue 16) or whose sizes a moderator's move dropped
+            with storage.open(photo.image.name, "rb") as source:
+                pixels = images.opened(source)
+        made = {
+            field: storage.save(files.new_name(field, photo), content)
+            for field, content in images.sizes(pixels, SIZES).items()
+        }
+        unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name, upload=photo.upload.name)
         unmoved = (
             unmoved.filter(status=Status.VISIBLE)
             if photo.status == Status.VISIBLE
             else unmoved.exclude(status=Status.VISIBLE)
         )
-        if unmoved.update(**made):
+        if unmoved.update(**made, **kept):
+            if kept:
+                files.delete_upload_on_commit(photo.upload.name)
             photo.refresh_from_db()
             photo_gallery_changed(photo)
             return
-        for name in made.values():
-            storage.delete(name)
+        for name in [*made.values(), kept.get("image")]:
+            if name:
+                storage.delete(name)
     raise RuntimeError(f"photo {photo.pk} kept moving while its sizes were made")
 
 
@@ -168,10 +194,12 @@ def photos_delete(photos) -> None:
     doomed = list(photos.exclude(status=Status.DELETED).select_related("jam"))
     for photo in doomed:
         files.delete_on_commit(photo.status, files.names(photo))
+        if photo.upload:
+            files.delete_upload_on_commit(photo.upload.name)
     for photo in {photo.jam_id: photo for photo in doomed}.values():  # one per Jam
         photo_gallery_changed(photo)
     no_files = dict.fromkeys(files.FILE_FIELDS, "")
-    Photo.objects.filter(pk__in=[photo.pk for photo in doomed]).update(status=Status.DELETED, **no_files)
+    Photo.objects.filter(pk__in=[photo.pk for photo in doomed]).update(status=Status.DELETED, upload="", **no_files)
 
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:

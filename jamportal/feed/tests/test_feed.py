@@ -8,7 +8,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -54,7 +54,9 @@ def booth(jam):
     return services.booth_create(jam, by=jam.organiser, name="Front door")
 
 
-def post(client, token, *, data=b"", name="photo.jpg", key="key-1", **fields):
+def post(client, token, *, data=b"", name="photo.jpg", key="key-1", worker=True, **fields):
+    """Post a photo as a booth; unless `worker` is false, the worker's task (eager
+    here) runs as the upload commits."""
     payload = {
         "image": SimpleUploadedFile(name, data or jpeg(), content_type="image/jpeg"),
         "idempotency_key": key,
@@ -63,7 +65,8 @@ def post(client, token, *, data=b"", name="photo.jpg", key="key-1", **fields):
         "language": "en",
         **fields,
     }
-    return client.post(f"{API}/photos", payload, headers={"authorization": f"Bearer {token}"})
+    with TestCase.captureOnCommitCallbacks(execute=worker):
+        return client.post(f"{API}/photos", payload, headers={"authorization": f"Bearer {token}"})
 
 
 # Pairing
