@@ -8,12 +8,15 @@ Thumbnails and web sizes are made afterwards by a task.
 import hashlib
 import logging
 import secrets
+from datetime import UTC, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jamportal import pagecache
+from jamportal import pagecache, ratelimit
 from jamportal.feed import files, images, tasks
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
@@ -23,8 +26,13 @@ logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
 SIZES = {"web": images.WEB_LONGEST, "thumbnail": images.THUMBNAIL_LONGEST}
 Status = Photo.Status
-# Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected.
+# Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected
+# (too_large, not_an_image, and rate_limited from photo_upload).
 PhotoRejected = images.PhotoRejected
+# A Raspberry Pi has no battery-backed clock: until it finds a time server it may
+# believe it is 1970. Such a time is replaced by the moment the photo arrives,
+# rather than refusing (and so losing) the photo.
+EARLIEST_PLAUSIBLE = datetime(2012, 2, 29, tzinfo=UTC)  # the first Raspberry Pi went on sale
 
 
 def _hash(token: str) -> str:
@@ -86,11 +94,20 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
     """Store one booth photo; (photo, created). Sending the same key again returns
     the first photo unchanged, so a booth may retry after a lost answer.
 
-    The upload is checked as far as a request can afford (images.upload_check: size,
-    format, pixels, a whole file) and stored as it came, in the private storage; the
-    worker cleans it (photo_make_sizes), and pages show the photo from then on."""
+    For every caller: the rules on the typed fields (the model's validators), an aware
+    `taken_at` (a booth clock that cannot be right gives way to now:
+    photo_time_plausible), at most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute
+    (PhotoRejected "rate_limited"), and the upload checked as far as a request can
+    afford (images.upload_check: PHOTO_MAX_BYTES, format, PHOTO_MAX_PIXELS, a whole
+    file; PhotoRejected "too_large" or "not_an_image"). It is stored as it came, in the
+    private storage; the worker cleans it (photo_make_sizes), and pages show the photo
+    from then on."""
     typed = {"idempotency_key": idempotency_key, "caption": caption, "language": language, "alt_text": alt_text}
     validate_fields(Photo, typed)
+    if timezone.is_naive(taken_at):
+        raise ValidationError({"taken_at": _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00.")})
+    if not ratelimit.allow("booth-upload", booth.pk, limit=settings.PHOTO_UPLOADS_PER_MINUTE, per=60):
+        raise PhotoRejected("rate_limited", _("Too many photos in a minute: please wait a little."))
     existing = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
@@ -103,7 +120,7 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         caption=caption,
         alt_text=alt_text or caption,
         language=language,
-        taken_at=taken_at,
+        taken_at=photo_time_plausible(taken_at),
         status=status,
     )
     # Metadata and all: never in the public storage, whatever the photo's status.
@@ -121,6 +138,23 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         return first, False
     transaction.on_commit(lambda: tasks.task_make_photo_sizes.delay(photo_id=photo.pk))
     return photo, True
+
+
+def photo_time_plausible(taken_at: datetime) -> datetime:
+    """`taken_at` (aware) in UTC, or now if the booth's clock cannot be right: before
+    EARLIEST_PLAUSIBLE, over a day ahead, or out of datetime's range in UTC."""
+    now = timezone.now()
+    try:
+        taken_at = taken_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return now
+    return taken_at if EARLIEST_PLAUSIBLE <= taken_at <= now + timedelta(days=1) else now
+
+
+def photo_post_max_bytes() -> int:
+    """The most a photo post's body may declare: the photo (PHOTO_MAX_BYTES) and the
+    form's text fields (DATA_UPLOAD_MAX_MEMORY_SIZE); more is refused unread."""
+    return settings.PHOTO_MAX_BYTES + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
 
 
 def photo_make_sizes(photo) -> None:
