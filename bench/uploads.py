@@ -26,6 +26,7 @@ each, and no stored file carries the photo's EXIF (GPS) or its camera's name.
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import shutil
@@ -44,7 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamportal.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
 os.environ["DJANGO_DEBUG"] = "False"
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "False"
 os.environ["DJANGO_STATIC_ROOT"] = str(WORK / "static")
 os.environ["DJANGO_MEDIA_ROOT"] = str(WORK / "media")
@@ -68,6 +69,7 @@ from PIL import Image, ImageOps  # noqa: E402
 
 from jamportal.feed import services, tasks  # noqa: E402
 from jamportal.feed.models import Photo  # noqa: E402
+from jamportal.feed.tests import multipart  # noqa: E402
 from jamportal.jams.tests.factories import JamFactory  # noqa: E402
 
 CAMERAS = {
@@ -185,6 +187,22 @@ class Uploads:
         return photo
 
 
+def posted(data, token, key) -> int:
+    """POST the photo to the booth API through Django's WSGI application, its body
+    already received (as gunicorn hands it over): multipart parsing, the token,
+    the API and the service. The photo's id."""
+    body = (
+        multipart.part(b"image", data, filename=b"booth.jpg")
+        + multipart.part(b"idempotency_key", key.encode())
+        + multipart.part(b"taken_at", b"2031-03-01T10:00:00+00:00")
+        + multipart.end()
+    )
+    content_type = f"multipart/form-data; boundary={multipart.BOUNDARY.decode()}"
+    status, _headers, content = multipart.send(body, token=token, content_type=content_type)
+    assert status == 201, content[:300]
+    return json.loads(content)["id"]
+
+
 def make_sizes(photo_id):
     tasks.task_make_photo_sizes(photo_id=photo_id)  # what the worker runs for the request's task
 
@@ -231,13 +249,13 @@ def main():
 
     call_command("migrate", verbosity=0)
     jam = JamFactory()
-    booth, _token = services.booth_create(jam, by=jam.organiser, name="Bench")
+    booth, token = services.booth_create(jam, by=jam.organiser, name="Bench")
     print(f"{os.cpu_count()} cores; one process; medians of {args.photos} photos")
     for camera, size in CAMERAS.items():
-        measure(camera, size, booth, args)
+        measure(camera, size, booth, token, args)
 
 
-def measure(camera, size, booth, args):
+def measure(camera, size, booth, token, args):
     data = booth_photo(size)
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == size
@@ -258,6 +276,14 @@ def measure(camera, size, booth, args):
     def next_upload():
         uploaded.append(uploads.upload())
 
+    http_ids = []
+
+    def http_post():
+        http_ids.append(posted(data, token, f"{camera}-http-{len(http_ids)}"))
+
+    def http_worker():
+        make_sizes(http_ids[-1])
+
     timings = interleaved(
         args.photos,
         {
@@ -267,8 +293,11 @@ def measure(camera, size, booth, args):
             "(untimed)": next_upload,
             "request": request,
             "worker": worker,
+            "http": http_post,
+            "(untimed) ": http_worker,
         },
     )
+    photos += list(Photo.objects.filter(pk__in=http_ids))
     decode_s, request_s, worker_s = timings["decode"], timings["request"], timings["worker"]
     before_request_s, before_worker_s = timings["before request"], timings["before worker"]
     check(photos, Path(storages["default"].location))
@@ -293,6 +322,7 @@ def measure(camera, size, booth, args):
     print(line("now: request (photo_upload)", request_s))
     print(line("now: worker (its task)", worker_s))
     print(line("now: both", request_s + worker_s))
+    print(line("now: the whole POST through Django", timings["http"]))
     print(
         f"  request: x{before_request_s / request_s:.2f} the photos/s of before; "
         f"request and worker together: x{(before_request_s + before_worker_s) / (request_s + worker_s):.2f}"

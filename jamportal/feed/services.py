@@ -1,8 +1,10 @@
 """Every change to booths and photos.
 
-Booth tokens are random, shown once, and stored as SHA-256 hashes. Uploads are
-checked and re-encoded as JPEG by images.py before anything is stored.
-Thumbnails and web sizes are made afterwards by a task.
+Booth tokens are random, shown once, and stored as SHA-256 hashes. An upload is
+checked by images.py as far as a request can afford and kept, as it came, in the
+private storage; a task then has images.py re-encode it as JPEG from its pixels,
+makes the web size and thumbnail, and deletes it. The rules on a booth's post (its
+clock, its limits) are here, so that every caller keeps them.
 """
 
 import hashlib
