@@ -1,5 +1,5 @@
 """Load test: JamPortal as `make serve` runs it (gunicorn, PostgreSQL, Redis,
-Celery), on loopback, under wrk. Run with `make load`; it takes about four minutes.
+Celery), on loopback, under wrk. Run with `make load`; it takes five to seven minutes.
 
 Each scenario runs for a few seconds to fill the caches, then is measured:
 requests per second, median and 99th-percentile latency, and errors (failed
