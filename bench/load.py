@@ -1,9 +1,14 @@
 """Load test: JamPortal as `make serve` runs it (gunicorn, PostgreSQL, Redis,
-Celery), on loopback, under wrk. Run with `make load`; it takes about four minutes.
+Celery), on loopback, under wrk. Run with `make load`; it takes five to seven minutes.
 
 Each scenario runs for a few seconds to fill the caches, then is measured:
 requests per second, median and 99th-percentile latency, and errors (failed
-connections, timeouts, answers other than 2xx/3xx). Beside them, the same
+connections, timeouts, answers other than 2xx/3xx). After each, the test waits
+until the Celery worker has cleaned every upload the scenario posted (booth
+uploads are answered once checked and stored; the worker decodes and sizes them),
+so that no scenario is measured against another's backlog; for the uploads it
+checks that each answer stored a new photo, and prints how many photos a second
+were cleaned from the first post to the last. Beside them, the same
 figures for the smallest Django view (bench/load_urls.py) served by the same
 processes in the same run: how close each page comes to the framework's ceiling.
 
@@ -30,6 +35,8 @@ PORT = 8011
 WORLD = "bbox=-180.00000,-85.05113,180.00000,85.05113&zoom=2"
 LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant", "cy", "fa"]
 MINIMAL, AGAIN = "minimal Django view", "minimal Django view, again"
+UPLOADS = "booth uploads (12 MP)"
+MEDIA_FOLDERS = ("media", "private-media")  # DJANGO_MEDIA_ROOT and JAMPORTAL_PRIVATE_MEDIA_ROOT under make serve
 BOOTH_PHOTO = (4608, 2592)  # Camera Module 3 at full resolution, as the booth posts it
 
 
@@ -59,7 +66,7 @@ def scenarios(fixtures, rng):
         "near me, town names (cached)": places,
         "near me, every position new": [f"GET /en/?around={lat:.4f}{{u}},{lon:.4f}" for lat, lon in points],
         "calendar feed": ["GET /en/jams/calendar.ics"],
-        "booth uploads (12 MP)": [f"UPLOAD {token}" for token in fixtures["tokens"]],
+        UPLOADS: [f"UPLOAD {token}" for token in fixtures["tokens"]],
     }
     # Visitors far outnumber booths: out of 100 requests...
     mix = {
@@ -71,7 +78,7 @@ def scenarios(fixtures, rng):
         "near me, town names (cached)": 5,
         "near me, every position new": 5,
         "calendar feed": 5,
-        "booth uploads (12 MP)": 5,
+        UPLOADS: 5,
     }
     found["mixed (all of the above)"] = [
         line for name, share in mix.items() for line in rng.choices(found[name], k=share * 20)
@@ -98,7 +105,30 @@ def wrk(lines, *, seconds, connections, photo, seed, port):
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     fields = next(line for line in output.splitlines() if line.startswith("RESULT ")).split()[1:]
     count, duration_us, p50_us, p99_us, *errors = (int(value) for value in fields)
-    return {"rps": count / (duration_us / 1e6), "p50": p50_us / 1000, "p99": p99_us / 1000, "errors": sum(errors)}
+    return {
+        "rps": count / (duration_us / 1e6),
+        "p50": p50_us / 1000,
+        "p99": p99_us / 1000,
+        "errors": sum(errors),
+        "count": count,
+        "seconds": duration_us / 1e6,
+    }
+
+
+def kept_photos() -> int:
+    """Photos the worker has cleaned: kept copies (photos/<year>/<month>/), public or private."""
+    return sum(len(list((STATE / folder / "photos").glob("[0-9]*/*/*.jpg"))) for folder in MEDIA_FOLDERS)
+
+
+def drained(timeout=600) -> float:
+    """Seconds until the worker has cleaned every upload waiting for it (none left in
+    the private uploads/ folder)."""
+    began = time.monotonic()
+    while any((STATE / "private-media" / "uploads").rglob("*.jpg")):
+        if time.monotonic() - began > timeout:
+            sys.exit(f"the worker left uploads uncleaned for {timeout} s")
+        time.sleep(0.2)
+    return time.monotonic() - began
 
 
 def whole(least):
@@ -146,10 +176,20 @@ def main():
         plan.append((AGAIN, plan[0][1]))  # the baseline again at the end: how much the machine drifted
         for seed, (name, lines) in enumerate(plan):
             run = {"connections": args.connections, "photo": photo, "seed": seed, "port": args.port}
+            photos_before, answered = kept_photos(), 0
             if args.warm_up:
-                wrk(lines, seconds=args.warm_up, **run)
+                answered = wrk(lines, seconds=args.warm_up, **run)["count"]
             results[name] = wrk(lines, seconds=args.seconds, **run)
             print(f"  {name}: {results[name]['rps']:.0f} requests/s", flush=True)
+            # The worker cleans uploads after their answers: let it finish before the next
+            # scenario, which would otherwise be measured against the backlog.
+            results[name]["drained"] = drained()
+            if name == UPLOADS:
+                stored = kept_photos() - photos_before
+                answered += results[name]["count"]
+                # Measured what it names: each answer stored a new photo (no idempotent replay).
+                assert stored >= answered, f"{answered} uploads answered, but only {stored} photos stored"
+                results[name]["stored"] = stored
     report(results, args, photo)
     met = targets_met(results)
     return 0 if met and all(r["errors"] == 0 for r in results.values()) else 1
@@ -185,6 +225,16 @@ def report(results, args, photo):
     for name, r in results.items():
         ratio = minimal["rps"] / r["rps"]
         print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {ratio:.2f} |")
+    uploads = results[UPLOADS]
+    whole = args.warm_up + uploads["seconds"] + uploads["drained"]
+    print(
+        f"\nBooth uploads: {uploads['stored']} photos stored and cleaned (each answer a new photo); the worker "
+        f"finished {uploads['drained']:.1f} s after the scenario: {uploads['stored'] / whole:.1f} photos/s "
+        f"from the first post to the last photo cleaned."
+    )
+    backlog = {name: r["drained"] for name, r in results.items() if r["drained"] >= 1}
+    if backlog:
+        print("Waited for the worker after: " + ", ".join(f"{name} {s:.1f} s" for name, s in backlog.items()))
 
 
 def targets_met(results) -> bool:

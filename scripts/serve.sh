@@ -54,7 +54,9 @@ export JAMPORTAL_SERVE_STATE=$state
 if [ -n "${JAMPORTAL_SERVE_SETUP:-}" ]; then $py "$JAMPORTAL_SERVE_SETUP"; fi   # e.g. bench/load_setup.py
 
 workers=$((2 * $(nproc) + 1))
-.venv/bin/celery -A jamportal worker --loglevel INFO --concurrency 2 >"$state/worker.log" 2>&1 &
+# The worker at a lower priority than the web: what it does can wait (booth uploads are
+# answered once stored, and cleaned and sized here), a visitor or a booth cannot.
+nice -n 10 .venv/bin/celery -A jamportal worker --loglevel INFO --concurrency 2 >"$state/worker.log" 2>&1 &
 children+=($!)
 .venv/bin/celery -A jamportal beat --loglevel INFO --schedule "$state/celerybeat-schedule" >"$state/beat.log" 2>&1 &
 children+=($!)

@@ -8,7 +8,7 @@ and an address the API does not have included (see `urls()`).
 
 import functools
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from csp.decorators import csp_exempt
 from django.conf import settings
@@ -33,7 +33,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
-from jamportal import ratelimit
 from jamportal.feed import services
 from jamportal.text import is_one_line
 
@@ -172,6 +171,10 @@ def _body_refused(request, exc):
         handler.upload_interrupted()
 
 
+# The HTTP status for each reason feed.services gives for refusing a photo.
+REJECTED_STATUS = {"too_large": 413, "not_an_image": 415, "rate_limited": 429}
+
+
 def refusing_oversized_bodies(run):
     """A body its Content-Length says is larger than any photo post is refused
     before a byte of it is read (or spooled to disk), token or not."""
@@ -182,7 +185,7 @@ def refusing_oversized_bodies(run):
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0  # as Django reads it: no body
-        if declared > settings.PHOTO_MAX_BYTES + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+        if declared > services.photo_post_max_bytes():
             limit = settings.PHOTO_MAX_BYTES // 1_000_000
             message = _("The request is too large for a photo of at most %(limit)s MB.") % {"limit": limit}
             return error(request, 413, "too_large", message)
@@ -258,46 +261,22 @@ def post_photo(
         # so that the booth hears which fields, in the API's words.
         message = _("These fields hold line breaks or other control characters: %(fields)s.")
         return error(request, 422, "invalid", message % {"fields": ", ".join(refused)})
-    if timezone.is_naive(taken_at):
+    if timezone.is_naive(taken_at):  # the service refuses it too; said here in the API's words
         return error(request, 422, "invalid", _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00."))
-    if _rate_limited(booth):
-        return error(request, 429, "rate_limited", _("Too many photos in a minute: please wait a little."))
     try:
         photo, _created = services.photo_upload(
             booth,
             upload=image,
             caption=caption,
             language=language,
-            taken_at=plausible(taken_at),
+            taken_at=taken_at,
             idempotency_key=idempotency_key,
             alt_text=alt_text,
         )
     except services.PhotoRejected as rejected:
-        status = 413 if rejected.code == "too_large" else 415
-        return error(request, status, rejected.code, str(rejected))
+        return error(request, REJECTED_STATUS[rejected.code], rejected.code, str(rejected))
     url = absolute(photo.jam.get_absolute_url()) + f"#photo-{photo.pk}"
     return Status(201, {"id": photo.pk, "url": url, "status": photo.status})
-
-
-# A Raspberry Pi has no battery-backed clock: until it finds a time server it may
-# believe it is 1970. Such a time is replaced by the moment the photo arrives,
-# rather than refusing (and so losing) the photo.
-EARLIEST_PLAUSIBLE = datetime(2012, 2, 29, tzinfo=UTC)
-
-
-def plausible(taken_at: datetime) -> datetime:
-    """`taken_at` in UTC, or now if the booth's clock cannot be right."""
-    now = timezone.now()
-    try:
-        taken_at = taken_at.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return now
-    return taken_at if EARLIEST_PLAUSIBLE <= taken_at <= now + timedelta(days=1) else now
-
-
-def _rate_limited(booth) -> bool:
-    """At most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute."""
-    return not ratelimit.allow("booth-upload", booth.pk, limit=settings.PHOTO_UPLOADS_PER_MINUTE, per=60)
 
 
 def answering_in_json(view):

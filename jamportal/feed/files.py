@@ -30,8 +30,14 @@ def storage_for(status):
     return storages["default" if is_public(status) else "private"]
 
 
+def uploads_storage():
+    """Where booth uploads wait, as they came, for the worker to clean them (Photo.upload):
+    the private storage, whatever the photo's status."""
+    return storages["private"]
+
+
 def new_name(field: str, photo: Photo) -> str:
-    """A fresh random name in the field's folder (photos/2031/03/..., photos/web/...)."""
+    """A fresh random name in the field's folder (photos/2031/03/..., photos/web/..., uploads/...)."""
     return Photo._meta.get_field(field).generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
 
 
@@ -50,6 +56,12 @@ def copy_across(photo: Photo, *, to_status) -> dict[str, str]:
             with source.open(name, "rb") as content:
                 copied[field] = target.save(name, content)
     return copied
+
+
+def delete_upload_on_commit(name) -> None:
+    """Delete a booth upload (cleaned, or its photo deleted) once the transaction commits."""
+    storage = uploads_storage()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def delete_on_commit(status, file_names) -> None:

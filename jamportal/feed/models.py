@@ -2,6 +2,7 @@ import string
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -97,6 +98,11 @@ class FeedSettings(models.Model):
         return str(self.jam)
 
 
+def private_storage():
+    """The storage no web server serves (feed/files.py says which photo files live there)."""
+    return storages["private"]
+
+
 class Photo(models.Model):
     class Status(models.TextChoices):
         VISIBLE = "visible", pgettext_lazy("photo status", "Visible")
@@ -116,7 +122,11 @@ class Photo(models.Model):
     )
     language = models.CharField(max_length=16, blank=True, validators=[validate_single_line, validate_language_code])
     taken_at = models.DateTimeField(_("taken at"))
-    image = models.ImageField(upload_to="photos/%Y/%m/")
+    # The booth's file as it arrived, until the worker has checked and cleaned it
+    # (feed.services.photo_clean): in the private storage only, whatever the status.
+    upload = models.FileField(upload_to="uploads/%Y/%m/", storage=private_storage, blank=True)
+    # The kept copy, cleaned (empty until then: the photo is not shown before).
+    image = models.ImageField(upload_to="photos/%Y/%m/", blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     web = models.ImageField(upload_to="photos/web/%Y/%m/", blank=True)
@@ -140,14 +150,21 @@ class Photo(models.Model):
     # Each size, with the larger ones standing in until the task has made it.
     SIZE_FILES = {"thumbnail": ("thumbnail", "web", "image"), "web": ("web", "image"), "image": ("image",)}
 
+    @property
+    def is_cleaned(self):
+        """The worker has made the kept copy from the upload (pages show only such photos)."""
+        return bool(self.image)
+
     def file_for(self, size):
-        """The stored file that shows this size (the original until the smaller ones are made)."""
-        return next(file for file in (getattr(self, field) for field in self.SIZE_FILES[size]) if file)
+        """The stored file that shows this size (the original until the smaller ones are
+        made); None before the upload is cleaned."""
+        return next((file for file in (getattr(self, field) for field in self.SIZE_FILES[size]) if file), None)
 
     def file_url(self, size):
-        """A visible photo's address on the web server (or bucket); any other photo's
-        is the portal's own, which only its organiser and moderators may open."""
-        if self.status == self.Status.VISIBLE:
+        """A visible photo's address on the web server (or bucket); any other photo's,
+        or one not yet cleaned, is the portal's own, which only its organiser and
+        moderators may open (and which answers 404 until there is a file)."""
+        if self.status == self.Status.VISIBLE and self.is_cleaned:
             return self.file_for(size).url
         return reverse("feed:photo-file", args=[self.pk, size])
 

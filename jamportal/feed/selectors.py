@@ -9,8 +9,9 @@ Status = Photo.Status
 
 
 def photos_visible():
-    """Photos anyone may see, newest first (a Jam's gallery; the dashboard's latest)."""
-    return Photo.objects.filter(status=Status.VISIBLE).order_by("-taken_at", "-pk")
+    """Photos anyone may see, newest first (a Jam's gallery; the dashboard's latest):
+    visible, and cleaned by the worker (an upload is shown from then on)."""
+    return Photo.objects.filter(status=Status.VISIBLE).exclude(image="").order_by("-taken_at", "-pk")
 
 
 def photos_public(jam):
@@ -20,9 +21,8 @@ def photos_public(jam):
 def photos_on_campaign_wall(campaign):
     """Photos the campaign's wall may show: visible, of public Jams (Jam.is_public;
     a draft's organiser may try their booth before approval)."""
-    return Photo.objects.filter(
+    return photos_visible().filter(
         jam__campaign=campaign,
-        status=Status.VISIBLE,
         jam__approved_at__isnull=False,
         jam__status__in=[Jam.Status.APPROVED, Jam.Status.CANCELLED],
     )
@@ -60,7 +60,7 @@ def booth_for_organiser_or_404(user, pk):
 
 
 def photo_public_or_404(pk):
-    photo = Photo.objects.select_related("jam").filter(pk=pk, status=Status.VISIBLE).first()
+    photo = photos_visible().select_related("jam").filter(pk=pk).first()
     if photo is None or not photo.jam.is_public:
         raise Http404
     return photo

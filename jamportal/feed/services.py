@@ -1,30 +1,41 @@
 """Every change to booths and photos.
 
-Booth tokens are random, shown once, and stored as SHA-256 hashes. Uploads are
-checked and re-encoded as JPEG by images.py before anything is stored.
-Thumbnails and web sizes are made afterwards by a task.
+Booth tokens are random, shown once, and stored as SHA-256 hashes. An upload is
+checked by images.py as far as a request can afford and kept, as it came, in the
+private storage; a task then has images.py re-encode it as JPEG from its pixels,
+makes the web size and thumbnail, and deletes it. The rules on a booth's post (its
+clock, its limits) are here, so that every caller keeps them.
 """
 
 import hashlib
+import logging
 import secrets
+from datetime import UTC, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from PIL import Image
+from django.utils.translation import gettext as _
 
-from jamportal import pagecache
+from jamportal import pagecache, ratelimit
 from jamportal.celery import enqueue
 from jamportal.feed import files, images
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams import selectors as jam_selectors
 from jamportal.text import validate_fields
 
+logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (a public marker, not a secret)
-SIZES = {"web": 1600, "thumbnail": 480}
+SIZES = {"web": images.WEB_LONGEST, "thumbnail": images.THUMBNAIL_LONGEST}
 Status = Photo.Status
-# Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected.
+# Checking and re-encoding uploads live in images.py; the API catches services.PhotoRejected
+# (too_large, not_an_image, and rate_limited from photo_upload).
 PhotoRejected = images.PhotoRejected
+# A Raspberry Pi has no battery-backed clock: until it finds a time server it may
+# believe it is 1970. Such a time is replaced by the moment the photo arrives,
+# rather than refusing (and so losing) the photo.
+EARLIEST_PLAUSIBLE = datetime(2012, 2, 29, tzinfo=UTC)  # the first Raspberry Pi went on sale
 
 
 def _hash(token: str) -> str:
@@ -84,13 +95,26 @@ def feed_settings_save(jam, *, by, data) -> FeedSettings:
 
 def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key, alt_text="") -> tuple[Photo, bool]:
     """Store one booth photo; (photo, created). Sending the same key again returns
-    the first photo unchanged, so a booth may retry after a lost answer."""
+    the first photo unchanged, so a booth may retry after a lost answer.
+
+    For every caller: the rules on the typed fields (the model's validators), an aware
+    `taken_at` (a booth clock that cannot be right gives way to now:
+    photo_time_plausible), at most PHOTO_UPLOADS_PER_MINUTE posts a booth per minute
+    (PhotoRejected "rate_limited"), and the upload checked as far as a request can
+    afford (images.upload_check: PHOTO_MAX_BYTES, format, PHOTO_MAX_PIXELS, a whole
+    file; PhotoRejected "too_large" or "not_an_image"). It is stored as it came, in the
+    private storage; the worker cleans it (photo_make_sizes), and pages show the photo
+    from then on."""
     typed = {"idempotency_key": idempotency_key, "caption": caption, "language": language, "alt_text": alt_text}
     validate_fields(Photo, typed)
+    if timezone.is_naive(taken_at):
+        raise ValidationError({"taken_at": _("taken_at needs a timezone, e.g. 2031-03-01T10:00:00+00:00.")})
+    if not ratelimit.allow("booth-upload", booth.pk, limit=settings.PHOTO_UPLOADS_PER_MINUTE, per=60):
+        raise PhotoRejected("rate_limited", _("Too many photos in a minute: please wait a little."))
     existing = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
     if existing:
         return existing, False
-    content, (width, height) = images.upload_clean(upload)
+    images.upload_check(upload)
     status = Status.PENDING if feed_settings_for(booth.jam).approve_first else Status.VISIBLE
     photo = Photo(
         jam=booth.jam,
@@ -99,58 +123,90 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         caption=caption,
         alt_text=alt_text or caption,
         language=language,
-        taken_at=taken_at,
+        taken_at=photo_time_plausible(taken_at),
         status=status,
-        width=width,
-        height=height,
     )
-    # Straight into the storage its status calls for: a photo waiting for approval is never public.
-    storage = files.storage_for(status)
-    photo.image = storage.save(files.new_name("image", photo), content)
+    # Metadata and all: never in the public storage, whatever the photo's status.
+    upload.seek(0)
+    photo.upload = files.uploads_storage().save(files.new_name("upload", photo), upload)
     try:
         with transaction.atomic():
             photo.save()
     except IntegrityError:
         # The same key, sent twice at once: the other request stored it first.
-        storage.delete(photo.image.name)
+        files.uploads_storage().delete(photo.upload.name)
         first = Photo.objects.filter(booth=booth, idempotency_key=idempotency_key).first()
         if first is None:
             raise
         return first, False
     enqueue("feed.make_photo_sizes", photo_id=photo.pk)
-    photo_gallery_changed(photo)
     return photo, True
 
 
+def photo_time_plausible(taken_at: datetime) -> datetime:
+    """`taken_at` (aware) in UTC, or now if the booth's clock cannot be right: before
+    EARLIEST_PLAUSIBLE, over a day ahead, or out of datetime's range in UTC."""
+    now = timezone.now()
+    try:
+        taken_at = taken_at.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return now
+    return taken_at if EARLIEST_PLAUSIBLE <= taken_at <= now + timedelta(days=1) else now
+
+
+def photo_post_max_bytes() -> int:
+    """The most a photo post's body may declare: the photo (PHOTO_MAX_BYTES) and the
+    form's text fields (DATA_UPLOAD_MAX_MEMORY_SIZE); more is refused unread."""
+    return settings.PHOTO_MAX_BYTES + (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+
+
 def photo_make_sizes(photo) -> None:
-    """Make the web and thumbnail copies (a task calls this after an upload), beside
-    the original. Should the photo be hidden or shown meanwhile (its files move),
-    the copies made in the old place are dropped and made again in the new one."""
+    """Clean the booth's upload into the copy the portal keeps (if not done yet: images
+    checks and re-encodes it from its pixels), then make the web and thumbnail copies
+    beside it, all from one decode; the upload is deleted as this commits. An upload
+    the full check refuses is deleted with its photo. Should the photo be hidden or
+    shown meanwhile (its files move), the copies made in the old place are dropped
+    and made again in the new one."""
     for _attempt in range(5):
         photo.refresh_from_db()
         if photo.status == Status.DELETED:  # deleted before its sizes were made: nothing to do
             return
+        if not photo.upload and photo.web and photo.thumbnail:  # another run made them
+            return
         storage = files.storage_for(photo.status)
-        with storage.open(photo.image.name, "rb") as source:
-            original = Image.open(source)
-            original.load()
-        made = {}
-        for field, longest in SIZES.items():
-            copy = original.copy()
-            copy.thumbnail((longest, longest))
-            made[field] = storage.save(files.new_name(field, photo), images.jpeg(copy))
-        unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name)
+        kept = {}
+        if photo.upload:
+            try:
+                with files.uploads_storage().open(photo.upload.name, "rb") as upload:
+                    pixels = images.upload_decode(upload)
+            except images.PhotoRejected as rejected:
+                logger.warning("Photo %s: its upload was refused by the full check (%s)", photo.pk, rejected.code)
+                photos_delete(Photo.objects.filter(pk=photo.pk))
+                return
+            name = storage.save(files.new_name("image", photo), images.jpeg(pixels, shown=False))
+            kept = {"image": name, "upload": "", "width": pixels.width, "height": pixels.height}
+        else:  # a photo stored cleaned (before issue 16) or whose sizes a moderator's move dropped
+            with storage.open(photo.image.name, "rb") as source:
+                pixels = images.opened(source)
+        made = {
+            field: storage.save(files.new_name(field, photo), content)
+            for field, content in images.sizes(pixels, SIZES).items()
+        }
+        unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name, upload=photo.upload.name)
         unmoved = (
             unmoved.filter(status=Status.VISIBLE)
             if photo.status == Status.VISIBLE
             else unmoved.exclude(status=Status.VISIBLE)
         )
-        if unmoved.update(**made):
+        if unmoved.update(**made, **kept):
+            if kept:
+                files.delete_upload_on_commit(photo.upload.name)
             photo.refresh_from_db()
             photo_gallery_changed(photo)
             return
-        for name in made.values():
-            storage.delete(name)
+        for name in [*made.values(), kept.get("image")]:
+            if name:
+                storage.delete(name)
     raise RuntimeError(f"photo {photo.pk} kept moving while its sizes were made")
 
 
@@ -175,10 +231,12 @@ def photos_delete(photos) -> None:
     doomed = list(photos.exclude(status=Status.DELETED).select_related("jam"))
     for photo in doomed:
         files.delete_on_commit(photo.status, files.names(photo))
+        if photo.upload:
+            files.delete_upload_on_commit(photo.upload.name)
     for photo in {photo.jam_id: photo for photo in doomed}.values():  # one per Jam
         photo_gallery_changed(photo)
     no_files = dict.fromkeys(files.FILE_FIELDS, "")
-    Photo.objects.filter(pk__in=[photo.pk for photo in doomed]).update(status=Status.DELETED, **no_files)
+    Photo.objects.filter(pk__in=[photo.pk for photo in doomed]).update(status=Status.DELETED, upload="", **no_files)
 
 
 def photo_report(photo, *, reason, contact="") -> PhotoReport:

@@ -97,10 +97,13 @@ def photo_file(request, pk, size):
     photo = selectors.photo_for_manager_or_404(request.user, pk)
     if size not in Photo.SIZE_FILES:
         raise Http404
+    file = photo.file_for(size)
+    if file is None:  # not cleaned yet
+        raise Http404
     if photo.status == Status.VISIBLE:
         return redirect(photo.file_url(size))
     try:
-        content = files.storage_for(photo.status).open(photo.file_for(size).name, "rb")
+        content = files.storage_for(photo.status).open(file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(content, content_type="image/jpeg")

@@ -73,3 +73,11 @@ def test_deleting_campaigns_in_the_admin_deletes_their_posters_and_cached_pages(
     assert not Campaign.objects.exists()
     assert not path.exists()
     assert staff_client.get(page).status_code == 404
+
+
+def test_the_photo_admin_offers_no_way_to_replace_a_photos_files(staff_client):
+    photo = Photo.objects.get()
+
+    page = staff_client.get(reverse("admin:feed_photo_change", args=[photo.pk])).content.decode()
+
+    assert 'type="file"' not in page  # the booth's upload (private until cleaned) and every size: read only

@@ -2,14 +2,16 @@
 
 import importlib
 import io
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 from django.utils import translation
 from PIL import Image
 
@@ -54,7 +56,9 @@ def booth(jam):
     return services.booth_create(jam, by=jam.organiser, name="Front door")
 
 
-def post(client, token, *, data=b"", name="photo.jpg", key="key-1", **fields):
+def post(client, token, *, data=b"", name="photo.jpg", key="key-1", worker=True, **fields):
+    """Post a photo as a booth; unless `worker` is false, the worker's task (eager
+    here) runs as the upload commits."""
     payload = {
         "image": SimpleUploadedFile(name, data or jpeg(), content_type="image/jpeg"),
         "idempotency_key": key,
@@ -63,7 +67,8 @@ def post(client, token, *, data=b"", name="photo.jpg", key="key-1", **fields):
         "language": "en",
         **fields,
     }
-    return client.post(f"{API}/photos", payload, headers={"authorization": f"Bearer {token}"})
+    with TestCase.captureOnCommitCallbacks(execute=worker):
+        return client.post(f"{API}/photos", payload, headers={"authorization": f"Bearer {token}"})
 
 
 # Pairing
@@ -195,9 +200,9 @@ def test_upload_stores_a_clean_jpeg_and_makes_sizes(client, booth, django_captur
         assert image.format == "JPEG"
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
-        assert image.size == (2048, 1152)  # the booth keeps the full frame; the portal a 2048 px copy
+        assert image.size == (2304, 1296)  # the booth keeps the full frame; the portal a half-scale copy
     photo.refresh_from_db()
-    assert (photo.width, photo.height) == (2048, 1152)
+    assert (photo.width, photo.height) == (2304, 1296)
     assert photo.thumbnail
     assert photo.web
     with photo.thumbnail.open("rb") as thumbnail:
@@ -509,6 +514,69 @@ def test_a_booth_clock_that_cannot_be_right_does_not_lose_the_photo(client, boot
     assert response.status_code == 201
     photo = Photo.objects.get()
     assert abs((photo.taken_at - photo.created_at).total_seconds()) < 60
+
+
+def upload_by_service(booth_, *, taken_at, key="k"):
+    """A photo stored as any caller of the service would, not through the booth API."""
+    return services.photo_upload(
+        booth_,
+        upload=SimpleUploadedFile("a.jpg", jpeg(), content_type="image/jpeg"),
+        caption="Cake",
+        language="en",
+        taken_at=taken_at,
+        idempotency_key=key,
+    )
+
+
+@pytest.mark.parametrize(
+    ("taken_at", "kept"),
+    [
+        (datetime(1970, 1, 1, 0, 0, 10, tzinfo=UTC), False),  # a Pi that has not found a time server
+        (datetime(2012, 2, 28, 23, 59, tzinfo=UTC), False),  # before the first Raspberry Pi
+        (datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=5))), False),  # before year 1 in UTC
+        (datetime(2999, 1, 1, tzinfo=UTC), False),  # far ahead
+        (datetime(2031, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=-3))), True),
+    ],
+)
+def test_the_service_replaces_a_booth_time_that_cannot_be_right_for_every_caller(booth, taken_at, kept, settings):
+    settings.PHOTO_UPLOADS_PER_MINUTE = 100
+    booth_, _token = booth
+    now = django_timezone.now()
+    if kept:
+        taken_at = now.astimezone(taken_at.tzinfo) - timedelta(minutes=5)  # a right clock, in the booth's zone
+
+    photo, _created = upload_by_service(booth_, taken_at=taken_at)
+
+    photo.refresh_from_db()
+    assert photo.taken_at.tzinfo == UTC
+    if kept:
+        assert photo.taken_at == taken_at
+    else:
+        assert now <= photo.taken_at <= django_timezone.now()
+
+
+def test_the_service_refuses_a_time_without_a_timezone(booth):
+    booth_, _token = booth
+
+    with pytest.raises(ValidationError) as refused:
+        upload_by_service(booth_, taken_at=datetime(2031, 3, 1, 10, 0))
+
+    assert list(refused.value.message_dict) == ["taken_at"]
+    assert not Photo.objects.exists()
+
+
+def test_the_service_limits_each_booths_uploads_a_minute_for_every_caller(booth, settings):
+    settings.PHOTO_UPLOADS_PER_MINUTE = 2
+    booth_, _token = booth
+    when = django_timezone.now()
+
+    upload_by_service(booth_, taken_at=when, key="a")
+    upload_by_service(booth_, taken_at=when, key="b")
+    with pytest.raises(services.PhotoRejected) as limited:
+        upload_by_service(booth_, taken_at=when, key="c")
+
+    assert limited.value.code == "rate_limited"
+    assert sorted(Photo.objects.values_list("idempotency_key", flat=True)) == ["a", "b"]
 
 
 def test_nul_characters_are_refused_not_crashed_on(client, booth):

@@ -8,12 +8,14 @@ import io
 import struct
 import threading
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
-from jamportal.feed import images, services
+from jamportal.feed import files, images, services
 from jamportal.feed.models import Photo
 from jamportal.feed.tests import multipart
 from jamportal.jams.tests.factories import JamFactory
@@ -232,6 +234,69 @@ def test_overlapping_decodes_refuse_truncation_and_then_give_the_flag_back(monke
     assert sizes == [(640, 480), (640, 480)]
     assert seen_while_decoding == [False, False]
     assert ImageFile.LOAD_TRUNCATED_IMAGES is before
+
+
+# The request checks what it can afford and keeps the upload privately; the worker cleans it.
+
+
+def with_an_undefined_quantisation_table(data: bytes) -> bytes:
+    """A JPEG whose frame names a table the file never defines: whole as a file, but
+    libjpeg refuses to decode it."""
+    data = bytearray(data)
+    frame = data.index(b"\xff\xc0")
+    data[frame + 12] = 3  # the first component's quantisation table: 3, never defined
+    return bytes(data)
+
+
+def stored(folder) -> list[Path]:
+    return sorted(path for path in Path(folder).rglob("*") if path.is_file())
+
+
+def test_an_upload_waits_in_private_unshown_until_the_worker_has_cleaned_it(
+    client, token, settings, django_capture_on_commit_callbacks
+):
+    marker = "JAMSECRET-gps-4711"
+    data = encode(Image.new("RGB", (320, 240), RED), "JPEG", exif=exif_with(marker))
+
+    response = post(client, token, data)  # the worker's task is not run: its on-commit callback is not executed
+    photo = Photo.objects.get()
+    gallery = client.get(reverse("feed:photos-json", args=[photo.jam.slug])).json()
+    [waiting] = stored(settings.PRIVATE_MEDIA_ROOT)
+
+    assert response.status_code == 201
+    assert stored(settings.MEDIA_ROOT) == []
+    assert marker.encode() in waiting.read_bytes()  # as the booth sent it, but only in the private folder
+    assert (photo.image.name, photo.web.name, photo.thumbnail.name) == ("", "", "")
+    assert gallery["photos"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task commits
+        services.photo_make_sizes(photo)
+
+    gallery = client.get(reverse("feed:photos-json", args=[photo.jam.slug])).json()
+    assert [shown["id"] for shown in gallery["photos"]] == [photo.pk]
+    assert stored(settings.PRIVATE_MEDIA_ROOT) == []  # the upload is gone once cleaned
+    assert sorted(path.name for path in stored(settings.MEDIA_ROOT)) == sorted(
+        Path(name).name for name in files.names(photo)
+    )
+    assert all(marker.encode() not in path.read_bytes() for path in stored(settings.MEDIA_ROOT))
+    assert (photo.width, photo.height) == (320, 240)
+
+
+def test_an_upload_the_full_check_refuses_is_deleted_by_the_worker(
+    client, token, settings, django_capture_on_commit_callbacks
+):
+    data = with_an_undefined_quantisation_table(encode(Image.new("RGB", (320, 240), RED), "JPEG"))
+
+    response = post(client, token, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_make_sizes(Photo.objects.get())
+
+    assert response.status_code == 201  # whole as a file: what a request checks
+    photo = Photo.objects.get()
+    assert photo.status == Photo.Status.DELETED
+    assert (photo.upload.name, photo.image.name) == ("", "")
+    assert stored(settings.PRIVATE_MEDIA_ROOT) == []
+    assert stored(settings.MEDIA_ROOT) == []
 
 
 # Row 7: more pixels than we take is 413, however many more (Pillow's own guard included).

@@ -54,13 +54,13 @@ def left_in(folder: Path) -> list[str]:
 
 def test_a_large_upload_spills_into_its_own_folder_made_if_missing(token, spool, monkeypatch):
     seen = []
-    upload_clean = images.upload_clean
+    upload_check = images.upload_check
 
     def note_where_it_is(upload):
         seen.append(Path(upload.temporary_file_path()))
-        return upload_clean(upload)
+        return upload_check(upload)
 
-    monkeypatch.setattr(images, "upload_clean", note_where_it_is)
+    monkeypatch.setattr(images, "upload_check", note_where_it_is)
 
     status, _headers, _content = multipart.send(
         multipart.photo_form(image=large_jpeg()), token=token, content_type=FORM
@@ -90,7 +90,7 @@ def fail_while_handling(upload):
 )
 def test_the_temporary_file_is_gone_on_every_path(token, spool, monkeypatch, path, image, breaks_after, status):
     if path == "failed":
-        monkeypatch.setattr(images, "upload_clean", fail_while_handling)
+        monkeypatch.setattr(images, "upload_check", fail_while_handling)
     body = multipart.photo_form(image=image())
     stream = multipart.BreakingInput(body, after=breaks_after) if breaks_after else None
 
