@@ -202,7 +202,7 @@ CACHED_AT_MOST = 1.2
 TARGETS = {
     "near me, every position new": 5,
     "map endpoint, city zoom (every view new)": 3,
-    "booth uploads (12 MP)": 207 / 3,
+    UPLOADS: 207 / 3,
     "map endpoint, world (cached)": CACHED_AT_MOST,
     "map endpoint, city zoom (cached)": CACHED_AT_MOST,
     "map page": CACHED_AT_MOST,

@@ -112,7 +112,7 @@ def public_page(*, versions=(), variant=None, vary=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _cacheable(request):
+            if not same_for_everyone(request):
                 return _private(view(request, *args, **kwargs), vary)
             key = _key(request, variant)
             # Versions read before rendering: a change committed meanwhile makes this copy stale.
@@ -138,7 +138,7 @@ def _private(response, vary):
     return response
 
 
-def _cacheable(request) -> bool:
+def same_for_everyone(request) -> bool:
     """A GET without a session or pending messages: the same page for everyone."""
     cookies = request.COOKIES
     return (

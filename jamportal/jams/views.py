@@ -1,10 +1,17 @@
+import copy
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -46,7 +53,7 @@ def home(request):
         "more_filters_key": (form.more_filters_key(), pagecache.versions(selectors.PUBLIC_VERSION_KEY)),
     }
     if not form.is_valid():
-        return render(request, "jams/home.html", context)
+        return render(request, "jams/home.html", {**context, "around": request.GET.get("around", "")})
     country = _visitor_country(request)
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     near = form.near()
@@ -54,18 +61,56 @@ def home(request):
         found = places.geocode(form.cleaned_data["q"], visitor_country=country)
         near = form.near((found.place.latitude, found.place.longitude)) if found.place else None
         context.update(place=found.place, alternatives=[(places.place_label(p), p) for p in found.alternatives])
-    map_query = request.GET.copy()
-    map_query.pop("page", None)
     if near:
         near_jams = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
-        map_query["around"] = f"{near['latitude']},{near['longitude']}"
         context.update(near=near, near_jams=near_jams, miles=places.uses_miles(country))
-    else:
-        order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
-        page = Paginator(jams.order_by("country", order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, groups=selectors.group_by_country(page.object_list))
-    context["map_query"] = map_query.urlencode()
+        return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
+    order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
+    page = Paginator(jams.order_by("country", order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(page=page, groups=selectors.group_by_country(page.object_list))
+    context["map_query"] = _query_without_page(request)
     return render(request, "jams/home.html", context)
+
+
+# A near-me page is the same page for every position but for its list and the
+# position itself (in the form, the map's address and the links to the other
+# languages). So the rest is drawn once, with AROUND standing for the position and
+# RESULTS for the list, and kept per language, visitor country and query without
+# the position (the fragments cache of each process); each search draws only its
+# list. Drawing the whole page made a search from a new position 9 to 14 times the
+# minimal view (make load). Both stand-ins are new in each process: nobody can type them.
+AROUND = "around" + secrets.token_hex(8)
+RESULTS = f"<!--{secrets.token_hex(8)}-->"
+
+
+def _near_page(request, context, *, around):
+    """The page of Jams near `around` ("latitude,longitude"), from the kept page
+    when the visitor gets the page everyone gets."""
+    results = render_to_string("jams/_near_results.html", context, request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["around"] = around
+    if not pagecache.same_for_everyone(request):
+        page = {"around": around, "map_query": query.urlencode(safe=","), "near_results": results}
+        return render(request, "jams/home.html", {**context, **page})
+    query.pop("around")
+    key = (
+        "home-near:"
+        + hashlib.sha256(
+            f"{request.LANGUAGE_CODE}:{_visitor_country(request)}:{query.urlencode()}".encode()
+        ).hexdigest()
+    )
+    page = caches["fragments"].get(key)
+    if page is None:
+        query["around"] = AROUND
+        kept = copy.copy(request)  # the same request, with the stand-in as its position
+        kept.META = {**request.META, "QUERY_STRING": query.urlencode(safe=",")}
+        kept.GET = query
+        slots = {"around": AROUND, "map_query": query.urlencode(safe=","), "near_results": mark_safe(RESULTS)}
+        page = render_to_string("jams/home.html", {**context, **slots}, kept)
+        if not kept.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # (a page with a CSRF token is one visitor's)
+            caches["fragments"].set(key, page, pagecache.SERVER_TIMEOUT_S)
+    return HttpResponse(page.replace(RESULTS, results).replace(AROUND, around))
 
 
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY, selectors.jam_photos_version_key])

@@ -198,7 +198,7 @@ def test_searching_a_place_lists_the_nearest_jams_with_distances(client):
     assert "Paris Jam" not in html
     assert '<span class="distance">' in html
     assert "195 km" in html
-    assert "around=3.86667%2C11.51667" in html  # the map asks for the same Jams
+    assert "around=3.86667,11.51667" in html  # the map asks for the same Jams
 
 
 def test_distances_are_in_miles_for_visitors_from_the_us(client):
@@ -236,6 +236,38 @@ def test_around_from_the_browser_lists_jams_near_you(client):
 
     assert "Jams near you" in html
     assert "Close Jam" in html
+
+
+@pytest.mark.parametrize(("language", "query"), [("en", {}), ("fa", {"when": "all", "radius": "300"})])
+def test_a_near_me_page_from_the_kept_page_is_the_page_drawn_whole(client, monkeypatch, language, query):
+    JamFactory(title="London Jam", latitude=51.51, longitude=-0.13)
+    JamFactory(title="Douala Jam", latitude=4.05, longitude=9.77, country="CM", city="Douala")
+    client.get(f"/{language}/", {**query, "around": "51.5,-0.12"})  # keeps the page for this query
+
+    kept = client.get(f"/{language}/", {**query, "around": "4.05,9.7"}).content.decode()
+    monkeypatch.setattr(pagecache, "same_for_everyone", lambda request: False)  # nothing kept: drawn whole
+    whole = client.get(f"/{language}/", {**query, "around": "4.05,9.7"}).content.decode()
+
+    assert kept == whole.replace("%2C", ",")  # (the kept page writes the position's comma as it is)
+    assert kept.index("Douala Jam") < kept.index("London Jam")  # this position's list
+    assert "51.5" not in kept  # the first position is nowhere: not in the form, the map or the links
+    assert 'name="around" value="4.05,9.7"' in kept
+    filters = "when=all&amp;radius=300&amp;" if query else ""
+    assert f'hreflang="ja" href="https://jams.example/ja/?{filters}around=4.05,9.7"' in kept
+
+
+def test_a_signed_in_near_me_page_is_never_kept_for_visitors(client):
+    JamFactory(title="London Jam", latitude=51.51, longitude=-0.13)
+    client.force_login(UserFactory(email="organiser@example.org"))
+    signed_in = client.get("/en/", {"around": "51.5,-0.12"}).content.decode()
+    client.logout()
+
+    visitor = client.get("/en/", {"around": "51.6,-0.11"}).content.decode()
+
+    assert "Sign out" in signed_in
+    assert "Sign out" not in visitor
+    assert "Sign in" in visitor
+    assert "London Jam" in visitor
 
 
 # The submission form's timezone, and private venues
