@@ -297,3 +297,10 @@ def test_private_venue_shows_only_the_area_to_the_public(client):
     assert feature["geometry"]["coordinates"] == [0.12, 52.2]
     assert "12 Secret Lane" in moderation
     assert "52.204567" in moderation
+
+
+def test_jams_near_with_conditions_nothing_can_meet_finds_nothing():
+    JamFactory(latitude=51.51, longitude=-0.13)
+
+    assert selectors.jams_near(Jam.objects.none(), latitude=51.5, longitude=-0.12) == []
+    assert selectors.jams_near(Jam.objects.filter(pk__in=[]), latitude=51.5, longitude=-0.12) == []
