@@ -225,13 +225,14 @@ def report(results, args, photo):
     for name, r in results.items():
         ratio = minimal["rps"] / r["rps"]
         print(f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {ratio:.2f} |")
-    uploads = results[UPLOADS]
-    whole = args.warm_up + uploads["seconds"] + uploads["drained"]
-    print(
-        f"\nBooth uploads: {uploads['stored']} photos stored and cleaned (each answer a new photo); the worker "
-        f"finished {uploads['drained']:.1f} s after the scenario: {uploads['stored'] / whole:.1f} photos/s "
-        f"from the first post to the last photo cleaned."
-    )
+    if UPLOADS in results:
+        uploads = results[UPLOADS]
+        whole = args.warm_up + uploads["seconds"] + uploads["drained"]
+        print(
+            f"\nBooth uploads: {uploads['stored']} photos stored and cleaned (each answer a new photo); the worker "
+            f"finished {uploads['drained']:.1f} s after the scenario: {uploads['stored'] / whole:.1f} photos/s "
+            f"from the first post to the last photo cleaned."
+        )
     backlog = {name: r["drained"] for name, r in results.items() if r["drained"] >= 1}
     if backlog:
         print("Waited for the worker after: " + ", ".join(f"{name} {s:.1f} s" for name, s in backlog.items()))
