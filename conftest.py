@@ -21,6 +21,16 @@ from jamportal import pagecache
 # Helpers the served tests share get pytest's detailed assertion messages too.
 pytest.register_assert_rewrite("jamportal.tests.served_photos")
 
+
+def pytest_collection_modifyitems(items):
+    """Browser and integration tests (Chromium, server processes, Redis and Celery) take
+    seconds each: they count as slow, which `make check` leaves to `make test`. Other
+    slow tests (soaks, fuzzing, big data) say so with @pytest.mark.slow themselves."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.slow)
+
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
