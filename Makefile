@@ -32,14 +32,15 @@ run booth-demo check test pytest pytest-fast pytest-slow pytest-postgres message
 BOOTH_EXTRACT := $(VENV)/bin/pybabel -q extract -k _ -k ngettext:1,2 --no-location --no-wrap --ignore-dirs=tests
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
 
-# Each step says what it does; the demo's own emails are not printed (the site's are, once it runs).
+# Each step says what it does. The demo data loads quietly: its kit emails and task logs are not
+# printed (errors are); the site's emails are, once it runs.
 run: system-packages $(VENV)/.run-installed messages
 	@echo "==> Updating the database (db.sqlite3)"
 	@$(PY) manage.py migrate --no-input -v0
 	@echo "==> The place-name index (var/gazetteer.sqlite3)"
 	@$(PY) manage.py build_gazetteer --if-missing
 	@echo "==> Loading the demo Jams and logins"
-	@EMAIL_URL=dummymail:// $(PY) manage.py load_demo
+	@EMAIL_URL=dummymail:// DJANGO_LOG_LEVEL=ERROR $(PY) manage.py load_demo
 	@echo "==> Open http://127.0.0.1:8000/ and sign in with a login above. Emails the site sends appear in this terminal."
 	@echo "    Ctrl+C stops the server."
 	@$(PY) manage.py runserver 127.0.0.1:8000
