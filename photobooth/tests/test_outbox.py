@@ -96,6 +96,7 @@ class FlakyTarget:
         return remote_id
 
 
+@pytest.mark.slow  # a soak: many photos through failing targets
 def test_every_photo_reaches_every_target_exactly_once_despite_failures(outbox, tmp_path):
     targets = {"portal": FlakyTarget(1), "x": FlakyTarget(2)}
     for n in range(50):

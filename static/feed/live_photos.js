@@ -16,15 +16,15 @@
   }
 
   function figure(photo, onWall) {
-    var fig = document.createElement("figure");
+    const fig = document.createElement("figure");
     fig.className = "photo";
     fig.dataset.photoId = photo.id;
-    var img = document.createElement("img");
+    const img = document.createElement("img");
     img.src = onWall ? photo.url : photo.thumbnail;
     img.alt = photo.alt || photo.caption || "";
-    var caption = document.createElement("figcaption");
+    const caption = document.createElement("figcaption");
     if (onWall) {
-      var jam = document.createElement("strong");
+      const jam = document.createElement("strong");
       jam.textContent = photo.jam;
       caption.append(jam);
       if (photo.caption) caption.append(" · " + photo.caption);
@@ -33,10 +33,10 @@
         caption.append(photo.caption);
         caption.append(document.createElement("br"));
       }
-      var time = document.createElement("time");
+      const time = document.createElement("time");
       time.dateTime = photo.taken_at;
       time.textContent = photo.taken_at_text;
-      var report = document.createElement("a");
+      const report = document.createElement("a");
       report.href = photo.report_url;
       report.textContent = gettext("Report / ask for removal");
       caption.append(time, " · ", report);
@@ -44,7 +44,7 @@
     if (onWall) {
       fig.append(img, caption);
     } else {
-      var link = document.createElement("a");
+      const link = document.createElement("a");
       link.href = photo.url;
       link.append(img);
       fig.append(link, caption);
@@ -53,27 +53,27 @@
   }
 
   function follow(container) {
-    var grid = container.querySelector(".photo-grid");
-    var onWall = container.classList.contains("wall");
-    var every = onWall ? 8000 : 15000;
+    const grid = container.querySelector(".photo-grid");
+    const onWall = container.classList.contains("wall");
+    const every = onWall ? 8000 : 15000;
     function poll() {
-      var ids = shownIds(grid).slice(0, 100);
-      var newest = ids.length ? Math.max.apply(null, ids) : 0;
-      var query = "?after=" + newest + (ids.length ? "&shown=" + ids.join(",") : "");
+      const ids = shownIds(grid).slice(0, 100);
+      const newest = ids.length ? Math.max.apply(null, ids) : 0;
+      const query = "?after=" + newest + (ids.length ? "&shown=" + ids.join(",") : "");
       fetch(container.dataset.photosUrl + query, { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { photos: [], gone: [] }; })
         .then(function (data) {
           (data.gone || []).forEach(function (id) {
-            var gone = grid.querySelector('[data-photo-id="' + id + '"]');
+            const gone = grid.querySelector('[data-photo-id="' + id + '"]');
             if (gone) gone.remove();
           });
           if (!data.photos.length) return;
-          var empty = grid.querySelector(".no-photos");
+          const empty = grid.querySelector(".no-photos");
           if (empty) empty.remove();
           data.photos.slice().reverse().forEach(function (photo) { grid.prepend(figure(photo, onWall)); });
           if (onWall) {
-            var figures = grid.querySelectorAll("figure");
-            for (var i = 60; i < figures.length; i++) figures[i].remove();
+            const figures = grid.querySelectorAll("figure");
+            for (let i = 60; i < figures.length; i++) figures[i].remove();
           }
         })
         .catch(function () { /* offline for a moment: the next poll tries again */ })
@@ -81,7 +81,7 @@
     }
     setTimeout(poll, every);
 
-    var fullscreen = container.querySelector("button.fullscreen");
+    const fullscreen = container.querySelector("button.fullscreen");
     if (fullscreen && document.fullscreenEnabled) {
       fullscreen.hidden = false;
       fullscreen.addEventListener("click", function () { container.requestFullscreen(); });

@@ -3,8 +3,8 @@
   "use strict";
   window.addEventListener("map:init", function (event) {
     if (event.detail.id !== "jam-location") return;
-    var box = document.querySelector(".jam-location");
-    var point = [parseFloat(box.dataset.latitude), parseFloat(box.dataset.longitude)];
+    const box = document.querySelector(".jam-location");
+    const point = [parseFloat(box.dataset.latitude), parseFloat(box.dataset.longitude)];
     L.marker(point, { title: box.dataset.title, alt: box.dataset.title }).addTo(event.detail.map);
     event.detail.map.setView(point, 14);
   });

@@ -11,20 +11,20 @@
 
   window.addEventListener("map:init", function (event) {
     if (event.detail.id !== "location-map") return;
-    var map = event.detail.map;
-    var form = document.querySelector("form.jam-form");
-    var latitude = document.getElementById("id_latitude");
-    var longitude = document.getElementById("id_longitude");
-    var timezone = document.getElementById("id_timezone");
-    var city = document.getElementById("id_city");
-    var country = document.getElementById("id_country");
-    var cities = document.getElementById("city-suggestions");
-    var marker = null;
-    var suggestions = {};
+    const map = event.detail.map;
+    const form = document.querySelector("form.jam-form");
+    const latitude = document.getElementById("id_latitude");
+    const longitude = document.getElementById("id_longitude");
+    const timezone = document.getElementById("id_timezone");
+    const city = document.getElementById("id_city");
+    const country = document.getElementById("id_country");
+    const cities = document.getElementById("city-suggestions");
+    let marker = null;
+    let suggestions = {};
 
     function typedPoint() {
-      var lat = parseFloat(latitude.value);
-      var lon = parseFloat(longitude.value);
+      const lat = parseFloat(latitude.value);
+      const lon = parseFloat(longitude.value);
       if (isNaN(lat) || isNaN(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
       return L.latLng(lat, lon);
     }
@@ -46,7 +46,7 @@
     }
 
     function fill(point) {
-      var wrapped = point.wrap();
+      const wrapped = point.wrap();
       latitude.value = wrapped.lat.toFixed(6);
       longitude.value = wrapped.lng.toFixed(6);
       lookUpTimezone(wrapped);
@@ -59,7 +59,7 @@
 
     [latitude, longitude].forEach(function (input) {
       input.addEventListener("change", function () {
-        var point = typedPoint();
+        const point = typedPoint();
         if (!point) return;
         place(point);
         map.panTo(point);
@@ -68,17 +68,17 @@
     });
 
     city.addEventListener("input", function () {
-      var picked = suggestions[city.value];
+      const picked = suggestions[city.value];
       if (picked) {
         city.value = picked.name;
         if (country && !country.value) country.value = picked.country;
-        var point = L.latLng(picked.latitude, picked.longitude);
+        const point = L.latLng(picked.latitude, picked.longitude);
         place(point);
         fill(point);
         map.setView(point, 12);
         return;
       }
-      var text = city.value.trim();
+      const text = city.value.trim();
       if (text.length < 2) return;
       fetch(form.dataset.suggestUrl + "?q=" + encodeURIComponent(text))
         .then(function (response) { return response.ok ? response.json() : { places: [] }; })
@@ -86,7 +86,7 @@
           suggestions = {};
           cities.replaceChildren.apply(cities, data.places.map(function (found) {
             suggestions[found.label] = found;
-            var option = document.createElement("option");
+            const option = document.createElement("option");
             option.value = found.label;
             return option;
           }));
@@ -94,7 +94,7 @@
         .catch(function () { /* keep typing */ });
     });
 
-    var start = typedPoint();
+    const start = typedPoint();
     if (start) {
       place(start);
       map.setView(start, 13);

@@ -9,32 +9,32 @@
 (function () {
   "use strict";
 
-  var lang = document.documentElement.lang || "en";
-  var MAX_ZOOM = 18;
+  const lang = document.documentElement.lang || "en";
+  const MAX_ZOOM = 18;
 
   function formatWhen(props) {
     // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
-    var options = {
+    const options = {
       year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit",
       timeZone: props.timezone, timeZoneName: "short",
     };
     try {
       return new Intl.DateTimeFormat(lang, options).format(new Date(props.start));
-    } catch (error) {
+    } catch {
       return props.start;
     }
   }
 
   function jamSummary(props) {
-    var box = document.createElement("div");
+    const box = document.createElement("div");
     box.className = "jam-popup";
-    var title = document.createElement("strong");
+    const title = document.createElement("strong");
     title.textContent = props.title;
-    var where = document.createElement("div");
+    const where = document.createElement("div");
     where.textContent = props.city + ", " + props.country_name;
-    var when = document.createElement("div");
+    const when = document.createElement("div");
     when.textContent = formatWhen(props);
-    var link = document.createElement("a");
+    const link = document.createElement("a");
     link.href = props.url;
     link.textContent = gettext("Open the Jam's page");
     box.append(title, where, when, link);
@@ -42,24 +42,24 @@
   }
 
   function jamMarker(feature, latlng) {
-    var title = feature.properties.title;
+    const title = feature.properties.title;
     return L.marker(latlng, { title: title, alt: title, keyboard: true })
       .bindPopup(function () { return jamSummary(feature.properties); });
   }
 
   function clusterMarker(feature, latlng, map, url) {
-    var count = feature.properties.count;
-    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    var label = interpolate(ngettext("%s Jam", "%s Jams", count), [count]);
-    var marker = L.marker(latlng, {
+    const count = feature.properties.count;
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    const label = interpolate(ngettext("%s Jam", "%s Jams", count), [count]);
+    const marker = L.marker(latlng, {
       title: label,
       alt: label,
       keyboard: true,
       icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + count + "</span>", iconSize: [40, 40] }),
     });
-    var b = feature.properties.bbox; // [west, south, east, north]
+    const b = feature.properties.bbox; // [west, south, east, north]
     marker.on("click", function () {
-      var samePlace = b[0] === b[2] && b[1] === b[3];
+      const samePlace = b[0] === b[2] && b[1] === b[3];
       if (!samePlace && map.getZoom() < MAX_ZOOM) {
         map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], maxZoom: MAX_ZOOM });
         return;
@@ -68,11 +68,11 @@
       fetch(url + "&bbox=" + [b[0], b[1], b[2], b[3]].join(","), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (collection) {
-          var list = document.createElement("ul");
+          const list = document.createElement("ul");
           list.className = "jam-popup-list";
           collection.features.forEach(function (f) {
             if (f.properties.cluster) return;
-            var item = document.createElement("li");
+            const item = document.createElement("li");
             item.append(jamSummary(f.properties));
             list.append(item);
           });
@@ -83,19 +83,19 @@
   }
 
   function viewParameters(map) {
-    var bounds = map.getBounds();
-    var west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
+    const bounds = map.getBounds();
+    let west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
     if (bounds.getEast() - bounds.getWest() >= 360) { west = -180; east = 180; }
-    var south = Math.max(-90, bounds.getSouth()), north = Math.min(90, bounds.getNorth());
+    const south = Math.max(-90, bounds.getSouth()), north = Math.min(90, bounds.getNorth());
     return "&bbox=" + [west, south, east, north].map(function (n) { return n.toFixed(5); }).join(",") +
       "&zoom=" + Math.round(map.getZoom());
   }
 
   function start(map, data) {
-    var url = data.dataset.geojsonUrl;
-    var status = document.getElementById("jam-map-status");
-    var layer = L.layerGroup().addTo(map);
-    var pending = null;
+    const url = data.dataset.geojsonUrl;
+    const status = document.getElementById("jam-map-status");
+    const layer = L.layerGroup().addTo(map);
+    let pending = null;
 
     function show(collection) {
       layer.clearLayers();
@@ -127,7 +127,7 @@
       load("").then(function (collection) {
         if (!collection) return;
         show(collection);
-        var points = collection.features.map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0]]; });
+        const points = collection.features.map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0]]; });
         if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 12 });
       });
       return;
@@ -142,11 +142,11 @@
   /* Keyboard: Enter on a marker opens its popup and moves into it; Escape
    * closes it and goes back to the marker. */
   function keyboardPopups(map) {
-    var opener = null;
+    let opener = null;
     map.on("popupopen", function (event) {
       opener = document.activeElement;
-      var popup = event.popup.getElement();
-      var first = popup.querySelector(".leaflet-popup-content a, .leaflet-popup-content button");
+      const popup = event.popup.getElement();
+      const first = popup.querySelector(".leaflet-popup-content a, .leaflet-popup-content button");
       if (first && opener && opener.classList.contains("leaflet-marker-icon")) first.focus();
       popup.addEventListener("keydown", function (key) {
         if (key.key === "Escape") map.closePopup(); // Leaflet listens only while the map itself has focus

@@ -7,16 +7,16 @@
  */
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-suggest-url]");
+  const form = document.querySelector("form[data-suggest-url]");
   if (!form) return;
-  var input = form.querySelector("input[name=q]");
-  var list = document.getElementById("place-suggestions");
-  var timer = null;
-  var controller = null;
+  const input = form.querySelector("input[name=q]");
+  const list = document.getElementById("place-suggestions");
+  let timer = null;
+  let controller = null;
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    var text = input.value.trim();
+    const text = input.value.trim();
     if (text.length < 2) return;
     timer = setTimeout(function () {
       if (controller) controller.abort();
@@ -25,7 +25,7 @@
         .then(function (response) { return response.ok ? response.json() : { places: [] }; })
         .then(function (data) {
           list.replaceChildren.apply(list, data.places.map(function (place) {
-            var option = document.createElement("option");
+            const option = document.createElement("option");
             option.value = place.label;
             return option;
           }));
@@ -34,7 +34,7 @@
     }, 150);
   });
 
-  var locate = form.querySelector("button.locate");
+  const locate = form.querySelector("button.locate");
   if (!("geolocation" in navigator) || !locate) return;
   locate.hidden = false;
   locate.addEventListener("click", function () {
@@ -42,7 +42,7 @@
     locate.textContent = gettext("Finding you…");
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        var params = new URLSearchParams(new FormData(form));
+        const params = new URLSearchParams(new FormData(form));
         params.delete("q");
         params.set("around", position.coords.latitude.toFixed(4) + "," + position.coords.longitude.toFixed(4));
         window.location.search = params.toString();

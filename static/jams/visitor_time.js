@@ -2,15 +2,15 @@
  * "10:00 (Asia/Tokyo) · 02:00 your time". Uses the browser's timezone; nothing is sent anywhere. */
 (function () {
   "use strict";
-  var visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  var lang = document.documentElement.lang || "en";
+  const visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const lang = document.documentElement.lang || "en";
   document.querySelectorAll("time[data-timezone]").forEach(function (element) {
     if (!visitorZone || element.dataset.timezone === visitorZone) return;
-    var when = new Date(element.getAttribute("datetime"));
-    var local = new Intl.DateTimeFormat(lang, {
+    const when = new Date(element.getAttribute("datetime"));
+    const local = new Intl.DateTimeFormat(lang, {
       weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short",
     }).format(when);
-    var note = document.createElement("span");
+    const note = document.createElement("span");
     note.className = "visitor-time";
     note.textContent = interpolate(gettext("%s your time"), [local]);
     element.after(" · ", note);

@@ -2,6 +2,7 @@
 // from the options on its element, once the page has loaded. django-leaflet would do
 // this with an inline script, which our Content-Security-Policy forbids.
 window.addEventListener("load", function () {
+  "use strict";
   document.querySelectorAll("[data-leaflet-map]").forEach(function (element) {
     // Leaflet guesses its marker images' folder from its stylesheet, and guesses wrong
     // once static names carry a hash (marker-icon.0123456789ab.png): name them outright.
@@ -11,7 +12,7 @@ window.addEventListener("load", function () {
       iconRetinaUrl: element.dataset.markerIcon2x,
       shadowUrl: element.dataset.markerShadow,
     });
-    var djoptions = JSON.parse(element.dataset.leafletMap);
+    const djoptions = JSON.parse(element.dataset.leafletMap);
     L.Map.djangoMap(element.id, { djoptions: djoptions, globals: false, callback: null });
   });
 });

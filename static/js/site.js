@@ -3,22 +3,24 @@
   "use strict";
 
   /* A visitor who picks a language by its link is sent there by the bare
-   * address next time too (a signed-in organiser's choice is kept with the account). */
+   * address next time too (a signed-in organiser's choice is kept with the account).
+   * The cookie's name is the one the settings give (LANGUAGE_COOKIE_NAME), on the list. */
   document.querySelectorAll(".language-switch a[hreflang]").forEach(function (link) {
     link.addEventListener("click", function () {
-      var language = link.getAttribute("hreflang");
-      document.cookie = "jamportal_language=" + language + "; path=/; max-age=31536000; samesite=lax";
+      const cookie = link.closest("[data-language-cookie]").dataset.languageCookie;
+      const language = link.getAttribute("hreflang");
+      document.cookie = cookie + "=" + language + "; path=/; max-age=31536000; samesite=lax";
     });
   });
 
   /* A form that takes a while (PDFs, bulk actions on kits) shows that it is
    * working, and a second click does not send it twice. */
   document.addEventListener("submit", function (event) {
-    var form = event.target;
+    const form = event.target;
     if (form.method.toLowerCase() !== "post") return;
     if (form.dataset.sending) { event.preventDefault(); return; }
     form.dataset.sending = "1";
-    var button = event.submitter;
+    const button = event.submitter;
     if (button) { button.classList.add("busy"); button.setAttribute("aria-busy", "true"); }
     // If the answer is a download, the page stays: let the form be used again.
     setTimeout(function () {
@@ -31,7 +33,7 @@
    * where the page starts. (The scale and attribution keep their bottom corners.) */
   if (document.documentElement.dir === "rtl") {
     window.addEventListener("map:init", function (event) {
-      var map = event.detail.map;
+      const map = event.detail.map;
       if (map.zoomControl) map.zoomControl.setPosition("topright");
     });
   }

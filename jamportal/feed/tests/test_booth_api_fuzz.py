@@ -18,6 +18,8 @@ from jamportal.feed import services
 from jamportal.feed.tests import multipart
 from jamportal.jams.tests.factories import JamFactory
 
+pytestmark = pytest.mark.slow  # fuzzing: hundreds of generated requests
+
 schema = schemathesis.openapi.from_wsgi("/api/booth/openapi.json", multipart.application)
 CASES_PER_OPERATION = 40
 CASES_PER_MALFORMATION = 8

@@ -125,6 +125,20 @@ def test_language_switcher_turns_the_page_right_to_left_and_back(new_page, live_
     expect(page).to_have_url(re.compile(r"/ja/$"))
 
 
+def test_language_switcher_remembers_the_choice_in_the_cookie_the_settings_name(new_page, settings):
+    settings.LANGUAGE_COOKIE_NAME = "chosen_language"
+    page = new_page()
+    page.goto("/en/")
+
+    page.locator(".language-switch summary").click()
+    page.get_by_role("link", name="Deutsch").click()
+    expect(page).to_have_url(re.compile(r"/de/$"))
+    page.goto("/")
+
+    expect(page).to_have_url(re.compile(r"/de/$"))
+    assert {cookie["name"]: cookie["value"] for cookie in page.context.cookies()} == {"chosen_language": "de"}
+
+
 def test_jam_page_adds_the_visitors_own_time(browser, live_server):
     start = datetime.datetime(2031, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     jam = JamFactory(start=start, end=start + datetime.timedelta(hours=6), timezone="Europe/London")

@@ -98,6 +98,7 @@ def test_poster_prints_names_in_every_script(tmp_path):
     assert {"جم", "رزبری", "پای", "تهران"} <= set(text.replace("\u202b", " ").replace("\u202c", " ").split())
 
 
+@pytest.mark.slow  # big data: 500 Jams drawn
 @pytest.mark.parametrize(("size", "width", "height"), [("a3", 842, 1191), ("a2", 1191, 1684)])
 def test_poster_of_500_jams_fits_one_page(size, width, height, tmp_path):
     campaign = CampaignFactory()

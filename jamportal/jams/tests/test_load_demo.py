@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 Status = Jam.Status
 
 
+@pytest.mark.slow  # big data: the demo's 200 Jams, twice
 def test_load_demo_fills_the_map_and_can_run_twice(settings, capsys):
     settings.DEBUG = True
 
