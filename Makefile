@@ -69,8 +69,9 @@ booth-demo: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed messages gazetteer
 	$(PY) bench/find_a_jam.py
 	$(PY) bench/compose.py
+	$(PY) bench/uploads.py
 
-# Load test: `make serve` on loopback under wrk, beside a minimal Django view (about four minutes).
+# Load test: `make serve` on loopback under wrk, beside a minimal Django view (about seven minutes).
 load: system-packages-load $(VENV)/.dev-installed messages
 	$(PY) bench/load.py
 
