@@ -90,10 +90,14 @@ def group_by_country(jams):
 
 
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
-# at most `limit` in all. The first look is the box around the radius (one read of
-# the latitude index, where nearly every search ends); where that holds fewer than
-# `nearest`, the box grows GROWTH times over until it does (four reads at most from 50 km)
-# (it was doubled from 2 km: a dozen reads for a place with no Jam near it).
+# at most `limit` in all. The first look is the box around the radius, where nearly
+# every search ends in one read. Where that box is crowded (more than CROWDED times
+# `limit` Jams: a big city at 100,000 Jams), the search starts again from a box an
+# eighth the size and doubles it until `limit` Jams are within reach, so that only
+# nearby Jams are read; where it holds fewer than `nearest`, the box grows GROWTH
+# times over until it does (four reads at most from 50 km).
+NEAR_START_KM = 2
+CROWDED = 4
 GROWTH = 8
 EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 
@@ -103,14 +107,24 @@ def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, 
     (and its translation into `language`)."""
     read = _reader(jams)
     reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
+    rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach), most=CROWDED * limit + 1)
+    if len(rows) > CROWDED * limit:
+        reach, rows = max(NEAR_START_KM, reach / 8), None
     while True:
-        where, bounds = _box(latitude, longitude, reach)
-        rows = read("pk, latitude, longitude", where, ((), bounds))
+        if rows is None:
+            rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach))
         found = sorted((distance_km(latitude, longitude, lat, lon), pk) for pk, lat, lon in rows)
         within = [item for item in found if item[0] <= reach]
-        if len(within) >= nearest or reach >= EARTH_HALF_CIRCUMFERENCE_KM:
+        if (
+            len(within) >= limit
+            or (reach >= radius_km and len(within) >= nearest)
+            or reach >= EARTH_HALF_CIRCUMFERENCE_KM
+        ):
             break
-        reach = min(reach * GROWTH, EARTH_HALF_CIRCUMFERENCE_KM)
+        grown = reach * (2 if reach < radius_km else GROWTH)
+        if reach < radius_km < grown:
+            grown = radius_km  # look at exactly the radius on the way out
+        reach, rows = min(grown, EARTH_HALF_CIRCUMFERENCE_KM), None
     chosen = [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
     by_pk = _by_pk([pk for _, pk in chosen], language)
     result = []
@@ -129,25 +143,22 @@ def _by_pk(pks, language):
 
 
 def _reader(jams):
-    """A function reading `jams` (pk, latitude, longitude) in a box:
-    read(select, where, params, group_by="") -> rows. The filtered query is compiled
-    once, and each read only adds its own columns and bounds: compiling the whole
-    query again for each growing box of a near-me search, or each new map view, was
-    a third of their time."""
+    """A function reading `jams` (as pk, latitude, longitude) in a box, see `read`.
+    The filtered query is compiled once, and each read only adds its own columns
+    and bounds: compiling the whole query again for each growing box of a near-me
+    search, or each new map view, was a third of their time."""
     try:
         sql, base = jams.order_by().values_list("pk", "latitude", "longitude").query.sql_with_params()
     except EmptyResultSet:  # conditions nothing can meet
-        return lambda select, where, params, group_by="": []
+        return lambda select, where, bounds, *, cells=(), group_by="", most=None: []
 
-    def read(select, where, params, group_by=""):
-        """`select` may hold placeholders only if `where` holds none before its own: the
-        parameters are those of `select` (cell sizes), the query's, then `where`'s."""
-        select_params, where_params = params
+    def read(select, where, bounds, *, cells=(), group_by="", most=None):
+        """Rows of `select` where `where` holds for `bounds`; `cells`: the values of
+        the placeholders in `select`; at most `most` rows."""
+        tail = f"{group_by} LIMIT {int(most)}" if most else group_by
         with connections[jams.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {select} FROM ({sql}) jam WHERE {where}{group_by}",  # noqa: S608 (our SQL, values as parameters)
-                (*select_params, *base, *where_params),
-            )
+            # Our own SQL around the compiled query; every value goes as a parameter.
+            cursor.execute(f"SELECT {select} FROM ({sql}) jam WHERE {where}{tail}", (*cells, *base, *bounds))  # noqa: S608
             return cursor.fetchall()
 
     return read
@@ -204,7 +215,8 @@ def jam_map_items(jams, *, bbox, zoom, language=None):
         "FLOOR(latitude / %s), FLOOR(longitude / %s), COUNT(*), MIN(pk),"
         " AVG(latitude), AVG(longitude), MIN(latitude), MAX(latitude), MIN(longitude), MAX(longitude)",
         where,
-        ((cell, cell), bounds),
+        bounds,
+        cells=(cell, cell),
         group_by=" GROUP BY 1, 2",
     )
     items, single = [], []

@@ -49,6 +49,22 @@ def test_jams_near_agrees_with_a_brute_force_search(latitude, longitude, radius_
     assert [round(j.distance_km, 6) for j in found] == sorted(round(j.distance_km, 6) for j in found)
 
 
+@pytest.mark.parametrize(("radius_km", "nearest", "limit"), [(50, 5, 10), (50, 5, 100), (5, 3, 8), (300, 2, 20)])
+def test_jams_near_in_a_crowded_city_agrees_with_a_brute_force_search(radius_km, nearest, limit):
+    rng = random.Random(7)
+    for i in range(300):  # a crowded city: more Jams in its box than CROWDED times the limit
+        JamFactory(latitude=51.5 + rng.gauss(0, 0.1), longitude=-0.12 + rng.gauss(0, 0.15), venue_name=str(i))
+    JamFactory(latitude=48.85, longitude=2.35)
+    jams = list(Jam.objects.all())
+
+    found = selectors.jams_near(
+        Jam.objects.all(), latitude=51.52, longitude=-0.1, nearest=nearest, radius_km=radius_km, limit=limit
+    )
+
+    expected = brute_force(jams, 51.52, -0.1, nearest=nearest, radius_km=radius_km, limit=limit)
+    assert [jam.pk for jam in found] == expected
+
+
 def test_jams_near_in_a_sparse_region_still_finds_the_nearest():
     JamFactory(title="Far away", latitude=-33.9, longitude=18.4)  # Cape Town
 
