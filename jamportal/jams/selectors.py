@@ -138,7 +138,7 @@ def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, 
 def _by_pk(pks, language):
     """The Jams with these keys, fetched by key alone: the caller's conditions already
     chose them, and repeating them can lead a planner to scan instead of looking up."""
-    jams = Jam.objects.select_related("campaign")
+    jams = Jam.objects.all()
     return (with_translation(jams, language) if language else jams).in_bulk(pks)
 
 
