@@ -42,12 +42,12 @@ def calendar_ical(jams, *, name) -> bytes:
     """
     jams = list(jams)
     now = _value(timezone.now())[1]
-    lines = ["PRODID:-//JamPortal//Raspberry Jams//EN", "VERSION:2.0", f"X-WR-CALNAME:{_text(name)}"]
-    for jam in jams:
-        lines += _event(jam, now)
-    zones = b"".join(_vtimezones(jams))
-    events = b"".join(_folded(line) for line in lines)
-    return b"BEGIN:VCALENDAR\r\n" + zones + events + b"END:VCALENDAR\r\n"
+    # The calendar's own properties, then the zones the events name, then the events (RFC 5545, 3.4 and 3.6).
+    head = ["PRODID:-//JamPortal//Raspberry Jams//EN", "VERSION:2.0", f"X-WR-CALNAME:{_text(name)}"]
+    events = [line for jam in jams for line in _event(jam, now)]
+    return b"".join(
+        [b"BEGIN:VCALENDAR\r\n", *map(_folded, head), *_vtimezones(jams), *map(_folded, events), b"END:VCALENDAR\r\n"]
+    )
 
 
 def _event(jam, now) -> list[str]:

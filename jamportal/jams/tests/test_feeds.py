@@ -84,6 +84,21 @@ def test_what_calendars_read_is_what_icalendar_would_have_written():
             assert begins <= event.decoded("DTSTART").replace(tzinfo=None)
 
 
+def test_the_calendars_own_properties_come_before_its_zones_and_events():
+    JamFactory(timezone="Asia/Tokyo", country="JP")
+
+    lines = calendar_ical(selectors.jam_list_public(), name="Raspberry Jams").decode().split("\r\n")
+
+    assert lines[:4] == [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//JamPortal//Raspberry Jams//EN",
+        "VERSION:2.0",
+        "X-WR-CALNAME:Raspberry Jams",
+    ]
+    assert lines.index("BEGIN:VTIMEZONE") < lines.index("BEGIN:VEVENT")
+    assert lines[-2:] == ["END:VCALENDAR", ""]
+
+
 def test_every_line_is_at_most_75_octets_and_never_split_inside_a_character():
     JamFactory(title="ジャム" * 40, description="🎂é" * 200)
 
