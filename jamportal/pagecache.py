@@ -100,13 +100,15 @@ def _remember(key, kept):
             _local_pages.popitem(last=False)
 
 
-def public_page(*, versions=(), variant=None, vary=()):
+def public_page(*, versions=(), variant=None, vary=(), keep=None):
     """Decorate a view whose page is the same for every visitor who is not signed in.
 
     versions: the version keys the page depends on, each a string or a
     function of the view's keyword arguments (e.g. the Jam's slug);
     variant(request): what else, beside the URL, changes the page (e.g. the
-    visitor's country from Accept-Language), with the header named in `vary`.
+    visitor's country from Accept-Language), with the header named in `vary`;
+    keep(request): whether the server keeps this page (default: always); pages
+    it does not keep are still public for browsers and CDNs.
     """
 
     def decorator(view):
@@ -114,15 +116,18 @@ def public_page(*, versions=(), variant=None, vary=()):
         def wrapper(request, *args, **kwargs):
             if not same_for_everyone(request):
                 return _private(view(request, *args, **kwargs), vary)
-            key = _key(request, variant)
-            # Versions read before rendering: a change committed meanwhile makes this copy stale.
-            current = _versions([v(**kwargs) if callable(v) else v for v in versions])
-            response = _kept(key, current)
+            kept_here = keep is None or keep(request)
+            if kept_here:
+                key = _key(request, variant)
+                # Versions read before rendering: a change committed meanwhile makes this copy stale.
+                current = _versions([v(**kwargs) if callable(v) else v for v in versions])
+            response = _kept(key, current) if kept_here else None
             if response is None:
                 response = view(request, *args, **kwargs)
                 if not _storable(request, response):
                     return _private(response, vary)
-                _keep(key, current, response)
+                if kept_here:
+                    _keep(key, current, response)
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE_S)
             patch_vary_headers(response, ("Cookie", *vary))
             return response

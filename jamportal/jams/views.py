@@ -37,7 +37,15 @@ def _visitor_country(request):
     return places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
 
 
-@public_page(versions=[selectors.PUBLIC_VERSION_KEY], variant=_visitor_country, vary=["Accept-Language"])
+def _not_a_position(request):
+    """A position from the browser is seldom asked for twice: keeping each such page
+    would push the pages people share out of the cache (browsers keep theirs a minute)."""
+    return "around" not in request.GET
+
+
+@public_page(
+    versions=[selectors.PUBLIC_VERSION_KEY], variant=_visitor_country, vary=["Accept-Language"], keep=_not_a_position
+)
 def home(request):
     """Find a Jam: the world map and, beside it, the same Jams as a list.
 

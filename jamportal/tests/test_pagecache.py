@@ -59,6 +59,19 @@ def test_a_visitors_second_request_costs_no_query(client, url):
     assert not second.cookies
 
 
+def test_a_page_for_a_position_from_the_browser_is_public_but_not_kept_by_the_server(client):
+    JamFactory(latitude=51.51, longitude=-0.13)
+    url = "/en/?around=51.5123,-0.1234"
+
+    first = client.get(url)
+    second, queries = get_without_queries(client, url)
+
+    assert second.content == first.content
+    assert queries > 0  # drawn again: positions are seldom asked twice, keeping each would crowd the cache
+    assert second["Cache-Control"] == "public, max-age=60"  # the browser may keep it
+    assert not [key for key in cache._cache if ":page:" in key]  # (the local-memory cache of the tests)
+
+
 def test_the_page_follows_the_visitors_country_and_says_so(client):
     JamFactory(title="Boston Jam", latitude=42.36, longitude=-71.06, country="US")
     url = "/en/?q=Cambridge%2C+MA"
