@@ -1,5 +1,7 @@
 """JSON endpoints: the map's Jams, place suggestions, the timezone at a point."""
 
+import functools
+
 from django import forms
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -56,6 +58,21 @@ def feature_collection(features) -> JsonResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
+MAP_VIEW = {"bbox", "zoom"}
+
+
+@functools.cache
+def _no_filters() -> dict:
+    form = JamFilterForm({})
+    form.is_valid()
+    return form.filters()
+
+
+def unfiltered() -> dict:
+    """What JamFilterForm.filters() gives when nothing is set (built once)."""
+    return dict(_no_filters())
+
+
 @require_GET
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def jams_geojson(request):
@@ -68,14 +85,16 @@ def jams_geojson(request):
     Answers are kept whole per language and query (jamportal.pagecache), and
     go stale as soon as any public Jam changes.
     """
-    filters = JamFilterForm(request.GET)
-    view = MapViewForm(request.GET) if {"bbox", "zoom"} & set(request.GET) else None
+    # The map's own requests carry a view and no filter: no filter form to build for them.
+    filters = JamFilterForm(request.GET) if set(request.GET) - MAP_VIEW else None
+    view = MapViewForm(request.GET) if MAP_VIEW & set(request.GET) else None
     forms_ = [form for form in (filters, view) if form is not None]
     valid = [form.is_valid() for form in forms_]  # every form, so that every error is reported
     if not all(valid):
         return bad_parameters(*forms_)
-    jams = selectors.jam_list_public(**filters.filters(), language=request.LANGUAGE_CODE)
-    if near := filters.near():
+    chosen = filters.filters() if filters else unfiltered()
+    jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
+    if filters and (near := filters.near()):
         found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
         return feature_collection([jam_feature(jam) for jam in found])
     if view is not None:

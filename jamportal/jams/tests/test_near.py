@@ -320,3 +320,15 @@ def test_jams_near_with_conditions_nothing_can_meet_finds_nothing():
 
     assert selectors.jams_near(Jam.objects.none(), latitude=51.5, longitude=-0.12) == []
     assert selectors.jams_near(Jam.objects.filter(pk__in=[]), latitude=51.5, longitude=-0.12) == []
+
+
+def test_the_maps_own_request_answers_as_with_the_default_filters_spelt_out(client):
+    JamFactory(title="Cambridge Jam", latitude=52.2053, longitude=0.1218)
+    JamFactory(title="Past Jam", latitude=52.2, longitude=0.12, start=Jam.objects.first().start.replace(year=2020))
+    view = {"bbox": "0.0,52.0,0.3,52.4", "zoom": "13"}
+
+    bare = client.get("/en/api/jams.geojson", view).json()
+    spelt_out = client.get("/en/api/jams.geojson", {**view, "when": "upcoming", "country": ""}).json()
+
+    assert bare == spelt_out
+    assert [feature["properties"]["title"] for feature in bare["features"]] == ["Cambridge Jam"]
