@@ -15,30 +15,14 @@ throwaway SQLite database under .tmp/bench/.
 """
 
 import datetime
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from in_process import ROOT, django_in
+
 WORK = ROOT / ".tmp" / "bench"
-WORK.mkdir(parents=True, exist_ok=True)
-DB = WORK / "find-a-jam.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamportal.settings")
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ["DJANGO_DEBUG"] = "False"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "False"
-os.environ["DJANGO_STATIC_ROOT"] = str(WORK / "static")  # no static files are served here; whitenoise wants the folder
-(WORK / "static").mkdir(exist_ok=True)
-
-import django  # noqa: E402
-
-django.setup()
+django_in(WORK, database="find-a-jam.sqlite3")
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -31,35 +31,26 @@ import os
 import pstats
 import shutil
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from in_process import ROOT, django_in
+
 WORK = ROOT / ".tmp" / "bench" / "uploads"
 shutil.rmtree(WORK, ignore_errors=True)
-WORK.mkdir(parents=True)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamportal.settings")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'db.sqlite3'}"
-os.environ["DJANGO_DEBUG"] = "False"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "False"
-os.environ["DJANGO_STATIC_ROOT"] = str(WORK / "static")
-os.environ["DJANGO_MEDIA_ROOT"] = str(WORK / "media")
-os.environ["JAMPORTAL_PRIVATE_MEDIA_ROOT"] = str(WORK / "private-media")
-os.environ["JAMPORTAL_UPLOAD_TEMP_DIR"] = str(WORK / "uploads")
-os.environ["JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE"] = "1000000"
-# A broker that only queues: the request's task waits, as it would for a real worker.
-os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ.pop("CACHE_URL", None)
-(WORK / "static").mkdir()
-
-import django  # noqa: E402
-
-django.setup()
+django_in(
+    WORK,
+    database="db.sqlite3",
+    hosts="testserver,127.0.0.1",
+    DJANGO_MEDIA_ROOT=str(WORK / "media"),
+    JAMPORTAL_PRIVATE_MEDIA_ROOT=str(WORK / "private-media"),
+    JAMPORTAL_UPLOAD_TEMP_DIR=str(WORK / "uploads"),
+    JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE="1000000",
+    # A broker that only queues: the request's task waits, as it would for a real worker.
+    CELERY_BROKER_URL="memory://",
+)
 
 import numpy as np  # noqa: E402
 from django.core.files.storage import storages  # noqa: E402

@@ -35,9 +35,20 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# Longer than any email task may run (its time limit, in tasks.py): a claim this
+# Longer than any email task may run (its time limit, TASK_OPTIONS below): a claim this
 # old was left by a worker that died.
 LEASE = datetime.timedelta(minutes=10)
+
+# The Celery options of every task that sends an event's emails: rendering one
+# message and handing it to the mail server takes seconds; retried while the mail
+# server cannot be reached (smtplib's errors are OSErrors).
+TASK_OPTIONS = {
+    "time_limit": 120,
+    "soft_time_limit": 90,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 60,
+    "max_retries": 5,
+}
 
 
 def event_deliver(events: QuerySet, event_id: int, *, send: Callable) -> bool:

@@ -8,22 +8,14 @@ import logging
 
 from celery import shared_task
 
+from jamportal import mail
 from jamportal.jams import posters, services
 from jamportal.jams.models import CampaignPoster
 
 logger = logging.getLogger(__name__)
 
 
-# Rendering one message and handing it to the mail server: seconds. Retried while
-# the mail server cannot be reached (smtplib's errors are OSErrors).
-@shared_task(
-    name="jams.send_email",
-    time_limit=120,
-    soft_time_limit=90,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="jams.send_email", **mail.TASK_OPTIONS)
 def task_send_jam_email(*, event_id):
     """The emails a Jam's audit event calls for, at most once (jamportal/mail.py)."""
     services.jam_event_deliver(event_id=event_id)

@@ -4,19 +4,11 @@ object is gone."""
 
 from celery import shared_task
 
+from jamportal import mail
 from jamportal.kits import services
 
 
-# Rendering one message and handing it to the mail server: seconds. Retried while
-# the mail server cannot be reached (smtplib's errors are OSErrors).
-@shared_task(
-    name="kits.send_email",
-    time_limit=120,
-    soft_time_limit=90,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="kits.send_email", **mail.TASK_OPTIONS)
 def task_send_kit_email(*, event_id):
     """The email a kit request's move calls for, at most once (jamportal/mail.py)."""
     services.kit_event_deliver(event_id=event_id)
