@@ -85,8 +85,8 @@ def home(request):
 # languages). So the rest is drawn once, with AROUND standing for the position and
 # RESULTS for the list, and kept per language, visitor country and query without
 # the position (the fragments cache of each process); each search draws only its
-# list. Drawing the whole page made a search from a new position 9 to 14 times the
-# minimal view (make load). Both stand-ins are new in each process: nobody can type them.
+# list. Drawing the whole page was most of a search from a new position (profiled;
+# docs/benchmarks.md). Both stand-ins are new in each process: nobody can type them.
 AROUND = "around" + secrets.token_hex(8)
 RESULTS = f"<!--{secrets.token_hex(8)}-->"
 
@@ -102,12 +102,10 @@ def _near_page(request, context, *, around):
         page = {"around": around, "map_query": query.urlencode(safe=","), "near_results": results}
         return render(request, "jams/home.html", {**context, **page})
     query.pop("around")
-    key = (
-        "home-near:"
-        + hashlib.sha256(
-            f"{request.LANGUAGE_CODE}:{_visitor_country(request)}:{query.urlencode()}".encode()
-        ).hexdigest()
-    )
+    # Kept under the public version too: the page lists the campaigns in its filters.
+    version = pagecache.versions(selectors.PUBLIC_VERSION_KEY)
+    page_for = f"{request.LANGUAGE_CODE}:{_visitor_country(request)}:{version}:{query.urlencode()}"
+    key = "home-near:" + hashlib.sha256(page_for.encode()).hexdigest()
     page = caches["fragments"].get(key)
     if page is None:
         query["around"] = AROUND

@@ -10,7 +10,7 @@ from django.utils import translation
 from jamportal import pagecache
 from jamportal.jams import selectors
 from jamportal.jams.models import Jam
-from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory, jam_form_data
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, ModeratorFactory, UserFactory, jam_form_data
 from jamportal.places import distance_km
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +332,13 @@ def test_the_maps_own_request_answers_as_with_the_default_filters_spelt_out(clie
 
     assert bare == spelt_out
     assert [feature["properties"]["title"] for feature in bare["features"]] == ["Cambridge Jam"]
+
+
+def test_a_kept_near_me_page_shows_a_new_campaign_in_its_filters_at_once(client):
+    JamFactory(latitude=51.51, longitude=-0.13)
+    client.get("/en/", {"around": "51.5,-0.12"})  # keeps the page
+
+    CampaignFactory(name="Autumn Jam Week", slug="autumn-jam-week")
+    pagecache.bump(selectors.PUBLIC_VERSION_KEY)  # as every change to what the public sees does
+
+    assert "Autumn Jam Week" in client.get("/en/", {"around": "51.6,-0.12"}).content.decode()
