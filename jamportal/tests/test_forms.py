@@ -30,9 +30,10 @@ def test_long_select_multiple_keeps_every_choice():
 
 def test_long_select_draws_each_language_and_each_list_of_its_own():
     from django.utils import translation
+    from django_countries import countries
 
     class Form(forms.Form):
-        country = forms.ChoiceField(choices=lambda: [("GB", translation.gettext("United Kingdom"))], widget=LongSelect)
+        country = forms.ChoiceField(choices=lambda: [("GB", countries.name("GB"))], widget=LongSelect)
 
     with translation.override("en"):
         assert "United Kingdom" in str(Form()["country"])
