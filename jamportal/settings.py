@@ -10,12 +10,23 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def whole_number(name, *, default, least=0):
+    """A setting that is a whole number of at least `least`, or a message that names it
+    and says what it must be (env.int stopped the site with a bare ValueError)."""
+    text = env.str(name, default=str(default)).strip()
+    if not text.isascii() or not text.lstrip("-").isdigit() or int(text) < least:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {least}, not {text!r}.")
+    return int(text)
+
 
 # Off unless asked for (DJANGO_DEBUG=true: make run, the tests): a server started
 # without its settings shows no tracebacks and refuses to run on a known key.
@@ -95,7 +106,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Each web process keeps its connection (checked before reuse) instead of opening one per
 # request: for PostgreSQL a new connection is a new server process, which cost more than
 # most pages' own queries (make load: a map view nobody asked for before, 13x the minimal view).
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_MAX_AGE"] = whole_number("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process in the integration
@@ -226,15 +237,15 @@ FILE_UPLOAD_HANDLERS = [
 
 # Booth photos: the largest upload, the most pixels (a decompression bomb is
 # refused), and how many posts a booth may make in a minute.
-PHOTO_MAX_BYTES = env.int("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000)
-PHOTO_MAX_PIXELS = env.int("JAMPORTAL_PHOTO_MAX_PIXELS", default=40_000_000)
-PHOTO_UPLOADS_PER_MINUTE = env.int("JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE", default=30)
+PHOTO_MAX_BYTES = whole_number("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000, least=1)
+PHOTO_MAX_PIXELS = whole_number("JAMPORTAL_PHOTO_MAX_PIXELS", default=40_000_000, least=1)
+PHOTO_UPLOADS_PER_MINUTE = whole_number("JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE", default=30, least=1)
 # Other limits against floods: new Jams an organiser may create in an hour, and
 # photo reports one address may send in an hour (each hides a photo at once).
-JAMS_CREATED_PER_HOUR = env.int("JAMPORTAL_JAMS_CREATED_PER_HOUR", default=10)
-PHOTO_REPORTS_PER_HOUR = env.int("JAMPORTAL_PHOTO_REPORTS_PER_HOUR", default=10)
+JAMS_CREATED_PER_HOUR = whole_number("JAMPORTAL_JAMS_CREATED_PER_HOUR", default=10, least=1)
+PHOTO_REPORTS_PER_HOUR = whole_number("JAMPORTAL_PHOTO_REPORTS_PER_HOUR", default=10, least=1)
 # How many proxies in front of the site append to X-Forwarded-For (0: none, use the connection's address).
-TRUSTED_PROXIES = env.int("JAMPORTAL_TRUSTED_PROXIES", default=0)
+TRUSTED_PROXIES = whole_number("JAMPORTAL_TRUSTED_PROXIES", default=0)
 
 # CACHE_URL: locmemcache:// (default, per process) or redis://127.0.0.1:6379/1 (shared).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -264,7 +275,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A change to a campaign's Jams rebuilds its posters this many seconds later, once
 # for every change made meanwhile (jams/posters.py).
-POSTER_BUILD_DELAY = env.int("JAMPORTAL_POSTER_BUILD_DELAY", default=10)
+POSTER_BUILD_DELAY = whole_number("JAMPORTAL_POSTER_BUILD_DELAY", default=10)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (20.0, 0.0),
@@ -288,7 +299,7 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health$"]
 # Cookies only over HTTPS; `make serve` turns this off for plain HTTP on loopback.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = whole_number("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True

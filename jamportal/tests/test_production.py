@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from jamportal.jams.tests.factories import JamFactory, UserFactory
 from jamportal.logs import JsonFormatter
@@ -234,3 +235,43 @@ def test_json_logs_are_one_object_per_line_with_extras_and_tracebacks():
     )
     assert entry["exception"].endswith("ValueError: bad value")
     assert entry["time"].endswith("Z")
+
+
+@pytest.mark.parametrize(
+    ("value", "least", "expected"),
+    [
+        ("600", 0, 600),
+        (" 0 ", 0, 0),
+        ("abc", 0, None),
+        ("-5", 0, None),
+        ("0", 1, None),
+        ("1.5", 0, None),
+        ("٣", 0, None),
+    ],
+)
+def test_a_whole_number_setting_says_which_and_what_it_must_be(monkeypatch, value, least, expected):
+    from jamportal.settings import whole_number
+
+    monkeypatch.setenv("JAMPORTAL_SOME_LIMIT", value)
+
+    if expected is not None:
+        assert whole_number("JAMPORTAL_SOME_LIMIT", default=7, least=least) == expected
+    else:
+        with pytest.raises(
+            ImproperlyConfigured, match=rf"JAMPORTAL_SOME_LIMIT must be a whole number of at least {least}, not '"
+        ):
+            whole_number("JAMPORTAL_SOME_LIMIT", default=7, least=least)
+    monkeypatch.delenv("JAMPORTAL_SOME_LIMIT")
+    assert whole_number("JAMPORTAL_SOME_LIMIT", default=7, least=least) == 7
+
+
+@pytest.mark.slow  # a process with production settings
+def test_the_site_stops_on_a_setting_that_is_not_a_whole_number_and_says_which():
+    environment = {**production_env(), "DATABASE_CONN_MAX_AGE": "ten minutes"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE must be a whole number of at least 0, not 'ten minutes'." in result.stderr
