@@ -62,15 +62,12 @@ MAP_VIEW = {"bbox", "zoom"}
 
 
 @functools.cache
-def _no_filters() -> dict:
+def _unfiltered() -> tuple:
+    """What JamFilterForm.filters() gives when nothing is set, worked out once (as
+    pairs, which no caller can change)."""
     form = JamFilterForm({})
     form.is_valid()
-    return form.filters()
-
-
-def unfiltered() -> dict:
-    """What JamFilterForm.filters() gives when nothing is set (built once)."""
-    return dict(_no_filters())
+    return tuple(form.filters().items())
 
 
 @require_GET
@@ -92,7 +89,7 @@ def jams_geojson(request):
     valid = [form.is_valid() for form in forms_]  # every form, so that every error is reported
     if not all(valid):
         return bad_parameters(*forms_)
-    chosen = filters.filters() if filters else unfiltered()
+    chosen = filters.filters() if filters else dict(_unfiltered())
     jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
     if filters and (near := filters.near()):
         found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
