@@ -183,8 +183,9 @@ def _box(latitude, longitude, reach_km):
     if cos < 1e-6 or reach_km / (111.2 * cos) >= 180:
         return _within(south, north)  # the box wraps the whole Earth's width
     dlon = reach_km / (111.2 * cos)
+    # Past the antimeridian, a side comes back from the other end (then west > east).
     west, east = longitude - dlon, longitude + dlon
-    return _within(south, north, (west + 540) % 360 - 180 if west < -180 else west, east - 360 if east > 180 else east)
+    return _within(south, north, west + 360 if west < -180 else west, east - 360 if east > 180 else east)
 
 
 @dataclass
