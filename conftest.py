@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -64,7 +64,6 @@ def _test_settings(settings, tmp_path):
 def _empty_cache():
     """Counters (rate limits) and cached pages must not leak from one test to the next."""
     cache.clear()
-    caches["fragments"].clear()
     pagecache.clear_local()
 
 
@@ -84,7 +83,6 @@ def assert_constant_queries(client):
 
     def count(url):
         cache.clear()  # answers the server keeps (the map endpoint's) would hide the queries
-        caches["fragments"].clear()
         pagecache.clear_local()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

@@ -22,11 +22,12 @@ from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 SERVER_TIMEOUT_S = 300
 BROWSER_MAX_AGE_S = 60
+PROCESS_CACHES = ("fragments", "jam_items")  # each web process's own parts of pages (settings.CACHES)
 _now = time.time  # (the tests move the clock)
 
 
@@ -39,9 +40,11 @@ def bump(*version_keys: str) -> None:
 
 
 def clear_local() -> None:
-    """Forget this process's copies (the tests do, with the shared cache)."""
+    """Forget this process's copies, parts of pages too (the tests do, with the shared cache)."""
     _local_versions.clear()
     _local_pages.clear()
+    for alias in PROCESS_CACHES:
+        caches[alias].clear()
 
 
 # Each process also keeps the busiest pages itself, and the versions for up to

@@ -258,6 +258,13 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Each Jam's line in the near-me list, per language (jams.views._near_items): kept
+# apart so that a hundred thousand Jams do not push the fragments above out.
+CACHES["jam_items"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "jam_items",
+    "OPTIONS": {"MAX_ENTRIES": 50_000},
+}
 
 # Celery runs tasks in-process (eagerly) until a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

@@ -102,9 +102,21 @@ GROWTH = 8
 EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 
 
-def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, language=None):
+def jams_near(jams, *, language=None, **near):
     """The Jams of `jams` near a point, nearest first, each with `.distance_km`
-    (and its translation into `language`)."""
+    (and its translation into `language`); `near` as for `nearest_keys`."""
+    chosen = nearest_keys(jams, **near)
+    by_pk = jams_by_pk([pk for _, pk in chosen], language)
+    result = []
+    for d, pk in chosen:
+        jam = by_pk[pk]
+        jam.distance_km = d
+        result.append(jam)
+    return result
+
+
+def nearest_keys(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
+    """(distance in km, key) of the Jams of `jams` near a point, nearest first."""
     read = _reader(jams)
     reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
     rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach), most=CROWDED * limit + 1)
@@ -125,17 +137,10 @@ def jams_near(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100, 
         if reach < radius_km < grown:
             grown = radius_km  # look at exactly the radius on the way out
         reach, rows = min(grown, EARTH_HALF_CIRCUMFERENCE_KM), None
-    chosen = [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
-    by_pk = _by_pk([pk for _, pk in chosen], language)
-    result = []
-    for d, pk in chosen:
-        jam = by_pk[pk]
-        jam.distance_km = d
-        result.append(jam)
-    return result
+    return [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
 
 
-def _by_pk(pks, language):
+def jams_by_pk(pks, language):
     """The Jams with these keys, fetched by key alone: the caller's conditions already
     chose them, and repeating them can lead a planner to scan instead of looking up."""
     jams = Jam.objects.all()
@@ -226,7 +231,7 @@ def jam_map_items(jams, *, bbox, zoom, language=None):
             single.append(first)
         else:
             items.append(Cluster(mean_latitude, mean_longitude, count, [least_lon, least_lat, most_lon, most_lat]))
-    return items + list(_by_pk(single, language).values())
+    return items + list(jams_by_pk(single, language).values())
 
 
 def jam_list_for_organiser(user):

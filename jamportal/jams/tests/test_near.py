@@ -4,6 +4,8 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -270,6 +272,32 @@ def test_a_near_me_page_from_the_kept_page_is_the_page_drawn_whole(client, monke
     assert 'name="around" value="4.05,9.7"' in kept
     filters = "when=all&amp;radius=300&amp;" if query else ""
     assert f'hreflang="ja" href="https://jams.example/ja/?{filters}around=4.05,9.7"' in kept
+
+
+def test_a_search_from_a_new_position_draws_only_jams_not_drawn_before(client):
+    JamFactory(title="London Jam", latitude=51.51, longitude=-0.13)
+    JamFactory(title="Croydon Jam", latitude=51.37, longitude=-0.1)
+    client.get("/en/", {"around": "51.5,-0.12"})  # draws both Jams' lines
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/en/", {"around": "51.4,-0.1"}).content.decode()
+
+    assert html.index("Croydon Jam") < html.index("London Jam")
+    assert "3.3 km" in html  # each position's own distances, though the lines were drawn before
+    assert "12 km" in html
+    assert not [q["sql"] for q in queries.captured_queries if "jamtranslation" in q["sql"]]
+
+
+def test_a_near_me_list_shows_a_changed_jam_at_once(client):
+    jam = JamFactory(title="London Jam", latitude=51.51, longitude=-0.13)
+    client.get("/fa/", {"around": "51.5,-0.12"})  # draws the Jam's line
+
+    Jam.objects.filter(pk=jam.pk).update(title="Camden Jam")
+    pagecache.bump(selectors.PUBLIC_VERSION_KEY)  # as every change to what the public sees does
+
+    html = client.get("/fa/", {"around": "51.6,-0.12"}).content.decode()
+    assert "Camden Jam" in html
+    assert "London Jam" not in html
 
 
 def test_a_signed_in_near_me_page_is_never_kept_for_visitors(client):
