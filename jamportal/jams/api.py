@@ -95,10 +95,9 @@ def jams_geojson(request):
         found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
         return feature_collection([jam_feature(jam) for jam in found])
     if view is not None:
-        items = selectors.jam_map_items(jams, **view.cleaned_data, language=request.LANGUAGE_CODE)
-        return feature_collection(
-            [cluster_feature(i) if isinstance(i, selectors.Cluster) else jam_feature(i) for i in items]
-        )
+        clusters, single = selectors.jam_map_cells(jams, **view.cleaned_data)
+        features = selectors.jams_drawn("map-feature", single, request.LANGUAGE_CODE, jam_feature)
+        return feature_collection([cluster_feature(c) for c in clusters] + list(features.values()))
     return feature_collection([jam_feature(jam) for jam in jams])
 
 

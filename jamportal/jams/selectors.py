@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from jamportal import pagecache
 from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
 from jamportal.places import continent_of, distance_km
 
@@ -140,6 +142,22 @@ def nearest_keys(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=10
     return [(d, pk) for rank, (d, pk) in enumerate(within) if d <= radius_km or rank < nearest][:limit]
 
 
+def jams_drawn(kind, pks, language, draw) -> dict:
+    """{key: draw(jam)} for the public Jams with these keys, each drawn once per
+    language and public version and kept by this process (CACHES["jam_items"]):
+    a near-me search or map view from a new place then reads only the keys and
+    places of its Jams. `kind` names what `draw` makes (a list item, a map feature)."""
+    version = pagecache.versions(PUBLIC_VERSION_KEY)
+    keys = {pk: f"{kind}:{language}:{version}:{pk}" for pk in pks}
+    store = caches["jam_items"]
+    kept = store.get_many(keys.values())
+    if missing := [pk for pk, key in keys.items() if key not in kept]:
+        made = {keys[pk]: draw(jam) for pk, jam in jams_by_pk(missing, language).items()}
+        store.set_many(made, pagecache.SERVER_TIMEOUT_S)
+        kept.update(made)
+    return {pk: kept[key] for pk, key in keys.items() if key in kept}  # (one deleted meanwhile is left out)
+
+
 def jams_by_pk(pks, language):
     """The Jams with these keys, fetched by key alone: the caller's conditions already
     chose them, and repeating them can lead a planner to scan instead of looking up."""
@@ -207,12 +225,12 @@ class Cluster:
 CELLS_PER_TILE = 4
 
 
-def jam_map_items(jams, *, bbox, zoom, language=None):
-    """What the map shows in a viewport: a Cluster per crowded cell, else the Jam.
+def jam_map_cells(jams, *, bbox, zoom):
+    """What the map shows in a viewport: (a Cluster per crowded cell, the keys of
+    the Jams alone in their cell).
 
     One query groups the Jams of the viewport into grid cells sized for the
-    zoom level; a second fetches the Jams that stand alone in their cell. The
-    answer has a few hundred items at most, whatever the number of Jams.
+    zoom level. The answer has a few hundred items at most, whatever the number of Jams.
     """
     west, south, east, north = bbox
     cell = 360 / (2**zoom * CELLS_PER_TILE)
@@ -225,13 +243,13 @@ def jam_map_items(jams, *, bbox, zoom, language=None):
         cells=(cell, cell),
         group_by=" GROUP BY 1, 2",
     )
-    items, single = [], []
+    clusters, single = [], []
     for _y, _x, count, first, mean_latitude, mean_longitude, least_lat, most_lat, least_lon, most_lon in cells:
         if count == 1:
             single.append(first)
         else:
-            items.append(Cluster(mean_latitude, mean_longitude, count, [least_lon, least_lat, most_lon, most_lat]))
-    return items + list(jams_by_pk(single, language).values())
+            clusters.append(Cluster(mean_latitude, mean_longitude, count, [least_lon, least_lat, most_lon, most_lat]))
+    return clusters, single
 
 
 def jam_list_for_organiser(user):

@@ -94,28 +94,21 @@ AROUND = "around" + secrets.token_hex(8)
 RESULTS = f"<!--{secrets.token_hex(8)}-->"
 
 
-# Each Jam's line in a near-me list is drawn once per language and public version,
-# with DISTANCE standing for how far it is, and kept by each process (CACHES["jam_items"]):
-# a search from a new position then reads only the keys and places of the Jams near
-# it. Loading and drawing each Jam were two thirds of such a search (profiled;
-# docs/benchmarks.md).
+# Each Jam's line in a near-me list is drawn with DISTANCE standing for how far it
+# is, and kept (selectors.jams_drawn). Loading and drawing each Jam were two thirds
+# of a search from a new position (profiled; docs/benchmarks.md).
 DISTANCE = "distance" + secrets.token_hex(8)
 
 
 def _near_items(found, language, *, miles):
     """The list items (HTML) of the Jams `found`: (distance in km, key), in order."""
-    version = pagecache.versions(selectors.PUBLIC_VERSION_KEY)
-    keys = {pk: f"near-item:{language}:{version}:{pk}" for _, pk in found}
-    items = caches["jam_items"]
-    kept = items.get_many(keys.values())
-    if missing := [pk for pk, key in keys.items() if key not in kept]:
-        drawn = {
-            keys[pk]: render_to_string("jams/_jam_item.html", {"jam": jam, "distance": DISTANCE})
-            for pk, jam in selectors.jams_by_pk(missing, language).items()
-        }
-        items.set_many(drawn, pagecache.SERVER_TIMEOUT_S)
-        kept.update(drawn)
-    return [mark_safe(kept[keys[pk]].replace(DISTANCE, escape(distance(km, miles)))) for km, pk in found]
+    items = selectors.jams_drawn(
+        "near-item",
+        [pk for _, pk in found],
+        language,
+        lambda jam: render_to_string("jams/_jam_item.html", {"jam": jam, "distance": DISTANCE}),
+    )
+    return [mark_safe(items[pk].replace(DISTANCE, escape(distance(km, miles)))) for km, pk in found if pk in items]
 
 
 def _near_page(request, context, *, around):

@@ -81,12 +81,11 @@ def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
         JamFactory(latitude=52.2 + i * 0.01, longitude=0.12)
     alone = JamFactory(title="Alone", latitude=-33.9, longitude=18.4)
 
-    items = selectors.jam_map_items(Jam.objects.all(), bbox=(-180, -90, 180, 90), zoom=3)
+    clusters, single = selectors.jam_map_cells(Jam.objects.all(), bbox=(-180, -90, 180, 90), zoom=3)
 
-    clusters = [i for i in items if isinstance(i, selectors.Cluster)]
     assert [c.count for c in clusters] == [5]
     assert clusters[0].bbox == [0.12, 52.2, 0.12, 52.24]
-    assert [i for i in items if isinstance(i, Jam)] == [alone]
+    assert single == [alone.pk]
 
 
 def test_map_items_across_the_antimeridian():
@@ -94,9 +93,10 @@ def test_map_items_across_the_antimeridian():
     west = JamFactory(latitude=-13.8, longitude=-171.8)
     JamFactory(latitude=0, longitude=0)
 
-    items = selectors.jam_map_items(Jam.objects.all(), bbox=(170, -30, -160, 0), zoom=5)
+    clusters, single = selectors.jam_map_cells(Jam.objects.all(), bbox=(170, -30, -160, 0), zoom=5)
 
-    assert sorted(item.pk for item in items) == sorted([east.pk, west.pk])
+    assert clusters == []
+    assert sorted(single) == sorted([east.pk, west.pk])
 
 
 # The endpoints
@@ -298,6 +298,28 @@ def test_a_near_me_list_shows_a_changed_jam_at_once(client):
     html = client.get("/fa/", {"around": "51.6,-0.12"}).content.decode()
     assert "Camden Jam" in html
     assert "London Jam" not in html
+
+
+def test_a_new_map_view_reads_only_the_places_of_jams_drawn_before(client):
+    jam = JamFactory(title="Cambridge Jam", latitude=52.2053, longitude=0.1218)
+    client.get("/en/api/jams.geojson", {"bbox": "0.0,52.0,0.3,52.4", "zoom": "13"})
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get("/en/api/jams.geojson", {"bbox": "0.01,52.01,0.31,52.41", "zoom": "13"}).json()
+
+    assert [(f["id"], f["properties"]["title"]) for f in answer["features"]] == [(jam.pk, "Cambridge Jam")]
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]  # the cells; no Jam loaded again
+
+
+def test_a_map_view_shows_a_changed_jam_at_once(client):
+    jam = JamFactory(title="Cambridge Jam", latitude=52.2053, longitude=0.1218)
+    client.get("/cy/api/jams.geojson", {"bbox": "0.0,52.0,0.3,52.4", "zoom": "13"})
+
+    Jam.objects.filter(pk=jam.pk).update(title="Ely Jam")
+    pagecache.bump(selectors.PUBLIC_VERSION_KEY)
+
+    answer = client.get("/cy/api/jams.geojson", {"bbox": "0.01,52.01,0.31,52.41", "zoom": "13"}).json()
+    assert [f["properties"]["title"] for f in answer["features"]] == ["Ely Jam"]
 
 
 def test_a_signed_in_near_me_page_is_never_kept_for_visitors(client):
