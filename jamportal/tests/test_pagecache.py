@@ -203,6 +203,23 @@ def test_a_change_made_by_another_process_shows_once_the_versions_are_read_again
     assert "New title" in later
 
 
+def test_the_versions_a_process_knows_are_read_again_together(client, monkeypatch):
+    clock = [1_000.0]
+    monkeypatch.setattr(pagecache, "_monotonic", lambda: clock[0])
+    jams = [JamFactory(), JamFactory(), JamFactory()]
+    for jam in jams:
+        client.get(jam.get_absolute_url())  # each page under its own photos' version
+    clock[0] += pagecache.VERSIONS_FRESH_S  # every version this process read is stale now
+    client.get(jams[0].get_absolute_url())  # reads them all again
+    reads = []
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or {})
+
+    for jam in jams[1:]:
+        client.get(jam.get_absolute_url())
+
+    assert reads == []  # the other Jams' versions came with the first one's
+
+
 def test_each_process_keeps_only_the_busiest_pages(client, monkeypatch):
     monkeypatch.setattr(pagecache, "LOCAL_PAGES", 2)
     for url in ["/en/resources/", "/en/campaigns/", "/fr/resources/", "/en/resources/"]:
