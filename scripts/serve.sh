@@ -32,9 +32,11 @@ children=()
 stop() {
     trap - EXIT INT TERM
     echo "Stopping..."
-    for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    # Redis (the first child) goes last: beat and the worker wait for it while they stop.
+    for pid in "${children[@]:1}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${children[@]:1}"; do wait "$pid" 2>/dev/null || true; done
     redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    wait 2>/dev/null || true
     JAMPORTAL_PG_DIR=$state/pg scripts/postgres.sh stop
 }
 trap stop EXIT INT TERM

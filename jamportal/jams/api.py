@@ -90,15 +90,17 @@ def jams_geojson(request):
     if not all(valid):
         return bad_parameters(*forms_)
     chosen = filters.filters() if filters else dict(_unfiltered())
-    jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
     if filters and (near := filters.near()):
+        jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
         found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
         return feature_collection([jam_feature(jam) for jam in found])
     if view is not None:
-        clusters, single = selectors.jam_map_cells(jams, **view.cleaned_data)
+        clusters, single = selectors.jam_map_cells(selectors.public_reader(chosen), **view.cleaned_data)
         features = selectors.jams_drawn("map-feature", single, request.LANGUAGE_CODE, jam_feature)
         return feature_collection([cluster_feature(c) for c in clusters] + list(features.values()))
-    return feature_collection([jam_feature(jam) for jam in jams])
+    return feature_collection(
+        [jam_feature(jam) for jam in selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)]
+    )
 
 
 class SuggestForm(forms.Form):

@@ -1,6 +1,7 @@
 """Everything that reads Jams for a page or an endpoint, and who may see what."""
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 
@@ -82,6 +83,27 @@ def jam_list_public(
     return jams
 
 
+# Near-me searches and map views read the public Jams through one query compiled
+# for each set of filters, again every PUBLIC_READER_S seconds ("now" moves on with
+# it, so a Jam leaves the upcoming ones up to that much later; a kept page keeps it
+# for minutes anyway). Building and compiling the query for each request was a
+# fifth of a search from a new position (profiled; docs/benchmarks.md).
+PUBLIC_READER_S = 10
+
+
+def public_reader(filters: dict):
+    """A reader (see `reader`) of the public Jams matching `filters`, the keyword
+    arguments of `jam_list_public` (JamFilterForm.filters())."""
+    now = timezone.now()
+    moment = now - datetime.timedelta(seconds=now.timestamp() % PUBLIC_READER_S)
+    return _public_reader(tuple(sorted(filters.items())), moment)
+
+
+@functools.lru_cache(maxsize=256)
+def _public_reader(filters: tuple, moment):
+    return reader(jam_list_public(**dict(filters), now=moment))
+
+
 def group_by_country(jams):
     """[(country, [jam, ...]), ...] with countries in alphabetical order of their name
     in the visitor's language, and each country's Jams in the order given."""
@@ -107,7 +129,7 @@ EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 def jams_near(jams, *, language=None, **near):
     """The Jams of `jams` near a point, nearest first, each with `.distance_km`
     (and its translation into `language`); `near` as for `nearest_keys`."""
-    chosen = nearest_keys(jams, **near)
+    chosen = nearest_keys(reader(jams), **near)
     by_pk = jams_by_pk([pk for _, pk in chosen], language)
     result = []
     for d, pk in chosen:
@@ -117,9 +139,8 @@ def jams_near(jams, *, language=None, **near):
     return result
 
 
-def nearest_keys(jams, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
-    """(distance in km, key) of the Jams of `jams` near a point, nearest first."""
-    read = _reader(jams)
+def nearest_keys(read, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
+    """(distance in km, key) of the Jams `read` reads (see `reader`) near a point, nearest first."""
     reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
     rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach), most=CROWDED * limit + 1)
     if len(rows) > CROWDED * limit:
@@ -165,7 +186,7 @@ def jams_by_pk(pks, language):
     return (with_translation(jams, language) if language else jams).in_bulk(pks)
 
 
-def _reader(jams):
+def reader(jams):
     """A function reading `jams` (as pk, latitude, longitude) in a box, see `read`.
     The filtered query is compiled once, and each read only adds its own columns
     and bounds: compiling the whole query again for each growing box of a near-me
@@ -225,9 +246,9 @@ class Cluster:
 CELLS_PER_TILE = 4
 
 
-def jam_map_cells(jams, *, bbox, zoom):
-    """What the map shows in a viewport: (a Cluster per crowded cell, the keys of
-    the Jams alone in their cell).
+def jam_map_cells(read, *, bbox, zoom):
+    """What the map shows in a viewport of the Jams `read` reads (see `reader`): (a
+    Cluster per crowded cell, the keys of the Jams alone in their cell).
 
     One query groups the Jams of the viewport into grid cells sized for the
     zoom level. The answer has a few hundred items at most, whatever the number of Jams.
@@ -235,7 +256,7 @@ def jam_map_cells(jams, *, bbox, zoom):
     west, south, east, north = bbox
     cell = 360 / (2**zoom * CELLS_PER_TILE)
     where, bounds = _within(south, north, west, east)
-    cells = _reader(jams)(
+    cells = read(
         "FLOOR(latitude / %s), FLOOR(longitude / %s), COUNT(*), MIN(pk),"
         " AVG(latitude), AVG(longitude), MIN(latitude), MAX(latitude), MIN(longitude), MAX(longitude)",
         where,

@@ -65,17 +65,18 @@ def home(request):
     if not form.is_valid():
         return render(request, "jams/home.html", {**context, "around": request.GET.get("around", "")})
     country = _visitor_country(request)
-    jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     near = form.near()
     if form.cleaned_data["q"]:
         found = places.geocode(form.cleaned_data["q"], visitor_country=country)
         near = form.near((found.place.latitude, found.place.longitude)) if found.place else None
         context.update(place=found.place, alternatives=[(places.place_label(p), p) for p in found.alternatives])
     if near:
-        found, miles = selectors.nearest_keys(jams, **near), places.uses_miles(country)
+        found = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
+        miles = places.uses_miles(country)
         items = _near_items(found, request.LANGUAGE_CODE, miles=miles)
         context.update(near=near, near_items=items, nearest_km=found[0][0] if found else None, miles=miles)
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
+    jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
     page = Paginator(jams.order_by("country", order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(page=page, groups=selectors.group_by_country(page.object_list))

@@ -1,5 +1,6 @@
 """Near-me search, the map's server-side clusters, the place endpoints and private venues."""
 
+import datetime
 import random
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from jamportal import pagecache
 from jamportal.jams import selectors
@@ -81,7 +82,7 @@ def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
         JamFactory(latitude=52.2 + i * 0.01, longitude=0.12)
     alone = JamFactory(title="Alone", latitude=-33.9, longitude=18.4)
 
-    clusters, single = selectors.jam_map_cells(Jam.objects.all(), bbox=(-180, -90, 180, 90), zoom=3)
+    clusters, single = selectors.jam_map_cells(selectors.reader(Jam.objects.all()), bbox=(-180, -90, 180, 90), zoom=3)
 
     assert [c.count for c in clusters] == [5]
     assert clusters[0].bbox == [0.12, 52.2, 0.12, 52.24]
@@ -93,7 +94,7 @@ def test_map_items_across_the_antimeridian():
     west = JamFactory(latitude=-13.8, longitude=-171.8)
     JamFactory(latitude=0, longitude=0)
 
-    clusters, single = selectors.jam_map_cells(Jam.objects.all(), bbox=(170, -30, -160, 0), zoom=5)
+    clusters, single = selectors.jam_map_cells(selectors.reader(Jam.objects.all()), bbox=(170, -30, -160, 0), zoom=5)
 
     assert clusters == []
     assert sorted(single) == sorted([east.pk, west.pk])
@@ -320,6 +321,26 @@ def test_a_map_view_shows_a_changed_jam_at_once(client):
 
     answer = client.get("/cy/api/jams.geojson", {"bbox": "0.01,52.01,0.31,52.41", "zoom": "13"}).json()
     assert [f["properties"]["title"] for f in answer["features"]] == ["Ely Jam"]
+
+
+def test_a_jam_that_has_ended_leaves_the_map_and_near_me_within_seconds(client, monkeypatch):
+    jam = JamFactory(title="Ending Jam", latitude=52.2053, longitude=0.1218)
+    clock = [jam.end - datetime.timedelta(seconds=1)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    view = {"bbox": "0.0,52.0,0.3,52.4", "zoom": "13"}
+
+    def shown():
+        cache.clear()  # not the kept answers: what each is drawn from
+        pagecache.clear_local()
+        titles = [f["properties"]["title"] for f in client.get("/en/api/jams.geojson", view).json()["features"]]
+        return titles, "Ending Jam" in client.get("/en/", {"around": "52.2,0.12"}).content.decode()
+
+    before = shown()
+    clock[0] = jam.end + datetime.timedelta(seconds=selectors.PUBLIC_READER_S + 1)
+    after = shown()
+
+    assert before == (["Ending Jam"], True)
+    assert after == ([], False)
 
 
 def test_a_signed_in_near_me_page_is_never_kept_for_visitors(client):
