@@ -3,12 +3,20 @@ long the button was held: "short" takes a photo, "long" changes the caption's
 language, "exit" (a very long hold) stops the booth. Callbacks, not polling.
 
     >>> from gpiozero.pins.mock import MockFactory
-    >>> presses = []
-    >>> controls = Controls(button_pin=17, led_pin=27, on_press=presses.append, pin_factory=MockFactory())
+    >>> presses, clock = [], iter([0.0, 0.2]).__next__  # pressed at 0 s, let go at 0.2 s
+    >>> controls = Controls(button_pin=17, led_pin=27, on_press=presses.append, pin_factory=MockFactory(), clock=clock)
     >>> controls.button.pin.drive_low(); controls.button.pin.drive_high()
     >>> presses
     ['short']
     >>> controls.close(); controls.close()  # idempotent
+
+A button's contact bounces for a few milliseconds as it closes and opens.
+Two things keep a bounce from counting as a press: the pin is debounced
+(gpiozero's bounce_time, which lgpio on a Pi 5 applies as "the level must stay
+put this long"), and a press is decided when the button is let go, by how
+long it was held; anything shorter than BOUNCE_S was a bounce, not a finger.
+So a bounce followed by a two-second hold is one long press, never a photo and
+then a language change.
 
 On a Pi 5, gpiozero uses lgpio by itself; tests set GPIOZERO_PIN_FACTORY=mock
 or pass a MockFactory.
@@ -18,17 +26,20 @@ import time
 
 from gpiozero import LED, Button
 
+BOUNCE_S = 0.03  # contacts settle within a few ms; no finger presses and lets go this fast
 LONG_S = 1.5
 EXIT_S = 5.0
 
 
 class PressTimer:
     """Turns a button going down and up into "short", "long" or "exit" by how
-    long it was held; shared by the GPIO button and the laptop's space bar.
+    long it was held (None for a bounce); shared by the GPIO button and the
+    laptop's space bar.
 
     >>> timer = PressTimer()
     >>> timer.down(10.0); timer.up(10.2), timer.up(11.0)
     ('short', None)
+    >>> timer.down(12.0); timer.up(12.002)  # a bounce
     """
 
     def __init__(self):
@@ -41,12 +52,14 @@ class PressTimer:
         if self._pressed_at is None:
             return None
         held, self._pressed_at = now - self._pressed_at, None
+        if held < BOUNCE_S:
+            return None
         return "exit" if held >= EXIT_S else "long" if held >= LONG_S else "short"
 
 
 class Controls:
     def __init__(self, *, button_pin, led_pin, on_press, pin_factory=None, clock=time.monotonic):
-        self.button = Button(button_pin, bounce_time=None, pin_factory=pin_factory)
+        self.button = Button(button_pin, bounce_time=BOUNCE_S, pin_factory=pin_factory)
         self.led = LED(led_pin, pin_factory=pin_factory)
         self._on_press = on_press
         self._clock = clock
