@@ -153,9 +153,10 @@ class Session:
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
 
-def booth_config(portal: PortalPublisher, cache: Path) -> dict:
+def booth_config(portal: PortalPublisher, cache: Path, *, offline=None) -> dict:
     """The Jam's booth configuration from the portal, kept on disk for the days
-    the venue's network is down. Raises ConfigError if neither is available."""
+    the venue's network is down (then `offline(error, saved_at)` is told, if
+    given). Raises ConfigError if neither is available."""
     try:
         config = portal.config()
     except PortalError as error:
@@ -163,7 +164,16 @@ def booth_config(portal: PortalPublisher, cache: Path) -> dict:
     except requests.RequestException as error:
         if cache.is_file():
             log.warning("Portal unreachable (%s); using the configuration saved on %s", error, cache)
-            return json.loads(cache.read_text(encoding="utf-8"))
+            try:
+                saved = json.loads(cache.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as damaged:
+                raise ConfigError(
+                    f"The portal at {portal.base_url} cannot be reached ({type(error).__name__}) and the Jam's "
+                    f"configuration saved in {cache} cannot be read ({damaged}): connect the booth to the internet."
+                ) from None
+            if offline:
+                offline(error, cache.stat().st_mtime)
+            return saved
         raise ConfigError(
             f"The portal at {portal.base_url} cannot be reached ({type(error).__name__}) and this booth has "
             "never fetched its Jam's configuration: connect it to the internet once."

@@ -31,6 +31,11 @@ BACKGROUND = (29, 29, 31)
 RASPBERRY = (197, 26, 74)
 LARGEST_DRAWN = (1920, 1080)  # a 4K screen gets this, scaled up by SDL on the GPU
 WORD_STRIPS = 24  # the words' layer is cut into the strips that hold something, so only those are blended
+HEADLESS = ("offscreen", "dummy")  # SDL's drivers that show nothing: only when SDL_VIDEODRIVER asks for them
+
+
+class ScreenMissing(RuntimeError):
+    """No screen to draw on; the message says what to check."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,14 @@ class Screen:
 
         self._pygame = pygame
         self.mirror = mirror
-        pygame.display.init()
         try:
+            pygame.display.init()
+            self.driver = pygame.display.get_driver()
+            if self.driver in HEADLESS and os.environ.get("SDL_VIDEODRIVER") != self.driver:
+                raise ScreenMissing(
+                    "no desktop to draw on (SDL fell back to its offscreen driver): start the booth from the "
+                    "desktop session (its systemd user unit does), or run check in a terminal on the booth's desktop."
+                )
             if fullscreen:
                 desktop = pygame.display.get_desktop_sizes()[0]
                 size = desktop if desktop[0] <= LARGEST_DRAWN[0] else fit(desktop, LARGEST_DRAWN)
@@ -117,11 +128,13 @@ class Screen:
                 warnings.simplefilter("always")
                 flags = pygame.SCALED | (pygame.FULLSCREEN if fullscreen else 0)
                 self._surface = pygame.display.set_mode(tuple(size), flags)
+        except pygame.error as error:
+            pygame.display.quit()
+            raise ScreenMissing(f"the screen could not be opened ({error}): is the desktop running?") from error
         except BaseException:
             pygame.display.quit()
             raise
         self.renderer = "software" if any("no fast renderer" in str(w.message) for w in said) else "accelerated"
-        self.driver = pygame.display.get_driver()
         self.size = self._surface.get_size()
         pygame.display.set_caption(caption)
         pygame.mouse.set_visible(not fullscreen)
