@@ -105,3 +105,17 @@ def test_full_screen_is_scaled_by_sdl_at_the_desktops_size(monkeypatch):
 
     assert modes == [((1024, 768), pygame.SCALED | pygame.FULLSCREEN)]  # the dummy driver's desktop
     assert size == (1024, 768)
+
+
+def test_a_booth_started_without_its_desktop_says_so_instead_of_running_unseen(monkeypatch):
+    """Without a desktop (a systemd unit without its session's WAYLAND_DISPLAY,
+    an ssh login), SDL falls back to its offscreen driver: a booth nobody sees."""
+    from photobooth.display import ScreenMissing
+
+    for name in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+    with pytest.raises(ScreenMissing, match="no desktop to draw on"):
+        Screen(size=(320, 180), fullscreen=False)
+
+    assert pygame.display.get_init() is False
