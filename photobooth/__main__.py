@@ -25,7 +25,7 @@ from .display import ScreenMissing
 DEFAULT_CONFIG = Path.home() / ".config" / "photobooth" / "photobooth.toml"
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (the public marker booth tokens start with)
 LED_SHOWN_S = 0.5  # check lights the LED this long, for whoever is looking at it
-PHOTO_BYTES = 5_000_000  # a branded 12 MP JPEG at quality 90 is 3 to 5 MB
+PHOTO_BYTES = 5_000_000  # allowed for each branded 12 MP JPEG (quality 90)
 TOO_FEW_PHOTOS, FEW_PHOTOS = 100, 1000  # check fails below room for the first, warns below the second
 CAMERA_NAMES = {
     "imx708": "Camera Module 3",
