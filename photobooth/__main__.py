@@ -1,7 +1,8 @@
 """The booth's commands:
 
     python -m photobooth run      [--config FILE]    the booth itself
-    python -m photobooth check    [--config FILE]    settings, camera, GPIO, fonts, portal, each target
+    python -m photobooth check    [--config FILE]    every part, one line each: settings, secrets, portal,
+                                                     screen, camera, GPIO, disk, fonts, each target
     python -m photobooth outbox   [list|retry|purge] what waits to be posted
     python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page (- reads it)
 
@@ -98,7 +99,7 @@ def check(config) -> int:
         for status, text in lines:
             counts[status] = counts.get(status, 0) + 1
             print(f"  {status:<5} {name}: {text}")
-        return lines[0][0] == "ok" or lines[0][0] == "WARN"
+        return lines[0][0] != "FAIL"
 
     print(f"Settings: {config.source} is valid.")
     secrets, settings, screen_size = {}, {}, [config.size]
