@@ -69,6 +69,7 @@ booth-demo: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed messages gazetteer
 	$(PY) bench/find_a_jam.py
 	$(PY) bench/compose.py
+	$(PY) bench/preview.py
 	$(PY) bench/uploads.py
 
 # Load test: `make serve` on loopback under wrk, beside a minimal Django view (about seven minutes).

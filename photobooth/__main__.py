@@ -1,7 +1,8 @@
 """The booth's commands:
 
     python -m photobooth run      [--config FILE]    the booth itself
-    python -m photobooth check    [--config FILE]    settings, camera, GPIO, fonts, portal, each target
+    python -m photobooth check    [--config FILE]    every part, one line each: settings, secrets, portal,
+                                                     screen, camera, GPIO, disk, fonts, each target
     python -m photobooth outbox   [list|retry|purge] what waits to be posted
     python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page (- reads it)
 
@@ -9,8 +10,10 @@ The config file defaults to $PHOTOBOOTH_CONFIG, else ~/.config/photobooth/photob
 """
 
 import argparse
+import datetime
 import logging
 import os
+import shutil
 import sys
 import time
 import tomllib
@@ -18,9 +21,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from .config import CAMERAS, DEFAULT_SECRETS, ConfigError, load, load_secrets
+from .display import ScreenMissing
 
 DEFAULT_CONFIG = Path.home() / ".config" / "photobooth" / "photobooth.toml"
 TOKEN_PREFIX = "jpb_"  # noqa: S105 (the public marker booth tokens start with)
+LED_SHOWN_S = 0.5  # check lights the LED this long, for whoever is looking at it
+PHOTO_BYTES = 5_000_000  # allowed for each branded 12 MP JPEG (quality 90)
+TOO_FEW_PHOTOS, FEW_PHOTOS = 100, 1000  # check fails below room for the first, warns below the second
+CAMERA_NAMES = {
+    "imx708": "Camera Module 3",
+    "imx219": "Camera Module 2",
+    "ov5647": "Camera Module 1",
+    "imx477": "HQ Camera",
+    "imx296": "Global Shutter Camera",
+    "imx500": "AI Camera",
+}
+VARIANTS = {"wide": "Wide", "noir": "NoIR"}
 
 
 def main(argv=None) -> int:
@@ -35,7 +51,9 @@ def main(argv=None) -> int:
     pair = commands.add_parser("pair", help="store the booth token (text, or a photo/screenshot of its QR code)")
     pair.add_argument("token", help="the token shown on the Jam's booth page, an image of its QR code, or - to read it")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # check says everything in its own lines; the booth's log (journalctl) has the rest.
+    level = logging.CRITICAL if arguments.command == "check" else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if arguments.command == "pair":
             return pair_booth(arguments.config, arguments.token)
@@ -47,60 +65,150 @@ def main(argv=None) -> int:
         if arguments.command == "check":
             return check(config)
         return outbox_command(config, arguments.action)
-    except ConfigError as error:
+    except (ConfigError, ScreenMissing) as error:
         print(f"photobooth: {error}", file=sys.stderr)
         return 2
 
 
+class Caveat(Exception):
+    """A part works, with a caveat that its line (WARN) says."""
+
+
 def check(config) -> int:
-    """Every part the booth needs, one line each; exit status 1 if any fails."""
+    """Every part the booth needs, one line each: ok, WARN (it works, with a
+    caveat) or FAIL, with the reason and the fix. On the booth itself it opens
+    each part as `run` does: the screen, the camera (a photo is taken), the
+    button and LED (lit for half a second). Exit status 1 if any part fails."""
     from . import app, i18n
     from .camera import open_camera
     from .compose import font_path
+    from .display import Screen, View
     from .publishers.portal import PortalPublisher
 
-    failures = 0
+    counts = {"FAIL": 0, "WARN": 0}
 
     def report(name, test):
-        nonlocal failures
         try:
-            print(f"  ok    {name}: {test()}")
+            lines = [("ok", test())]
+        except Caveat as caveat:
+            lines = [("WARN", str(caveat))]
+        except ConfigError as error:
+            lines = [("FAIL", problem) for problem in error.problems] or [("FAIL", str(error))]
         except Exception as error:
-            failures += 1
-            print(f"  FAIL  {name}: {error}")
+            lines = [("FAIL", str(error) or type(error).__name__)]
+        for status, text in lines:
+            counts[status] = counts.get(status, 0) + 1
+            print(f"  {status:<5} {name}: {text}")
+        return lines[0][0] != "FAIL"
 
     print(f"Settings: {config.source} is valid.")
-    secrets = load_secrets(config)
-    portal = PortalPublisher(config.portal_url, secrets.get("portal_token", ""))
-    settings = {}
+    secrets, settings, screen_size = {}, {}, [config.size]
+
+    def secrets_check():
+        try:
+            secrets.update(load_secrets(config))
+        except ConfigError as error:
+            raise ConfigError(str(error), [f"{config.secrets}: {problem}" for problem in error.problems]) from None
+        if config.secrets.is_file():
+            return f"{config.secrets}: valid, readable by this user only"
+        return f"no file at {config.secrets}: the PHOTOBOOTH_* variables only"
 
     def portal_check():
+        if not secrets_ok:
+            raise ConfigError("not checked: fix the secrets file first")
         if not secrets.get("portal_token"):
             raise ConfigError("no booth token: run `python -m photobooth pair <token or QR image>`")
-        settings.update(app.booth_config(portal, config.folder / "booth-config.json"))
+        portal = PortalPublisher(config.portal_url, secrets["portal_token"])
+        offline = []
+        cache = config.folder / "booth-config.json"
+        settings.update(app.booth_config(portal, cache, offline=lambda error, saved: offline.append((error, saved))))
+        if offline:
+            error, saved = offline[0]
+            raise Caveat(
+                f"{config.portal_url} cannot be reached ({type(error).__name__}): photos will wait in the outbox "
+                "and be posted once it answers; meanwhile the Jam's settings saved on "
+                f"{datetime.datetime.fromtimestamp(saved):%Y-%m-%d %H:%M} are used ({settings.get('jam_title')})."
+            )
         return f"{config.portal_url} knows this booth: {settings['jam_title']}"
 
+    def display_check():
+        with Screen(size=config.size, fullscreen=config.fullscreen, mirror=config.mirror) as screen:
+            screen.show(View(headline="python -m photobooth check"))
+            driver, size, renderer = screen.driver, screen.size, screen.renderer
+        screen_size[0] = size
+        shape = f"full screen at {size[0]}x{size[1]}" if config.fullscreen else f"a {size[0]}x{size[1]} window"
+        if driver in ("dummy", "offscreen"):  # asked for by SDL_VIDEODRIVER (the Screen refuses them otherwise)
+            return f"{driver} (SDL_VIDEODRIVER={driver}): {shape}, shown nowhere"
+        if renderer == "software":
+            raise Caveat(
+                f"{driver}, {shape}, drawn without the GPU (SDL found no fast renderer): the live view will be "
+                "slow; is the desktop's OpenGL driver (vc4-kms-v3d) in use?"
+            )
+        return f"{driver}, {shape}, scaled by the GPU"
+
     def camera_check():
-        with open_camera(config.camera, resolution=config.resolution) as camera:
-            return f"{config.camera}, preview {camera.preview().size[0]}x{camera.preview().size[1]}"
+        options = {"resolution": config.resolution, "preview_box": screen_size[0], "rotation": config.rotation}
+        with open_camera(config.camera, **options) as camera:
+            frame = camera.preview()
+            photo = camera.capture()
+        live = frame.size[::-1] if frame.turn in (90, 270) else frame.size
+        focus = (
+            "autofocus: continuous in the live view, and a focus cycle before each photo"
+            if camera.autofocus
+            else "no autofocus (focus is set at the lens)"
+            if config.camera == "picamera2"
+            else "no autofocus"
+        )
+        sizes = f"live view {live[0]}x{live[1]}, photos {photo.width}x{photo.height}"
+        return f"{_camera_name(config.camera, camera.model)}: {sizes}; {focus}"
 
     def gpio_check():
         if not config.gpio:
             return "turned off in the settings (keyboard only)"
         from .controls import Controls
 
-        with Controls(button_pin=config.button_pin, led_pin=config.led_pin, on_press=print):
-            return f"button on GPIO{config.button_pin}, LED on GPIO{config.led_pin}"
+        with Controls(button_pin=config.button_pin, led_pin=config.led_pin, on_press=lambda kind: None) as controls:
+            pressed = controls.button.is_pressed
+            controls.light(True)
+            time.sleep(LED_SHOWN_S)
+            controls.light(False)
+        if pressed:
+            raise Caveat(
+                f"the button on GPIO{config.button_pin} reads as pressed: is someone holding it, or is it wired "
+                "to 3.3 V instead of ground?"
+            )
+        return f"button on GPIO{config.button_pin} (not pressed), LED on GPIO{config.led_pin} (lit for half a second)"
 
+    def disk_check():
+        place = config.folder
+        while not place.exists():
+            place = place.parent
+        if not os.access(place, os.W_OK):
+            raise ConfigError(
+                f"{place} cannot be written by this user: choose another [booth] folder, or fix its owner"
+            )
+        free = shutil.disk_usage(place).free
+        photos = free // PHOTO_BYTES
+        text = f"{free / 1e9:.1f} GB free for {config.folder}: room for about {photos:,} photos"
+        if photos < TOO_FEW_PHOTOS:
+            raise ConfigError(f"{text}: free some space (copy old photos off the card) before the Jam")
+        if photos < FEW_PHOTOS:
+            raise Caveat(f"{text}: enough for a small Jam; free some space for a big one")
+        return text
+
+    secrets_ok = report("secrets", secrets_check)
     report("portal", portal_check)
+    report("display", display_check)
     report("camera", camera_check)
     report("gpio", gpio_check)
+    report("disk", disk_check)
     languages = [settings.get("language", "en"), *settings.get("languages", [])]
     for language in dict.fromkeys(languages):
         report(f"font for {i18n.language_name(language)}", lambda language=language: font_path(language))
     publishers = {}
 
     def targets_check():
+        portal = PortalPublisher(config.portal_url, secrets["portal_token"])
         publishers.update(app.publishers_for(config, secrets, settings, portal))
         return ", ".join(publishers)
 
@@ -109,8 +217,22 @@ def check(config) -> int:
     for target in ("x", "mastodon"):
         if target in publishers:
             report(target, lambda target=target: f"posting as {publishers[target].check()}")
-    print("All good." if not failures else f"{failures} problem(s) found.")
-    return 1 if failures else 0
+    if counts["FAIL"]:
+        print(f"{counts['FAIL']} problem(s) found.")
+    elif counts["WARN"]:
+        print(f"Ready, with {counts['WARN']} warning{'s' if counts['WARN'] > 1 else ''}: see WARN above.")
+    else:
+        print("All good.")
+    return 1 if counts["FAIL"] else 0
+
+
+def _camera_name(kind, model):
+    """ "picamera2, Camera Module 3 Wide (imx708_wide)", "fake camera", "webcam /dev/video0"."""
+    if kind != "picamera2":
+        return f"{kind} camera" if kind == "fake" else f"{kind} {model}"
+    sensor, *variants = model.split("_")
+    name = " ".join([CAMERA_NAMES.get(sensor, "a camera"), *(VARIANTS.get(v, v) for v in variants)])
+    return f"picamera2, {name} ({model})"
 
 
 def outbox_command(config, action) -> int:

@@ -9,6 +9,7 @@ that empties the outbox.
 `run(config)` does all of it for `python -m photobooth run`.
 """
 
+import contextlib
 import datetime
 import io
 import json
@@ -152,9 +153,10 @@ class Session:
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
 
-def booth_config(portal: PortalPublisher, cache: Path) -> dict:
+def booth_config(portal: PortalPublisher, cache: Path, *, offline=None) -> dict:
     """The Jam's booth configuration from the portal, kept on disk for the days
-    the venue's network is down. Raises ConfigError if neither is available."""
+    the venue's network is down (then `offline(error, saved_at)` is told, if
+    given). Raises ConfigError if neither is available."""
     try:
         config = portal.config()
     except PortalError as error:
@@ -162,7 +164,16 @@ def booth_config(portal: PortalPublisher, cache: Path) -> dict:
     except requests.RequestException as error:
         if cache.is_file():
             log.warning("Portal unreachable (%s); using the configuration saved on %s", error, cache)
-            return json.loads(cache.read_text(encoding="utf-8"))
+            try:
+                saved = json.loads(cache.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as damaged:
+                raise ConfigError(
+                    f"The portal at {portal.base_url} cannot be reached ({type(error).__name__}) and the Jam's "
+                    f"configuration saved in {cache} cannot be read ({damaged}): connect the booth to the internet."
+                ) from None
+            if offline:
+                offline(error, cache.stat().st_mtime)
+            return saved
         raise ConfigError(
             f"The portal at {portal.base_url} cannot be reached ({type(error).__name__}) and this booth has "
             "never fetched its Jam's configuration: connect it to the internet once."
@@ -245,14 +256,17 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
 
 
 def run(config) -> int:
-    """The booth until a very long press (or Escape). Returns an exit status."""
+    """The booth until a very long press (or Escape). Returns an exit status.
+    Whatever ends it (that press, an error, Ctrl+C), every device it opened is
+    closed, in the reverse order: the ExitStack below holds them."""
     secrets = load_secrets(config)
     if not secrets.get("portal_token"):
         raise ConfigError("No booth token yet: run `python -m photobooth pair <token or QR image>`.")
     portal = PortalPublisher(config.portal_url, secrets["portal_token"])
     outlook, stop = Outlook(), threading.Event()
     alert = ""
-    with Screen(size=config.size, fullscreen=config.fullscreen) as screen:
+    with contextlib.ExitStack() as devices:
+        screen = devices.enter_context(Screen(size=config.size, fullscreen=config.fullscreen, mirror=config.mirror))
         try:
             settings = booth_config(portal, config.folder / "booth-config.json")
             publishers = publishers_for(config, secrets, settings, portal)
@@ -262,7 +276,11 @@ def run(config) -> int:
         language = settings.get("language") or "en"
         _ = i18n.translation(language).gettext
         try:
-            camera = open_camera(config.camera, resolution=config.resolution)
+            camera = devices.enter_context(
+                open_camera(
+                    config.camera, resolution=config.resolution, preview_box=screen.size, rotation=config.rotation
+                )
+            )
         except CameraMissing as error:
             log.error("Camera missing: %s", error)
             message = _("The camera is missing: %(error)s") % {"error": error}
@@ -274,11 +292,13 @@ def run(config) -> int:
             try:
                 from .controls import Controls
 
-                controls = Controls(button_pin=config.button_pin, led_pin=config.led_pin, on_press=presses.put)
-            except Exception as error:  # gpiozero raises several kinds when there are no pins
+                controls = devices.enter_context(
+                    Controls(button_pin=config.button_pin, led_pin=config.led_pin, on_press=presses.put)
+                )
+            except Exception as error:  # GpioMissing, with the reason and the fix
                 log.error("GPIO button missing: %s", error)
                 alert = _("The button is missing (%(error)s). The space bar works meanwhile.") % {"error": error}
-        outbox = Outbox(config.folder / "outbox.sqlite3")
+        outbox = devices.enter_context(Outbox(config.folder / "outbox.sqlite3"))
         worker = threading.Thread(
             target=publish_forever,
             args=(outbox.path, publishers, outlook, stop),
@@ -287,19 +307,16 @@ def run(config) -> int:
             daemon=True,
         )
         worker.start()
-        try:
-            booth = make_booth(config, settings, camera, outbox, logo(config, settings), led=controls)
-            session = Session(booth=booth, screen=screen, camera=camera, outlook=outlook, presses=presses, alert=alert)
-            log.info("Booth ready for %s; posting to %s", settings.get("jam_title"), ", ".join(config.targets))
-            while session.step(time.monotonic()):
-                time.sleep(FRAME_S)
-        finally:
-            stop.set()
-            worker.join(timeout=70)
-            outbox.close()
-            camera.close()
-            if controls:
-                controls.close()
+        devices.callback(worker.join, timeout=70)
+        devices.callback(stop.set)  # runs first: the thread finishes its round, then is joined
+        booth = make_booth(config, settings, camera, outbox, logo(config, settings), led=controls)
+        session = Session(booth=booth, screen=screen, camera=camera, outlook=outlook, presses=presses, alert=alert)
+        log.info("Booth ready for %s; posting to %s", settings.get("jam_title"), ", ".join(config.targets))
+        next_frame = time.monotonic()
+        while session.step(time.monotonic()):
+            # At most 30 frames a second, counting the time the step took (waiting for the camera's frame included).
+            next_frame = max(next_frame + FRAME_S, time.monotonic())
+            time.sleep(max(0.0, next_frame - time.monotonic()))
     return 0
 
 

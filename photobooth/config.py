@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .camera import ROTATIONS
 from .compose import CORNERS
 
 DEFAULT_FOLDER = Path.home() / "photobooth"  # the photos and the outbox
@@ -43,10 +44,24 @@ SECRET_KEYS = {
     "x.access_token_secret": "PHOTOBOOTH_X_ACCESS_TOKEN_SECRET",
     "mastodon.access_token": "PHOTOBOOTH_MASTODON_ACCESS_TOKEN",
 }
+SECRET_SECTIONS = {
+    section: [dotted.partition(".")[2] for dotted in SECRET_KEYS if dotted.startswith(section + ".")]
+    for section in ("x", "mastodon")
+}
 
 
 class ConfigError(Exception):
-    """The settings cannot be used; the message lists every problem and its fix."""
+    """The settings cannot be used; the message lists every problem and its fix,
+    one line each (also in `problems`)."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def _problems(source, problems) -> ConfigError:
+    count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+    return ConfigError(f"{source} has {count}:\n" + "\n".join(f"  {problem}" for problem in problems), problems)
 
 
 @dataclass(frozen=True)
@@ -58,11 +73,13 @@ class Config:
     shots: int = 1
     camera: str = "picamera2"
     resolution: tuple | None = None
+    rotation: int = 0
     gpio: bool = True
     button_pin: int = 17
     led_pin: int = 27
     fullscreen: bool = True
     size: tuple = (1280, 720)
+    mirror: bool = True
     logo: Path | None = None
     corner: str = "top-right"
     margin: float = 0.025
@@ -113,6 +130,18 @@ def _text(value):
     return None if isinstance(value, str) else "must be text in quotes"
 
 
+def _place(example):
+    def check(value):
+        return None if isinstance(value, str) and value.strip() else f"must be a {example}"
+
+    return check
+
+
+def _rotation(value):
+    ok = type(value) is int and value in ROTATIONS
+    return None if ok else "must be 0, 90, 180 or 270 (degrees clockwise)"
+
+
 def _flag(value):
     return None if isinstance(value, bool) else "must be true or false"
 
@@ -126,13 +155,17 @@ SCHEMA = {
     "portal": {"url": ("portal_url", _url)},
     "booth": {
         "targets": ("targets", _targets),
-        "folder": ("folder", _text),
-        "secrets": ("secrets", _text),
+        "folder": ("folder", _place('folder such as "~/photobooth"')),
+        "secrets": ("secrets", _place('file such as "~/.config/photobooth/secrets.toml"')),
         "shots": ("shots", _shots),
     },
-    "camera": {"kind": ("camera", _one_of(CAMERAS)), "resolution": ("resolution", _pair)},
+    "camera": {
+        "kind": ("camera", _one_of(CAMERAS)),
+        "resolution": ("resolution", _pair),
+        "rotation": ("rotation", _rotation),
+    },
     "gpio": {"enabled": ("gpio", _flag), "button_pin": ("button_pin", _gpio), "led_pin": ("led_pin", _gpio)},
-    "screen": {"fullscreen": ("fullscreen", _flag), "size": ("size", _pair)},
+    "screen": {"fullscreen": ("fullscreen", _flag), "size": ("size", _pair), "mirror": ("mirror", _flag)},
     "branding": {
         "logo": ("logo", _text),
         "corner": ("corner", _one_of(sorted(CORNERS))),
@@ -163,15 +196,17 @@ def parse(text: str, *, source="photobooth.toml", base=Path()) -> Config:
         raise ConfigError(f"{source} is not valid TOML: {error}.") from None
     problems, values = [], {"source": source}
     for section, settings in data.items():
-        if section not in SCHEMA:
-            problems.append(f"[{section}] is not a section{_did_you_mean(section, SCHEMA)}.")
-            continue
         if not isinstance(settings, dict):
-            problems.append(f"{section} must be a [section] with settings under it.")
+            problems.append(_outside(section, settings))
+            continue
+        if section not in SCHEMA:
+            problems.append(
+                f"[{section}] is not a section{_did_you_mean(section, SCHEMA)}; the sections are {', '.join(SCHEMA)}."
+            )
             continue
         for key, value in settings.items():
             if key not in SCHEMA[section]:
-                problems.append(f"[{section}] {key} is not a setting{_did_you_mean(key, SCHEMA[section])}.")
+                problems.append(_unknown(section, key))
                 continue
             field, check = SCHEMA[section][key]
             problem = check(value)
@@ -184,14 +219,50 @@ def parse(text: str, *, source="photobooth.toml", base=Path()) -> Config:
             else:
                 values[field] = _convert(field, value, base)
     config = Config(**values)
+    if config.led_pin == config.button_pin:
+        spare = next(pin for pin in (27, 22) if pin != config.button_pin)
+        problems.append(
+            f"[gpio] led_pin: {config.led_pin} is the button's pin too: wire the LED to another GPIO, such as {spare}."
+        )
     if "mastodon" in config.targets and not config.mastodon_instance:
         problems.append('[mastodon] instance: needed to post to Mastodon, such as "https://mastodon.social".')
     if config.logo is not None and not config.logo.is_file():
         problems.append(f"[branding] logo: no file at {config.logo}.")
     if problems:
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise ConfigError(f"{source} has {count}:\n" + "\n".join(f"  {problem}" for problem in problems))
+        raise _problems(source, problems)
     return config
+
+
+def _sections_of(key):
+    return [section for section, settings in SCHEMA.items() if key in settings]
+
+
+def _outside(key, value):
+    """The line for `key = value` written above every [section] heading."""
+    if key in SCHEMA:
+        example = next(iter(SCHEMA[key]))
+        return (
+            f"{key} = {_show(value)}: [{key}] is a section, not a setting: write [{key}] on a line of its own "
+            f"and its settings under it, such as {example}."
+        )
+    homes = _sections_of(key)
+    if homes:
+        return f"{key} = {_show(value)} is outside any section: put it under {' or '.join(f'[{h}]' for h in homes)}."
+    every_key = {name for settings in SCHEMA.values() for name in settings}
+    return (
+        f"{key} = {_show(value)} is outside any section, and no section has such a setting"
+        f"{_did_you_mean(key, every_key)}."
+    )
+
+
+def _unknown(section, key):
+    homes = _sections_of(key)
+    if homes:
+        return f"[{section}] {key} is not a [{section}] setting: put it under {' or '.join(f'[{h}]' for h in homes)}."
+    return (
+        f"[{section}] {key} is not a setting{_did_you_mean(key, SCHEMA[section])}; "
+        f"[{section}] takes {', '.join(SCHEMA[section])}."
+    )
 
 
 def _convert(field, value, base):
@@ -214,7 +285,8 @@ def _did_you_mean(word, choices):
 def load_secrets(config: Config, environ=os.environ) -> dict:
     """{"portal_token": ..., "x": {...}, "mastodon": {...}} from the secrets file
     (which must not be readable by other users) and PHOTOBOOTH_* variables,
-    which win. A missing file is fine when the environment has what is needed."""
+    which win. A missing file is fine when the environment has what is needed.
+    Mistakes in the file are named by key, never by value: the values are secrets."""
     secrets = {"x": {}, "mastodon": {}}
     path = config.secrets
     if path and path.is_file():
@@ -225,20 +297,52 @@ def load_secrets(config: Config, environ=os.environ) -> dict:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path} is not valid TOML: {error}.") from None
+        problems = []
+        for key, value in data.items():
+            problems += _secret_problems(key, value)
+        if problems:
+            raise _problems(path, problems)
         for dotted in SECRET_KEYS:
             section, _, key = dotted.rpartition(".")
             value = (data.get(section, {}) if section else data).get(key)
             if value is not None:
-                _put(secrets, dotted, str(value))
-        unknown = sorted(set(data) - {"portal_token", "x", "mastodon"})
-        if unknown:
-            raise ConfigError(f"{path}: {', '.join(unknown)} is not a secret the booth knows.")
+                _put(secrets, dotted, value)
     for dotted, variable in SECRET_KEYS.items():
         if environ.get(variable):
             _put(secrets, dotted, environ[variable])
     if config.mastodon_instance:
         secrets["mastodon"]["instance"] = config.mastodon_instance
     return secrets
+
+
+def _secret_problems(key, value) -> list[str]:
+    sections = {"x": SECRET_SECTIONS["x"], "mastodon": SECRET_SECTIONS["mastodon"]}
+    if key == "portal_token":
+        if isinstance(value, dict):
+            return ['[portal_token] must be a value, not a section: portal_token = "jpb_..." at the top of the file.']
+        return (
+            [] if isinstance(value, str) else ['portal_token must be text in quotes, such as portal_token = "jpb_...".']
+        )
+    if key not in sections:
+        return [
+            f"{key} is not a secret the booth knows{_did_you_mean(key, ['portal_token', *sections])}; "
+            "the file takes portal_token, [x] and [mastodon]."
+        ]
+    if not isinstance(value, dict):
+        return [
+            f"{key} = ... must be a section: write [{key}] on a line of its own and put "
+            f"{', '.join(sections[key])} under it."
+        ]
+    problems = []
+    for name, text in value.items():
+        if name not in sections[key]:
+            problems.append(
+                f"[{key}] {name} is not a secret the booth knows{_did_you_mean(name, sections[key])}; "
+                f"[{key}] takes {', '.join(sections[key])}."
+            )
+        elif not isinstance(text, str):
+            problems.append(f"[{key}] {name} must be text in quotes.")
+    return problems
 
 
 def _put(secrets, dotted, value):

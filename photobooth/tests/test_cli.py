@@ -85,7 +85,8 @@ def test_pair_explains_what_a_token_looks_like(tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_check_reports_each_part(paired_jam, live_server, tmp_path, capsys):
+def test_check_reports_each_part(paired_jam, live_server, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     _jam, token = paired_jam
     config = settings_file(tmp_path, live_server.url)
     main(["--config", str(config), "pair", token])
@@ -96,13 +97,14 @@ def test_check_reports_each_part(paired_jam, live_server, tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 0, out
     assert f"  ok    portal: {live_server.url} knows this booth: Llandudno Jam" in out
-    assert "  ok    camera: fake, preview 1280x720" in out
+    assert "  ok    camera: fake camera: live view 1024x576, photos 1280x720; no autofocus" in out
     assert "  ok    gpio: turned off in the settings (keyboard only)" in out
     assert "  ok    font for English: " in out
     assert out.rstrip().endswith("All good.")
 
 
-def test_check_fails_loudly_without_a_token_or_with_bad_x_keys(tmp_path, capsys):
+def test_check_fails_loudly_without_a_token_or_with_bad_x_keys(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
     config = settings_file(tmp_path)
 
     status = main(["--config", str(config), "check"])

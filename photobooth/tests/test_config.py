@@ -37,9 +37,10 @@ scale = 2
         "not ['portal', 'facebook'].",
         '  [camera] kind: "picamera" is not one of picamera2, webcam, fake.',
         '  [gpio] button_pin: must be a GPIO number from 0 to 27 (BCM numbering), not "17".',
-        '  [gpio] buton is not a setting (did you mean "button_pin"?).',
+        '  [gpio] buton is not a setting (did you mean "button_pin"?); [gpio] takes enabled, button_pin, led_pin.',
         "  [branding] scale: must be a number from 0.02 to 0.5, not 2.",
-        '  [screan] is not a section (did you mean "screen"?).',
+        '  [screan] is not a section (did you mean "screen"?); the sections are portal, booth, camera, gpio, '
+        "screen, branding, mastodon.",
         f"  [branding] logo: no file at {tmp_path / 'missing.png'}.",
     ]
 
@@ -82,3 +83,87 @@ def test_secrets_readable_by_others_are_refused(tmp_path):
 
     with pytest.raises(ConfigError, match=f"can be read by other users: run `chmod 600 {secrets}`"):
         load_secrets(config, environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            'kind = "fake"\n[portal]\nurl = "https://jams.example.org"',
+            'kind = "fake" is outside any section: put it under [camera].',
+        ),
+        ("[camera]\nfullscreen = false", "[camera] fullscreen is not a [camera] setting: put it under [screen]."),
+        (
+            'camera = "fake"',
+            'camera = "fake": [camera] is a section, not a setting: write [camera] on a line of its own '
+            "and its settings under it, such as kind.",
+        ),
+        ('[booth]\nfolder = ""', '[booth] folder: must be a folder such as "~/photobooth", not "".'),
+        (
+            '[booth]\nsecrets = ""',
+            '[booth] secrets: must be a file such as "~/.config/photobooth/secrets.toml", not "".',
+        ),
+        (
+            "[gpio]\nbutton_pin = 17\nled_pin = 17",
+            "[gpio] led_pin: 17 is the button's pin too: wire the LED to another GPIO, such as 27.",
+        ),
+        (
+            "[gpio]\nbutton_pin = 27",
+            "[gpio] led_pin: 27 is the button's pin too: wire the LED to another GPIO, such as 22.",
+        ),
+        ("[camera]\nrotation = 45", "[camera] rotation: must be 0, 90, 180 or 270 (degrees clockwise), not 45."),
+        ('[screen]\nmirror = "yes"', '[screen] mirror: must be true or false, not "yes".'),
+    ],
+)
+def test_a_mistake_gets_one_line_naming_the_key_the_problem_and_the_fix(text, problem):
+    with pytest.raises(ConfigError) as raised:
+        parse(text, source="booth.toml")
+
+    assert str(raised.value).splitlines() == ["booth.toml has 1 problem:", f"  {problem}"]
+
+
+def test_rotation_and_mirror_are_settings():
+    config = parse("[camera]\nrotation = 270\n[screen]\nmirror = false")
+
+    assert (config.rotation, config.mirror) == (270, False)
+    assert (parse("").rotation, parse("").mirror) == (0, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            'x = "ck"',
+            "x = ... must be a section: write [x] on a line of its own and put consumer_key, "
+            "consumer_secret, access_token, access_token_secret under it.",
+        ),
+        (
+            '[portal_token]\nvalue = "jpb_x"',
+            '[portal_token] must be a value, not a section: portal_token = "jpb_..." at the top of the file.',
+        ),
+        ("portal_token = 1234", 'portal_token must be text in quotes, such as portal_token = "jpb_...".'),
+        (
+            'portal_tokn = "jpb_x"',
+            'portal_tokn is not a secret the booth knows (did you mean "portal_token"?); '
+            "the file takes portal_token, [x] and [mastodon].",
+        ),
+        (
+            '[x]\nconsumer_kye = "ck"',
+            '[x] consumer_kye is not a secret the booth knows (did you mean "consumer_key"?); '
+            "[x] takes consumer_key, consumer_secret, access_token, access_token_secret.",
+        ),
+    ],
+)
+def test_a_mistake_in_the_secrets_file_gets_one_line_and_never_shows_a_secret(tmp_path, text, problem):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(text + "\n")
+    secrets.chmod(0o600)
+    config = parse(f'[booth]\nsecrets = "{secrets}"')
+
+    with pytest.raises(ConfigError) as raised:
+        load_secrets(config, environ={})
+
+    assert str(raised.value).splitlines() == [f"{secrets} has 1 problem:", f"  {problem}"]
+    assert raised.value.problems == [problem]
+    assert '"ck"' not in str(raised.value)
+    assert "jpb_x" not in str(raised.value)
