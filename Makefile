@@ -74,7 +74,7 @@ bench: $(VENV)/.dev-installed messages gazetteer
 
 # Load test: `make serve` on loopback under wrk, beside a minimal Django view (about seven minutes).
 load: system-packages-load $(VENV)/.dev-installed messages
-	$(PY) bench/load.py
+	$(PY) bench/load.py $(ARGS)
 
 # Lighthouse on the home page and a Jam page as make serve serves them (mobile profile; about two minutes).
 audit: system-packages-test $(VENV)/.dev-installed node_modules/.installed messages
