@@ -3,7 +3,7 @@
     python -m photobooth run      [--config FILE]    the booth itself
     python -m photobooth check    [--config FILE]    every part, one line each: settings, secrets, portal,
                                                      screen, camera, GPIO, disk, fonts, each target
-    python -m photobooth outbox   [list|retry|purge] what waits to be posted
+    python -m photobooth outbox   [list|retry [ID...|all]|purge]  what waits to be posted, what failed and why
     python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page (- reads it)
 
 The config file defaults to $PHOTOBOOTH_CONFIG, else ~/.config/photobooth/photobooth.toml.
@@ -48,6 +48,9 @@ def main(argv=None) -> int:
     commands.add_parser("check", help="check the settings, the hardware and every target")
     outbox = commands.add_parser("outbox", help="list, retry or purge what waits to be posted")
     outbox.add_argument("action", nargs="?", choices=["list", "retry", "purge"], default="list")
+    outbox.add_argument(
+        "jobs", nargs="*", metavar="ID", help="retry: the jobs to try now (their # in the list), or all"
+    )
     pair = commands.add_parser("pair", help="store the booth token (text, or a photo/screenshot of its QR code)")
     pair.add_argument("token", help="the token shown on the Jam's booth page, an image of its QR code, or - to read it")
     arguments = parser.parse_args(argv)
@@ -64,7 +67,7 @@ def main(argv=None) -> int:
             return run(replace(config, camera=arguments.camera or config.camera))
         if arguments.command == "check":
             return check(config)
-        return outbox_command(config, arguments.action)
+        return outbox_command(config, arguments.action, arguments.jobs)
     except (ConfigError, ScreenMissing) as error:
         print(f"photobooth: {error}", file=sys.stderr)
         return 2
@@ -235,23 +238,55 @@ def _camera_name(kind, model):
     return f"picamera2, {name} ({model})"
 
 
-def outbox_command(config, action) -> int:
-    from .outbox import Outbox
+def outbox_command(config, action, jobs=()) -> int:
+    from .outbox import DECLINED, DONE, FAILED, HELD, PENDING, Outbox
 
+    if action != "retry" and jobs:
+        raise ConfigError(f"outbox {action} takes no job numbers (outbox retry does).")
+    wanted = None
+    if action == "retry" and jobs and jobs != ["all"]:
+        try:
+            wanted = [int(job.removeprefix("#")) for job in jobs]
+        except ValueError:
+            raise ConfigError(
+                f"outbox retry takes job numbers as `outbox list` shows them (#12), or all; not {' '.join(jobs)}."
+            ) from None
     with Outbox(config.folder / "outbox.sqlite3") as outbox:
         if action == "retry":
-            print(f"{outbox.retry_all()} waiting job(s) will be tried now.")
+            retried = outbox.retry(wanted)
+            print(f"{retried} job(s) will be tried now, by the booth when it runs.")
+            if wanted and retried < len(wanted):
+                print("The others are posted, declined, held in a consent window or not in the outbox.")
         elif action == "purge":
             print(f"{outbox.purge_done()} posted job(s) forgotten; the photos stay in {config.folder / 'photos'}.")
         else:
-            jobs = outbox.jobs()
-            for job in jobs:
-                wait = max(0, round(job.next_try - time.time()))
-                state = f"{job.status}, {job.attempts} attempt(s)" + (f", next in {wait} s" if wait else "")
-                print(f"{job.photo.name}  {job.target:<9} {state}  {job.remote_id}  {job.last_error}".rstrip())
+            for job in outbox.jobs():
+                print(f"#{job.id:<5} {job.photo.name}  {job.target:<9} {_job_state(job)}".rstrip())
             counts = outbox.counts()
-            print(f"{counts['pending']} waiting, {counts['done']} posted.")
+            print(
+                f"{counts[PENDING]} waiting, {counts[DONE]} posted, {counts[FAILED]} failed, "
+                f"{counts[HELD]} in a consent window, {counts[DECLINED]} declined."
+            )
+            if counts[FAILED]:
+                print("A failed job is not tried again until you say so: python -m photobooth outbox retry ID|all")
     return 0
+
+
+def _job_state(job) -> str:
+    """One job's state in words, for `outbox list`."""
+    from .outbox import DECLINED, DONE, FAILED, HELD
+
+    if job.status == DONE:
+        return f"posted  {job.remote_id}"
+    if job.status == FAILED:
+        return f"FAILED after {job.attempts} attempt(s): {job.last_error}"
+    if job.status == DECLINED:
+        return "declined: never posted"
+    if job.status == HELD:
+        return "in its consent window"
+    wait = max(0, round(job.next_try - time.time()))
+    state = f"waiting, {job.attempts} attempt(s)" + (f", next in {wait} s" if wait else ", due now")
+    return f"{state}  {job.last_error}"
 
 
 def pair_booth(config_path: Path, token_or_image: str) -> int:

@@ -1,6 +1,7 @@
 """Putting the booth together: settings, the portal's configuration for the
 Jam, branding, the camera, the button, the screen, and a background thread
-that empties the outbox.
+that empties the outbox (and, when the network was down, notices it come
+back and posts at once what waited).
 
     session = Session(booth=booth, screen=screen, camera=camera, outlook=outlook)
     while session.step(time.monotonic()):   # presses, countdown, consent, drawing
@@ -17,6 +18,7 @@ import logging
 import queue
 import threading
 import time
+import typing
 from pathlib import Path
 
 import requests
@@ -29,7 +31,8 @@ from .camera import CameraMissing, open_camera
 from .compose import Brand, brand_in_place, collage
 from .config import ConfigError, load_secrets
 from .display import Screen, View
-from .outbox import Outbox, publish_due, save_photo, write_durably
+from .outbox import Outbox, publish_due, write_durably
+from .publishers import Refused
 from .publishers.portal import PortalError, PortalPublisher
 
 log = logging.getLogger("photobooth")
@@ -38,23 +41,33 @@ FRAME_S = 1 / 30
 PUBLISH_EVERY_S = 2.0
 HEARTBEAT_EVERY_S = 60.0
 ERROR_SHOWN_S = 10
+STATUS_REASON_CHARACTERS = 80  # the status line is one line: the whole reason is in `outbox list`
+
+
+class Standing(typing.NamedTuple):
+    """How posting stands, for the screen: jobs waiting, the network down, photos refused for good and why."""
+
+    pending: int
+    offline: bool
+    failed: int = 0
+    failure: str = ""
 
 
 class Outlook:
-    """What the publishing thread tells the screen: the backlog and the network."""
+    """What the publishing thread tells the screen: the backlog, the network,
+    and the photos a target refused for good (with the latest reason)."""
 
     def __init__(self):
-        self.pending = 0
-        self.offline = False
+        self.pending, self.offline, self.failed, self.failure = 0, False, 0, ""
         self._lock = threading.Lock()
 
-    def update(self, *, pending, offline):
+    def update(self, *, pending, offline, failed=0, failure=""):
         with self._lock:
-            self.pending, self.offline = pending, offline
+            self.pending, self.offline, self.failed, self.failure = pending, offline, failed, failure
 
-    def read(self):
+    def read(self) -> Standing:
         with self._lock:
-            return self.pending, self.offline
+            return Standing(self.pending, self.offline, self.failed, self.failure)
 
 
 def is_network_error(error) -> bool:
@@ -68,29 +81,81 @@ def is_network_error(error) -> bool:
     return False
 
 
+class Publishing:
+    """The publishing thread's rounds: post what is due, tell the screen how
+    things stand, and, while the network seems down, ask the portal whether it
+    answers again (`probe`, about every PUBLISH_EVERY_S): when it answers after
+    not answering, every job waiting out its backoff (up to 30 minutes) is
+    posted at once.
+
+        publishing = Publishing(outbox, publishers, outlook, probe=portal.reachable)
+        posted, failed = publishing.round()
+    """
+
+    def __init__(self, outbox, publishers, outlook, *, probe=None):
+        self.outbox, self.publishers, self.outlook, self.probe = outbox, publishers, outlook, probe
+        self.outage = False  # the probe went unanswered since the last time it was answered
+
+    def round(self) -> tuple[int, int]:
+        posted, failed, offline = self._post()
+        if offline and self.probe is not None:
+            if not self.probe():
+                self.outage = True
+            else:
+                offline = False  # the portal answers: some target is unreachable, not the network
+                if self.outage:
+                    self.outage = False
+                    waiting = self.outbox.retry_waiting()
+                    log.info("The network is back: posting the %d job(s) that waited, now", waiting)
+                    more_posted, more_failed, offline = self._post()
+                    posted, failed = posted + more_posted, failed + more_failed
+        refused, failure = self.outbox.failures()
+        self.outlook.update(pending=self.outbox.counts()["pending"], offline=offline, failed=refused, failure=failure)
+        return posted, failed
+
+    def _post(self):
+        errors = []
+        posted, failed = publish_due(self.outbox, self.publishers, errors=errors)
+        for error in errors:
+            if isinstance(error, Refused):
+                log.error("Posting refused for good (see `outbox list`): %s: %s", type(error).__name__, error)
+            else:
+                log.warning("Posting failed (will retry): %s: %s", type(error).__name__, error)
+        if posted or errors:
+            offline = bool(errors) and not posted and all(is_network_error(error) for error in errors)
+        else:
+            offline = self.outlook.offline  # nothing was tried: as it was
+        return posted, failed, offline
+
+
 def publish_round(outbox, publishers, outlook) -> tuple[int, int]:
     """Try every due job once, then tell the screen how things stand."""
-    errors = []
-    posted, failed = publish_due(outbox, publishers, errors=errors)
-    for error in errors:
-        log.warning("Posting failed (will retry): %s: %s", type(error).__name__, error)
-    network_down = bool(errors) and not posted and all(is_network_error(error) for error in errors)
-    outlook.update(pending=outbox.counts()["pending"], offline=network_down)
-    return posted, failed
+    return Publishing(outbox, publishers, outlook).round()
 
 
 def publish_forever(outbox_path, publishers, outlook, stop: threading.Event, *, portal=None, every=PUBLISH_EVERY_S):
     """Post what is due, again and again; and tell the portal about once a
-    minute that the booth is alive and how many photos wait (its organiser's dashboard)."""
+    minute that the booth is alive and how many photos wait (its organiser's
+    dashboard). Whatever waited when the booth stopped is tried at once."""
     last_heartbeat = None
     with Outbox(outbox_path) as outbox:
+        publishing = start_publishing(outbox, publishers, outlook, portal=portal)
         while not stop.is_set():
-            publish_round(outbox, publishers, outlook)
+            publishing.round()
             now = time.monotonic()
             if portal and (last_heartbeat is None or now - last_heartbeat >= HEARTBEAT_EVERY_S):
                 last_heartbeat = now
-                heartbeat(portal, backlog=outlook.read()[0])
+                heartbeat(portal, backlog=outlook.read().pending)
             stop.wait(every)
+
+
+def start_publishing(outbox, publishers, outlook, *, portal=None) -> Publishing:
+    """The publishing thread's start: whatever waited out a backoff when the
+    booth stopped is tried at once, and the portal is the network's probe."""
+    waiting = outbox.retry_waiting()
+    if waiting:
+        log.info("%d job(s) waited when the booth stopped: trying them now", waiting)
+    return Publishing(outbox, publishers, outlook, probe=portal.reachable if portal else None)
 
 
 def heartbeat(portal, *, backlog) -> bool:
@@ -127,13 +192,21 @@ class Session:
         language = self.booth.language
         words = i18n.translation(language)
         _, ngettext = words.gettext, words.ngettext
-        pending, offline = self.outlook.read()
-        if pending:
-            status = ngettext("%(count)d photo waiting to be posted", "%(count)d photos waiting to be posted", pending)
-            status %= {"count": pending}
+        standing = self.outlook.read()
+        if standing.pending:
+            status = ngettext(
+                "%(count)d photo waiting to be posted", "%(count)d photos waiting to be posted", standing.pending
+            ) % {"count": standing.pending}
         else:
             status = _("All photos posted")
-        alert = self.alert or (_("No network: photos will be posted when it is back.") if offline else "")
+        if standing.failed:
+            failed = ngettext(
+                "%(count)d photo could not be posted: %(reason)s",
+                "%(count)d photos could not be posted: %(reason)s",
+                standing.failed,
+            ) % {"count": standing.failed, "reason": standing.failure[:STATUS_REASON_CHARACTERS]}
+            status = failed if not standing.pending else f"{status} · {failed}"
+        alert = self.alert or (_("No network: photos will be posted when it is back.") if standing.offline else "")
         common = {"status": status, "alert": alert, "language": language}
         booth = self.booth
         if booth.state == COUNTDOWN:
@@ -171,6 +244,7 @@ def booth_config(portal: PortalPublisher, cache: Path, *, offline=None) -> dict:
                     f"The portal at {portal.base_url} cannot be reached ({type(error).__name__}) and the Jam's "
                     f"configuration saved in {cache} cannot be read ({damaged}): connect the booth to the internet."
                 ) from None
+            portal.use_limits(saved)
             if offline:
                 offline(error, cache.stat().st_mtime)
             return saved
@@ -222,37 +296,53 @@ def publishers_for(config, secrets, booth_settings, portal) -> dict:
 
 
 def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, today=datetime.date.today) -> Booth:
+    """The booth's flow with its photos kept in `outbox`: held from the moment
+    they are saved, posted when the consent window ends, declined at once on
+    a "don't post it" press."""
     style = Brand(logo=logo_image, corner=config.corner, margin=config.margin, scale=config.scale)
     languages = [booth_settings.get("language") or "en"]
     languages += [code for code in booth_settings.get("languages", []) if code not in languages]
 
-    def save(image):
+    def save(image, caption, language):
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=90)
-        return save_photo(buffer.getvalue(), config.folder / "photos")
-
-    def enqueue(path, caption, language):
-        taken = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        outbox.enqueue(
-            path,
+        taken = datetime.datetime.now(datetime.UTC)
+        number = outbox.next_number(today().isoformat())
+        return outbox.hold(
+            buffer.getvalue(),
+            config.folder / "photos",
             config.targets,
             caption=caption,
             language=language,
-            taken_at=taken,
+            taken_at=taken.isoformat(timespec="seconds"),
             alt_text=i18n.alt_text(caption, language),
+            label=i18n.photo_label(number, taken, language, booth_settings.get("timezone", "")),
         )
 
     return Booth(
         camera=camera,
         brand=lambda image, caption, language: brand_in_place(image, style, caption, language),
         save=save,
-        enqueue=enqueue,
+        enqueue=lambda path, caption, language: outbox.release(path),
+        decline=outbox.decline,
         caption=lambda language: i18n.caption(booth_settings, language, today()),
         languages=languages,
         led=led,
         shots=config.shots,
         collage=collage,
     )
+
+
+def open_outbox(config) -> Outbox:
+    """The booth's outbox, after a restart brought up to date: photos held in a
+    consent window that a stop cut short are posted (nobody declined them)."""
+    outbox = Outbox(config.folder / "outbox.sqlite3")
+    released, forgotten = outbox.recover()
+    if released:
+        log.info("%d photo(s) were in their consent window when the booth stopped: posting them", released)
+    if forgotten:
+        log.info("%d photo(s) were being saved when the booth stopped and never reached the disk", forgotten)
+    return outbox
 
 
 def run(config) -> int:
@@ -298,7 +388,7 @@ def run(config) -> int:
             except Exception as error:  # GpioMissing, with the reason and the fix
                 log.error("GPIO button missing: %s", error)
                 alert = _("The button is missing (%(error)s). The space bar works meanwhile.") % {"error": error}
-        outbox = devices.enter_context(Outbox(config.folder / "outbox.sqlite3"))
+        outbox = devices.enter_context(open_outbox(config))
         worker = threading.Thread(
             target=publish_forever,
             args=(outbox.path, publishers, outlook, stop),

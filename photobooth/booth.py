@@ -1,8 +1,8 @@
 """The booth's flow, as a state machine that fits on one screen:
 
     idle --short press--> countdown (3, 2, 1; LED blinking)
-         --> capture, brand, save to disk (fsync) --> consent (5 s: show the photo;
-             a press now means "do not post it")
+         --> capture, brand, save to disk (fsync; held in the outbox) --> consent
+             (5 s: show the photo; a press now means "do not post it": declined at once)
          --> enqueue for every target (or not) --> idle
     idle --long press--> next caption language;   any state --exit hold--> stopped
 
@@ -15,7 +15,7 @@ controls call `press(kind, now)`, so tests drive it with a fake clock.
     >>> from photobooth.camera import FakeCamera
     >>> saved, queued = [], []
     >>> booth = Booth(camera=FakeCamera((64, 36)), brand=lambda image, caption, language: image,
-    ...               save=lambda image: saved.append(image) or f"photo-{len(saved)}.jpg",
+    ...               save=lambda image, caption, language: saved.append(image) or f"photo-{len(saved)}.jpg",
     ...               enqueue=lambda path, caption, language: queued.append(path),
     ...               caption=lambda language: "Hello", languages=["en", "cy"])
     >>> booth.press("short", now=0); booth.tick(now=3); booth.tick(now=8)
@@ -32,11 +32,14 @@ CONSENT_S = 5
 
 
 class Booth:
-    def __init__(self, *, camera, brand, save, enqueue, caption, languages, led=None, shots=1, collage=None):
+    def __init__(
+        self, *, camera, brand, save, enqueue, caption, languages, decline=None, led=None, shots=1, collage=None
+    ):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
-        self.save = save  # image -> path on disk, written durably
-        self.enqueue = enqueue  # (path, caption, language) -> None
+        self.save = save  # (image, caption, language) -> path on disk, written durably
+        self.enqueue = enqueue  # (path, caption, language) -> None: nobody said no, post it
+        self.decline = decline  # path -> None: "do not post it", kept at once
         self.caption = caption  # language -> caption text
         self.languages = list(languages) or ["en"]
         self.language = self.languages[0]
@@ -58,8 +61,10 @@ class Booth:
                 self.led.blink()
         elif self.state == IDLE and kind == "long":
             self.language = self.languages[(self.languages.index(self.language) + 1) % len(self.languages)]
-        elif self.state == CONSENT:
+        elif self.state == CONSENT and not self.vetoed:
             self.vetoed = True  # "press again if you do NOT want this posted"
+            if self.decline:
+                self.decline(self.last_photo[0])
 
     def tick(self, *, now):
         if self.state == COUNTDOWN and now >= self.deadline:
@@ -86,7 +91,7 @@ class Booth:
         photo = self.collage(frames) if len(frames) > 1 else frames[0]
         caption = self.caption(self.language)
         branded = self.brand(photo, caption, self.language)
-        path = self.save(branded)  # on disk before anything else happens to it
+        path = self.save(branded, caption, self.language)  # on disk before anything else happens to it
         self.last_photo = (path, branded)
         if self.led:
             self.led.light(False)

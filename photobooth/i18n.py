@@ -20,11 +20,13 @@ import io
 import string
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "photobooth"
@@ -94,6 +96,26 @@ def caption(booth_config: dict, language: str, day: datetime.date) -> str:
     if booth_config.get("campaign"):
         return _("Raspberry Jam Big Birthday Weekend, {jam}, {date}").format(jam=jam, date=date)
     return _("Raspberry Jam, {jam}, {date}").format(jam=jam, date=date)
+
+
+def photo_label(number: int, taken: datetime.datetime, language: str, timezone: str = "") -> str:
+    """What makes a post's text its own among the day's: the photo's number of
+    the day and the time it was taken, in the Jam's timezone if known.
+
+    >>> taken = datetime.datetime(2031, 3, 1, 10, 42, tzinfo=datetime.UTC)
+    >>> photo_label(12, taken, "en", "Europe/London")
+    'Photo 12 of the day, taken at 10:42\\u202fAM'
+    """
+    _ = translation(language).gettext
+    try:
+        taken = taken.astimezone(ZoneInfo(timezone)) if timezone else taken.astimezone()
+    except (ZoneInfoNotFoundError, ValueError):
+        taken = taken.astimezone()
+    locale = _locale(language)
+    return _("Photo %(number)s of the day, taken at %(time)s") % {
+        "number": format_decimal(number, locale=locale),
+        "time": format_time(taken, "short", locale=locale),
+    }
 
 
 def alt_text(caption_text: str, language: str) -> str:

@@ -5,16 +5,25 @@ none is posted twice, whatever happens to the power or the network.
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> with Outbox(folder / "outbox.sqlite3") as outbox:
-    ...     outbox.enqueue(
-    ...         folder / "photo.jpg", ["portal"], caption="Hi", language="en", taken_at="2031-03-01T10:00:00+00:00"
-    ...     )
+    ...     path = outbox.hold(b"a jpeg", folder, ["portal"], caption="Hi", language="en",
+    ...                        taken_at="2031-03-01T10:00:00+00:00")   # on disk, held during the consent window
+    ...     outbox.release(path)                                          # nobody said "don't post it": 1 job
     ...     [job.target for job in outbox.due(now=1e12)]
+    1
     ['portal']
+
+A photo is recorded as held before its file is written, so whatever is on disk
+is in the outbox: a restart (`recover`) posts every held photo whose file is
+whole, as nobody declined it, and forgets those whose file never was. A "don't
+post it" press is recorded at once (`decline`), so a declined photo is never
+posted, even if the power goes a moment later.
 
 Every job carries an idempotency key that stays the same across retries. A
 publisher records the remote id of what it posted before the job is marked
 done, and a retry after a lost answer asks the target first (the portal
-honours the key itself), so a retry never posts twice.
+honours the key itself), so a retry never posts twice. A target that refuses a
+job for good (a 4xx answer that is not rate limiting) leaves it failed, with
+the reason, until someone retries it by hand (`retry`).
 """
 
 import os
@@ -25,9 +34,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-PENDING, DONE = "pending", "done"
+from .publishers import Refused
+
+HELD, PENDING, DONE, FAILED, DECLINED = "held", "pending", "done", "failed", "declined"
+STATUSES = (HELD, PENDING, DONE, FAILED, DECLINED)
 BACKOFF_FIRST_S = 5
 BACKOFF_MAX_S = 30 * 60
+SCHEMA_VERSION = 2  # 1 (unnumbered): no held, failed or declined jobs, no labels, no count of the day's photos
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -37,9 +50,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     idempotency_key TEXT NOT NULL,
     caption TEXT NOT NULL DEFAULT '',
     alt_text TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',
     language TEXT NOT NULL DEFAULT '',
     taken_at TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('held', 'pending', 'done', 'failed', 'declined')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try REAL NOT NULL DEFAULT 0,
     last_error TEXT NOT NULL DEFAULT '',
@@ -48,6 +62,15 @@ CREATE TABLE IF NOT EXISTS jobs (
     UNIQUE (photo, target)
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (status, next_try);
+CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, photos INTEGER NOT NULL);
+"""
+# A version 1 outbox's jobs, copied as they are when it is upgraded.
+COPY_V1_JOBS = """
+INSERT INTO jobs (id, photo, target, idempotency_key, caption, alt_text, language, taken_at, status, attempts,
+                  next_try, last_error, remote_id, created)
+SELECT id, photo, target, idempotency_key, caption, alt_text, language, taken_at, status, attempts, next_try,
+       last_error, remote_id, created
+FROM jobs_v1
 """
 
 
@@ -63,10 +86,12 @@ class Job:
     taken_at: str
     attempts: int
     remote_id: str
+    label: str = ""  # what makes the post's text its own: "Photo 12 of the day, taken at 10:42"
 
 
 @dataclass(frozen=True)
 class JobState:
+    id: int
     photo: Path
     target: str
     status: str
@@ -92,7 +117,7 @@ class Outbox:
         self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a committed job survives a power cut
-        self._db.executescript(SCHEMA)
+        self._upgrade()
 
     def __enter__(self):
         return self
@@ -105,21 +130,77 @@ class Outbox:
             self._db.close()
             self._db = None
 
-    def enqueue(self, photo, targets, *, caption, language, taken_at, alt_text="") -> None:
-        """One job per target for a photo already safe on disk; repeating it is harmless."""
-        key = uuid.uuid4().hex
+    def hold(self, jpeg: bytes, folder, targets, *, caption, language, taken_at, alt_text="", label="") -> Path:
+        """Keep a new photo: its jobs first, held (not to be posted yet), then the
+        file, written durably. Returns the photo's path. Held jobs wait for
+        `release` (consent given) or `decline`; after a restart, `recover`."""
+        path = new_photo_path(folder)
+        self._insert(
+            path, targets, HELD, caption=caption, language=language, taken_at=taken_at, alt_text=alt_text, label=label
+        )
+        try:
+            write_durably(path, jpeg)
+        except BaseException:
+            self._db.execute("DELETE FROM jobs WHERE photo = ? AND status = ?", (str(path), HELD))
+            raise
+        return path
+
+    def release(self, photo) -> int:
+        """Nobody declined it: post the held photo. Returns its number of jobs."""
+        return self._db.execute(
+            "UPDATE jobs SET status = ? WHERE photo = ? AND status = ?", (PENDING, str(photo), HELD)
+        ).rowcount
+
+    def decline(self, photo) -> int:
+        """ "Don't post it": the held photo's jobs are declined for good, at once."""
+        return self._db.execute(
+            "UPDATE jobs SET status = ? WHERE photo = ? AND status = ?", (DECLINED, str(photo), HELD)
+        ).rowcount
+
+    def recover(self) -> tuple[int, int]:
+        """At start, before the booth takes a photo: a photo still held was in
+        its consent window when the booth stopped, and nobody declined it, so it
+        is posted; one whose file is not on disk was never saved, and is
+        forgotten. Returns (photos released, photos forgotten)."""
+        released = forgotten = 0
+        held = self._db.execute("SELECT DISTINCT photo FROM jobs WHERE status = ?", (HELD,)).fetchall()
+        for (photo,) in held:
+            if Path(photo).is_file():
+                released += bool(self.release(photo))
+            else:
+                self._db.execute("DELETE FROM jobs WHERE photo = ? AND status = ?", (photo, HELD))
+                forgotten += 1
+        return released, forgotten
+
+    def next_number(self, day: str) -> int:
+        """The next photo's number on `day` (1, 2, 3...), counted durably: a
+        number is never given twice, even after `purge_done`."""
         with self._transaction():
-            for target in targets:
-                self._db.execute(
-                    """INSERT OR IGNORE INTO jobs
-                       (photo, target, idempotency_key, caption, alt_text, language, taken_at, created)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (str(photo), target, f"{key}-{target}", caption, alt_text, language, taken_at, time.time()),
-                )
+            self._db.execute(
+                "INSERT INTO days (day, photos) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET photos = photos + 1",
+                (day,),
+            )
+            (number,) = self._db.execute("SELECT photos FROM days WHERE day = ?", (day,)).fetchone()
+        return number
+
+    def enqueue(self, photo, targets, *, caption, language, taken_at, alt_text="", label="") -> None:
+        """One job per target for a photo already safe on disk, to post now;
+        repeating it is harmless."""
+        self._insert(
+            photo,
+            targets,
+            PENDING,
+            caption=caption,
+            language=language,
+            taken_at=taken_at,
+            alt_text=alt_text,
+            label=label,
+        )
 
     def due(self, *, now=None) -> list[Job]:
         rows = self._db.execute(
-            """SELECT id, photo, target, idempotency_key, caption, alt_text, language, taken_at, attempts, remote_id
+            """SELECT id, photo, target, idempotency_key, caption, alt_text, language, taken_at, attempts, remote_id,
+                      label
                FROM jobs WHERE status = ? AND next_try <= ? ORDER BY id""",
             (PENDING, time.time() if now is None else now),
         )
@@ -128,9 +209,9 @@ class Outbox:
     def jobs(self) -> list[JobState]:
         """Every job with its state, newest photo first (the `outbox list` command)."""
         rows = self._db.execute(
-            "SELECT photo, target, status, attempts, next_try, remote_id, last_error FROM jobs ORDER BY id DESC"
+            "SELECT id, photo, target, status, attempts, next_try, remote_id, last_error FROM jobs ORDER BY id DESC"
         )
-        return [JobState(Path(row[0]), *row[1:]) for row in rows]
+        return [JobState(row[0], Path(row[1]), *row[2:]) for row in rows]
 
     def record_remote_id(self, job: Job, remote_id: str) -> None:
         """What the target called the post, kept before the job is marked done."""
@@ -143,25 +224,96 @@ class Outbox:
         )
 
     def mark_failed(self, job: Job, error: str, *, now=None, rng=random) -> None:
+        """This try failed (the network, the target busy): try again after a backoff."""
         now = time.time() if now is None else now
         attempts = job.attempts + 1
         self._db.execute(
             "UPDATE jobs SET attempts = ?, next_try = ?, last_error = ? WHERE id = ?",
-            (attempts, now + backoff(attempts, rng=rng), error[:500], job.id),
+            (attempts, now + backoff(attempts, rng=rng), _one_line(error), job.id),
+        )
+
+    def mark_refused(self, job: Job, error: str) -> None:
+        """The target refused it for good: failed, with the reason, until `retry`."""
+        self._db.execute(
+            "UPDATE jobs SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (FAILED, _one_line(error), job.id),
         )
 
     def counts(self) -> dict:
-        """{"pending": n, "done": n} for the screen."""
+        """{"held": n, "pending": n, "done": n, "failed": n, "declined": n}."""
         rows = self._db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status")
-        return {PENDING: 0, DONE: 0, **dict(rows)}
+        return {**dict.fromkeys(STATUSES, 0), **dict(rows)}
 
-    def retry_all(self) -> int:
-        """Make every pending job due now (the `outbox retry` command)."""
-        return self._db.execute("UPDATE jobs SET next_try = 0 WHERE status = ?", (PENDING,)).rowcount
+    def failures(self) -> tuple[int, str]:
+        """How many photos have a job that failed for good, and the latest
+        reason ("x: XError: 401: Unauthorized"), for the screen."""
+        (photos,) = self._db.execute("SELECT COUNT(DISTINCT photo) FROM jobs WHERE status = ?", (FAILED,)).fetchone()
+        latest = self._db.execute(
+            "SELECT target, last_error FROM jobs WHERE status = ? ORDER BY id DESC LIMIT 1", (FAILED,)
+        ).fetchone()
+        return photos, f"{latest[0]}: {latest[1]}" if latest else ""
+
+    def retry(self, job_ids=None) -> int:
+        """Make failed and waiting jobs due now: all of them, or those with these
+        ids (the `outbox retry` command). Returns how many."""
+        query = "UPDATE jobs SET status = ?, next_try = 0 WHERE status IN (?, ?)"
+        if job_ids is None:
+            return self._db.execute(query, (PENDING, PENDING, FAILED)).rowcount
+        with self._transaction():
+            return sum(
+                self._db.execute(f"{query} AND id = ?", (PENDING, PENDING, FAILED, job_id)).rowcount
+                for job_id in job_ids
+            )
+
+    def retry_waiting(self) -> int:
+        """Make every job waiting out its backoff due now (the network is back);
+        failed jobs stay failed. Returns how many."""
+        return self._db.execute("UPDATE jobs SET next_try = 0 WHERE status = ? AND next_try > 0", (PENDING,)).rowcount
 
     def purge_done(self) -> int:
-        """Forget finished jobs. The photos stay on disk: the booth never deletes them."""
+        """Forget finished jobs. The photos stay on disk: the booth never deletes
+        them; declined ones stay listed, as the record of the "no"."""
         return self._db.execute("DELETE FROM jobs WHERE status = ?", (DONE,)).rowcount
+
+    def _insert(self, photo, targets, status, *, caption, language, taken_at, alt_text, label):
+        key = uuid.uuid4().hex
+        with self._transaction():
+            for target in targets:
+                self._db.execute(
+                    """INSERT OR IGNORE INTO jobs (photo, target, idempotency_key, caption, alt_text, label, language,
+                                                   taken_at, status, created)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        str(photo),
+                        target,
+                        f"{key}-{target}",
+                        caption,
+                        alt_text,
+                        label,
+                        language,
+                        taken_at,
+                        status,
+                        time.time(),
+                    ),
+                )
+
+    def _upgrade(self):
+        """Create the tables, or bring an older outbox's up to date, keeping its jobs."""
+        with self._transaction():
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            if version >= SCHEMA_VERSION:
+                return
+            old = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'").fetchone()
+            if old:  # SQLite cannot change a CHECK constraint in place: a new table, the rows copied over
+                self._db.execute("ALTER TABLE jobs RENAME TO jobs_v1")
+                self._db.execute("DROP INDEX IF EXISTS jobs_due")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            if old:
+                self._db.execute(COPY_V1_JOBS)
+                self._db.execute("DROP TABLE jobs_v1")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _transaction(self):
         return _Transaction(self._db)
@@ -180,14 +332,23 @@ class _Transaction:
 
 def publish_due(outbox: Outbox, publishers: dict, *, now=None, errors=None) -> tuple[int, int]:
     """Try every due job once with its target's publisher; returns (posted, failed)
-    and appends what went wrong to `errors`, if given."""
+    and appends what went wrong to `errors`, if given. A job its target refuses
+    for good (`publishers.Refused`) is failed at once, with the reason; any other
+    error is tried again after a backoff."""
     posted = failed = 0
     for job in outbox.due(now=now):
         publisher = publishers.get(job.target)
         if publisher is None:
             continue
         try:
+            if not job.photo.is_file():
+                raise PhotoMissing(f"{job.photo} is no longer on disk")
             remote_id = publisher.publish(job, on_remote_id=lambda rid, job=job: outbox.record_remote_id(job, rid))
+        except Refused as error:
+            outbox.mark_refused(job, f"{type(error).__name__}: {error}")
+            failed += 1
+            if errors is not None:
+                errors.append(error)
         except Exception as error:
             outbox.mark_failed(job, f"{type(error).__name__}: {error}", now=now)
             failed += 1
@@ -199,12 +360,21 @@ def publish_due(outbox: Outbox, publishers: dict, *, now=None, errors=None) -> t
     return posted, failed
 
 
+class PhotoMissing(Refused):
+    """The photo's file is gone (someone deleted it): no target can be sent it."""
+
+
 def save_photo(jpeg: bytes, folder) -> Path:
     """Write the photo to disk durably before anything else happens to it.
-    Returns its path."""
-    final = Path(folder) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.jpg"
+    Returns its path. (The booth keeps its photos with `Outbox.hold`.)"""
+    final = new_photo_path(folder)
     write_durably(final, jpeg)
     return final
+
+
+def new_photo_path(folder) -> Path:
+    """A name of its own for a new photo, in the order they were taken."""
+    return Path(folder) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.jpg"
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -222,3 +392,8 @@ def write_durably(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _one_line(error: str) -> str:
+    """An error as one line of at most 500 characters, for `outbox list` and the screen."""
+    return " ".join(error.split())[:500]

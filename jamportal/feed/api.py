@@ -93,6 +93,8 @@ class ConfigOut(Schema):
     campaign: CampaignOut | None
     logo_svg_url: str
     logo_png_url: str
+    photo_max_bytes: int = Field(description="The largest photo file this portal takes, in bytes")
+    photo_max_pixels: int = Field(description="The most pixels (width times height) a photo may have")
 
 
 def error(request, status, code, message):
@@ -224,6 +226,8 @@ def config(request):
         else None,
         "logo_svg_url": absolute(staticfiles_storage.url("branding/birthday-jam.svg")),
         "logo_png_url": absolute(staticfiles_storage.url("branding/birthday-jam.png")),
+        "photo_max_bytes": settings.PHOTO_MAX_BYTES,
+        "photo_max_pixels": settings.PHOTO_MAX_PIXELS,
     }
 
 

@@ -1,5 +1,5 @@
 """Posting to Mastodon with Mastodon.py: the photo with its description, the
-caption, hashtags and the Jam's link, within the instance's own limit.
+caption, hashtags and the Jam's link, within the instance's own limits.
 
     publisher = MastodonPublisher({"instance": "https://mastodon.social", "access_token": "..."},
                                   hashtags=["#PiParty"], url="https://jams.example.org/jams/42/")
@@ -8,22 +8,38 @@ caption, hashtags and the Jam's link, within the instance's own limit.
 
 Mastodon honours an Idempotency-Key for an hour; for longer outages a retry
 looks for a recent post of ours carrying the media we uploaded first.
+
+Each instance publishes its limits (GET /api/v2/instance: configuration.statuses
+and configuration.media_attachments); the photo is made to fit them. An
+instance too old to publish them gets the smallest defaults Mastodon has
+shipped: 500 characters, images of 8 MB and 3840x2160 pixels (Mastodon 4
+takes 16 MB and shrinks anything larger than that to 3840x2160 itself).
 """
 
-from mastodon import Mastodon, MastodonError
+import time
 
-from . import fit, http_session, post_tail, url_aware
+from mastodon import Mastodon, MastodonAPIError, MastodonError, MastodonRatelimitError
+
+from . import Limits, Refused, fit_photo, http_session, post_tail, post_text, refusal, url_aware
 
 DEFAULT_LIMIT = 500
+DEFAULT_IMAGE_LIMITS = Limits(max_bytes=8 * 1024 * 1024, max_pixels=3840 * 2160)
 TIMEOUT_S = 60
+# Mastodon processes a large upload after answering (202, no url yet) and will not attach
+# it to a post until it is done: ask again every second, for at most this long.
+PROCESSING_WAIT_S = 60
 
 
 class MastodonPublisherError(Exception):
     """The instance refused a request; the message says why."""
 
 
+class MastodonRefused(MastodonPublisherError, Refused):
+    """The instance refused the post for good (a 4xx answer that is not rate limiting)."""
+
+
 class MastodonPublisher:
-    def __init__(self, credentials: dict, *, hashtags=(), url="", session=None):
+    def __init__(self, credentials: dict, *, hashtags=(), url="", session=None, sleep=time.sleep):
         missing = [name for name in ("instance", "access_token") if not credentials.get(name)]
         if missing:
             raise MastodonPublisherError(f"Mastodon settings are missing: {', '.join(missing)}")
@@ -35,25 +51,34 @@ class MastodonPublisher:
             session=http_session(session),
         )
         self.tail = post_tail(hashtags, url)
-        self._account = self._limit = None
+        self.sleep = sleep
+        self._account = self._instance = None
 
     def check(self) -> str:
         return f"@{self._me().acct}"
 
     def publish(self, job, on_remote_id=None) -> str:
         on_remote_id = on_remote_id or (lambda remote_id: None)
+        media_id = None
         if job.remote_id.startswith("media:"):
             media_id = job.remote_id.removeprefix("media:")
             posted = self._post_carrying(media_id)
             if posted:
                 return posted
+            if not self._processed(media_id):
+                media_id = None  # gone: an instance deletes media never attached after a day or so
         elif job.remote_id:
             return job.remote_id
-        else:
-            media = self._call(self.api.media_post, str(job.photo), mime_type="image/jpeg", description=job.alt_text)
+        if media_id is None:
+            photo = fit_photo(job.photo, self.image_limits())
+            media = self._call(
+                self.api.media_post, photo, mime_type="image/jpeg", file_name=job.photo.name, description=job.alt_text
+            )
             media_id = str(media.id)
             on_remote_id(f"media:{media_id}")
-        text = fit(job.caption, self.tail, limit=self.limit(), length=url_aware(len))
+            if not media.get("url"):
+                self._processed(media_id)
+        text = post_text(job, self.tail, limit=self.limit(), length=url_aware(len))
         status = self._call(
             self.api.status_post,
             text,
@@ -66,14 +91,38 @@ class MastodonPublisher:
         return post_id
 
     def limit(self) -> int:
-        """The instance's longest post, asked once (many allow more than 500)."""
-        if self._limit is None:
-            instance = self._call(self.api.instance)
+        """The instance's longest post (many allow more than 500)."""
+        try:
+            return int(self._configuration().statuses.max_characters)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return DEFAULT_LIMIT
+
+    def image_limits(self) -> Limits:
+        """The largest image the instance takes, in bytes and in pixels."""
+        try:
+            media = self._configuration().media_attachments
+            return Limits(max_bytes=int(media.image_size_limit), max_pixels=int(media.image_matrix_limit))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return DEFAULT_IMAGE_LIMITS
+
+    def _configuration(self):
+        if self._instance is None:  # asked once per booth run
+            self._instance = self._call(self.api.instance)
+        return self._instance.configuration
+
+    def _processed(self, media_id) -> bool:
+        """Wait until the instance has processed the media (it attaches nothing
+        before); False if it does not know the media. Still processing after
+        PROCESSING_WAIT_S is an error that is tried again later."""
+        for _ in range(PROCESSING_WAIT_S):
             try:
-                self._limit = int(instance.configuration.statuses.max_characters)
-            except (AttributeError, KeyError, TypeError, ValueError):
-                self._limit = DEFAULT_LIMIT
-        return self._limit
+                media = self._call(self.api.media, media_id)
+            except MastodonRefused:
+                return False
+            if media.get("url"):
+                return True
+            self.sleep(1)
+        raise MastodonPublisherError(f"The instance is still processing media {media_id}; will try again.")
 
     def _post_carrying(self, media_id):
         for status in self._call(self.api.account_statuses, self._me().id, only_media=True, limit=20):
@@ -90,5 +139,12 @@ class MastodonPublisher:
     def _call(method, *args, **kwargs):
         try:
             return method(*args, **kwargs)
+        except MastodonRatelimitError as error:
+            raise MastodonPublisherError(str(error)) from error
+        except MastodonAPIError as error:
+            # Mastodon.py's args: (message, HTTP status, reason, the instance's error text)
+            status = error.args[1] if len(error.args) > 1 and isinstance(error.args[1], int) else 0
+            kind = MastodonRefused if refusal(status) else MastodonPublisherError
+            raise kind(str(error)) from error
         except MastodonError as error:
             raise MastodonPublisherError(str(error)) from error

@@ -1,17 +1,26 @@
 """Posting to the Jam's page on the portal, through its booth API.
 
     publisher = PortalPublisher("https://jams.example.org", token)
-    config = publisher.config()          # the Jam, its languages, hashtag, caption template
+    config = publisher.config()          # the Jam, its languages, hashtag, caption template, photo limits
     remote_id = publisher.publish(job)   # the photo's id on the portal
+    publisher.reachable()                # True once the portal answers again after an outage
 
 The portal stores one photo per idempotency key and answers a repeated key
-with the same photo, so a retry after a lost answer never posts twice.
+with the same photo, so a retry after a lost answer never posts twice. It
+takes photos of at most 25 MB and 40 megapixels unless its configuration
+says otherwise (`photo_max_bytes`, `photo_max_pixels`).
 """
 
-from . import http_session
+import requests
+
+from . import Limits, Refused, fit_photo, http_session, refusal
+
+# The portal's defaults (JAMPORTAL_PHOTO_MAX_BYTES, JAMPORTAL_PHOTO_MAX_PIXELS), for one that does not say.
+DEFAULT_LIMITS = Limits(max_bytes=25_000_000, max_pixels=40_000_000)
+PROBE_TIMEOUT_S = (3, 5)  # connect, read: a probe that hangs would delay the posting it is for
 
 
-class PortalError(Exception):
+class PortalError(Refused):
     """The portal refused the photo for good (bad token, not an image...)."""
 
 
@@ -20,30 +29,52 @@ class PortalPublisher:
         self.base_url = base_url.rstrip("/")
         self.session = http_session(session)
         self.session.headers["Authorization"] = f"Bearer {token}"
+        self.limits = DEFAULT_LIMITS
 
     def config(self) -> dict:
+        """The Jam's booth configuration; the portal's photo limits are kept for `publish`."""
         response = self.session.get(f"{self.base_url}/api/booth/config")
         self._raise_for(response)
-        return response.json()
+        config = response.json()
+        self.use_limits(config)
+        return config
+
+    def use_limits(self, config: dict) -> None:
+        """The photo limits from a booth configuration (fetched, or saved on disk)."""
+        try:
+            self.limits = Limits(max_bytes=int(config["photo_max_bytes"]), max_pixels=int(config["photo_max_pixels"]))
+        except (KeyError, TypeError, ValueError):
+            self.limits = DEFAULT_LIMITS
 
     def heartbeat(self, *, backlog: int) -> None:
         """The booth is alive, with this many photos still to post."""
         response = self.session.post(f"{self.base_url}/api/booth/heartbeat", json={"backlog": backlog})
         self._raise_for(response)
 
+    def reachable(self) -> bool:
+        """Does the portal answer? One small GET of its health check (`/health`):
+        any answer in the portal's own words (JSON with a status) means the
+        network to it works, even a 503 about its own parts; a captive Wi-Fi
+        login page, a refused connection or a timeout mean it does not."""
+        try:
+            answer = self.session.get(f"{self.base_url}/health", timeout=PROBE_TIMEOUT_S).json()
+            return isinstance(answer, dict) and "status" in answer
+        except (requests.RequestException, ValueError, TypeError):
+            return False
+
     def publish(self, job, on_remote_id=None) -> str:
-        with open(job.photo, "rb") as photo:
-            response = self.session.post(
-                f"{self.base_url}/api/booth/photos",
-                data={
-                    "idempotency_key": job.idempotency_key,
-                    "taken_at": job.taken_at,
-                    "caption": job.caption,
-                    "alt_text": job.alt_text,
-                    "language": job.language,
-                },
-                files={"image": (job.photo.name, photo, "image/jpeg")},
-            )
+        photo = fit_photo(job.photo, self.limits)
+        response = self.session.post(
+            f"{self.base_url}/api/booth/photos",
+            data={
+                "idempotency_key": job.idempotency_key,
+                "taken_at": job.taken_at,
+                "caption": job.caption,
+                "alt_text": job.alt_text,
+                "language": job.language,
+            },
+            files={"image": (job.photo.name, photo, "image/jpeg")},
+        )
         self._raise_for(response)
         remote_id = str(response.json()["id"])
         if on_remote_id:
@@ -52,11 +83,12 @@ class PortalPublisher:
 
     @staticmethod
     def _raise_for(response):
-        if response.status_code >= 500 or response.status_code == 429:
-            response.raise_for_status()  # worth retrying later
-        if response.status_code >= 400:
-            try:
-                detail = response.json().get("message", "")
-            except ValueError:
-                detail = response.text[:200]
-            raise PortalError(f"{response.status_code}: {detail}")
+        if response.status_code < 400:
+            return
+        if not refusal(response.status_code):
+            response.raise_for_status()  # 5xx, rate limiting: worth retrying later
+        try:
+            detail = response.json().get("message", "")
+        except (ValueError, AttributeError):
+            detail = response.text[:200]
+        raise PortalError(f"{response.status_code}: {detail}")

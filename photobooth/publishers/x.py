@@ -11,6 +11,8 @@ OAuth 1.0a signing; the post itself goes through `tweepy.Client`.
 
 X has no idempotency keys, so a retry after a lost answer looks through our
 posts since the upload for one that carries that media before posting again.
+X takes images of at most 5 MB (its media upload documentation) and 8192
+pixels a side: a larger photo is sent made to fit (`fit_photo`).
 """
 
 import datetime
@@ -18,12 +20,14 @@ import time
 
 import tweepy
 
-from . import fit, http_session, post_tail, url_aware
+from . import Limits, Refused, fit_photo, http_session, post_tail, post_text, refusal, url_aware
 
 API = "https://api.x.com/2"
 LIMIT = 280
 MEDIA_LIFETIME_S = 20 * 3600  # X keeps uploaded media for 24 hours; re-upload well before that
 CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+# X's documented limits for an image: 5 MB (counted as 5,000,000 bytes, the smaller reading), 8192 px a side.
+IMAGE_LIMITS = Limits(max_bytes=5_000_000, max_side=8192)
 
 
 def x_length(text: str) -> int:
@@ -43,6 +47,10 @@ def _light(code):
 
 class XError(Exception):
     """X refused a request; the message says why."""
+
+
+class XRefused(XError, Refused):
+    """X refused the post for good (a 4xx answer that is not rate limiting)."""
 
 
 class XPublisher:
@@ -77,19 +85,19 @@ class XPublisher:
         if media_id is None:
             media_id = self._upload(job)
             on_remote_id(f"media:{media_id}:{time.time():.0f}")
-        text = fit(job.caption, self.tail, limit=LIMIT, length=x_length)
+        text = post_text(job, self.tail, limit=LIMIT, length=x_length)
         response = self._call(self.client.create_tweet, text=text, media_ids=[media_id])
         post_id = str(response.data["id"])
         on_remote_id(post_id)
         return post_id
 
     def _upload(self, job) -> str:
-        with open(job.photo, "rb") as photo:
-            response = self.session.post(
-                f"{API}/media/upload",
-                files={"media": (job.photo.name, photo, "image/jpeg")},
-                data={"media_category": "tweet_image", "media_type": "image/jpeg"},
-            )
+        photo = fit_photo(job.photo, IMAGE_LIMITS)
+        response = self.session.post(
+            f"{API}/media/upload",
+            files={"media": (job.photo.name, photo, "image/jpeg")},
+            data={"media_category": "tweet_image", "media_type": "image/jpeg"},
+        )
         media_id = str(self._json(response)["data"]["id"])
         if job.alt_text:
             self._json(
@@ -132,6 +140,9 @@ class XPublisher:
     def _call(method, *args, **kwargs):
         try:
             return method(*args, **kwargs)
+        except tweepy.HTTPException as error:
+            kind = XRefused if refusal(error.response.status_code) else XError
+            raise kind(str(error)) from error
         except tweepy.TweepyException as error:
             raise XError(str(error)) from error
 
@@ -142,5 +153,6 @@ class XPublisher:
                 detail = response.json().get("detail") or response.json().get("title", "")
             except ValueError:
                 detail = response.text[:200]
-            raise XError(f"{response.status_code}: {detail}")
+            kind = XRefused if refusal(response.status_code) else XError
+            raise kind(f"{response.status_code}: {detail}")
         return response.json()

@@ -11,9 +11,11 @@ from photobooth.booth import CONSENT, COUNTDOWN, IDLE, STOPPED, Booth
 from photobooth.camera import CameraMissing, FakeCamera, open_camera
 from photobooth.compose import Brand, brand
 from photobooth.controls import EXIT_S, LONG_S, Controls
-from photobooth.outbox import Outbox, save_photo
+from photobooth.outbox import Outbox
 
 TARGETS = ["portal", "x", "mastodon"]
+TAKEN = "2031-03-01T10:00:00+00:00"
+NOTHING = {"held": 0, "pending": 0, "done": 0, "failed": 0, "declined": 0}
 
 
 class Clock:
@@ -32,18 +34,19 @@ def rig(tmp_path):
     controls = Controls(button_pin=17, led_pin=27, on_press=presses.append, pin_factory=MockFactory(), clock=clock)
     logo = Image.new("RGBA", (40, 48), (197, 26, 74, 255))
 
-    def save(image):
+    def save(image, caption, language):
         buffer = io.BytesIO()
         image.save(buffer, "JPEG")
-        return save_photo(buffer.getvalue(), tmp_path / "photos")
+        return outbox.hold(
+            buffer.getvalue(), tmp_path / "photos", TARGETS, caption=caption, language=language, taken_at=TAKEN
+        )
 
     booth = Booth(
         camera=FakeCamera((640, 360)),
         brand=lambda image, caption, language: brand(image, Brand(logo=logo), caption, language),
         save=save,
-        enqueue=lambda path, caption, language: outbox.enqueue(
-            path, TARGETS, caption=caption, language=language, taken_at="2031-03-01T10:00:00+00:00"
-        ),
+        enqueue=lambda path, caption, language: outbox.release(path),
+        decline=outbox.decline,
         caption=lambda language: {"en": "Birthday Jam", "cy": "Jam Pen-blwydd", "fa": "جشن تولد"}[language],
         languages=["en", "cy", "fa"],
         led=controls,
@@ -68,13 +71,14 @@ def test_press_countdown_capture_consent_and_post(rig):
     led_blinking = controls.led.is_active
     booth.tick(now=clock.now + 3)
     saved = list((tmp_path / "photos").glob("*.jpg"))
-    state_after_capture = booth.state
+    state_after_capture, in_the_window = booth.state, outbox.counts()
     booth.tick(now=clock.now + 8)
 
     assert counts == [3, 2, 1]
     assert led_blinking
     assert state_after_capture == CONSENT
     assert len(saved) == 1  # on disk during the consent window already
+    assert in_the_window == {**NOTHING, "held": 3}  # and in the outbox, not to be posted yet
     assert booth.state == IDLE
     jobs = outbox.due(now=1e12)
     assert [(job.target, job.caption, job.photo) for job in jobs] == [(t, "Birthday Jam", saved[0]) for t in TARGETS]
@@ -86,10 +90,14 @@ def test_a_press_during_consent_keeps_the_photo_off_the_internet(rig):
     booth.tick(now=3)
 
     booth.press("short", now=4)
+    at_the_press = outbox.counts()
+    booth.press("short", now=4.5)  # a second press changes nothing
     booth.tick(now=8)
 
     assert booth.state == IDLE
-    assert outbox.counts() == {"pending": 0, "done": 0}
+    assert at_the_press == {**NOTHING, "declined": 3}  # kept at once: a power cut now cannot post it
+    assert outbox.counts() == {**NOTHING, "declined": 3}
+    assert outbox.due(now=1e12) == []
     assert len(list((tmp_path / "photos").glob("*.jpg"))) == 1  # the booth never deletes a photo
 
 

@@ -131,10 +131,11 @@ def test_outbox_lists_retries_and_purges_but_never_deletes_photos(tmp_path, caps
     photo.parent.mkdir(parents=True)
     photo.write_bytes(b"jpeg")
     with Outbox(tmp_path / "booth" / "outbox.sqlite3") as outbox:
-        outbox.enqueue(photo, ["portal", "x"], caption="", language="en", taken_at=TAKEN)
-        portal_job, x_job = outbox.due(now=1e12)
+        outbox.enqueue(photo, ["portal", "x", "mastodon"], caption="", language="en", taken_at=TAKEN)
+        portal_job, x_job, mastodon_job = outbox.due(now=1e12)
         outbox.mark_done(portal_job, "17")
         outbox.mark_failed(x_job, "XError: 503: Service Unavailable", now=0)
+        outbox.mark_refused(mastodon_job, "MastodonRefused: 422: Validation failed")
 
     main(["--config", str(config), "outbox"])
     listing = capsys.readouterr().out.splitlines()
@@ -142,15 +143,45 @@ def test_outbox_lists_retries_and_purges_but_never_deletes_photos(tmp_path, caps
     main(["--config", str(config), "outbox", "purge"])
     after = capsys.readouterr().out.splitlines()
 
-    assert listing[0].startswith("a.jpg  x         pending, 1 attempt(s)")
-    assert listing[0].endswith("XError: 503: Service Unavailable")
-    assert listing[1] == "a.jpg  portal    done, 0 attempt(s)  17"
-    assert listing[2] == "1 waiting, 1 posted."
+    assert listing == [
+        "#3     a.jpg  mastodon  FAILED after 1 attempt(s): MastodonRefused: 422: Validation failed",
+        "#2     a.jpg  x         waiting, 1 attempt(s), due now  XError: 503: Service Unavailable",
+        "#1     a.jpg  portal    posted  17",
+        "1 waiting, 1 posted, 1 failed, 0 in a consent window, 0 declined.",
+        "A failed job is not tried again until you say so: python -m photobooth outbox retry ID|all",
+    ]
     assert after == [
-        "1 waiting job(s) will be tried now.",
+        "2 job(s) will be tried now, by the booth when it runs.",
         f"1 posted job(s) forgotten; the photos stay in {tmp_path / 'booth' / 'photos'}.",
     ]
     assert photo.read_bytes() == b"jpeg"
+
+
+def test_outbox_retry_takes_the_jobs_by_number_and_refuses_anything_else(tmp_path, capsys):
+    config = settings_file(tmp_path)
+    with Outbox(tmp_path / "booth" / "outbox.sqlite3") as outbox:
+        outbox.enqueue(tmp_path / "a.jpg", ["portal", "x"], caption="", language="en", taken_at=TAKEN)
+        for job in outbox.due(now=1e12):
+            outbox.mark_refused(job, "PortalError: 401: This booth token is unknown or has been revoked.")
+
+    statuses = [
+        main(["--config", str(config), "outbox", "retry", "#2", "9"]),
+        main(["--config", str(config), "outbox", "retry", "two"]),
+        main(["--config", str(config), "outbox", "list", "2"]),
+    ]
+
+    out, err = capsys.readouterr()
+    assert statuses == [0, 2, 2]
+    assert out.splitlines() == [
+        "1 job(s) will be tried now, by the booth when it runs.",
+        "The others are posted, declined, held in a consent window or not in the outbox.",
+    ]
+    assert err.splitlines() == [
+        "photobooth: outbox retry takes job numbers as `outbox list` shows them (#12), or all; not two.",
+        "photobooth: outbox list takes no job numbers (outbox retry does).",
+    ]
+    with Outbox(tmp_path / "booth" / "outbox.sqlite3") as outbox:
+        assert [(job.id, job.status) for job in outbox.jobs()] == [(2, "pending"), (1, "failed")]
 
 
 @pytest.mark.django_db(transaction=True)

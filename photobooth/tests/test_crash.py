@@ -1,6 +1,8 @@
-"""Kill the booth at random moments while it posts 200 photos through a network
-that fails half the time; after the restarts, every photo is on every target
-exactly once. The portal is the real one (Django's live server); X and
+"""Kill the booth and start it again: at every stage of a photo's way, from
+the countdown to the upload, and at random moments while it posts 200 photos
+through a network that fails half the time. After the restarts, every photo
+on disk that nobody declined is on every target exactly once, and a declined
+one on none. The portal is the real one (Django's live server); X and
 Mastodon are small stand-ins that keep what was posted to them."""
 
 import collections
@@ -8,6 +10,7 @@ import io
 import itertools
 import json
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -38,7 +41,7 @@ class StandIns:
     def __init__(self):
         self.lock = threading.Lock()
         self.ids = itertools.count(1000)
-        self.x_posts, self.mastodon_posts, self.mastodon_keys = [], [], {}
+        self.x_posts, self.mastodon_posts, self.mastodon_keys, self.mastodon_media = [], [], {}, set()
         self.replays = collections.Counter()
 
     def x(self, method, path, query, body):
@@ -87,8 +90,15 @@ class StandIns:
                     "api_versions": {"mastodon": 2},
                     "configuration": {"statuses": {"max_characters": 500}},
                 }
-            if (method, path) == ("POST", "api/v2/media"):
-                return 200, {"id": str(next(self.ids)), "type": "image"}
+            # Mastodon.py uses the v1 upload (which Mastodon 4 still has) when it could not learn the version.
+            if (method, path) in (("POST", "api/v2/media"), ("POST", "api/v1/media")):
+                media = str(next(self.ids))
+                self.mastodon_media.add(media)
+                return 200, {"id": media, "type": "image", "url": f"https://files.mastodon.test/{media}.jpg"}
+            if method == "GET" and path.startswith("api/v1/media/"):
+                media = path.removeprefix("api/v1/media/")
+                if media in self.mastodon_media:
+                    return 200, {"id": media, "type": "image", "url": f"https://files.mastodon.test/{media}.jpg"}
             if (method, path) == ("POST", "api/v1/statuses"):
                 key = headers.get("Idempotency-Key")
                 if key in self.mastodon_keys:
@@ -112,16 +122,16 @@ class StandIns:
 
 
 class FlakyNetwork(ThreadingHTTPServer):
-    """Half of all requests fail: a quarter never arrive, a quarter arrive and
-    are carried out but the answer is lost on the way back."""
+    """Half of all requests fail (or `failing`): a quarter never arrive, a quarter
+    arrive and are carried out but the answer is lost on the way back."""
 
     daemon_threads = True
 
-    def __init__(self, portal_url, stand_ins, seed):
+    def __init__(self, portal_url, stand_ins, seed, *, failing=0.5):
         super().__init__(("127.0.0.1", 0), Handler)
-        self.portal_url, self.stand_ins = portal_url, stand_ins
+        self.portal_url, self.stand_ins, self.failing = portal_url, stand_ins, failing
         self.rng, self.rng_lock = random.Random(seed), threading.Lock()
-        self.fates = collections.Counter()
+        self.fates, self.requests = collections.Counter(), collections.Counter()
 
     @property
     def url(self):
@@ -130,7 +140,7 @@ class FlakyNetwork(ThreadingHTTPServer):
     def fate(self):
         with self.rng_lock:
             roll = self.rng.random()
-        fate = "lost on the way" if roll < 0.25 else "answer lost" if roll < 0.5 else "delivered"
+        fate = "lost on the way" if roll < self.failing / 2 else "answer lost" if roll < self.failing else "delivered"
         self.fates[fate] += 1
         return fate
 
@@ -155,6 +165,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         parts = urlsplit(self.path)
         target, _, path = parts.path.lstrip("/").partition("/")
+        self.server.requests[f"{method} {target}/{path}"] += 1
         query = parse_qs(parts.query)
         if target == "portal":
             answer = requests.request(
@@ -237,8 +248,130 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
     (ARTIFACTS / f"crash-test-{uuid.uuid4().hex[:6]}.json").write_text(json.dumps(summary, indent=1))
     assert kills >= 5, summary  # the booth really was killed, many times
     assert network.fates["answer lost"] >= 100, summary
-    assert counts == {"pending": 0, "done": 3 * PHOTOS}
+    assert counts == {"held": 0, "pending": 0, "done": 3 * PHOTOS, "failed": 0, "declined": 0}
     assert portal == dict.fromkeys(names, 1)
     assert x == dict.fromkeys(names, 1)
     assert mastodon == dict.fromkeys(names, 1)
     assert sorted(path.stem for path in (tmp_path / "photos").glob("*.jpg")) == sorted(names)
+
+
+class BoothProcess:
+    """`crash_booth flow`: the booth in a process of its own, one step at a time,
+    killed (SIGKILL) by the test or by itself at a chosen point."""
+
+    def __init__(self, folder, network_url):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "photobooth.tests.crash_booth", "flow", str(folder), network_url],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.state = self._answer()
+
+    def do(self, *commands):
+        """Each command, answered with the booth's state; None once the booth has died."""
+        for command in commands:
+            self.process.stdin.write(command + "\n")
+            self.process.stdin.flush()
+            self.state = self._answer()
+            if self.state is None:
+                break
+        return self.state
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        return self.wait()
+
+    def wait(self):
+        self.process.stdin.close()
+        self.process.stdout.close()
+        return self.process.wait(timeout=30)
+
+    def _answer(self):
+        ready, _, _ = select.select([self.process.stdout], [], [], 60)
+        assert ready, "the booth did not answer within a minute"
+        line = self.process.stdout.readline()
+        if not line:
+            return None  # killed itself
+        assert line.startswith("ok "), line
+        return line.split()[1]
+
+
+@pytest.mark.slow  # eleven booth processes, each started for real
+@pytest.mark.django_db(transaction=True)
+def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(live_server, tmp_path):
+    jam = JamFactory(title="Every Stage Jam")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    (tmp_path / "token").write_text(token)
+    stand_ins = StandIns()
+    network = FlakyNetwork(live_server.url, stand_ins, seed=1, failing=0)
+    threading.Thread(target=network.serve_forever, daemon=True).start()
+    take_a_photo = ("press", "tick 3")  # the countdown, then the photo: saved, and the consent window opens
+    stages = []
+    try:
+
+        def stage(name, *commands, killed_by="test", expect=None):
+            booth = BoothProcess(tmp_path, network.url)
+            state = booth.do(*commands)
+            if killed_by == "test":
+                assert state == expect, (name, state)
+                status = booth.kill()
+            else:  # it killed itself at the chosen point
+                assert state is None, (name, state)
+                status = booth.wait()
+            assert status == -signal.SIGKILL, name
+            stages.append(name)
+
+        stage("countdown", "press", "tick 1", expect="countdown")
+        stage("saving: the jobs held, the file not yet written", "die-before write_durably", *take_a_photo,
+              killed_by="itself")  # fmt: skip
+        stage("saved: the file written, the screen not yet showing it", "die-after write_durably", *take_a_photo,
+              killed_by="itself")  # fmt: skip
+        stage("consent window", *take_a_photo, "tick 2", expect="consent")
+        stage("declined, killed just after the press", *take_a_photo, "press", expect="consent")
+        stage("declined, then enqueued (another photo), not yet posted",
+              *take_a_photo, "press", "tick 5", *take_a_photo, "tick 5", expect="idle")  # fmt: skip
+        # Posting the first photo: the portal, X, Mastodon; what it knows is recorded with each answer.
+        stage("uploading: on the portal, the answer not yet recorded", "die-before record_remote_id", "publish",
+              killed_by="itself")  # fmt: skip
+        stage("uploading: X has the media, the post not yet made", "die-after record_remote_id 2", "publish",
+              killed_by="itself")  # fmt: skip
+        stage("uploading: on Mastodon, the answer not yet recorded", "die-before record_remote_id 3", "publish",
+              killed_by="itself")  # fmt: skip
+        stage("uploading: posted and recorded, not yet marked done", "die-before mark_done 2", "publish",
+              killed_by="itself")  # fmt: skip
+        last = BoothProcess(tmp_path, network.url)
+        last.do("publish", "quit")
+        assert last.wait() == 0
+    finally:
+        network.shutdown()
+
+    photos = {path.name for path in (tmp_path / "photos").glob("*.jpg")}
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        jobs = outbox._db.execute("SELECT photo, target, status, idempotency_key, label FROM jobs").fetchall()
+        counts = outbox.counts()
+    by_photo = collections.defaultdict(dict)
+    for photo, target, status, key, label in jobs:
+        by_photo[Path(photo).name][target] = (status, key, label)
+    declined = {name for name, targets in by_photo.items() if {s for s, _k, _l in targets.values()} == {"declined"}}
+    posted = photos - declined
+    portal_keys = collections.Counter(Photo.objects.filter(jam=jam).values_list("idempotency_key", flat=True))
+    x_labels = collections.Counter(post["text"].split("\n")[1] for post in stand_ins.x_posts)
+    mastodon_labels = collections.Counter(post["content"].split("\n")[1] for post in stand_ins.mastodon_posts)
+    label_of = {name: targets["portal"][2] for name, targets in by_photo.items()}
+
+    assert len(stages) == 10
+    assert set(by_photo) == photos  # every photo on disk is in the outbox; none is there without its file
+    assert len(photos) == 5  # the countdown and the file never written left no photo
+    assert len(declined) == 2
+    assert counts == {"held": 0, "pending": 0, "done": 9, "failed": 0, "declined": 6}
+    assert portal_keys == {by_photo[name]["portal"][1]: 1 for name in posted}
+    assert x_labels == {label_of[name]: 1 for name in posted}
+    assert mastodon_labels == {label_of[name]: 1 for name in posted}
+    assert len({label_of[name] for name in photos}) == 5  # each photo's text its own
+    # The kills while uploading were where they say: a photo sent to the portal again under its key,
+    # X asked whether the media it had went out, Mastodon sent a post again under its key.
+    assert network.requests["POST portal/api/booth/photos"] > len(posted)
+    assert stand_ins.replays["x timeline lookups"] >= 1
+    assert stand_ins.replays["mastodon timeline lookups"] >= 1

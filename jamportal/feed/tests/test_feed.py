@@ -178,6 +178,7 @@ def test_config_tells_the_booth_about_its_jam(client, booth):
     assert body["hashtag"] == "#PiParty"
     assert body["caption_template"] == "{campaign}, {jam}, {date}"
     assert body["logo_svg_url"].endswith("/static/branding/birthday-jam.svg")
+    assert (body["photo_max_bytes"], body["photo_max_pixels"]) == (25_000_000, 40_000_000)  # so the booth fits to them
     booth_.refresh_from_db()
     assert booth_.last_seen_at is not None
 
