@@ -4,10 +4,12 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, outbox, publishers
+from photobooth import booth, camera, compose, controls, display, fonts, outbox, publishers, typeset
 
 
-@pytest.mark.parametrize("module", [booth, camera, compose, controls, outbox, publishers], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [booth, camera, compose, controls, display, fonts, outbox, publishers, typeset], ids=lambda m: m.__name__
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
 
