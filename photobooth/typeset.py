@@ -102,6 +102,11 @@ def engine_problem() -> str | None:
     return None
 
 
+@cache
+def _warn_once(problem):
+    log.warning("Right-to-left text will not be set properly: %s.", problem)
+
+
 @lru_cache(maxsize=256)
 def bidi_levels(text: str, rtl: bool) -> tuple[int, ...]:
     """The resolved embedding level of each character of one paragraph (odd: right to left)."""
@@ -109,9 +114,7 @@ def bidi_levels(text: str, rtl: bool) -> tuple[int, ...]:
         return ()
     log2vis = _fribidi()
     if log2vis is None:
-        if rtl or has_rtl(text):
-            log.warning("Right-to-left text set left to right: %s", engine_problem())
-        return (0,) * len(text)
+        return (0,) * len(text)  # left to right; Paragraph has warned
     length = len(text)
     levels = (ctypes.c_int8 * length)()
     direction = ctypes.c_uint32(FRIBIDI_PAR_RTL if rtl else FRIBIDI_PAR_LTR)
@@ -250,6 +253,8 @@ class Paragraph:
     def __init__(self, text: str, language: str):
         self.text, self.language = text, language
         self.rtl = is_rtl_language(language)
+        if (self.rtl or has_rtl(text)) and engine_problem():
+            _warn_once(engine_problem())
         self.levels = list(bidi_levels(text, self.rtl))
         cjk = cjk_language(text)
         self.faces, current = [], None
