@@ -23,12 +23,11 @@ from pathlib import Path
 
 import requests
 from mastodon import MastodonNetworkError
-from PIL import Image, UnidentifiedImageError
 
 from . import i18n
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
 from .camera import CameraMissing, open_camera
-from .compose import Brand, brand_in_place, collage
+from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
 from .config import ConfigError, load_secrets
 from .display import Screen, View
 from .outbox import Outbox, publish_due, write_durably
@@ -36,7 +35,7 @@ from .publishers import Refused
 from .publishers.portal import PortalError, PortalPublisher
 
 log = logging.getLogger("photobooth")
-BUNDLED_LOGO = Path(__file__).resolve().parent.parent / "static" / "branding" / "birthday-jam.png"
+BUNDLED_PNG = BUNDLED_LOGO.with_suffix(".png")  # for a booth whose cairo cannot draw SVG
 FRAME_S = 1 / 30
 PUBLISH_EVERY_S = 2.0
 HEARTBEAT_EVERY_S = 60.0
@@ -256,25 +255,30 @@ def booth_config(portal: PortalPublisher, cache: Path, *, offline=None) -> dict:
     return config
 
 
-def logo(config, booth_settings: dict, session=None) -> Image.Image:
-    """The campaign's logo from the portal (kept on disk), else the local file
-    named in the settings, else the logo that ships with the booth."""
-    cached = config.folder / "branding" / "logo.png"
-    url = booth_settings.get("logo_png_url")
-    if url:
+def logo(config, booth_settings: dict, session=None):
+    """The campaign's logo from the portal, its vector artwork first (kept on
+    disk), else the local file named in the settings, else the artwork that
+    ships with the booth. SVG is drawn at the size each photo needs."""
+    branding = config.folder / "branding"
+    for key, name in (("logo_svg_url", "logo.svg"), ("logo_png_url", "logo.png")):
+        url = booth_settings.get(key)
+        if not url:
+            continue
         try:
             response = (session or requests).get(url, timeout=(5, 30))
             response.raise_for_status()
-            image = Image.open(io.BytesIO(response.content))
-            image.load()
-            write_durably(cached, response.content)
+            image = read_logo(response.content, name=url)
+            write_durably(branding / name, response.content)
             return image
-        except (requests.RequestException, UnidentifiedImageError, OSError) as error:
+        except (requests.RequestException, ValueError, OSError) as error:
             log.warning("Logo not fetched from %s (%s); using a local copy", url, error)
-    for path in (cached, config.logo, BUNDLED_LOGO):
+    for path in (branding / "logo.svg", branding / "logo.png", config.logo, BUNDLED_LOGO, BUNDLED_PNG):
         if path and Path(path).is_file():
-            return Image.open(path)
-    raise ConfigError("No logo: set [branding] logo to a PNG file.")
+            try:
+                return open_logo(path)
+            except ValueError as error:
+                log.warning("%s", error)
+    raise ConfigError("No logo: set [branding] logo to an SVG or PNG file.")
 
 
 def publishers_for(config, secrets, booth_settings, portal) -> dict:

@@ -3,38 +3,80 @@ screens or networks.
 
     >>> from PIL import Image
     >>> photo = Image.new("RGB", (4608, 2592), "white")
-    >>> logo = Image.new("RGBA", (400, 480), (197, 26, 74, 255))
+    >>> logo = open_logo(BUNDLED_LOGO)
     >>> branded = brand(photo, Brand(logo=logo), "Big Birthday Weekend, Cambridge Jam, 3 March", "en")
-    >>> branded.size
-    (4608, 2592)
+    >>> branded.size, branded.info["logo_box"]
+    ((4608, 2592), (3940, 115, 4493, 779))
+
+One margin rule holds for everything drawn on a photo: `Brand.margin` times
+the photo's long side, on every edge, between the logo and the caption too.
 """
 
-import shutil
-import subprocess
+import io
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from .i18n import is_rtl
+from . import fonts
+from .typeset import Block, set_text
 
 CORNERS = {"top-left", "top-right", "bottom-left", "bottom-right"}
-# Which font family covers a language's script (Noto, as Debian and Raspberry Pi OS ship it).
-FAMILIES = {
-    "ja": "Noto Sans CJK JP",
-    "zh-hant": "Noto Sans CJK TC",
-    "fa": "Noto Naskh Arabic",
-    "ar": "Noto Naskh Arabic",
-}
-DEFAULT_FAMILY = "Noto Sans"
+BUNDLED_LOGO = Path(__file__).resolve().parent.parent / "static" / "branding" / "birthday-jam.svg"
+
+
+class VectorLogo:
+    """Logo artwork in SVG, drawn (cairosvg) at the width each frame needs
+    rather than scaled up from a small picture.
+
+    >>> VectorLogo(BUNDLED_LOGO.read_bytes()).render(100).size
+    (100, 120)
+    """
+
+    def __init__(self, svg: bytes):
+        self.svg = svg
+        sample = self._draw(240)  # refuses what is not SVG, once, here
+        self.aspect = sample.height / sample.width
+
+    def render(self, width: int) -> Image.Image:
+        return self._draw(width)
+
+    def _draw(self, width):
+        import cairosvg  # only a booth with vector artwork needs cairo
+
+        # unsafe=False (the default): no external files or entities, whoever wrote the SVG.
+        return Image.open(io.BytesIO(cairosvg.svg2png(bytestring=self.svg, output_width=width))).convert("RGBA")
+
+
+def open_logo(path) -> Image.Image | VectorLogo:
+    """The logo in a file: SVG artwork (drawn at any size) or a picture (PNG...).
+    Raises ValueError if it is neither."""
+    return read_logo(Path(path).read_bytes(), name=str(path))
+
+
+def read_logo(data: bytes, *, name="the logo") -> Image.Image | VectorLogo:
+    """`open_logo()` for a logo already in memory (fetched from the portal)."""
+    if b"<svg" in data[:2048]:
+        try:
+            return VectorLogo(data)
+        except Exception as error:  # cairosvg's parsers raise errors of several kinds; cairo may be missing
+            raise ValueError(f"{name} is SVG that cannot be drawn here: {error}") from None
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except OSError as error:
+        raise ValueError(f"{name} is neither SVG nor a picture: {error}") from None
+    return image
 
 
 @dataclass(frozen=True, eq=False)  # compared (and cached) by identity: images do not hash
 class Brand:
     """The birthday logo and where it goes: a corner, a margin and a width, both
-    as fractions of the photo's width, so it fits any camera resolution."""
+    as fractions of the photo's long side, so the logo is the same size in a
+    portrait and a landscape photo from one camera."""
 
-    logo: Image.Image
+    logo: Image.Image | VectorLogo
     corner: str = "top-right"
     margin: float = 0.025
     scale: float = 0.12
@@ -45,12 +87,20 @@ class Brand:
         if not (0 <= self.margin < 0.25 and 0 < self.scale <= 0.5):
             raise ValueError("margin must be in [0, 0.25) and scale in (0, 0.5]")
 
+    @cached_property
+    def aspect(self) -> float:
+        if isinstance(self.logo, VectorLogo):
+            return self.logo.aspect
+        return self.logo.height / self.logo.width
+
 
 def brand(photo: Image.Image, brand: Brand, caption: str, language: str) -> Image.Image:
     """A copy of the photo with the logo in its corner and the caption across the bottom.
 
-    The caption wraps, then shrinks, to fit two lines; it is never clipped.
-    Right-to-left languages are shaped and set from the right (Pillow with raqm).
+    The caption is set in the language's font with a fallback for every other
+    script, breaks lines where the language allows, and shrinks until every
+    line fits between the margins (`caption_block`). The branded image's
+    `info["logo_box"]` says where the logo is, so a screen can keep text off it.
     """
     return brand_in_place(photo.convert("RGB") if photo.mode != "RGB" else photo.copy(), brand, caption, language)
 
@@ -58,10 +108,13 @@ def brand(photo: Image.Image, brand: Brand, caption: str, language: str) -> Imag
 def brand_in_place(photo: Image.Image, brand: Brand, caption: str, language: str) -> Image.Image:
     """`brand()` without the copy, for a frame nobody else holds (the booth's
     fresh capture): 12 megapixels are not copied for nothing. RGB only."""
-    _place_logo(photo, brand)
+    box = logo_box(photo.size, brand)
+    logo = _scaled_logo(brand, box[2] - box[0])
+    photo.paste(logo, box[:2], logo)
+    photo.info["logo_box"] = box
     if caption.strip():
-        for x, up, tile, mask in _caption_tiles(caption.strip(), language, photo.width):
-            photo.paste(tile, (x, photo.height - up), mask)
+        for x, y, tile, mask in _caption_tiles(caption.strip(), language, photo.size, brand):
+            photo.paste(tile, (x, y), mask)
     return photo
 
 
@@ -84,21 +137,73 @@ def collage(frames, gap=0.01) -> Image.Image:
     return sheet
 
 
-def _place_logo(image, brand):
-    width, height = image.size
-    logo = _scaled_logo(brand, width)
-    margin = round(width * brand.margin)
-    x = margin if brand.corner.endswith("left") else width - margin - logo.width
-    y = margin if brand.corner.startswith("top") else height - margin - logo.height
-    image.paste(logo, (x, y), logo)
+# --- Where things go ---------------------------------------------------------------
+
+
+def margin(size, brand: Brand) -> int:
+    """The one margin of a photo `size` (width, height): every edge, logo and caption alike."""
+    return round(brand.margin * max(size))
+
+
+def logo_box(size, brand: Brand):
+    """(left, top, right, bottom) of the logo on a photo of `size`."""
+    width, height = size
+    space = margin(size, brand)
+    logo_width = max(1, round(max(size) * brand.scale))
+    logo_height = max(1, round(logo_width * brand.aspect))
+    left = space if brand.corner.endswith("left") else width - space - logo_width
+    top = space if brand.corner.startswith("top") else height - space - logo_height
+    return (left, top, left + logo_width, top + logo_height)
+
+
+def caption_column(size, brand: Brand):
+    """(left, right) of the band the caption may use: within the margins, and
+    beside the logo (a margin away) when the logo sits in a bottom corner."""
+    width, _height = size
+    space = margin(size, brand)
+    left, right = space, width - space
+    if brand.corner.startswith("bottom"):
+        box = logo_box(size, brand)
+        if brand.corner.endswith("left"):
+            left = box[2] + space
+        else:
+            right = box[0] - space
+    return left, right
+
+
+def caption_size(size) -> int:
+    """The caption's largest font size: one thirtieth of the long side."""
+    return max(12, round(max(size) / 30))
+
+
+def caption_padding(size):
+    """(across, up and down) between a caption line's ink and the edge of its box."""
+    return round(caption_size(size) * 0.25), round(caption_size(size) * 0.2)
+
+
+def caption_block(size, brand: Brand, caption: str, language: str) -> Block:
+    """The caption's lines as they are drawn on a photo of `size`: at most two
+    lines (three on a portrait photo), the size shrunk to half if need be, and
+    shortened with "…" (the Jam's name kept) if even that cannot fit."""
+    left, right = caption_column(size, brand)
+    across, _ = caption_padding(size)
+    portrait = size[1] > size[0]
+    return set_text(
+        caption.strip(),
+        language,
+        width=max(1, right - left - 2 * across),
+        size=caption_size(size),
+        max_lines=3 if portrait else 2,
+    )
 
 
 @cache
 def _scaled_logo(brand, width):
-    """The logo at its size for a photo `width` wide (a booth's camera keeps one size)."""
-    logo_width = max(1, round(width * brand.scale))
+    """The logo at its size for one photo size (a booth's camera keeps one)."""
+    if isinstance(brand.logo, VectorLogo):
+        return brand.logo.render(width)
     logo = brand.logo.convert("RGBA")
-    return logo.resize((logo_width, max(1, round(logo.height * logo_width / logo.width))), Image.Resampling.LANCZOS)
+    return logo.resize((width, max(1, round(width * brand.aspect))), Image.Resampling.LANCZOS)
 
 
 # Each caption line sits on its own dark box that keeps 40 % of the photo's light.
@@ -110,81 +215,30 @@ _TILE = [round(255 * v / _MASK[v]) for v in range(256)]
 
 
 @lru_cache(maxsize=16)
-def _caption_tiles(caption, language, width):
-    """(x, distance from the bottom, RGB tile, mask) for each line of the caption.
-    A booth shows one caption per language all day: it is laid out and drawn once."""
-    margin = round(width * 0.03)
-    font, lines = fit_lines(caption, language, width - 2 * margin, max(12, round(width / 30)))
-    line_height, pad = round(font.size * 1.35), round(font.size * 0.3)
-    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+def _caption_tiles(caption, language, size, brand):
+    """(x, y, RGB tile, mask) for each line of the caption, bottom line a margin
+    from the bottom. A booth shows one caption per language all day: it is laid
+    out and drawn once."""
+    block = caption_block(size, brand, caption, language)
+    left, right = caption_column(size, brand)
+    across, updown = caption_padding(size)
+    height = block.ascent + block.descent + 2 * updown
+    bottom = size[1] - margin(size, brand)
     tiles = []
-    for number, line in enumerate(lines):
-        left, top, right, bottom = draw.textbbox((0, 0), line, font=font, **text_options(language))
-        size = (right - left + 2 * pad, line_height)
-        text = Image.new("L", size)
-        ImageDraw.Draw(text).text(
-            (pad - left, (line_height - (bottom - top)) // 2 - top), line, font=font, fill=255, **text_options(language)
-        )
-        x = width - margin - size[0] if is_rtl(language) else margin
-        up = margin // 2 + (len(lines) - number) * line_height
-        tiles.append((x, up, text.point(_TILE).convert("RGB"), text.point(_MASK)))
+    for number, line in enumerate(block.lines):
+        text = Image.new("L", (line.width + 2 * across, height))
+        line.draw(ImageDraw.Draw(text), across, updown + block.ascent, 255)
+        x = right - text.width if block.rtl else left
+        y = bottom - (len(block.lines) - number) * height
+        tiles.append((x, y, text.point(_TILE).convert("RGB"), text.point(_MASK)))
     return tuple(tiles)
 
 
-def fit_lines(text, language, width, size, *, max_lines=2, min_size=12):
-    """The font and the lines that set `text` within `width` pixels: wrapped,
-    then shrunk until it takes at most `max_lines` lines. Never clipped."""
-    while True:
-        font = font_for(language, size)
-        lines = _wrap(text, font, width, language)
-        if len(lines) <= max_lines or size <= min_size:
-            return font, lines
-        size = max(min_size, round(size * 0.85))
-
-
-def text_options(language):
-    """What Pillow needs to shape and set a right-to-left language (with raqm)."""
-    return {"direction": "rtl", "language": language} if is_rtl(language) else {}
-
-
-def line_width(draw, text, font, language):
-    left, _top, right, _bottom = draw.textbbox((0, 0), text, font=font, **text_options(language))
-    return right - left
-
-
-def _wrap(text, font, available, language):
-    """Lines that fit `available` pixels, breaking at spaces (or anywhere, for
-    scripts written without spaces)."""
-    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    units = text.split(" ") if " " in text else list(text)
-    joiner = " " if " " in text else ""
-    lines, current = [], ""
-    for unit in units:
-        candidate = f"{current}{joiner}{unit}" if current else unit
-        if current and line_width(draw, candidate, font, language) > available:
-            lines.append(current)
-            current = unit
-        else:
-            current = candidate
-    return [*lines, current]
-
-
-@cache
 def font_for(language, size):
-    return ImageFont.truetype(font_path(language), size)
+    """The font a language's own text is drawn in (other scripts fall back per character)."""
+    return fonts.primary_face(language).font(size)
 
 
-@cache
 def font_path(language: str) -> str:
-    """The font file that covers `language`, found by fontconfig."""
-    family = FAMILIES.get(language, DEFAULT_FAMILY)
-    if shutil.which("fc-match"):
-        found = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-            ["fc-match", "-f", "%{file}", f"{family}:style=Bold"],  # noqa: S607 (fontconfig's own tool)
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        if found:
-            return found
-    raise FileNotFoundError(f"No font for {language!r}: install the Noto fonts (fonts-noto-core, fonts-noto-cjk).")
+    """The font file for `language`'s own text, found by fontconfig (FileNotFoundError if missing)."""
+    return fonts.primary_face(language).path

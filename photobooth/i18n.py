@@ -80,16 +80,24 @@ PORTAL_DEFAULT_TEMPLATE = "{campaign}, {jam}, {date}"
 TEMPLATE_MAX_CHARACTERS = 200
 
 
+def isolate(text: str) -> str:
+    """People's words inside a sentence of another direction: wrapped in FIRST
+    STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, the plain-text <bdi>, so that a
+    Persian Jam's name cannot pull an English caption's date to its side (on
+    the photo and in the posts alike)."""
+    return f"\u2068{text}\u2069" if text else text
+
+
 def caption(booth_config: dict, language: str, day: datetime.date) -> str:
     """The caption under the photo, in `language`. The portal's default template
     becomes the booth's translated birthday caption; a template the organiser
     wrote on the portal is used as written, and one the portal would refuse gets
-    the default caption."""
+    the default caption. The Jam's and the campaign's names are isolated."""
     _ = translation(language).gettext
-    jam, date = booth_config["jam_title"], long_date(day, language)
+    jam, date = isolate(booth_config["jam_title"]), long_date(day, language)
     template = booth_config.get("caption_template") or PORTAL_DEFAULT_TEMPLATE
     if template != PORTAL_DEFAULT_TEMPLATE:
-        campaign = (booth_config.get("campaign") or {}).get("name", "")
+        campaign = isolate((booth_config.get("campaign") or {}).get("name", ""))
         filled = fill_template(template, campaign=campaign, jam=jam, date=date)
         if filled is not None:
             return filled.strip(" ,")

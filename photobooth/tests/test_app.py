@@ -49,18 +49,23 @@ def booth_settings(**overrides):
 
 def test_caption_is_the_birthday_caption_in_each_language():
     assert i18n.caption(booth_settings(), "cy", DAY) == (
-        "Penwythnos Pen-blwydd Mawr Raspberry Jam, Caerdydd Jam, 1 Mawrth 2031"
+        "Penwythnos Pen-blwydd Mawr Raspberry Jam, \u2068Caerdydd Jam\u2069, 1 Mawrth 2031"
     )
     assert i18n.caption(booth_settings(), "ja", DAY) == (
-        "Raspberry Jam ビッグ・バースデー・ウィークエンド、Caerdydd Jam、2031年3月1日"
+        "Raspberry Jam ビッグ・バースデー・ウィークエンド、\u2068Caerdydd Jam\u2069、2031年3月1日"
     )
-    assert i18n.caption(booth_settings(campaign=None), "en", DAY) == "Raspberry Jam, Caerdydd Jam, March 1, 2031"
+    assert (
+        i18n.caption(booth_settings(campaign=None), "en", DAY)
+        == "Raspberry Jam, \u2068Caerdydd Jam\u2069, March 1, 2031"
+    )
 
 
 def test_an_organisers_own_caption_template_is_used_as_written():
     custom = booth_settings(caption_template="{jam} ❤ {{{campaign}}}, {date}")
 
-    assert i18n.caption(custom, "fr", DAY) == "Caerdydd Jam ❤ {Raspberry Jam Big Birthday Weekend 2031}, 1 mars 2031"
+    assert i18n.caption(custom, "fr", DAY) == (
+        "\u2068Caerdydd Jam\u2069 ❤ {\u2068Raspberry Jam Big Birthday Weekend 2031\u2069}, 1 mars 2031"
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +86,7 @@ def test_an_organisers_own_caption_template_is_used_as_written():
 def test_a_hostile_caption_template_gets_the_default_caption(template):
     caption = i18n.caption(booth_settings(caption_template=template), "en", DAY)
 
-    assert caption == "Raspberry Jam Big Birthday Weekend, Caerdydd Jam, March 1, 2031"
+    assert caption == "Raspberry Jam Big Birthday Weekend, \u2068Caerdydd Jam\u2069, March 1, 2031"
 
 
 def test_render_shows_right_to_left_text_and_alerts_without_clipping():
@@ -135,10 +140,10 @@ def test_press_space_to_photo_on_the_jams_page(live_server, settings, screen, tm
     assert outlook.read() == (0, False, 0, "")
     photo = Photo.objects.get()
     assert photo.jam == jam
-    assert photo.caption.startswith("Penwythnos Pen-blwydd Mawr Raspberry Jam, Caerdydd Jam, ")
+    assert photo.caption.startswith("Penwythnos Pen-blwydd Mawr Raspberry Jam, \u2068Caerdydd Jam\u2069, ")
     assert photo.alt_text.startswith("Llun o fwth lluniau'r Raspberry Jam")
     assert (tmp_path / "booth-config.json").is_file()
-    assert (tmp_path / "branding" / "logo.png").is_file()  # fetched from the portal, kept for offline days
+    assert (tmp_path / "branding" / "logo.svg").is_file()  # its vector artwork fetched, kept for offline days
     assert len(list((tmp_path / "photos").glob("*.jpg"))) == 1
 
 

@@ -1,7 +1,14 @@
+import io
+from pathlib import Path
+
+import cairosvg
+import numpy as np
 import pytest
 from PIL import Image
 
+from photobooth import app
 from photobooth.compose import Brand, brand, brand_in_place
+from photobooth.config import parse
 
 BERRY = (197, 26, 74, 255)
 
@@ -98,3 +105,19 @@ def test_brand_leaves_the_photo_alone_and_in_place_gives_the_same_picture():
     assert in_place.tobytes() == copy.tobytes()
     colours = {colour for _count, colour in copy.crop((0, 700, 1600, 900)).getcolors(maxcolors=100_000)}
     assert {(96, 96, 96), (255, 255, 255)} <= colours  # white text on boxes that keep 40 % of the light
+
+
+def test_the_booths_own_logo_is_drawn_from_its_artwork_at_the_photos_size(tmp_path):
+    config = parse(f'[booth]\nfolder = "{tmp_path}"\n[camera]\nkind = "fake"', base=tmp_path)
+    artwork = (Path(__file__).resolve().parents[2] / "static" / "branding" / "birthday-jam.svg").read_bytes()
+
+    branded = brand(Image.new("RGB", (4608, 2592), "white"), Brand(logo=app.logo(config, {})), "", "en")
+
+    width, space = round(4608 * 0.12), round(2592 * 0.025 * 4608 / 2592)  # Brand's defaults, of the long side
+    box = (4608 - space - width, space, 4608 - space, space + round(width * 240 / 200))  # the artwork is 200 x 240
+    drawn = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=artwork, output_width=width))).convert("RGBA")
+    sharp = Image.new("RGB", drawn.size, "white")
+    sharp.paste(drawn, (0, 0), drawn)
+    difference = np.abs(np.asarray(branded.crop(box)).astype(int) - np.asarray(sharp).astype(int)).max(axis=2)
+    # The artwork itself at 553 px: a 400 px picture enlarged blurs its edges (2,395 pixels off by more).
+    assert (difference > 24).sum() == 0

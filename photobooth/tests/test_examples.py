@@ -4,9 +4,9 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, i18n, outbox, publishers
+from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset
 
-MODULES = [booth, camera, compose, controls, i18n, outbox, publishers]
+MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
