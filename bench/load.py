@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from PIL import Image
@@ -39,6 +40,7 @@ PORT = 8011
 WORLD = "bbox=-180.00000,-85.05113,180.00000,85.05113&zoom=2"
 LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant", "cy", "fa"]
 MINIMAL = "minimal Django view"
+SIZED = "minimal Django view, as long as the map page"
 UPLOADS = "booth uploads (12 MP)"
 MEDIA_FOLDERS = ("media", "private-media")  # DJANGO_MEDIA_ROOT and JAMPORTAL_PRIVATE_MEDIA_ROOT under make serve
 BOOTH_PHOTO = (4608, 2592)  # Camera Module 3 at full resolution, as the booth posts it
@@ -174,6 +176,10 @@ def main():
         photo = STATE / "booth.jpg"
         booth_photo(photo)
         found = scenarios(fixtures, random.Random(2026))
+        # Beside the pages, the minimal view with a body the map page's size: sending it
+        # costs that much with no work at all, which tells transport from work.
+        with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/en/") as page:
+            found = {SIZED: [f"GET /bench/sized/{len(page.read())}"], **found}
         plan = [
             (name, lines)
             for name, lines in found.items()

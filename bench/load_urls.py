@@ -12,4 +12,10 @@ def minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/minimal", minimal), *site_urlpatterns]
+def sized(request, size):
+    """The minimal view with a body of `size` bytes (at most a megabyte): what sending a
+    page of that size costs, without any work to make it."""
+    return HttpResponse(b"x" * min(size, 1_000_000), content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [path("bench/minimal", minimal), path("bench/sized/<int:size>", sized), *site_urlpatterns]

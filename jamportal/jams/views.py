@@ -115,7 +115,7 @@ def _near_items(found, language, *, miles):
 def _near_page(request, context, *, around):
     """The page of Jams near `around` ("latitude,longitude"), from the kept page
     when the visitor gets the page everyone gets."""
-    results = render_to_string("jams/_near_results.html", context, request)
+    results = render_to_string("jams/_near_results.html", context)  # (no context processors: it needs none)
     query = request.GET.copy()
     query.pop("page", None)
     query["around"] = around
