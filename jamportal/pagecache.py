@@ -5,8 +5,9 @@ visitors without an account: each is rendered once, then served from the
 cache (Redis in production, shared by every web process) until something it
 shows changes. It is kept with the version numbers it was made under (see
 `bump`), which the services change on commit, so an approved, edited or
-cancelled Jam, or a new photo, shows within a second; a five-minute expiry
-bounds everything else (campaign figures, dates that pass).
+cancelled Jam, or a new photo, shows within a second (two behind nginx, which
+keeps these pages a second more for requests without cookies: PROXY_KEEP_S); a
+five-minute expiry bounds everything else (campaign figures, dates that pass).
 
 The language is in the URL, so the URL is the key. Browsers and a CDN may keep
 the anonymous page for a minute (`Cache-Control: public`); the page varies
@@ -27,6 +28,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 SERVER_TIMEOUT_S = 300
 BROWSER_MAX_AGE_S = 60
+# nginx keeps the pages kept here for this long as well, for requests without cookies
+# (scripts/nginx.conf, docs/deployment.md): a burst of visitors to one page costs the
+# web processes one request a second. It adds at most this to "within a second".
+PROXY_KEEP_S = 1
 PROCESS_CACHES = ("fragments", "jam_items")  # each web process's own parts of pages (settings.CACHES)
 _now, _monotonic = time.time, time.monotonic  # (the tests move the clocks)
 
@@ -139,6 +144,8 @@ def public_page(*, versions=(), variant=None, vary=(), keep=None):
                     _keep(key, current, response)
             patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE_S)
             patch_vary_headers(response, ("Cookie", *vary))
+            if kept_here:
+                response["X-Accel-Expires"] = str(PROXY_KEEP_S)  # nginx keeps it too (never passed on)
             return response
 
         return wrapper

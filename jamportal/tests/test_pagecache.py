@@ -57,6 +57,7 @@ def test_a_visitors_second_request_costs_no_query(client, url):
     assert second["Cache-Control"] == "public, max-age=60"
     assert "Cookie" in second["Vary"]
     assert not second.cookies
+    assert first["X-Accel-Expires"] == second["X-Accel-Expires"] == "1"  # nginx keeps it a second too
 
 
 def test_a_page_for_a_position_from_the_browser_is_public_but_not_kept_by_the_server(client):
@@ -70,6 +71,7 @@ def test_a_page_for_a_position_from_the_browser_is_public_but_not_kept_by_the_se
     assert queries > 0  # drawn again: positions are seldom asked twice, keeping each would crowd the cache
     assert second["Cache-Control"] == "public, max-age=60"  # the browser may keep it
     assert not [key for key in cache._cache if ":page:" in key]  # (the local-memory cache of the tests)
+    assert "X-Accel-Expires" not in second  # nor nginx
 
 
 def test_the_page_follows_the_visitors_country_and_says_so(client):
@@ -148,6 +150,7 @@ def test_signed_in_pages_are_their_own_and_never_shared(client):
 
     assert "Dashboard" in mine.content.decode()
     assert mine["Cache-Control"] == "private, no-store"
+    assert "X-Accel-Expires" not in mine
     assert "Dashboard" not in anonymous.content.decode()
     assert "Dashboard" not in again
 

@@ -198,6 +198,8 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
             raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
         health = requests.get(f"{base}/health", timeout=5).json()
         page = requests.get(f"{base}/fr/", timeout=10)
+        kept = requests.get(f"{base}/fr/", timeout=10)  # within nginx's second
+        with_cookie = requests.get(f"{base}/fr/", cookies={"sessionid": "someone"}, timeout=10)
         missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
         stylesheet = page.text.split('href="/static/css/site.', 1)[1].split('"', 1)[0]
         static = requests.get(f"{base}/static/css/site.{stylesheet}", headers={"Accept-Encoding": "br"}, timeout=10)
@@ -219,6 +221,10 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
     assert page.status_code == 200
     assert 'lang="fr"' in page.text
     assert page.headers["Server"] == "nginx"  # in front of gunicorn
+    assert kept.headers["X-Cache"] == "HIT"  # nginx answered the crowd itself
+    assert kept.text == page.text
+    assert with_cookie.headers["X-Cache"] == "BYPASS"  # anyone with a cookie goes to Django
+    assert "X-Accel-Expires" not in page.headers  # between nginx and gunicorn only
     assert oversized[0] == 413  # more than nginx lets through (client_max_body_size): still the API's JSON
     assert json.loads(oversized[1])["error"] == "too_large"
     assert missing.status_code == 404  # DEBUG is off: no technical page
