@@ -18,9 +18,11 @@ kill it at a known stage of the flow:
     press                    the button, short
     tick SECONDS             the clock moves on; the booth acts on it
     publish                  post what is due until nothing is left
-    die-before|die-after NAME [N]
+    die-before|die-after NAME[@TARGET] [N]
                              SIGKILL this process itself around the Nth call (1st by default)
-                             of NAME: write_durably (the photo's file), record_remote_id, mark_done
+                             of NAME: write_durably (the photo's file), record_remote_id, mark_done;
+                             with @TARGET, only the calls for that target's jobs count (whatever
+                             happened to the other targets' jobs on the way, e.g. a slow answer)
     quit
 
 X's and Mastodon's addresses are sent to the test's stand-ins for them.
@@ -127,11 +129,15 @@ def flow(folder: Path, network: str) -> int:
 
 
 def die(when, name, call):
-    """SIGKILL this process before or after the `call`th call of `name`."""
+    """SIGKILL this process before or after the `call`th call of `name` ("name@target":
+    of those for that target's jobs)."""
+    name, _, target = name.partition("@")
     owner = outbox_module if name == "write_durably" else Outbox
     original, calls = getattr(owner, name), [0]
 
     def dying(*args, **kwargs):
+        if target and args[1].target != target:  # (self, job, ...)
+            return original(*args, **kwargs)
         calls[0] += 1
         if when == "die-before" and calls[0] == call:
             os.kill(os.getpid(), signal.SIGKILL)
