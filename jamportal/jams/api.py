@@ -59,6 +59,7 @@ def feature_collection(features) -> JsonResponse:
 
 
 MAP_VIEW = {"bbox", "zoom"}
+MAP_OWN = {*MAP_VIEW, "v"}  # and the public version the page was drawn under (only in the address)
 
 
 @functools.cache
@@ -83,7 +84,7 @@ def jams_geojson(request):
     go stale as soon as any public Jam changes.
     """
     # The map's own requests carry a view and no filter: no filter form to build for them.
-    filters = JamFilterForm(request.GET) if set(request.GET) - MAP_VIEW else None
+    filters = JamFilterForm(request.GET) if set(request.GET) - MAP_OWN else None
     view = MapViewForm(request.GET) if MAP_VIEW & set(request.GET) else None
     forms_ = [form for form in (filters, view) if form is not None]
     valid = [form.is_valid() for form in forms_]  # every form, so that every error is reported

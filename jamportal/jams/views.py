@@ -55,12 +55,16 @@ def home(request):
     Jams nearest to it, with their distances; otherwise every Jam, by country.
     """
     form = JamFilterForm(request.GET)
+    version = pagecache.versions(selectors.PUBLIC_VERSION_KEY)
     context = {
         "form": form,
         "query": _query_without_page(request),
         "more_filters_open": form.uses_more_filters(),
         # The campaigns it lists change with the public version.
-        "more_filters_key": (form.more_filters_key(), pagecache.versions(selectors.PUBLIC_VERSION_KEY)),
+        "more_filters_key": (form.more_filters_key(), version),
+        # In the map's data address: a browser that keeps the map's answers for a minute
+        # asks again as soon as the page it reloads was drawn after a change.
+        "public_version": version[0],
     }
     if not form.is_valid():
         return render(request, "jams/home.html", {**context, "around": request.GET.get("around", "")})
@@ -186,6 +190,7 @@ def campaign_detail(request, slug):
         "starts": starts,
         "upcoming": starts is not None and starts > timezone.now(),
         "map_query": f"campaign={campaign.slug}&when=all",
+        "public_version": pagecache.versions(selectors.PUBLIC_VERSION_KEY)[0],
         "sizes": CampaignPoster.Size.choices,
     }
     return render(request, "jams/campaign_detail.html", context)
