@@ -91,11 +91,14 @@ class Publishing:
         posted, failed = publishing.round()
     """
 
-    def __init__(self, outbox, publishers, outlook, *, probe=None):
+    def __init__(self, outbox, publishers, outlook, *, probe=None, keys=None):
         self.outbox, self.publishers, self.outlook, self.probe = outbox, publishers, outlook, probe
+        self.keys = keys  # a Keys: publishers made again when the secrets file changes
         self.outage = False  # the probe went unanswered since the last time it was answered
 
     def round(self) -> tuple[int, int]:
+        if self.keys and (renewed := self.keys.renewed()):
+            self.publishers = renewed
         posted, failed, offline = self._post()
         if offline and self.probe is not None:
             if not self.probe():
@@ -132,13 +135,48 @@ def publish_round(outbox, publishers, outlook) -> tuple[int, int]:
     return Publishing(outbox, publishers, outlook).round()
 
 
-def publish_forever(outbox_path, publishers, outlook, stop: threading.Event, *, portal=None, every=PUBLISH_EVERY_S):
+class Keys:
+    """The secrets a running booth posts with, read again when their file changes:
+    after `pair` with a new token, or new X or Mastodon keys, a job retried by hand
+    goes out with them, without restarting the booth. `make(secrets)` makes the
+    publishers; a file that cannot be used is logged and the old keys kept."""
+
+    def __init__(self, config, make):
+        self.config, self.make = config, make
+        self.stamp = _stamp(config.secrets)
+
+    def renewed(self) -> dict | None:
+        """New publishers if the file changed since the last look, else None."""
+        stamp = _stamp(self.config.secrets)
+        if stamp == self.stamp:
+            return None
+        self.stamp = stamp
+        try:
+            publishers = self.make(load_secrets(self.config))
+        except ConfigError as error:
+            log.warning("The secrets file changed but cannot be used (%s); posting with the keys from before", error)
+            return None
+        log.info("The secrets file changed: posting with its keys from now on")
+        return publishers
+
+
+def _stamp(path):
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+def publish_forever(
+    outbox_path, publishers, outlook, stop: threading.Event, *, portal=None, keys=None, every=PUBLISH_EVERY_S
+):
     """Post what is due, again and again; and tell the portal about once a
     minute that the booth is alive and how many photos wait (its organiser's
     dashboard). Whatever waited when the booth stopped is tried at once."""
     last_heartbeat = None
     with Outbox(outbox_path) as outbox:
-        publishing = start_publishing(outbox, publishers, outlook, portal=portal)
+        publishing = start_publishing(outbox, publishers, outlook, portal=portal, keys=keys)
         while not stop.is_set():
             publishing.round()
             now = time.monotonic()
@@ -148,13 +186,13 @@ def publish_forever(outbox_path, publishers, outlook, stop: threading.Event, *, 
             stop.wait(every)
 
 
-def start_publishing(outbox, publishers, outlook, *, portal=None) -> Publishing:
+def start_publishing(outbox, publishers, outlook, *, portal=None, keys=None) -> Publishing:
     """The publishing thread's start: whatever waited out a backoff when the
     booth stopped is tried at once, and the portal is the network's probe."""
     waiting = outbox.retry_waiting()
     if waiting:
         log.info("%d job(s) waited when the booth stopped: trying them now", waiting)
-    return Publishing(outbox, publishers, outlook, probe=portal.reachable if portal else None)
+    return Publishing(outbox, publishers, outlook, probe=portal.reachable if portal else None, keys=keys)
 
 
 def heartbeat(portal, *, backlog) -> bool:
@@ -349,6 +387,19 @@ def open_outbox(config) -> Outbox:
     return outbox
 
 
+def keys_for(config, settings, portal) -> Keys:
+    """The running booth's keys, read again when the secrets file changes (the portal
+    keeps its session and photo limits: only its token changes)."""
+
+    def make(secrets):
+        if not secrets.get("portal_token"):
+            raise ConfigError("it has no portal_token")
+        portal.use_token(secrets["portal_token"])
+        return publishers_for(config, secrets, settings, portal)
+
+    return Keys(config, make)
+
+
 def run(config) -> int:
     """The booth until a very long press (or Escape). Returns an exit status.
     Whatever ends it (that press, an error, Ctrl+C), every device it opened is
@@ -396,7 +447,7 @@ def run(config) -> int:
         worker = threading.Thread(
             target=publish_forever,
             args=(outbox.path, publishers, outlook, stop),
-            kwargs={"portal": portal},
+            kwargs={"portal": portal, "keys": keys_for(config, settings, portal)},
             name="publisher",
             daemon=True,
         )

@@ -28,8 +28,12 @@ class PortalPublisher:
     def __init__(self, base_url: str, token: str, *, session=None):
         self.base_url = base_url.rstrip("/")
         self.session = http_session(session)
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.use_token(token)
         self.limits = DEFAULT_LIMITS
+
+    def use_token(self, token: str) -> None:
+        """Post with this token from now on (a booth paired again while it runs)."""
+        self.session.headers["Authorization"] = f"Bearer {token}"
 
     def config(self) -> dict:
         """The Jam's booth configuration; the portal's photo limits are kept for `publish`."""

@@ -15,10 +15,21 @@ from jamportal.feed import services as feed_services
 from jamportal.feed.models import Photo
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory
 from photobooth.__main__ import main
-from photobooth.app import Outlook, Session, heartbeat, make_booth, publish_forever, publish_round
+from photobooth.app import (
+    Outlook,
+    Session,
+    booth_config,
+    heartbeat,
+    keys_for,
+    make_booth,
+    publish_forever,
+    publish_round,
+    publishers_for,
+    start_publishing,
+)
 from photobooth.camera import FakeCamera
 from photobooth.compose import Brand, brand
-from photobooth.config import parse
+from photobooth.config import load_secrets, parse
 from photobooth.outbox import Outbox, publish_due, save_photo
 from photobooth.publishers.portal import PortalError, PortalPublisher
 
@@ -272,6 +283,39 @@ def test_a_photo_the_portal_refuses_fails_says_why_and_goes_out_when_retried_by_
     assert again == (1, 0)
     assert Photo.objects.get().jam == jam
     assert status_after == "All photos posted"
+
+
+def test_a_booth_paired_again_while_it_runs_posts_with_the_new_token(live_server, tmp_path, capsys):
+    """Found by an outsider: `pair` then `outbox retry`, as the docs say, failed again
+    until the booth was restarted; the running booth kept the revoked token."""
+    jam = JamFactory(title="Paired Again Jam")
+    booth, old_token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    settings_file, secrets = tmp_path / "photobooth.toml", tmp_path / "secrets.toml"
+    settings_file.write_text(
+        f'[portal]\nurl = "{live_server.url}"\n[booth]\nfolder = "{tmp_path}"\nsecrets = "{secrets}"\n'
+        '[camera]\nkind = "fake"\n[gpio]\nenabled = false\n'
+    )
+    main(["--config", str(settings_file), "pair", old_token])
+    config = parse(settings_file.read_text(), base=tmp_path)
+    portal = PortalPublisher(live_server.url, old_token)
+    jam_settings = booth_config(portal, tmp_path / "booth-config.json")
+    publishers = publishers_for(config, load_secrets(config), jam_settings, portal)
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        publishing = start_publishing(
+            outbox, publishers, Outlook(), portal=portal, keys=keys_for(config, jam_settings, portal)
+        )
+        feed_services.booth_revoke(booth, by=jam.organiser)
+        outbox.enqueue(save_photo(branded_jpeg(), tmp_path / "photos"), ["portal"], caption="Hi", language="en",
+                       taken_at=TAKEN)  # fmt: skip
+        refused = publishing.round()
+        _booth, new_token = feed_services.booth_create(jam, by=jam.organiser, name="Booth again")
+        main(["--config", str(settings_file), "pair", new_token])  # while the booth runs
+        main(["--config", str(settings_file), "outbox", "retry", "all"])
+        again = publishing.round()
+
+    assert refused == (0, 1)
+    assert again == (1, 0)
+    assert Photo.objects.get().jam == jam
 
 
 def test_status_line_names_waiting_and_failed_photos_in_the_booths_language(tmp_path):
