@@ -71,6 +71,9 @@ def main(argv=None) -> int:
     except (ConfigError, ScreenMissing) as error:
         print(f"photobooth: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `outbox list | head`: the reader had enough; no traceback for that
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python flushes it on exit)
+        return 1
 
 
 class Caveat(Exception):

@@ -270,7 +270,12 @@ def booth_config(portal: PortalPublisher, cache: Path, *, offline=None) -> dict:
     try:
         config = portal.config()
     except PortalError as error:
-        raise ConfigError(f"The portal refused this booth: {error}. Pair it again: python -m photobooth pair") from None
+        if error.status in (401, 403):
+            raise ConfigError(
+                f"The portal refused this booth ({error}): pair it again with a token from the Jam's booth page: "
+                "python -m photobooth pair TOKEN"
+            ) from None
+        raise ConfigError(f"The portal refused the booth's configuration ({error})") from None
     except requests.RequestException as error:
         if cache.is_file():
             log.warning("Portal unreachable (%s); using the configuration saved on %s", error, cache)

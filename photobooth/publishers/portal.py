@@ -23,6 +23,10 @@ PROBE_TIMEOUT_S = (3, 5)  # connect, read: a probe that hangs would delay the po
 class PortalError(Refused):
     """The portal refused the photo for good (bad token, not an image...)."""
 
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
 
 class PortalPublisher:
     def __init__(self, base_url: str, token: str, *, session=None):
@@ -93,6 +97,9 @@ class PortalPublisher:
             response.raise_for_status()  # 5xx, rate limiting: worth retrying later
         try:
             detail = response.json().get("message", "")
-        except (ValueError, AttributeError):
-            detail = response.text[:200]
-        raise PortalError(f"{response.status_code}: {detail}")
+        except (ValueError, AttributeError):  # not the booth API's JSON: a page, a proxy's error
+            detail = (
+                f"{response.url} is not a JamPortal booth API: is [portal] url the portal's own address, "
+                "with no path after it (such as https://jams.example.org)?"
+            )
+        raise PortalError(f"{response.status_code}: {detail}", status=response.status_code)

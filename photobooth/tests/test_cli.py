@@ -192,3 +192,44 @@ def test_pair_reads_the_token_from_standard_input(paired_jam, live_server, tmp_p
     assert main(["--config", str(settings_file(tmp_path, live_server.url)), "pair", "-"]) == 0
 
     assert (tmp_path / "secrets.toml").read_text() == f'portal_token = "{token}"\n'
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_names_the_portal_url_when_it_has_a_path(paired_jam, live_server, tmp_path, capsys, monkeypatch):
+    """Found by an outsider: an address copied from the browser (…/en/) printed the
+    portal's whole 404 page and said to pair again."""
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    _jam, token = paired_jam
+    config = settings_file(tmp_path, f"{live_server.url}/en/")
+    main(["--config", str(settings_file(tmp_path, live_server.url)), "pair", token])
+    settings_file(tmp_path, f"{live_server.url}/en/")
+    capsys.readouterr()
+
+    status = main(["--config", str(config), "check"])
+
+    out = capsys.readouterr().out
+    [portal] = [line for line in out.splitlines() if line.strip().startswith("FAIL  portal")]
+    assert status == 1
+    assert "is [portal] url the portal's own address, with no path after it" in portal
+    assert "<" not in portal
+    assert "pair" not in portal
+
+
+def test_outbox_list_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """`outbox list | head -1` ended in a BrokenPipeError traceback (found by an outsider)."""
+    import subprocess
+    import sys
+
+    config = settings_file(tmp_path)
+    photos = tmp_path / "booth" / "photos"
+    photos.mkdir(parents=True)
+    with Outbox(tmp_path / "booth" / "outbox.sqlite3") as outbox:
+        for number in range(3000):
+            (photos / f"{number}.jpg").write_bytes(b"jpeg")
+            outbox.enqueue(photos / f"{number}.jpg", ["portal"], caption="", language="en", taken_at=TAKEN)
+    command = f"{sys.executable} -m photobooth --config {config} outbox list | head -1"
+
+    finished = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60)
+
+    assert finished.stdout.count("\n") == 1
+    assert "Traceback" not in finished.stderr, finished.stderr
