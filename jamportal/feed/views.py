@@ -126,7 +126,7 @@ def photo_json(photo, request):
         "caption": photo.caption,
         "alt": photo.alt_text,
         "taken_at": photo.taken_at.isoformat(),
-        "taken_at_text": date_format(photo.taken_at, "DATETIME_FORMAT"),
+        "taken_at_text": date_format(photo.taken_at.astimezone(photo.jam.tz), "DATETIME_FORMAT"),
         "jam": photo.jam.title,
         "report_url": reverse("feed:report", args=[photo.pk]),
     }

@@ -3,6 +3,7 @@
 import importlib
 import io
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -13,10 +14,12 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils import translation
+from django.utils.formats import date_format
 from PIL import Image
 
 from jamportal.feed import services
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
+from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -477,6 +480,27 @@ def test_only_the_organiser_or_a_moderator_manages_photos(client, booth):
     assert staff_without_permission.status_code == 403
     photo.refresh_from_db()
     assert photo.status == Status.HIDDEN
+
+
+def test_a_photos_time_is_in_its_jams_timezone_like_the_jams_own_times(client, booth):
+    """Found by an outsider: the Paris Jam's photo said 4:15 p.m. (UTC) at 5:15 p.m. Paris time."""
+    booth_, token = booth
+    Jam.objects.filter(pk=booth_.jam.pk).update(timezone="Europe/Paris")
+    taken = (django_timezone.now() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    post(client, token, caption="In Paris", taken_at=taken.isoformat())
+    with translation.override("en"):
+        in_paris = date_format(taken.astimezone(ZoneInfo("Europe/Paris")), "DATETIME_FORMAT")
+        in_utc = date_format(taken.astimezone(UTC), "DATETIME_FORMAT")
+
+    html = client.get(booth_.jam.get_absolute_url()).content.decode()
+    gallery = client.get(en("feed:photos", booth_.jam.slug)).content.decode()
+    [photo] = client.get(en("feed:photos-json", booth_.jam.slug)).json()["photos"]
+
+    assert in_paris != in_utc
+    assert f">{in_paris}</time>" in html
+    assert f">{in_paris}</time>" in gallery
+    assert photo["taken_at_text"] == in_paris
+    assert f">{in_utc}</time>" not in html + gallery
 
 
 def test_campaign_wall_shows_every_jams_photos(client, booth):
