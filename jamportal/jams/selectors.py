@@ -114,12 +114,13 @@ def group_by_country(jams):
 
 
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
-# at most `limit` in all. The first look is the box around the radius, where nearly
-# every search ends in one read. Where that box is crowded (more than CROWDED times
-# `limit` Jams: a big city at 100,000 Jams), the search starts again from a box an
+# at most `limit` in all. The first look reads the box around the radius and the
+# box GROWTH times as wide, together in one round trip (at most CROWDED times
+# `limit` rows each), where nearly every search ends. Where the radius's box is
+# crowded (a big city at 100,000 Jams), the search starts again from a box an
 # eighth the size and doubles it until `limit` Jams are within reach, so that only
-# nearby Jams are read; where it holds fewer than `nearest`, the box grows GROWTH
-# times over until it does (four reads at most from 50 km).
+# nearby Jams are read; where even the wide box holds fewer than `nearest`, it
+# grows GROWTH times over until it does.
 NEAR_START_KM = 2
 CROWDED = 4
 GROWTH = 8
@@ -142,9 +143,17 @@ def jams_near(jams, *, language=None, **near):
 def nearest_keys(read, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
     """(distance in km, key) of the Jams `read` reads (see `reader`) near a point, nearest first."""
     reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
-    rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach), most=CROWDED * limit + 1)
+    wide = min(reach * GROWTH, EARTH_HALF_CIRCUMFERENCE_KM)
+    # The radius's box and the next one out, in one round trip: where Jams are few the
+    # nearest are rarely within the radius, and a second read was a tenth of a search.
+    both = read.each([_box(latitude, longitude, reach), _box(latitude, longitude, wide)], CROWDED * limit + 1)
+    rows, wider = [row[:3] for row in both if row[3] == 0], [row[:3] for row in both if row[3] == 1]
     if len(rows) > CROWDED * limit:
         reach, rows = max(NEAR_START_KM, reach / 8), None
+    elif len(wider) <= CROWDED * limit and wide > reach:  # (all of it: no row left out by the limit)
+        close = sum(distance_km(latitude, longitude, lat, lon) <= reach for _pk, lat, lon in rows)
+        if close < min(nearest, limit):
+            reach, rows = wide, wider  # (which holds the first box)
     while True:
         if rows is None:
             rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach))
@@ -194,7 +203,9 @@ def reader(jams):
     try:
         sql, base = jams.order_by().values_list("pk", "latitude", "longitude").query.sql_with_params()
     except EmptyResultSet:  # conditions nothing can meet
-        return lambda select, where, bounds, *, cells=(), group_by="", most=None: []
+        nothing = lambda select, where, bounds, *, cells=(), group_by="", most=None: []  # noqa: E731
+        nothing.each = lambda boxes, most: []
+        return nothing
 
     def read(select, where, bounds, *, cells=(), group_by="", most=None):
         """Rows of `select` where `where` holds for `bounds`; `cells`: the values of
@@ -205,6 +216,19 @@ def reader(jams):
             cursor.execute(f"SELECT {select} FROM ({sql}) jam WHERE {where}{tail}", (*cells, *base, *bounds))  # noqa: S608
             return cursor.fetchall()
 
+    def each(boxes, most):
+        """(pk, latitude, longitude, box number) in each of `boxes` ((where, bounds)
+        pairs), at most `most` rows a box, in one round trip."""
+        parts = [
+            f"SELECT * FROM (SELECT pk, latitude, longitude, {number} AS box FROM ({sql}) jam "  # noqa: S608
+            f"WHERE {where} LIMIT {int(most)}) box{number}"
+            for number, (where, _bounds) in enumerate(boxes)
+        ]
+        with connections[jams.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), [value for _w, bounds in boxes for value in (*base, *bounds)])
+            return cursor.fetchall()
+
+    read.each = each
     return read
 
 

@@ -77,6 +77,17 @@ def test_jams_near_in_a_sparse_region_still_finds_the_nearest():
     assert 4200 < found[0].distance_km < 4300
 
 
+def test_nearest_beyond_the_radius_are_found_in_one_round_trip():
+    far = [JamFactory(latitude=52.2 + i * 0.5, longitude=0.12).pk for i in range(1, 4)]  # 55 to 170 km north
+    read = selectors.reader(Jam.objects.all())
+
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.nearest_keys(read, latitude=52.2, longitude=0.12, nearest=3, radius_km=50)
+
+    assert [pk for _d, pk in found] == far
+    assert len(queries) == 1  # the radius's box and the next one out, together
+
+
 def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
     for i in range(5):
         JamFactory(latitude=52.2 + i * 0.01, longitude=0.12)
