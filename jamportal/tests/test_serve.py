@@ -198,6 +198,7 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
             raise AssertionError(f"{error}\n{log.read_text()[-3000:]}") from None
         health = requests.get(f"{base}/health", timeout=5).json()
         page = requests.get(f"{base}/fr/", timeout=10)
+        requests.get(f"{base}/fr/", timeout=10)  # asked for twice: nginx keeps it (proxy_cache_min_uses)
         kept = requests.get(f"{base}/fr/", timeout=10)  # within nginx's second
         with_cookie = requests.get(f"{base}/fr/", cookies={"sessionid": "someone"}, timeout=10)
         missing = requests.get(f"{base}/fr/no-such-page/", timeout=10)
