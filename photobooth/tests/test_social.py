@@ -233,8 +233,12 @@ def test_x_check_names_the_account():
 # --- Mastodon --------------------------------------------------------------------------------
 
 
-def mastodon_instance(rsps, *, max_characters=500):
-    """Mastodon.py asks the instance's version before choosing an endpoint."""
+def mastodon_instance(rsps, *, max_characters=500, media_attachments=None):
+    """Mastodon.py asks the instance's version before choosing an endpoint; the
+    instance publishes its limits (`media_attachments`: none, as older ones)."""
+    configuration = {"statuses": {"max_characters": max_characters}}
+    if media_attachments:
+        configuration["media_attachments"] = media_attachments
     rsps.get("https://mastodon.example/api/v1/instance/", json={"uri": "mastodon.example", "version": "4.3.2"})
     rsps.get(
         "https://mastodon.example/api/v2/instance/",
@@ -242,7 +246,7 @@ def mastodon_instance(rsps, *, max_characters=500):
             "domain": "mastodon.example",
             "version": "4.3.2",
             "api_versions": {"mastodon": 2},
-            "configuration": {"statuses": {"max_characters": max_characters}},
+            "configuration": configuration,
         },
     )
 
@@ -385,19 +389,7 @@ def test_a_small_photo_goes_to_x_as_it_is(outbox, tmp_path):
 
 
 def mastodon_with_media_limits(rsps, media_attachments):
-    rsps.get("https://mastodon.example/api/v1/instance/", json={"uri": "mastodon.example", "version": "4.3.2"})
-    configuration = {"statuses": {"max_characters": 500}}
-    if media_attachments:
-        configuration["media_attachments"] = media_attachments
-    rsps.get(
-        "https://mastodon.example/api/v2/instance/",
-        json={
-            "domain": "mastodon.example",
-            "version": "4.3.2",
-            "api_versions": {"mastodon": 2},
-            "configuration": configuration,
-        },
-    )
+    mastodon_instance(rsps, media_attachments=media_attachments)
     received = []
 
     def upload(request):
