@@ -75,10 +75,10 @@ def home(request):
         near = form.near((found.place.latitude, found.place.longitude)) if found.place else None
         context.update(place=found.place, alternatives=[(places.place_label(p), p) for p in found.alternatives])
     if near:
-        found = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
+        nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
         miles = places.uses_miles(country)
-        items = _near_items(found, request.LANGUAGE_CODE, miles=miles)
-        context.update(near=near, near_items=items, nearest_km=found[0][0] if found else None, miles=miles)
+        items = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
+        context.update(near=near, near_items=items, nearest_km=nearest[0][0] if nearest else None, miles=miles)
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
     order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
