@@ -103,11 +103,14 @@ TEMPLATES = [
 
 # SQLite by default; DATABASE_URL=postgres://user:pass@host:port/name in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Each web process keeps its connection (checked before reuse) instead of opening one per
+# Each web process keeps its connection (checked before reuse, without a round trip:
+# jamportal/postgres) instead of opening one per
 # request: for PostgreSQL a new connection is a new server process, which cost more than
 # most pages' own queries (make load: a map view nobody asked for before, 13x the minimal view).
 DATABASES["default"]["CONN_MAX_AGE"] = whole_number("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "jamportal.postgres"  # the same, its check without a round trip
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process in the integration
     # tests can read what the test wrote.
