@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from jamportal.jams.models import Campaign, Jam
@@ -195,3 +195,12 @@ class KitRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        """The status it left, as people read it ("New" before its first)."""
+        return KitRequest.Status(self.from_status).label if self.from_status else pgettext("kit status", "New")
+
+    @property
+    def to_label(self):
+        return KitRequest.Status(self.to_status).label
