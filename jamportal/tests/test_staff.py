@@ -107,3 +107,22 @@ def test_kit_history_reads_as_status_names_with_who_and_when(client):
     assert "<bdi>packer@example.org</bdi>" in history
     assert "→ requested" not in history
     assert "— →" not in history
+
+
+def test_the_kits_dashboard_filters_by_a_select_of_countries(client):
+    kit, shirts = kit_with_shirts()
+    for title, country, postcode in [("Lyon Jam", "FR", "69003"), ("Leeds Jam", "GB", "LS1 1AA")]:
+        jam = JamFactory(campaign=kit.campaign, status=Jam.Status.APPROVED, title=title)
+        kit_services.kit_request_create(
+            jam, by=jam.organiser, data=address(country=country, postcode=postcode), lines={(shirts, "M"): 1}
+        )
+    client.force_login(staff_with("fulfil_kits"))
+
+    page = client.get(en("kits:dashboard", kit.pk), {"country": "FR"}).content.decode()
+
+    assert '<select name="country" id="id_country">' in page
+    assert '<option value="">Any country</option>' in page
+    assert '<option value="FR" selected>France</option>' in page
+    assert "Lyon Jam" in page
+    assert "Leeds Jam" not in page
+    assert 'data-label="Country">France</td>' in page

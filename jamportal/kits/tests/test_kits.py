@@ -458,7 +458,11 @@ def test_stock_page_records_deliveries(client, kit):
 
     assert StockLevel.objects.get(size="L").received == 25
     assert "does not come in size “XXL”" in bad.content.decode()
-    assert "<td>L</td><td>25</td><td>0</td><td>0</td><td><strong>25</strong></td><td>0</td>" in page
+    assert (
+        '<td data-label="Size">L</td><td data-label="Received">25</td><td data-label="Reserved">0</td>'
+        '<td data-label="Packed">0</td><td data-label="Available"><strong>25</strong></td>'
+        '<td data-label="Shipped">0</td>'
+    ) in page
 
 
 def pdf_text(response, tmp_path):
