@@ -5,6 +5,7 @@ import io
 import re
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -21,6 +22,8 @@ from jamportal.kits import services
 from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
 from jamportal.kits.tasks import task_anonymise_kit_addresses, task_nudge_kit_receipts
 from jamportal.kits.tests.factories import address
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = pytest.mark.django_db
 Status = KitRequest.Status
@@ -644,10 +647,13 @@ def test_the_kit_question_speaks_the_organisers_language(kit):
 
 
 def pdf_layout(response, tmp_path):
-    """The PDF's text laid out as on the page (poppler's pdftotext -layout), line by line."""
+    """The PDF's text laid out as on the page (poppler's pdftotext -layout), line by line.
+    The PDF is kept in test-artifacts/ to look at."""
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "layout.pdf"
     path.write_bytes(response.content)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / response["Content-Disposition"].split('filename="')[1].rstrip('"')).write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
     return [line.strip() for line in text.stdout.splitlines() if line.strip()]
 
