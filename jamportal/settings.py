@@ -229,6 +229,17 @@ if env("JAMPORTAL_S3_BUCKET", default=""):
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="JamPortal <noreply@jamportal.localhost>")
 
+# Who sends the birthday kits: printed as the sender on address labels, packing slips and
+# customs declarations (CN 22). Lines separated by "|"; the default is the demo's.
+KIT_SENDER_ADDRESS = [
+    line.strip()
+    for line in env(
+        "JAMPORTAL_KIT_SENDER_ADDRESS",
+        default="JamPortal kit team|1 Station Road|Cambridge CB1 2JW|United Kingdom",
+    ).split("|")
+    if line.strip()
+]
+
 # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, Django's default) wait in files
 # of this folder of their own (made if missing) while a request handles them;
 # what a killed process leaves there is removed after an hour (feed/uploads.py).

@@ -1,7 +1,15 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from jamportal import ratelimit
+
+# Where each kind of staff lands after signing in, in order of preference.
+STAFF_LANDING = [
+    ("jams.moderate_jam", "jams:moderation"),
+    ("kits.fulfil_kits", "kits:kits"),
+    ("feed.moderate_photo", "feed:moderation"),
+]
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,6 +18,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.language = get_language()
         return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request):
+        """Staff land on the work waiting for them (Jams to review, then kits, then
+        reported photos); organisers on their dashboard. A ?next= still wins."""
+        user = request.user
+        for permission, url_name in STAFF_LANDING:
+            if user.has_perm(permission):
+                return reverse(url_name)
+        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request):
         """The address our own limits count (behind JAMPORTAL_TRUSTED_PROXIES proxies,

@@ -67,10 +67,19 @@ def booth_revoke(request, pk):
 @login_required
 @require_POST
 def photo_action(request, pk):
-    """Approve, hide, show or delete a photo: its Jam's organiser or a photo moderator."""
+    """Approve, hide, show or delete a photo: its Jam's organiser or a photo moderator.
+    Deleting cannot be undone, so it asks first (a page of its own: no script needed)."""
     photo = selectors.photo_for_manager_or_404(request.user, pk)
     action = request.POST.get("action")
     statuses = {"approve": Status.VISIBLE, "show": Status.VISIBLE, "hide": Status.HIDDEN}
+    # Back where the button was (the gallery, the queue), but never to another site.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = photo.jam.get_absolute_url()
+    if action == "delete" and request.POST.get("confirmed") != "yes":
+        return render(request, "feed/photo_delete.html", {"photo": photo, "next": next_url})
     if action == "delete":
         services.photo_delete(photo, by=request.user)
         messages.success(request, _("The photo is deleted."))
@@ -79,12 +88,6 @@ def photo_action(request, pk):
         messages.success(request, _("The photo is now “%(status)s”.") % {"status": statuses[action].label})
     else:
         raise Http404
-    # Back where the button was (the gallery, the queue), but never to another site.
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = photo.jam.get_absolute_url()
     return redirect(next_url)
 
 

@@ -210,3 +210,23 @@ COUNTRY_LANGUAGES = {
     "VN": "vi",
     "CA": "fr",
 }
+
+# Where the demo's birthday kits go: to these cities' Jams, at their venues, in their own
+# countries (one at home, three abroad, so that customs forms have something to declare).
+# City: (recipient, street, postcode, phone). Streets are made up; the phone numbers are
+# in the ranges set aside for drama and examples where a country has one.
+KIT_ADDRESSES = {
+    "Bristol": ("Olu Adeyemi", "12 Harbourside Walk", "BS1 5TX", "+44 117 496 0123"),
+    "Paris": ("Camille Martin", "30 avenue Corentin Cariou", "75019", "+33 1 99 00 12 34"),
+    "京都": ("山田 花子", "中京区寺町通 12", "604-8005", "+81 75 000 0000"),
+    "Yaoundé": ("Amina Njoya", "Rue 1.750, Bastos", "", "+237 6 00 00 00 00"),
+}
+
+# The demo kit's items: name, sizes, most per request, value each (GBP), grams each and the
+# Harmonized System code customs declare: knitted cotton T-shirts 6109.10; printed paper
+# stickers and a printed poster as "other printed matter" 4911.99 and "pictures" 4911.91.
+KIT_ITEMS = [
+    ("T-shirt", ["S", "M", "L", "XL"], 6, "8.00", 180, "6109.10"),
+    ("Sticker sheet", [], 50, "0.20", 5, "4911.99"),
+    ("Birthday poster", [], 2, "1.50", 60, "4911.91"),
+]

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from jamportal.forms import IdListField
 from jamportal.kits import services
@@ -80,11 +81,19 @@ class StockForm(forms.Form):
         self.fields["item"].queryset = KitItem.objects.filter(kit=kit)
 
 
+class CountryCodeField(forms.ChoiceField):
+    """A select of countries that also takes a code typed in lower case (?country=fr)."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
 class DashboardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=lambda: [("", _("Any status")), *KitRequest.Status.choices], required=False
     )
-    country = forms.CharField(label=_("Country code"), max_length=2, required=False)
+    # The countries' names come from django-countries, in the page's language.
+    country = CountryCodeField(label=_("Country"), choices=lambda: [("", _("Any country")), *countries], required=False)
 
 
 class ChosenRequestsForm(forms.Form):

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from jamportal.jams.models import Campaign, Jam
@@ -15,6 +15,13 @@ class Kit(models.Model):
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="kit", verbose_name=_("campaign"))
     request_deadline = models.DateField(_("requests close on"))
     dispatch_country = CountryField(_("shipped from"), help_text=_("Kits going elsewhere need a customs declaration."))
+    currency = models.CharField(
+        _("currency of the values"),
+        max_length=3,
+        default="GBP",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, as in ISO 4217: GBP, EUR, USD."))],
+        help_text=_("The values of the items are in this currency, on customs forms and in the courier's file."),
+    )
     retention_days = models.PositiveIntegerField(
         _("keep addresses for (days after the campaign)"), default=90, validators=[MinValueValidator(1)]
     )
@@ -37,6 +44,13 @@ class KitItem(models.Model):
     max_per_request = models.PositiveIntegerField(_("most per request"), default=1, validators=[MinValueValidator(1)])
     unit_value = models.DecimalField(_("value each (for customs)"), max_digits=8, decimal_places=2, default=0)
     unit_weight_grams = models.PositiveIntegerField(_("weight each (g)"), default=0)
+    hs_code = models.CharField(
+        _("HS tariff code"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}(\.\d{2}){0,3}$", _("Digits as in 6109.10 or 4911.99.00."))],
+        help_text=_("The Harmonized System code customs forms print for this item, e.g. 6109.10 for cotton T-shirts."),
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -181,3 +195,12 @@ class KitRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        """The status it left, as people read it ("New" before its first)."""
+        return KitRequest.Status(self.from_status).label if self.from_status else pgettext("kit status", "New")
+
+    @property
+    def to_label(self):
+        return KitRequest.Status(self.to_status).label

@@ -1,5 +1,8 @@
 """Reads for kits, and who may see a request's address."""
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
@@ -35,7 +38,7 @@ def kit_get_or_404(pk) -> Kit:
 def kit_requests_for_dashboard(kit, *, status="", country=""):
     requests = (
         KitRequest.objects.filter(kit=kit)
-        .select_related("jam", "jam__organiser")
+        .select_related("jam", "jam__organiser", "kit")
         .prefetch_related("lines__item")
         .order_by("created_at", "pk")
     )
@@ -92,18 +95,75 @@ def kit_requests_for_organiser(user):
     return KitRequest.objects.filter(jam__organiser=user).filter(~Q(status=Status.CANCELLED))
 
 
-COURIER_COLUMNS = ["reference", *KitRequest.SHIPPING_FIELDS, "contents", "weight_grams", "value"]
+@dataclass(frozen=True)
+class ShipmentLine:
+    """One line of a parcel's contents, as the customs form, packing slip and courier file print it."""
+
+    quantity: int
+    description: str
+    size: str
+    hs_code: str
+    net_weight_kg: Decimal  # three decimals
+    unit_value: Decimal
+    value: Decimal  # quantity x unit value, two decimals
+    currency: str
+
+
+@dataclass(frozen=True)
+class Shipment:
+    lines: list
+    currency: str
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((line.net_weight_kg for line in self.lines), Decimal("0.000"))
+
+    @property
+    def value(self) -> Decimal:
+        return sum((line.value for line in self.lines), Decimal("0.00"))
+
+    @property
+    def contents(self) -> str:
+        return "; ".join(f"{line.quantity} x {line.description} {line.size}".strip() for line in self.lines)
+
+
+def kit_shipment(kit_request) -> Shipment:
+    """What is in the request's parcel, line by line with weights and values: the one
+    computation behind the CN 22, the packing slip and the courier's CSV, so that they
+    always agree. Uses the request's prefetched lines and items when there are some."""
+    currency = kit_request.kit.currency
+    lines = []
+    for line in kit_request.lines.all():
+        item = line.item
+        grams = Decimal(line.quantity * item.unit_weight_grams)
+        lines.append(
+            ShipmentLine(
+                quantity=line.quantity,
+                description=item.name,
+                size=line.size,
+                hs_code=item.hs_code,
+                net_weight_kg=(grams / 1000).quantize(Decimal("0.001")),
+                unit_value=Decimal(item.unit_value).quantize(Decimal("0.01")),
+                value=(line.quantity * Decimal(item.unit_value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                currency=currency,
+            )
+        )
+    return Shipment(lines=lines, currency=currency)
+
+
+COURIER_COLUMNS = ["reference", *KitRequest.SHIPPING_FIELDS, "contents", "weight_kg", "value", "currency"]
 
 
 def kit_courier_rows(requests):
     """One row per kit for a courier's bulk upload, in COURIER_COLUMNS order."""
     for kit_request in requests:
-        lines = list(kit_request.lines.all())
+        shipment = kit_shipment(kit_request)
         shipping = [str(getattr(kit_request, field)) for field in KitRequest.SHIPPING_FIELDS]
         yield [
             f"KIT-{kit_request.pk}",
             *shipping,
-            "; ".join(f"{line.quantity} x {line.item.name} {line.size}".strip() for line in lines),
-            sum(line.quantity * line.item.unit_weight_grams for line in lines),
-            sum(line.quantity * line.item.unit_value for line in lines),
+            shipment.contents,
+            shipment.weight_kg,
+            shipment.value,
+            shipment.currency,
         ]

@@ -1,5 +1,6 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -197,6 +198,11 @@ def _chosen_requests(kit, chosen):
     return list(selectors.kit_requests_for_dashboard(kit, status=chosen.cleaned_data["status"]))
 
 
+def _parcels(requests):
+    """[(request, its shipment)]: the lines and totals every printout and the CSV share."""
+    return [(kit_request, selectors.kit_shipment(kit_request)) for kit_request in requests]
+
+
 def _bad_choice(chosen):
     return HttpResponseBadRequest(chosen.error_text(), content_type="text/plain; charset=utf-8")
 
@@ -207,7 +213,8 @@ def packing_slips(request, kit_pk):
     chosen = ChosenRequestsForm(request.GET)
     if not chosen.is_valid():
         return _bad_choice(chosen)
-    pdf = render_pdf("kits/packing_slips.html", {"kit": kit, "requests": _chosen_requests(kit, chosen)})
+    parcels = _parcels(_chosen_requests(kit, chosen))
+    pdf = render_pdf("kits/packing_slips.html", {"kit": kit, "parcels": parcels, "sender": settings.KIT_SENDER_ADDRESS})
     return pdf_response(pdf, f"packing-slips-{kit.pk}.pdf")
 
 
@@ -218,7 +225,8 @@ def labels(request, kit_pk):
     chosen = ChosenRequestsForm(request.GET)
     if not chosen.is_valid():
         return _bad_choice(chosen)
-    pdf = render_pdf("kits/labels.html", {"kit": kit, "requests": _chosen_requests(kit, chosen)})
+    context = {"kit": kit, "requests": _chosen_requests(kit, chosen), "sender": settings.KIT_SENDER_ADDRESS}
+    pdf = render_pdf("kits/labels.html", context)
     return pdf_response(pdf, f"labels-{kit.pk}.pdf")
 
 
@@ -230,7 +238,13 @@ def customs(request, kit_pk):
     if not chosen.is_valid():
         return _bad_choice(chosen)
     abroad = selectors.kit_requests_abroad(kit, _chosen_requests(kit, chosen))
-    pdf = render_pdf("kits/customs.html", {"kit": kit, "requests": abroad, "today": timezone.localdate()})
+    context = {
+        "kit": kit,
+        "parcels": _parcels(abroad),
+        "sender": settings.KIT_SENDER_ADDRESS,
+        "today": timezone.localdate(),
+    }
+    pdf = render_pdf("kits/customs.html", context)
     return pdf_response(pdf, f"customs-{kit.pk}.pdf")
 
 

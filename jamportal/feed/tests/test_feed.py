@@ -457,7 +457,7 @@ def test_report_hides_the_photo_until_a_moderator_decides(client, booth):
     moderator.user_permissions.add(Permission.objects.get(codename="moderate_photo"))
     client.force_login(moderator)
     queue = client.get(en("feed:moderation")).content.decode()
-    client.post(en("feed:action", photo.pk), {"action": "delete"})
+    client.post(en("feed:action", photo.pk), {"action": "delete", "confirmed": "yes"})
 
     assert "Me, unhappy" not in after_report
     assert "I am in it and did not agree." in queue

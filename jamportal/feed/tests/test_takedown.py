@@ -150,7 +150,7 @@ def test_deleting_a_photo_deletes_every_file(client, uploaded, django_capture_on
     client.force_login(uploaded.jam.organiser)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(en("feed:action", uploaded.pk), {"action": "delete"})
+        client.post(en("feed:action", uploaded.pk), {"action": "delete", "confirmed": "yes"})
 
     assert (Photo.objects.get().status, files.names(Photo.objects.get())) == (Status.DELETED, [])
     assert [public(name).exists() for name in names] == [False, False, False]

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from jamportal.accounts.models import User
 from jamportal.jams.models import Campaign, Jam
+from jamportal.kits import services as kit_services
+from jamportal.kits.models import KitItem, KitRequest
 
 pytestmark = pytest.mark.django_db
 Status = Jam.Status
@@ -43,3 +45,25 @@ def test_load_demo_refuses_with_debug_off(settings):
         call_command("load_demo")
 
     assert not Jam.objects.exists()
+
+
+@pytest.mark.slow  # big data: the demo's 200 Jams
+def test_load_demo_sends_each_kit_to_its_own_jam(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo")
+
+    requests = KitRequest.objects.select_related("jam").order_by("pk")
+    assert requests.count() == 4
+    for kit_request in requests:
+        jam = kit_request.jam
+        assert (kit_request.country, kit_request.city) == (jam.country, jam.city)
+        assert kit_request.address_line1 == jam.venue_name
+        assert kit_request.address_line2 == jam.address != ""
+        assert kit_services.postcode_problem(kit_request.country, kit_request.postcode) == ""
+    assert [str(r.country) for r in requests] == ["GB", "FR", "JP", "CM"]
+    assert dict(KitItem.objects.values_list("name", "hs_code")) == {
+        "T-shirt": "6109.10",
+        "Sticker sheet": "4911.99",
+        "Birthday poster": "4911.91",
+    }

@@ -2,8 +2,10 @@ import csv
 import datetime
 import importlib
 import io
+import re
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -20,6 +22,8 @@ from jamportal.kits import services
 from jamportal.kits.models import Kit, KitItem, KitRequest, StockLevel
 from jamportal.kits.tasks import task_anonymise_kit_addresses, task_nudge_kit_receipts
 from jamportal.kits.tests.factories import address
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = pytest.mark.django_db
 Status = KitRequest.Status
@@ -457,7 +461,11 @@ def test_stock_page_records_deliveries(client, kit):
 
     assert StockLevel.objects.get(size="L").received == 25
     assert "does not come in size “XXL”" in bad.content.decode()
-    assert "<td>L</td><td>25</td><td>0</td><td>0</td><td><strong>25</strong></td><td>0</td>" in page
+    assert (
+        '<td data-label="Size">L</td><td data-label="Received">25</td><td data-label="Reserved">0</td>'
+        '<td data-label="Packed">0</td><td data-label="Available"><strong>25</strong></td>'
+        '<td data-label="Shipped">0</td>'
+    ) in page
 
 
 def pdf_text(response, tmp_path):
@@ -504,7 +512,8 @@ def test_courier_csv_is_one_row_per_kit_and_safe_in_spreadsheets(client, kit):
     assert rows[1][0] == f"KIT-{kit_request.pk}"
     assert rows[1][1] == "'=HYPERLINK(1)"
     assert rows[1][9] == "2 x T-shirt M; 1 x Stickers"
-    assert rows[1][10:] == ["20", "17.00"]
+    assert rows[0][10:] == ["weight_kg", "value", "currency"]
+    assert rows[1][10:] == ["0.020", "17.00", "GBP"]
 
 
 @pytest.mark.parametrize("name", ["kits:packing-slips", "kits:labels", "kits:customs", "kits:csv"])
@@ -632,3 +641,113 @@ def test_the_kit_question_speaks_the_organisers_language(kit):
     services.kit_requests_nudge(now=timezone.now() + services.NUDGE_AFTER + datetime.timedelta(hours=1))
 
     assert mail.outbox[0].subject == "A yw'r pecyn ar gyfer “Jam Caerdydd” wedi cyrraedd?"
+
+
+# The papers of a parcel: customs declaration, packing slip and courier file agree
+
+
+def pdf_layout(response, tmp_path):
+    """The PDF's text laid out as on the page (poppler's pdftotext -layout), line by line.
+    The PDF is kept in test-artifacts/ to look at."""
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(response.content)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / response["Content-Disposition"].split('filename="')[1].rstrip('"')).write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return [line.strip() for line in text.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def parcel(settings):
+    """A kit like the demo's, three kinds of things in one request going abroad (France)."""
+    settings.KIT_SENDER_ADDRESS = ["Kit Team", "7 Hills Road", "Cambridge CB2 1NT", "United Kingdom"]
+    kit = Kit.objects.create(
+        campaign=CampaignFactory(), request_deadline=timezone.localdate() + datetime.timedelta(days=10),
+        dispatch_country="GB", currency="GBP",
+    )  # fmt: skip
+    items = [
+        KitItem.objects.create(kit=kit, name="T-shirt", sizes=["M"], max_per_request=6, unit_value="8.00",
+                               unit_weight_grams=180, hs_code="6109.10", position=0),
+        KitItem.objects.create(kit=kit, name="Sticker sheet", max_per_request=50, unit_value="0.20",
+                               unit_weight_grams=5, hs_code="4911.99", position=1),
+        KitItem.objects.create(kit=kit, name="Birthday poster", max_per_request=2, unit_value="1.50",
+                               unit_weight_grams=60, position=2),
+    ]  # fmt: skip
+    for item in items:
+        StockLevel.objects.create(item=item, size=item.size_choices()[0], received=100)
+    jam = JamFactory(campaign=kit.campaign, title="Lyon Jam")
+    kit_request = services.kit_request_create(
+        jam,
+        by=jam.organiser,
+        data=address(recipient_name="Camille Martin", city="Lyon", postcode="69003", country="FR"),
+        lines={(items[0], "M"): 3, (items[1], ""): 20, (items[2], ""): 1},
+    )
+    return kit, kit_request
+
+
+def test_customs_declaration_packing_slip_and_courier_csv_add_up_to_the_same(client, parcel, tmp_path):
+    kit, kit_request = parcel
+    client.force_login(kit_staff())
+    chosen = {"requests": [kit_request.pk]}
+
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("kits:csv", args=[kit.pk]), chosen).content.decode())))
+    customs = pdf_layout(client.get(reverse("kits:customs", args=[kit.pk]), chosen), tmp_path)
+    slip = pdf_layout(client.get(reverse("kits:packing-slips", args=[kit.pk]), chosen), tmp_path)
+
+    # Every line: quantity, description, HS code, net weight in kg to three decimals, quantity x unit value.
+    expected = [
+        ("3", "T-shirt (M)", "6109.10", "0.540", "24.00"),
+        ("20", "Sticker sheet", "4911.99", "0.100", "4.00"),
+        ("1", "Birthday poster", "—", "0.060", "1.50"),
+    ]
+    line = re.compile(r"^(\d+)\s+(.+?)\s{2,}(\d{4}(?:\.\d{2})*|—)\s+(\d+\.\d{3})\s+(\d+\.\d{2}) GBP$")
+    assert [m.groups() for m in map(line.fullmatch, customs) if m] == expected
+    assert "Quantity Detailed description of contents HS tariff number Net weight (kg) Value (GBP)" in [
+        " ".join(text.split()) for text in customs
+    ]
+    assert [" ".join(text.split()) for text in customs if text.startswith("Total")] == ["Total 0.700 29.50 GBP"]
+    # The courier's file: the same totals, the same contents.
+    assert len(rows) == 1
+    assert (rows[0]["weight_kg"], rows[0]["value"], rows[0]["currency"]) == ("0.700", "29.50", "GBP")
+    assert rows[0]["contents"] == "3 x T-shirt M; 20 x Sticker sheet; 1 x Birthday poster"
+    # Sender and recipient, side by side.
+    assert re.match(r"^FROM \(SENDER\)\s+TO \(RECIPIENT\)$", customs[1])
+    assert re.match(r"^Kit Team\s+Camille Martin$", customs[2])
+    assert re.match(r"^7 Hills Road\s+1 Station Road$", customs[3])
+    assert re.match(r"^Cambridge CB2 1NT\s+69003 Lyon$", customs[4])
+    assert re.match(r"^United Kingdom\s+FRANCE$", customs[5])
+    # The packing slip: the same lines and totals, for the packers.
+    slip_line = re.compile(r"^(.+?)\s{2,}(M|—)\s+(\d+)\s+(\d+\.\d{3})\s+(\d+\.\d{2})$")
+    assert [m.groups() for m in map(slip_line.fullmatch, slip) if m] == [
+        ("T-shirt", "M", "3", "0.540", "24.00"),
+        ("Sticker sheet", "—", "20", "0.100", "4.00"),
+        ("Birthday poster", "—", "1", "0.060", "1.50"),
+    ]
+    assert [" ".join(text.split()) for text in slip if text.startswith("Total")] == ["Total 0.700 29.50"]
+    assert "From: Kit Team, 7 Hills Road, Cambridge CB2 1NT, United Kingdom" in slip
+
+
+def test_address_labels_carry_the_sender_and_fit_24_to_a_sheet(client, parcel, tmp_path):
+    kit, kit_request = parcel
+    requests = [kit_request]
+    for n in range(23):
+        jam = JamFactory(campaign=kit.campaign)
+        requests.append(
+            services.kit_request_create(
+                jam, by=jam.organiser, data=address(address_line2=f"Flat {n}", region="Cambridgeshire"),
+                lines={(kit.items.first(), "M"): 1},
+            )
+        )  # fmt: skip
+    client.force_login(kit_staff())
+
+    response = client.get(reverse("kits:labels", args=[kit.pk]), {"requests": [r.pk for r in requests]})
+
+    text = pdf_layout(response, tmp_path)
+    path = tmp_path / "labels.pdf"
+    path.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, flags=re.MULTILINE)
+    assert sum(t.count("From: Kit Team, 7 Hills Road,") for t in text) == 24
+    assert sum(t.count("KIT-") for t in text) == 24
+    assert sum(t.count("CAMBRIDGESHIRE") + t.count("Cambridgeshire") for t in text) == 23

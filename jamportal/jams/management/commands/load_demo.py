@@ -18,7 +18,15 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
-from jamportal.jams.demo import CITIES, COUNTRY_LANGUAGES, DESCRIPTION, TITLE_OVERRIDES, TITLE_PATTERNS
+from jamportal.jams.demo import (
+    CITIES,
+    COUNTRY_LANGUAGES,
+    DESCRIPTION,
+    KIT_ADDRESSES,
+    KIT_ITEMS,
+    TITLE_OVERRIDES,
+    TITLE_PATTERNS,
+)
 from jamportal.jams.models import Campaign, Jam, JamEvent, JamTranslation
 from jamportal.jams.services import render_description
 from jamportal.kits import services as kit_services
@@ -156,13 +164,7 @@ class Command(BaseCommand):
             defaults={"request_deadline": campaign.starts_on - datetime.timedelta(days=21), "dispatch_country": "GB"},
         )
         items = {}
-        for position, (name, sizes, most, value, grams) in enumerate(
-            [
-                ("T-shirt", ["S", "M", "L", "XL"], 6, "8.00", 180),
-                ("Sticker sheet", [], 50, "0.20", 5),
-                ("Birthday poster", [], 2, "1.50", 60),
-            ]
-        ):
+        for position, (name, sizes, most, value, grams, hs_code) in enumerate(KIT_ITEMS):
             items[name], _ = KitItem.objects.update_or_create(
                 kit=kit,
                 name=name,
@@ -171,32 +173,35 @@ class Command(BaseCommand):
                     "max_per_request": most,
                     "unit_value": value,
                     "unit_weight_grams": grams,
+                    "hs_code": hs_code,
                     "position": position,
                 },
             )
             for size in sizes or [""]:
                 StockLevel.objects.get_or_create(item=items[name], size=size, defaults={"received": 400})
-        if KitRequest.objects.filter(kit=kit).exists():
+        requests = KitRequest.objects.filter(kit=kit).select_related("jam")
+        if any(r.country != r.jam.country or r.city != r.jam.city for r in requests):
+            # An older demo sent kits to other countries than their Jams': load them again.
+            requests.delete()
+            StockLevel.objects.filter(item__kit=kit).update(reserved=0, taken=0)
+        if requests.exists():
             return
-        jams = Jam.objects.filter(campaign=campaign, status=Status.APPROVED).order_by("pk")[:4]
-        addresses = [
-            ("Olu Adeyemi", "GB", "Cambridge", "CB1 2AB"),
-            ("Camille Martin", "FR", "Lyon", "69003"),
-            ("山田 花子", "JP", "東京", "150-0043"),
-            ("Amina Njoya", "CM", "Yaoundé", ""),
-        ]
         moves = [[], ["approved"], ["approved", "packed"], ["approved", "packed", "shipped"]]
-        for jam, (name, country, city, postcode), path in zip(jams, addresses, moves, strict=False):
+        for (city, (name, street, postcode, phone)), path in zip(KIT_ADDRESSES.items(), moves, strict=True):
+            jam = Jam.objects.filter(campaign=campaign, status=Status.APPROVED, city=city).first()
+            if jam is None:
+                continue
             kit_request = KitRequest.objects.create(
                 jam=jam,
                 kit=kit,
                 recipient_name=name,
-                phone="+44 1223 000000",
-                address_line1="1 Demo Street",
-                city=city,
+                phone=phone,
+                address_line1=jam.venue_name,
+                address_line2=street,
+                city=jam.city,
                 postcode=postcode,
-                country=country,
-                expected_attendees=40,
+                country=jam.country,
+                expected_attendees=jam.expected_attendees,
             )
             KitRequestLine.objects.create(request=kit_request, item=items["T-shirt"], size="M", quantity=3)
             KitRequestLine.objects.create(request=kit_request, item=items["Sticker sheet"], size="", quantity=20)
@@ -223,7 +228,7 @@ class Command(BaseCommand):
                 "start": start,
                 "end": start + datetime.timedelta(hours=6),
                 "timezone": tz_name,
-                "address": "",
+                "address": KIT_ADDRESSES.get(place["city"], ("", ""))[1],
                 "website": "https://example.org/jams/" + slugify(title),
                 "audience": Jam.Audience.FAMILIES,
                 "activities": [Jam.Activity.WORKSHOPS, Jam.Activity.SHOW_AND_TELL, Jam.Activity.PARTY],
