@@ -122,7 +122,7 @@ def place_suggestions(request):
             "places": [
                 {
                     "label": places.place_label(place),
-                    "name": place.name,
+                    "name": places.place_name(place),
                     "country": place.country,
                     "latitude": place.latitude,
                     "longitude": place.longitude,
