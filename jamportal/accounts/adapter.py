@@ -1,7 +1,24 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils.translation import get_language
 
 from jamportal import ratelimit
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's emails call the site ("Hello from JamPortal!"): without
+    django.contrib.sites it would name the host the request came to, "127.0.0.1:8000"."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name="JamPortal", domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,6 +27,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.language = get_language()
         return super().save_user(request, user, form, commit=commit)
+
+    def send_mail(self, template_prefix, email, context):
+        return super().send_mail(template_prefix, email, {"current_site": portal_site(), **context})
 
     def get_client_ip(self, request):
         """The address our own limits count (behind JAMPORTAL_TRUSTED_PROXIES proxies,
