@@ -200,3 +200,17 @@ def test_near_me_chooses_the_spelling_of_the_page_language(client, language, que
 
     heading = text(re.search(r'<h2 id="list-heading">(.*?)</h2>', html, re.S).group(1))
     assert name in heading
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [("fa", "PT", "TH"), ("pl", "LV", "MX"), ("de", "AT", "PE")],  # پرتغال before تایلند; Łotwa before Meksyk; Österreich before Peru
+)
+def test_home_list_orders_countries_as_the_language_sorts_them(client, language, first, second):
+    for code in (second, first):
+        JamFactory(country=code)
+
+    html = page(client, language, "jams:home")
+
+    own = cldr(language)
+    assert html.index(f"<h3>{own.territories[first]}</h3>") < html.index(f"<h3>{own.territories[second]}</h3>")
