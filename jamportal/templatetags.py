@@ -17,6 +17,12 @@ def join_list(items):
     return names.join(items)
 
 
+@register.simple_tag
+def list_comma():
+    """The page language's list comma: ", ", "、", "، " (between a town and its country too)."""
+    return names.list_comma()
+
+
 @register.filter
 def timezone_name(zone):
     """ "Europe/London" as the page's language names it: "United Kingdom Time"."""

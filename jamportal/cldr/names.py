@@ -209,6 +209,19 @@ def timezone_label(zone: str, language: str | None = None) -> str:
 # Lists -------------------------------------------------------------------------
 
 
+def list_comma(language: str | None = None) -> str:
+    """What the language puts between the items of a list: ", ", "、" (Japanese,
+    Chinese), "،\u200f " (Persian). Also for the parts of one place: "Tokyo、日本"."""
+    middle = babel_locale(language).list_patterns["standard"]["middle"]
+    return middle.replace("{0}", "").replace("{1}", "")
+
+
+def join_parts(parts, language: str | None = None) -> str:
+    """The parts of one thing, such as a town and its country, separated by the
+    language's list comma: "Tokyo, Japan", "東京、日本", "تهران،\u200f ایران"."""
+    return list_comma(language).join(str(part) for part in parts if part)
+
+
 def join(items, language: str | None = None, *, style: str = "standard") -> str:
     """Items joined the way the page's language joins a list: "a, b and c",
     "a、b、c" (Japanese), "a، b و c" (Persian). `style="unit"`: no "and"."""

@@ -37,6 +37,11 @@ def cldr_language(code, language):
     return locale.languages.get(to_locale(code)) or Locale.parse(to_locale(code)).get_display_name(locale)
 
 
+def comma(language):
+    """The language's list comma: ", ", "、", "،\u200f "."""
+    return cldr(language).list_patterns["standard"]["middle"].replace("{0}", "").replace("{1}", "")
+
+
 def text(fragment):
     return html_lib.unescape(fragment)
 
@@ -113,7 +118,7 @@ def test_jam_page_names_country_timezone_and_languages_in_the_page_language(clie
     own = cldr(language)
     spoken = format_list([cldr_language(code, language) for code in SPOKEN], locale=own)
     assert f"<dd>{spoken}</dd>" in text(html)
-    assert f"Tokyo, {own.territories['JP']}" in html
+    assert f"Tokyo{comma(language)}{own.territories['JP']}" in html
     assert f'<span class="tz">({get_timezone_location("Asia/Tokyo", locale=own)})</span>' in html
     assert "(Asia/Tokyo)" not in html
     assert_no_english(
@@ -168,7 +173,8 @@ def test_campaign_dashboard_map_and_poster_name_countries_in_the_page_language(c
 
     assert f"<h3>{own_name}</h3>" in campaign
     assert f'"country_name": "{own_name}"' in geojson.encode().decode("unicode_escape")
-    assert f"Tokyo, {own_name}" in dashboard
+    assert f'"where": "Tokyo{comma(language)}{own_name}"' in geojson.encode().decode("unicode_escape")
+    assert f"Tokyo{comma(language)}{own_name}" in dashboard
     assert f"<h2>{own_name}</h2>" in poster
     if english != own_name:
         assert [english in part for part in (campaign, dashboard, poster)] == [False, False, False]
@@ -202,10 +208,8 @@ def test_near_me_chooses_the_spelling_of_the_page_language(client, language, que
     assert name in heading
 
 
-@pytest.mark.parametrize(
-    ("language", "first", "second"),
-    [("fa", "PT", "TH"), ("pl", "LV", "MX"), ("de", "AT", "PE")],  # پرتغال before تایلند; Łotwa before Meksyk; Österreich before Peru
-)
+# پرتغال before تایلند (Persian's alphabet), Łotwa before Meksyk, Österreich before Peru.
+@pytest.mark.parametrize(("language", "first", "second"), [("fa", "PT", "TH"), ("pl", "LV", "MX"), ("de", "AT", "PE")])
 def test_home_list_orders_countries_as_the_language_sorts_them(client, language, first, second):
     for code in (second, first):
         JamFactory(country=code)

@@ -178,6 +178,7 @@ def test_geojson_is_a_feature_collection_with_longitude_first(client):
                     "city": "Cambridge",
                     "country": "CM",
                     "country_name": "Cameroon",
+                    "where": "Cambridge, Cameroon",
                 },
             }
         ],
