@@ -3,6 +3,7 @@ allauth's emails, a booth that kept its default name, and the map's controls."""
 
 import gettext as gettext_module
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from jamportal.feed import services as feed_services
 from jamportal.jams.tests.factories import JamFactory
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
 @pytest.mark.django_db
@@ -79,5 +81,7 @@ def test_map_controls_speak_the_page_language(new_page, language):
     page.get_by_role("button", name="Map Jam").click()
     close = page.locator(".leaflet-popup-close-button")
     expect(close).to_have_attribute("aria-label", _js(language, "Close popup"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".leaflet-container").first.screenshot(path=ARTIFACTS / f"map-controls-{language}.png")
     assert contributors != "OpenStreetMap contributors"
     assert library != "A JavaScript library for interactive maps"
