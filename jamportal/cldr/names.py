@@ -19,6 +19,7 @@ Persian alphabet put in its own order (Unicode's code points put پ چ ژ گ aft
 
 import collections
 import datetime
+import functools
 import importlib.resources
 import unicodedata
 from functools import cache
@@ -166,6 +167,12 @@ def timezones() -> tuple[str, ...]:
     return (*sorted(zones), UTC)
 
 
+def _zone_name(zone: str, locale: Locale) -> str:
+    if zone == UTC:  # "Coordinated Universal Time", "協定世界時" (Babel would say "Unknown Region")
+        return locale.time_zones.get("Etc/UTC", {}).get("long", {}).get("standard") or UTC
+    return get_timezone_location(zone, locale=locale)
+
+
 @cache
 def _timezone_choices(language: str, day: datetime.date) -> tuple[tuple[str, str], ...]:
     locale = _locale(language)
@@ -173,8 +180,7 @@ def _timezone_choices(language: str, day: datetime.date) -> tuple[tuple[str, str
     for zone in timezones():
         noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo(zone))
         offset = get_timezone_gmt(noon, locale=locale)
-        place = get_timezone_location(zone, locale=locale) if zone != UTC else offset
-        labelled.append((noon.utcoffset(), zone, f"({offset}) {place}" if zone != UTC else offset))
+        labelled.append((noon.utcoffset(), zone, f"({offset}) {_zone_name(zone, locale)}"))
     # Two zones of one country can share a name ("Argentina Time"): add the city.
     seen = collections.Counter(label for _offset, _zone, label in labelled)
     key = sort_key(language)
@@ -198,10 +204,13 @@ def timezone_choices(language: str | None = None, *, today: datetime.date | None
 
 def timezone_label(zone: str, language: str | None = None) -> str:
     """A zone's name in the page's language: "Japan Time", "日本時間"."""
-    if zone == UTC:
-        return "UTC"
+    return _timezone_label(zone, _language(language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _timezone_label(zone: str, language: str) -> str:
     try:
-        return get_timezone_location(zone, locale=babel_locale(language))
+        return _zone_name(zone, _locale(language))
     except LookupError:
         return zone
 

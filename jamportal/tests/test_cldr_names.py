@@ -144,6 +144,7 @@ def test_jam_form_offers_cldr_names_and_real_timezones(client, tokyo_jam, langua
         if zone not in ("", "UTC") and get_timezone_location(zone, locale=own) not in label
     }
     assert wrong == {}
+    assert zones["UTC"].endswith(own.time_zones["Etc/UTC"]["long"]["standard"])  # "Coordinated Universal Time"
     assert options(html, "country")["JP"] == own.territories["JP"]
     languages = options(html, "languages")
     assert languages["fa"] == cldr_language("fa", language)
