@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import to_locale
 
 from jamportal.jams import posters
+from jamportal.jams.forms import JamForm
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,14 @@ def test_home_list_orders_countries_as_the_language_sorts_them(client, language,
 
     own = cldr(language)
     assert html.index(f"<h3>{own.territories[first]}</h3>") < html.index(f"<h3>{own.territories[second]}</h3>")
+
+
+def test_jam_form_keeps_a_zone_set_before_the_list_was_curated(tokyo_jam):
+    tokyo_jam.timezone = "Asia/Calcutta"  # an alias, not in zone.tab
+    tokyo_jam.save(update_fields=["timezone"])
+
+    form = JamForm(instance=tokyo_jam)
+
+    assert form.fields["timezone"].valid_value("Asia/Calcutta")
+    assert not JamForm().fields["timezone"].valid_value("Asia/Calcutta")
+    assert not JamForm().fields["timezone"].valid_value("Etc/GMT+3")
