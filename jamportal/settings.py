@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -308,9 +309,18 @@ LEAFLET_CONFIG = {
         (
             _("Map"),
             env("JAMPORTAL_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-            {"attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'},
+            {
+                "attribution": format_lazy(
+                    '&copy; <a href="https://www.openstreetmap.org/copyright">{}</a>', _("OpenStreetMap contributors")
+                )
+            },
         )
     ],
+    # Leaflet's own credit, with its title in the page's language (the zoom buttons'
+    # titles are translated in static/js/leaflet_maps.js).
+    "ATTRIBUTION_PREFIX": format_lazy(
+        '<a href="https://leafletjs.com" title="{}">Leaflet</a>', _("A JavaScript library for interactive maps")
+    ),
 }
 
 # Production hardening: on whenever DEBUG is off.

@@ -1,11 +1,32 @@
 """Template tags every template has (TEMPLATES "builtins"): the page's other languages,
-drawn in Python because every page draws them twice, twelve each time."""
+drawn in Python because every page draws them twice, twelve each time; and names
+from CLDR in the page's language (jamportal.cldr.names)."""
 
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from jamportal.cldr import names
+
 register = template.Library()
+
+
+@register.filter
+def join_list(items):
+    """A list joined the way the page's language does: "a, b and c", "a、b、c"."""
+    return names.join(items)
+
+
+@register.simple_tag
+def list_comma():
+    """The page language's list comma: ", ", "、", "، " (between a town and its country too)."""
+    return names.list_comma()
+
+
+@register.filter
+def timezone_name(zone):
+    """ "Europe/London" as the page's language names it: "United Kingdom Time"."""
+    return names.timezone_label(zone)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,4 +1,8 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -10,6 +14,19 @@ STAFF_LANDING = [
     ("kits.fulfil_kits", "kits:kits"),
     ("feed.moderate_photo", "feed:moderation"),
 ]
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's emails call the site ("Hello from JamPortal!"): without
+    django.contrib.sites it would name the host the request came to, "127.0.0.1:8000"."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name="JamPortal", domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,6 +44,9 @@ class AccountAdapter(DefaultAccountAdapter):
             if user.has_perm(permission):
                 return reverse(url_name)
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        return super().send_mail(template_prefix, email, {"current_site": portal_site(), **context})
 
     def get_client_ip(self, request):
         """The address our own limits count (behind JAMPORTAL_TRUSTED_PROXIES proxies,

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jamportal.feed.models import FeedSettings, PhotoReport
+from jamportal.feed.models import BOOTH_DEFAULT_NAME, FeedSettings, PhotoReport
 from jamportal.forms import HoneypotField, IdListField
 from jamportal.text import validate_single_line
 
 
 class BoothForm(forms.Form):
     name = forms.CharField(
-        label=_("Name of the booth"), max_length=80, initial=_("Photobooth"), validators=[validate_single_line]
+        label=_("Name of the booth"), max_length=80, initial=_(BOOTH_DEFAULT_NAME), validators=[validate_single_line]
     )
 
 

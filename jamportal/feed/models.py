@@ -1,3 +1,4 @@
+import functools
 import string
 
 from django.conf import settings
@@ -6,11 +7,24 @@ from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from jamportal.jams.models import Jam
 from jamportal.text import validate_multiline, validate_single_line
+
+# What the pairing form offers to call a new booth, in the organiser's language.
+BOOTH_DEFAULT_NAME = gettext_noop("Photobooth")
+
+
+@functools.cache
+def _booth_default_names() -> frozenset[str]:
+    """The default name as the form offered it in each of the site's languages."""
+    names = set()
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            names.add(gettext(BOOTH_DEFAULT_NAME))
+    return frozenset(names)
 
 
 class Booth(models.Model):
@@ -36,6 +50,12 @@ class Booth(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.jam})"
+
+    @property
+    def display_name(self) -> str:
+        """Its name, or the default name ("Photobooth", kept as the form offered it in
+        the organiser's language) in the reader's language."""
+        return gettext(BOOTH_DEFAULT_NAME) if self.name in _booth_default_names() else self.name
 
 
 # The names a caption template may use; the booth fills them in (photobooth/i18n.py).

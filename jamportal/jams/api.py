@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from jamportal import places
+from jamportal.cldr import names
 from jamportal.jams import selectors
 from jamportal.jams.forms import JamFilterForm, MapViewForm, PointField
 from jamportal.pagecache import public_page
@@ -26,6 +27,7 @@ def jam_feature(jam) -> dict:
         "city": jam.city,
         "country": jam.country.code,
         "country_name": str(jam.country.name),
+        "where": names.join_parts([jam.city, str(jam.country.name)]),
     }
     if hasattr(jam, "distance_km"):
         properties["distance_km"] = round(jam.distance_km, 1)
@@ -122,7 +124,7 @@ def place_suggestions(request):
             "places": [
                 {
                     "label": places.place_label(place),
-                    "name": place.name,
+                    "name": places.place_name(place),
                     "country": place.country,
                     "latitude": place.latitude,
                     "longitude": place.longitude,

@@ -1,7 +1,6 @@
 import datetime
 import math
 from urllib.parse import urlencode
-from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
@@ -10,8 +9,8 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from jamportal.cldr import names
 from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
@@ -44,7 +43,9 @@ class JamForm(forms.ModelForm):
     )
     timezone = forms.ChoiceField(
         label=_("Timezone"),
-        choices=lambda: [("", _("Work it out from the map")), *((tz, tz) for tz in sorted(available_timezones()))],
+        # Zones by their name and UTC offset in the visitor's language (CLDR), the
+        # zones people live in only: no "Etc/GMT+3" or "US/Michigan".
+        choices=lambda: [("", _("Work it out from the map")), *names.timezone_choices()],
         required=False,
         help_text=_("Filled in from the venue's position; change it only if it is wrong."),
         widget=LongSelect,
@@ -84,6 +85,10 @@ class JamForm(forms.ModelForm):
         self.fields["campaign"].empty_label = _("No campaign: a Jam of its own")
         if not self.instance.pk:
             self.initial.setdefault("content_language", get_language())
+        if self.instance.pk and self.instance.timezone not in names.timezones():
+            # A zone set before the list was curated (or an alias) stays choosable.
+            zone = self.instance.timezone
+            self.fields["timezone"].choices = [*self.fields["timezone"].choices, (zone, zone)]
         if self.instance.pk:
             # Show the stored times as the local wall-clock time at the venue.
             self.initial["start"] = timezone.make_naive(self.instance.start, self.instance.tz)
@@ -171,7 +176,10 @@ class JamFilterForm(forms.Form):
         empty_label=_("All campaigns"),
     )
     country = forms.ChoiceField(
-        label=_("Country"), choices=lambda: [("", _("All countries")), *countries], required=False, widget=LongSelect
+        label=_("Country"),
+        choices=lambda: [("", _("All countries")), *names.country_choices()],
+        required=False,
+        widget=LongSelect,
     )
     spoken = forms.ChoiceField(
         label=_("Language spoken"),

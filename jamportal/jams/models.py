@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from jamportal.cldr.names import CldrCountries
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.text import is_one_line, validate_multiline, validate_single_line
 
@@ -110,7 +111,7 @@ class Jam(models.Model):
     venue_name = models.CharField(_("venue"), max_length=150, validators=[validate_single_line])
     address = models.CharField(_("street address"), max_length=250, blank=True, validators=[validate_single_line])
     city = models.CharField(_("town or city"), max_length=100, validators=[validate_single_line])
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=CldrCountries)
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
     venue_private = models.BooleanField(

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jamportal import pagecache
+from jamportal.cldr import names
 from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
 from jamportal.places import continent_of, distance_km
 
@@ -110,7 +111,8 @@ def group_by_country(jams):
     groups = {}
     for jam in jams:
         groups.setdefault(jam.country.code, (jam.country, []))[1].append(jam)
-    return sorted(groups.values(), key=lambda group: str(group[0].name).casefold())
+    key = names.sort_key()
+    return sorted(groups.values(), key=lambda group: key(str(group[0].name)))
 
 
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,

@@ -13,11 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
+from jamportal.cldr import names
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
@@ -73,7 +73,11 @@ def home(request):
     if form.cleaned_data["q"]:
         found = places.geocode(form.cleaned_data["q"], visitor_country=country)
         near = form.near((found.place.latitude, found.place.longitude)) if found.place else None
-        context.update(place=found.place, alternatives=[(places.place_label(p), p) for p in found.alternatives])
+        context.update(
+            place=found.place,
+            place_name=places.place_name(found.place) if found.place else "",
+            alternatives=[(places.place_label(p), p) for p in found.alternatives],
+        )
     if near:
         nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
         miles = places.uses_miles(country)
@@ -150,7 +154,7 @@ def jam_detail(request, slug):
     original_shown = jam.translation is None and jam.content_language != request.LANGUAGE_CODE
     context = {
         "jam": jam,
-        "original_language": get_language_info(jam.content_language)["name_translated"] if original_shown else None,
+        "original_language": names.language_name(jam.content_language) if original_shown else None,
         "languages": spoken_language_names(jam.languages),
         "can_edit": selectors.jam_is_editable_by(jam, request.user) and jam.status != jam.Status.CANCELLED,
         "can_moderate": request.user.has_perm("jams.moderate_jam"),

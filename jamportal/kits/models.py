@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
+from jamportal.cldr.names import CldrCountries
 from jamportal.jams.models import Campaign, Jam
 from jamportal.text import validate_multiline, validate_single_line
 
@@ -14,7 +15,9 @@ class Kit(models.Model):
 
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="kit", verbose_name=_("campaign"))
     request_deadline = models.DateField(_("requests close on"))
-    dispatch_country = CountryField(_("shipped from"), help_text=_("Kits going elsewhere need a customs declaration."))
+    dispatch_country = CountryField(
+        _("shipped from"), countries=CldrCountries, help_text=_("Kits going elsewhere need a customs declaration.")
+    )
     currency = models.CharField(
         _("currency of the values"),
         max_length=3,
@@ -122,7 +125,7 @@ class KitRequest(models.Model):
         _("region, state or province"), max_length=100, blank=True, validators=[validate_single_line]
     )
     postcode = models.CharField(_("postcode"), max_length=20, blank=True, validators=[validate_single_line])
-    country = CountryField(_("country"))
+    country = CountryField(_("country"), countries=CldrCountries)
     expected_attendees = models.PositiveIntegerField(_("expected attendees"), validators=[MinValueValidator(1)])
     notes = models.TextField(_("notes for the packers"), blank=True, validators=[validate_multiline])
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.REQUESTED)

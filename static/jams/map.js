@@ -31,7 +31,7 @@
     const title = document.createElement("strong");
     title.textContent = props.title;
     const where = document.createElement("div");
-    where.textContent = props.city + ", " + props.country_name;
+    where.textContent = props.where; // "Tokyo, Japan", "東京、日本": the page language's comma
     const when = document.createElement("div");
     when.textContent = formatWhen(props);
     const link = document.createElement("a");

@@ -3,6 +3,8 @@
 // this with an inline script, which our Content-Security-Policy forbids.
 window.addEventListener("load", function () {
   "use strict";
+  // Leaflet's controls speak English: give them the page's language (djangojs catalogue).
+  L.Control.Zoom.mergeOptions({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") });
   document.querySelectorAll("[data-leaflet-map]").forEach(function (element) {
     // Leaflet guesses its marker images' folder from its stylesheet, and guesses wrong
     // once static names carry a hash (marker-icon.0123456789ab.png): name them outright.
@@ -13,6 +15,10 @@ window.addEventListener("load", function () {
       shadowUrl: element.dataset.markerShadow,
     });
     const djoptions = JSON.parse(element.dataset.leafletMap);
-    L.Map.djangoMap(element.id, { djoptions: djoptions, globals: false, callback: null });
+    const map = L.Map.djangoMap(element.id, { djoptions: djoptions, globals: false, callback: null });
+    map.on("popupopen", function (event) {
+      const close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", gettext("Close popup"));
+    });
   });
 });

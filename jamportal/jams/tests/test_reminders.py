@@ -42,7 +42,7 @@ def test_a_week_and_a_day_before_each_once(django_capture_on_commit_callbacks):
     week_mail = next(message for message in mail.outbox if "Week Jam" in message.subject)
     assert week_mail.to == [week.organiser.email]
     assert "Your Raspberry Jam is less than a week away." in week_mail.body
-    assert "(Europe/London time)" in week_mail.body
+    assert "(United Kingdom Time)" in week_mail.body
     assert f"/jams/{week.slug}/" in week_mail.body
     assert "/resources/" in week_mail.body
     assert day.organiser.email in [message.to[0] for message in mail.outbox]
@@ -68,6 +68,7 @@ def test_reminders_speak_the_organisers_language(django_capture_on_commit_callba
     [message] = mail.outbox
     assert message.subject == "Mae “Jam Caerdydd” yn dod yn fuan"
     assert "Llai nag wythnos i fynd tan eich Raspberry Jam." in message.body
+    assert "(Amser Y Deyrnas Unedig)." in message.body  # the Jam's timezone, named by CLDR in Welsh
     assert "Hello" not in message.body
 
 

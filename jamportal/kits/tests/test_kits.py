@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
@@ -751,3 +751,15 @@ def test_address_labels_carry_the_sender_and_fit_24_to_a_sheet(client, parcel, t
     assert sum(t.count("From: Kit Team, 7 Hills Road,") for t in text) == 24
     assert sum(t.count("KIT-") for t in text) == 24
     assert sum(t.count("CAMBRIDGESHIRE") + t.count("Cambridgeshire") for t in text) == 23
+
+
+def test_customs_declarations_name_countries_in_english_whatever_the_page_language(client, kit, tmp_path):
+    tokyo = make_request(kit, title="Tokyo Jam", country="JP", postcode="150-0043")
+    client.force_login(kit_staff())
+    with translation.override("de"):
+        url = reverse("kits:customs", args=[kit.pk])
+
+    customs = pdf_text(client.get(url, {"requests": [tokyo.pk]}), tmp_path)
+
+    # The CN 22 is filled in English for every destination (the Universal Postal Union's rule).
+    assert "Country of origin of goods: United Kingdom · Destination: Japan" in customs

@@ -1,7 +1,21 @@
-import pytest
+import sqlite3
 
-from jamportal.places import distance_km, geocode, place_label, suggest, timezone_at, uses_miles, visitor_country
-from jamportal.places.gazetteer import normalise
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from jamportal.places import (
+    distance_km,
+    gazetteer,
+    geocode,
+    place_label,
+    place_name,
+    suggest,
+    timezone_at,
+    uses_miles,
+    visitor_country,
+)
+from jamportal.places.gazetteer import local_name, normalise
 
 
 @pytest.mark.parametrize(
@@ -16,8 +30,8 @@ from jamportal.places.gazetteer import normalise
         ("東京", "Tokyo, Japan"),
         ("تهران", "Tehran, Iran"),
         ("Cambridge, UK", "Cambridge, United Kingdom"),
-        ("Cambridge, MA", "Cambridge, Massachusetts, United States of America"),
-        ("Cambridge, Massachusetts", "Cambridge, Massachusetts, United States of America"),
+        ("Cambridge, MA", "Cambridge, Massachusetts, United States"),
+        ("Cambridge, Massachusetts", "Cambridge, Massachusetts, United States"),
         ("Cambridge, Canada", "Cambridge, Canada"),
         ("São Paulo", "São Paulo, Brazil"),
         ("Sao Paulo, Brasil", "São Paulo, Brazil"),
@@ -90,3 +104,62 @@ def test_miles_in_the_us_and_the_uk_only():
     assert uses_miles("GB")
     assert not uses_miles("FR")
     assert not uses_miles("")
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "label"),
+    [
+        ("fa", "Tehran", "تهران, ایران"),
+        ("ja", "Kagoshima", "鹿児島, 日本"),
+        ("zh-hant", "London, UK", "倫敦, 英國"),
+        ("fr", "London, UK", "Londres, Royaume-Uni"),
+        ("cy", "London, UK", "Llundain, Y Deyrnas Unedig"),
+    ],
+)
+def test_labels_name_the_place_in_the_visitors_language_and_read_back(language, query, label):
+    with translation.override(language):
+        place = geocode(query).place
+
+        assert place_label(place) == label
+        assert place_label(geocode(label).place) == label
+        assert place_name(geocode(label.replace(",", "،")).place) == label.split(",")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "country", "latin", "expected"),
+    [
+        # Persian: the spelling of the name, not an old one; Persian letters, not Arabic or Urdu ones.
+        ("fa", ["سناباد", "مشهد", "مشہد"], "IR", "Mashhad", "مشهد"),
+        ("fa", ["كارديف", "کاردیف", "کارڈف"], "GB", "Cardiff", "کاردیف"),
+        ("fa", ["أصفهان", "اصفهان", "اصفہان", "ایصفاهان"], "IR", "Isfahan", "اصفهان"),
+        ("fa", ["كاغوشيما"], "JP", "Kagoshima", "کاغوشیما"),  # written the Persian way
+        ("fa", ["Kagoshima", "かごしま"], "JP", "Kagoshima", None),
+        # Japanese: kanji for Japanese towns (not their kana readings, not simplified Chinese), katakana abroad.
+        ("ja", ["かごしま", "カゴシマ", "鹿儿岛市", "鹿児島", "鹿児島市"], "JP", "Kagoshima", "鹿児島"),
+        ("ja", ["ロンドン", "伦敦", "倫敦"], "GB", "London", "ロンドン"),
+        # Traditional Chinese: characters Big5 can write.
+        ("zh-hant", ["伦敦", "倫敦", "ロンドン"], "GB", "London", "倫敦"),
+        ("zh-hant", ["鹿儿岛市", "かごしま"], "JP", "Kagoshima", None),
+        ("de", ["München", "Munich"], "DE", "Munich", None),
+    ],
+)
+def test_local_name_chooses_the_spelling_by_script(language, names, country, latin, expected):
+    assert local_name(names, language=language, country=country, latin=latin) == expected
+
+
+def test_an_index_of_another_version_is_rebuilt(tmp_path, settings, monkeypatch):
+    old = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old) as db:
+        db.execute("PRAGMA user_version = 1")
+    settings.PLACES_INDEX = old
+    built = []
+    monkeypatch.setattr(gazetteer, "build", lambda path: built.append(path))
+
+    call_command("build_gazetteer", "--if-missing")
+    assert built == [old]
+    assert gazetteer.is_current(old) is False
+
+    with sqlite3.connect(old) as db:
+        db.execute(f"PRAGMA user_version = {gazetteer.VERSION}")
+    call_command("build_gazetteer", "--if-missing")
+    assert built == [old]  # current: left as it is

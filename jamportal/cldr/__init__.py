@@ -1,0 +1,1 @@
+"""Names and formats from CLDR (through Babel), in each of the site's languages."""

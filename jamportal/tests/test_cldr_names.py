@@ -1,0 +1,233 @@
+"""Every name a key page shows, in every language, is the language's own, as CLDR
+has it: countries, the languages spoken at a Jam, timezones, the way a list is
+joined, and the place a near-me search found.
+
+The expected names are asked of Babel here, not of jamportal.cldr, so that the
+pages are checked against CLDR itself.
+"""
+
+import html as html_lib
+import re
+
+import pytest
+from babel import Locale
+from babel.dates import get_timezone_location
+from babel.lists import format_list
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import to_locale
+
+from jamportal.jams import posters
+from jamportal.jams.forms import JamForm
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+SPOKEN = ["ja", "fa", "pt-br"]  # a Tokyo Jam's languages, in the order its organiser gave
+
+
+def cldr(language):
+    return Locale.parse(to_locale(language))
+
+
+def cldr_language(code, language):
+    locale = cldr(language)
+    return locale.languages.get(to_locale(code)) or Locale.parse(to_locale(code)).get_display_name(locale)
+
+
+def comma(language):
+    """The language's list comma: ", ", "、", "،\u200f "."""
+    return cldr(language).list_patterns["standard"]["middle"].replace("{0}", "").replace("{1}", "")
+
+
+def text(fragment):
+    return html_lib.unescape(fragment)
+
+
+def options(html, name):
+    """{value: label} of the <select name=...> in the page."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no <select name={name}>"
+    return {
+        text(value): text(label)
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+    }
+
+
+def assert_no_english(html, language, names):
+    """English names that differ from the language's own are not on its page."""
+    if language == "en":
+        return
+    english = [name for name, own in names if name != own]
+    assert [name for name in english if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", html)] == []
+
+
+@pytest.fixture
+def tokyo_jam():
+    return JamFactory(
+        title="Robot Jam",
+        city="Tokyo",
+        country="JP",
+        latitude=35.68,
+        longitude=139.69,
+        timezone="Asia/Tokyo",
+        venue_name="Hall",
+        languages=SPOKEN,
+        campaign=CampaignFactory(),
+    )
+
+
+def page(client, language, url_name, *args, query=""):
+    with translation.override(language):
+        url = reverse(url_name, args=args)
+    response = client.get(url + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_filters_and_list_name_countries_and_languages_in_the_page_language(client, tokyo_jam, language):
+    html = page(client, language, "jams:home", query="?country=JP&spoken=ja&when=all")
+
+    countries = options(html, "country")
+    spoken = options(html, "spoken")
+    own = cldr(language)
+    assert {code: label for code, label in countries.items() if code} == {
+        code: own.territories[code] for code in countries if code
+    }
+    assert countries["JP"] == own.territories["JP"]
+    assert {code: label for code, label in spoken.items() if code} == {
+        code: cldr_language(code, language) for code in spoken if code
+    }
+    assert f"<h3>{own.territories['JP']}</h3>" in html
+    english = cldr("en")
+    assert_no_english(
+        html,
+        language,
+        [(english.territories[c], own.territories[c]) for c in ("JP", "DE", "GB", "US", "CN")]
+        + [(cldr_language(c, "en"), cldr_language(c, language)) for c in ("ja", "fa", "de", "zh-hant")],
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_jam_page_names_country_timezone_and_languages_in_the_page_language(client, tokyo_jam, language):
+    html = page(client, language, "jams:detail", tokyo_jam.slug)
+
+    own = cldr(language)
+    spoken = format_list([cldr_language(code, language) for code in SPOKEN], locale=own)
+    assert f"<dd>{spoken}</dd>" in text(html)
+    assert f"Tokyo{comma(language)}{own.territories['JP']}" in html
+    assert f'<span class="tz">({get_timezone_location("Asia/Tokyo", locale=own)})</span>' in html
+    assert "(Asia/Tokyo)" not in html
+    assert_no_english(
+        html,
+        language,
+        [(cldr("en").territories["JP"], own.territories["JP"])]
+        + [(cldr_language(c, "en"), cldr_language(c, language)) for c in SPOKEN],
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_jam_form_offers_cldr_names_and_real_timezones(client, tokyo_jam, language):
+    client.force_login(tokyo_jam.organiser)
+    html = page(client, language, "jams:edit", tokyo_jam.slug)
+
+    own = cldr(language)
+    zones = options(html, "timezone")
+    assert "Asia/Tokyo" in zones
+    assert [zone for zone in zones if zone.startswith(("Etc/", "US/")) or zone in ("Factory", "localtime")] == []
+    wrong = {
+        zone: label
+        for zone, label in zones.items()
+        if zone not in ("", "UTC") and get_timezone_location(zone, locale=own) not in label
+    }
+    assert wrong == {}
+    assert zones["UTC"].endswith(own.time_zones["Etc/UTC"]["long"]["standard"])  # "Coordinated Universal Time"
+    assert options(html, "country")["JP"] == own.territories["JP"]
+    languages = options(html, "languages")
+    assert languages["fa"] == cldr_language("fa", language)
+    assert languages["zh-hant"] == cldr_language("zh-hant", language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_campaign_dashboard_map_and_poster_name_countries_in_the_page_language(client, tokyo_jam, language):
+    own_name = cldr(language).territories["JP"]
+    english = cldr("en").territories["JP"]
+
+    campaign = page(client, language, "jams:campaign", tokyo_jam.campaign.slug)
+    geojson = page(client, language, "api:jams-geojson", query="?when=all")
+    client.force_login(tokyo_jam.organiser)
+    dashboard = page(client, language, "dashboard")
+    groups, _digest = posters.poster_content(tokyo_jam.campaign, language)
+    with translation.override(language):
+        poster = render_to_string(
+            "jams/poster.html",
+            {
+                "campaign": tokyo_jam.campaign,
+                "groups": groups,
+                "count": 1,
+                "layout": posters.poster_layout(groups, posters.CampaignPoster.Size.A3),
+            },
+        )
+
+    assert f"<h3>{own_name}</h3>" in campaign
+    assert f'"country_name": "{own_name}"' in geojson.encode().decode("unicode_escape")
+    assert f'"where": "Tokyo{comma(language)}{own_name}"' in geojson.encode().decode("unicode_escape")
+    assert f"Tokyo{comma(language)}{own_name}" in dashboard
+    assert f"<h2>{own_name}</h2>" in poster
+    if english != own_name:
+        assert [english in part for part in (campaign, dashboard, poster)] == [False, False, False]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_near_me_names_the_place_in_the_page_language(client, tokyo_jam, language):
+    html = page(client, language, "jams:home", query="?q=Tehran")
+
+    heading = text(re.search(r'<h2 id="list-heading">(.*?)</h2>', html, re.S).group(1))
+    # Tehran names a timezone: CLDR has its name in every language (Teherán, تهران, テヘラン...).
+    own = get_timezone_location("Asia/Tehran", locale=cldr(language), return_city=True)
+    assert own in heading
+    if own != "Tehran":
+        assert "Tehran" not in heading
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "name"),
+    [
+        ("ja", "Kagoshima", "鹿児島"),
+        ("fa", "Shiraz", "شیراز"),
+        ("zh-hant", "Taipei", "台北"),
+        ("fr", "London", "Londres"),
+    ],
+)
+def test_near_me_chooses_the_spelling_of_the_page_language(client, language, query, name):
+    html = page(client, language, "jams:home", query=f"?q={query}")
+
+    heading = text(re.search(r'<h2 id="list-heading">(.*?)</h2>', html, re.S).group(1))
+    assert name in heading
+
+
+# پرتغال before تایلند (Persian's alphabet), Łotwa before Meksyk, Österreich before Peru.
+@pytest.mark.parametrize(("language", "first", "second"), [("fa", "PT", "TH"), ("pl", "LV", "MX"), ("de", "AT", "PE")])
+def test_home_list_orders_countries_as_the_language_sorts_them(client, language, first, second):
+    for code in (second, first):
+        JamFactory(country=code)
+
+    html = page(client, language, "jams:home")
+
+    own = cldr(language)
+    assert html.index(f"<h3>{own.territories[first]}</h3>") < html.index(f"<h3>{own.territories[second]}</h3>")
+
+
+def test_jam_form_keeps_a_zone_set_before_the_list_was_curated(tokyo_jam):
+    tokyo_jam.timezone = "Asia/Calcutta"  # an alias, not in zone.tab
+    tokyo_jam.save(update_fields=["timezone"])
+
+    form = JamForm(instance=tokyo_jam)
+
+    assert form.fields["timezone"].valid_value("Asia/Calcutta")
+    assert not JamForm().fields["timezone"].valid_value("Asia/Calcutta")
+    assert not JamForm().fields["timezone"].valid_value("Etc/GMT+3")
