@@ -6,12 +6,13 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from jamportal.cldr import formats as cldr_formats
 from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
@@ -150,7 +151,10 @@ class FilterDateField(forms.DateField):
             raise forms.ValidationError(
                 _("Choose a date between %(first)s and %(last)s."),
                 code="range",
-                params={"first": formats.date_format(self.FIRST_DAY), "last": formats.date_format(self.LAST_DAY)},
+                params={
+                    "first": cldr_formats.format_date(self.FIRST_DAY),
+                    "last": cldr_formats.format_date(self.LAST_DAY),
+                },
             )
 
 

@@ -9,7 +9,6 @@
 (function () {
   "use strict";
 
-  const lang = document.documentElement.lang || "en";
   const MAX_ZOOM = 18;
 
   function formatWhen(props) {
@@ -19,19 +18,26 @@
       timeZone: props.timezone, timeZoneName: "short",
     };
     try {
-      return new Intl.DateTimeFormat(lang, options).format(new Date(props.start));
+      return window.pageFormats.dateTime(options).format(new Date(props.start));
     } catch {
       return props.start;
     }
   }
 
+  function isolated(text) {
+    const bdi = document.createElement("bdi");
+    bdi.textContent = text;
+    return bdi;
+  }
+
   function jamSummary(props) {
     const box = document.createElement("div");
     box.className = "jam-popup";
+    // The organiser's words keep their own direction inside a page of another (bdi).
     const title = document.createElement("strong");
-    title.textContent = props.title;
+    title.append(isolated(props.title));
     const where = document.createElement("div");
-    where.textContent = props.city + ", " + props.country_name;
+    where.append(isolated(props.city), ", " + props.country_name);
     const when = document.createElement("div");
     when.textContent = formatWhen(props);
     const link = document.createElement("a");
@@ -50,12 +56,13 @@
   function clusterMarker(feature, latlng, map, url) {
     const count = feature.properties.count;
     const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const label = interpolate(ngettext("%s Jam", "%s Jams", count), [count]);
+    const shown = window.pageFormats.number(count);
+    const label = interpolate(ngettext("%s Jam", "%s Jams", count), [shown]);
     const marker = L.marker(latlng, {
       title: label,
       alt: label,
       keyboard: true,
-      icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + count + "</span>", iconSize: [40, 40] }),
+      icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + shown + "</span>", iconSize: [40, 40] }),
     });
     const b = feature.properties.bbox; // [west, south, east, north]
     marker.on("click", function () {

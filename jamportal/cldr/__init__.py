@@ -1,0 +1,1 @@
+"""CLDR data (through Babel) for every language the portal speaks: names, formats, digits."""
