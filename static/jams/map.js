@@ -12,6 +12,7 @@
   const MAX_ZOOM = 18;
 
   function formatWhen(props) {
+    if (props.when) return props.when; // the server's words, as in the list beside the map
     // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
     const options = {
       year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit",

@@ -7,8 +7,9 @@
   document.querySelectorAll("time[data-timezone]").forEach(function (element) {
     if (!visitorZone || element.dataset.timezone === visitorZone) return;
     const when = new Date(element.getAttribute("datetime"));
-    const local = window.pageFormats.dateTime({
-      weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short",
+    const formats = window.pageFormats;
+    const local = formats.dateTime({
+      weekday: formats.hasNames ? "short" : undefined, hour: "numeric", minute: "2-digit", timeZoneName: "short",
     }).format(when);
     const note = document.createElement("span");
     note.className = "visitor-time";

@@ -8,6 +8,8 @@
   const rule = document.documentElement.dataset;
   window.pageFormats = {
     locale: rule.locale || document.documentElement.lang || "en",
+    // Chromium knows no Welsh names of days and months: without them, write digits only.
+    hasNames: Intl.DateTimeFormat.supportedLocalesOf([rule.locale || "en"]).length > 0,
     dateTime: function (options) {
       return new Intl.DateTimeFormat(this.locale, Object.assign({
         numberingSystem: rule.numbering, calendar: rule.calendar, hourCycle: rule.hourCycle,
