@@ -87,6 +87,12 @@ def local_datetime(value, zone=None):
 
 
 @register.filter
+def time_since(value):
+    """How long ago `value` was: "3 hours, 5 minutes", "۳ ساعت و ۵ دقیقه"."""
+    return formats.format_duration(timezone.now() - value)
+
+
+@register.filter
 def time_until(value):
     """How long until `value`: "4 months, 1 week", "۴ ماه و ۱ هفته" (a countdown)."""
     return formats.format_duration(value - timezone.now())

@@ -124,3 +124,22 @@ def test_reminder_email_writes_the_jams_time_as_the_organisers_language_does(dja
     [message] = mail.outbox
     assert "۱۰ آوریل ۲۰۳۱،\u200f ۱۰:۰۰" in message.body
     assert "10:00" not in message.body
+
+
+def test_dashboard_writes_a_booths_last_contact_and_backlog_in_persian_digits(client):
+    from jamportal.feed import services as feed_services
+    from jamportal.feed.models import Booth
+
+    jam = JamFactory()
+    booth, _token = feed_services.booth_create(jam, by=jam.organiser, name="Front door")
+    Booth.objects.filter(pk=booth.pk).update(
+        last_seen_at=timezone.now() - datetime.timedelta(hours=3, minutes=5, seconds=20), backlog=12
+    )
+    jam.organiser.language = "fa"
+    jam.organiser.save(update_fields=["language"])
+    client.force_login(jam.organiser)
+
+    html = client.get("/fa/dashboard/").content.decode()
+
+    assert "۳ ساعت و ۵ دقیقه" in html
+    assert "۱۲" in html

@@ -60,7 +60,7 @@ def test_kit_tracking_booth_backlog_and_photos_are_shown(client):
     assert "Royal Mail tracking number RM123" in html
     assert "Tell us when your kit arrives" in html
     assert "<bdi>Front door</bdi>:" in html
-    assert "last contact 3\xa0minutes ago" in html
+    assert "last contact 3 minutes ago" in html
     assert "2 photos waiting to be posted" in html
     assert 'alt="Cake and robots"' in html
     assert "Pair a photobooth" not in html
