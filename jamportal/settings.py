@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jamportal.context_processors.languages",
             ],
-            "builtins": ["jamportal.templatetags"],
+            "builtins": ["jamportal.templatetags", "jamportal.cldr.tags"],
         },
     },
 ]

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from jamportal.cldr import formats as cldr_formats
 from jamportal.feed import selectors as feed_selectors
 from jamportal.feed.models import Booth, Photo
 from jamportal.jams import selectors as jam_selectors
@@ -105,7 +105,7 @@ def _next_steps(jam, kit, kit_request, *, now) -> list[Step]:
     steps = []
     today = timezone.localdate(now)
     if kit and kit_request is None and kit.request_deadline >= today:
-        deadline = date_format(kit.request_deadline, "DATE_FORMAT")
+        deadline = cldr_formats.format_date(kit.request_deadline)
         steps.append(
             Step(
                 _("Request a birthday kit before %(date)s.") % {"date": deadline},

@@ -1,1 +1,1 @@
-"""Names and formats from CLDR (through Babel), in each of the site's languages."""
+"""CLDR data (through Babel) for every language the portal speaks: names, formats, digits."""

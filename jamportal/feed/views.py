@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jamportal import ratelimit
+from jamportal.cldr import formats as cldr_formats
 from jamportal.feed import files, selectors, services
 from jamportal.feed.forms import AfterForm, BoothForm, FeedSettingsForm, ReportForm
 from jamportal.feed.models import Photo
@@ -129,7 +129,7 @@ def photo_json(photo, request):
         "caption": photo.caption,
         "alt": photo.alt_text,
         "taken_at": photo.taken_at.isoformat(),
-        "taken_at_text": date_format(photo.taken_at.astimezone(photo.jam.tz), "DATETIME_FORMAT"),
+        "taken_at_text": cldr_formats.format_datetime(photo.taken_at.astimezone(photo.jam.tz)),
         "jam": photo.jam.title,
         "report_url": reverse("feed:report", args=[photo.pk]),
     }

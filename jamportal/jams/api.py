@@ -12,6 +12,7 @@ from jamportal import places
 from jamportal.cldr import names
 from jamportal.jams import selectors
 from jamportal.jams.forms import JamFilterForm, MapViewForm, PointField
+from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.pagecache import public_page
 
 
@@ -24,6 +25,7 @@ def jam_feature(jam) -> dict:
         "start": jam.start.isoformat(),
         "end": jam.end.isoformat(),
         "timezone": jam.timezone,
+        "when": jam_when(jam),  # as the list writes it, in the language's digits and clock (CLDR)
         "city": jam.city,
         "country": jam.country.code,
         "country_name": str(jam.country.name),

@@ -5,11 +5,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
 from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
@@ -155,7 +156,10 @@ class FilterDateField(forms.DateField):
             raise forms.ValidationError(
                 _("Choose a date between %(first)s and %(last)s."),
                 code="range",
-                params={"first": formats.date_format(self.FIRST_DAY), "last": formats.date_format(self.LAST_DAY)},
+                params={
+                    "first": cldr_formats.format_date(self.FIRST_DAY),
+                    "last": cldr_formats.format_date(self.LAST_DAY),
+                },
             )
 
 

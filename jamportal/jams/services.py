@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jamportal import mail, pagecache
 from jamportal.celery import enqueue
+from jamportal.cldr import formats as cldr_formats
 from jamportal.jams import posters, selectors
 from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
 from jamportal.places import timezone_at
@@ -118,8 +119,8 @@ def jam_schedule(data, *, jam=None) -> dict:
     ):
         problems["campaign"] = _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.") % {
             "campaign": campaign.name,
-            "first": formats.date_format(campaign.starts_on),
-            "last": formats.date_format(campaign.ends_on),
+            "first": cldr_formats.format_date(campaign.starts_on),
+            "last": cldr_formats.format_date(campaign.ends_on),
         }
     if problems:
         raise ValidationError(problems)

@@ -119,7 +119,7 @@ def test_jam_page_names_country_timezone_and_languages_in_the_page_language(clie
     own = cldr(language)
     spoken = format_list([cldr_language(code, language) for code in SPOKEN], locale=own)
     assert f"<dd>{spoken}</dd>" in text(html)
-    assert f"Tokyo{comma(language)}{own.territories['JP']}" in html
+    assert f"<bdi>Tokyo</bdi>{comma(language)}{own.territories['JP']}" in html  # the city isolated for bidi
     assert f'<span class="tz">({get_timezone_location("Asia/Tokyo", locale=own)})</span>' in html
     assert "(Asia/Tokyo)" not in html
     assert_no_english(
@@ -176,7 +176,7 @@ def test_campaign_dashboard_map_and_poster_name_countries_in_the_page_language(c
     assert f"<h3>{own_name}</h3>" in campaign
     assert f'"country_name": "{own_name}"' in geojson.encode().decode("unicode_escape")
     assert f'"where": "Tokyo{comma(language)}{own_name}"' in geojson.encode().decode("unicode_escape")
-    assert f"Tokyo{comma(language)}{own_name}" in dashboard
+    assert f"<bdi>Tokyo</bdi>{comma(language)}{own_name}" in dashboard  # the city isolated for bidi
     assert f"<h2>{own_name}</h2>" in poster
     if english != own_name:
         assert [english in part for part in (campaign, dashboard, poster)] == [False, False, False]

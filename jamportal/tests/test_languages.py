@@ -90,6 +90,6 @@ def test_key_page_is_fully_in_its_language(client, language, page):
     html = response.content.decode()
     assert response.status_code == (404 if page == "not-found" else 200)
     direction = "rtl" if language in RTL else "ltr"
-    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert f'<html lang="{language}" dir="{direction}" ' in html
     if language != settings.LANGUAGE_CODE:
         assert [text for text in ENGLISH if text in html] == []

@@ -15,6 +15,14 @@
     });
   }
 
+  // A caption keeps its own direction inside a page of another (like dir="auto" in _photo.html).
+  function isolated(text) {
+    const span = document.createElement("span");
+    span.dir = "auto";
+    span.textContent = text;
+    return span;
+  }
+
   function figure(photo, onWall) {
     const fig = document.createElement("figure");
     fig.className = "photo";
@@ -25,13 +33,13 @@
     const caption = document.createElement("figcaption");
     if (onWall) {
       const jam = document.createElement("strong");
+      jam.dir = "auto";
       jam.textContent = photo.jam;
       caption.append(jam);
-      if (photo.caption) caption.append(" · " + photo.caption);
+      if (photo.caption) caption.append(" · ", isolated(photo.caption));
     } else {
       if (photo.caption) {
-        caption.append(photo.caption);
-        caption.append(document.createElement("br"));
+        caption.append(isolated(photo.caption), document.createElement("br"));
       }
       const time = document.createElement("time");
       time.dateTime = photo.taken_at;

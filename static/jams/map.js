@@ -9,29 +9,40 @@
 (function () {
   "use strict";
 
-  const lang = document.documentElement.lang || "en";
   const MAX_ZOOM = 18;
 
   function formatWhen(props) {
+    if (props.when) return props.when; // the server's words, as in the list beside the map
     // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
     const options = {
       year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit",
       timeZone: props.timezone, timeZoneName: "short",
     };
     try {
-      return new Intl.DateTimeFormat(lang, options).format(new Date(props.start));
+      return window.pageFormats.dateTime(options).format(new Date(props.start));
     } catch {
       return props.start;
     }
   }
 
+  function isolated(text) {
+    const bdi = document.createElement("bdi");
+    bdi.textContent = text;
+    return bdi;
+  }
+
   function jamSummary(props) {
     const box = document.createElement("div");
     box.className = "jam-popup";
+    // The organiser's words keep their own direction inside a page of another (bdi).
     const title = document.createElement("strong");
-    title.textContent = props.title;
+    title.append(isolated(props.title));
     const where = document.createElement("div");
-    where.textContent = props.where; // "Tokyo, Japan", "東京、日本": the page language's comma
+    // "Tokyo, Japan", "東京、日本": the page language's comma (props.where, from the server),
+    // the city in its own direction.
+    const rest = props.city && props.where.startsWith(props.city) ? props.where.slice(props.city.length) : "";
+    if (rest) where.append(isolated(props.city), rest);
+    else where.textContent = props.where;
     const when = document.createElement("div");
     when.textContent = formatWhen(props);
     const link = document.createElement("a");
@@ -50,12 +61,13 @@
   function clusterMarker(feature, latlng, map, url) {
     const count = feature.properties.count;
     const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const label = interpolate(ngettext("%s Jam", "%s Jams", count), [count]);
+    const shown = window.pageFormats.number(count);
+    const label = interpolate(ngettext("%s Jam", "%s Jams", count), [shown]);
     const marker = L.marker(latlng, {
       title: label,
       alt: label,
       keyboard: true,
-      icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + count + "</span>", iconSize: [40, 40] }),
+      icon: L.divIcon({ className: "jam-cluster jam-cluster-" + size, html: "<span>" + shown + "</span>", iconSize: [40, 40] }),
     });
     const b = feature.properties.bbox; // [west, south, east, north]
     marker.on("click", function () {

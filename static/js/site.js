@@ -2,6 +2,24 @@
 (function () {
   "use strict";
 
+  /* Dates and numbers written by scripts as the server writes them: the same locale,
+   * digits, hour cycle and calendar, which jamportal/cldr/formats.py puts on <html>
+   * (Persian digits and a 24-hour clock on Persian pages, Gregorian dates everywhere). */
+  const rule = document.documentElement.dataset;
+  window.pageFormats = {
+    locale: rule.locale || document.documentElement.lang || "en",
+    // Chromium knows no Welsh names of days and months: without them, write digits only.
+    hasNames: Intl.DateTimeFormat.supportedLocalesOf([rule.locale || "en"]).length > 0,
+    dateTime: function (options) {
+      return new Intl.DateTimeFormat(this.locale, Object.assign({
+        numberingSystem: rule.numbering, calendar: rule.calendar, hourCycle: rule.hourCycle,
+      }, options));
+    },
+    number: function (value, options) {
+      return new Intl.NumberFormat(this.locale, Object.assign({ numberingSystem: rule.numbering }, options)).format(value);
+    },
+  };
+
   /* A visitor who picks a language by its link is sent there by the bare
    * address next time too (a signed-in organiser's choice is kept with the account).
    * The cookie's name is the one the settings give (LANGUAGE_COOKIE_NAME), on the list. */

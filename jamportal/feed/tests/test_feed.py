@@ -14,9 +14,9 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils import translation
-from django.utils.formats import date_format
 from PIL import Image
 
+from jamportal.cldr import formats as cldr_formats
 from jamportal.feed import services
 from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
 from jamportal.jams.models import Jam
@@ -489,8 +489,8 @@ def test_a_photos_time_is_in_its_jams_timezone_like_the_jams_own_times(client, b
     taken = (django_timezone.now() - timedelta(hours=1)).replace(second=0, microsecond=0)
     post(client, token, caption="In Paris", taken_at=taken.isoformat())
     with translation.override("en"):
-        in_paris = date_format(taken.astimezone(ZoneInfo("Europe/Paris")), "DATETIME_FORMAT")
-        in_utc = date_format(taken.astimezone(UTC), "DATETIME_FORMAT")
+        in_paris = cldr_formats.format_datetime(taken.astimezone(ZoneInfo("Europe/Paris")))
+        in_utc = cldr_formats.format_datetime(taken.astimezone(UTC))
 
     html = client.get(booth_.jam.get_absolute_url()).content.decode()
     gallery = client.get(en("feed:photos", booth_.jam.slug)).content.decode()

@@ -84,7 +84,7 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     popup = visitor.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Browser Birthday Jam")
     expect(popup).to_contain_text("Timbuktu, Mali")
-    expect(popup).to_contain_text("March 1, 2031 at 10:00")
+    expect(popup).to_contain_text("March 1, 2031, 10:00 AM")
     screenshot(visitor, "home-map-popup")
     popup.get_by_role("link", name="Open the Jam's page").click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Browser Birthday Jam")

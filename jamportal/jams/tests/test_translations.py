@@ -35,8 +35,8 @@ def test_visitor_sees_the_translation_into_their_language(client, jam_with_frenc
     listing = client.get(url_in("fr", "jams:home")).content.decode()
     features = client.get(url_in("fr", "api:jams-geojson")).json()["features"]
 
-    assert '<h1 lang="fr">Jam de Cambridge</h1>' in page
-    assert '<div class="description" lang="fr"><p>Des robots</p></div>' in page
+    assert '<h1 lang="fr"><bdi>Jam de Cambridge</bdi></h1>' in page
+    assert '<div class="description" lang="fr" dir="auto"><p>Des robots</p></div>' in page
     assert "Jam de Cambridge" in listing
     assert features[0]["properties"]["title"] == "Jam de Cambridge"
     assert features[0]["properties"]["url"] == f"/fr/jams/{jam_with_french.slug}/"
@@ -45,8 +45,8 @@ def test_visitor_sees_the_translation_into_their_language(client, jam_with_frenc
 def test_visitor_without_a_translation_sees_the_original_with_a_note(client, jam_with_french):
     page = client.get(url_in("de", "jams:detail", jam_with_french.slug)).content.decode()
 
-    assert '<h1 lang="en">Cambridge Jam</h1>' in page
-    assert '<div class="description" lang="en"><p>Robots</p></div>' in page
+    assert '<h1 lang="en"><bdi>Cambridge Jam</bdi></h1>' in page
+    assert '<div class="description" lang="en" dir="auto"><p>Robots</p></div>' in page
     assert 'lang="de"' in page
 
 
@@ -80,7 +80,7 @@ def test_organiser_adds_replaces_and_removes_a_translation(client):
         "Jam Caergrawnt 2",
         "<p>Robotiaid</p>",
     )
-    assert '<span lang="cy">Jam Caergrawnt 2</span>' in page
+    assert '<span lang="cy"><bdi>Jam Caergrawnt 2</bdi></span>' in page
     assert not JamTranslation.objects.exists()
     assert [e.changes for e in jam.events.order_by("pk")] == [
         {"language": "cy", "added": True},
@@ -160,7 +160,7 @@ def test_first_visit_follows_the_browsers_language(client):
 def test_persian_pages_are_right_to_left(client):
     html = client.get("/fa/").content.decode()
 
-    assert '<html lang="fa" dir="rtl">' in html
+    assert '<html lang="fa" dir="rtl" ' in html
 
 
 def test_pages_link_to_their_other_languages(client):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jamportal.jams import selectors
 from jamportal.jams.models import Jam
+from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.jams.tests.factories import (
     CampaignFactory,
     JamFactory,
@@ -92,8 +93,8 @@ def test_home_with_dates_beyond_the_filter_range_explains_and_keeps_them(client)
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "date_from": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
-        "date_to": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+        "date_from": ["Choose a date between January 1, 2000 and December 31, 2099."],
+        "date_to": ["Choose a date between January 1, 2000 and December 31, 2099."],
     }
     assert 'value="0001-01-01"' in html
     assert 'value="9999-12-31"' in html
@@ -112,8 +113,8 @@ def test_feeds_with_dates_beyond_the_filter_range_get_400_naming_them(client, ur
     assert response.json() == {
         "error": "Some parameters are not valid.",
         "parameters": {
-            "date_from": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
-            "date_to": ["Choose a date between Jan. 1, 2000 and Dec. 31, 2099."],
+            "date_from": ["Choose a date between January 1, 2000 and December 31, 2099."],
+            "date_to": ["Choose a date between January 1, 2000 and December 31, 2099."],
         },
     }
 
@@ -175,6 +176,7 @@ def test_geojson_is_a_feature_collection_with_longitude_first(client):
                     "start": jam.start.isoformat(),
                     "end": jam.end.isoformat(),
                     "timezone": "Africa/Douala",
+                    "when": jam_when(jam),
                     "city": "Cambridge",
                     "country": "CM",
                     "country_name": "Cameroon",
@@ -238,9 +240,9 @@ def test_jam_page_shows_local_time_and_timezone(client):
 
     html = client.get(jam.get_absolute_url()).content.decode()
 
-    assert '<h1 lang="ja">東京ラズベリージャム</h1>' in html
+    assert '<h1 lang="ja"><bdi>東京ラズベリージャム</bdi></h1>' in html
     assert "Shown in Japanese, the language the organiser wrote in." in html
-    assert "March 3, 2031, 10 a.m.–4 p.m." in html
+    assert "March 3, 2031, 10:00 AM\u2009–\u20094:00 PM" in html
     assert "(Japan Time)" in html
     assert 'href="https://example.org/tokyo"' in html
     assert "<p>Workshops</p>" in html

@@ -89,7 +89,7 @@ def test_organiser_requests_a_kit_and_is_told(client, kit, django_capture_on_com
     assert mail.outbox[-1].subject == "Your birthday kit for “Cambridge Jam”: Requested"
     page = client.get(reverse("kits:request", args=[kit_request.pk])).content.decode()
     assert "1 Station Road" in page
-    assert "2 × T-shirt (M)" in page
+    assert "2 × <bdi>T-shirt</bdi> (M)" in page
 
 
 @pytest.mark.parametrize(
