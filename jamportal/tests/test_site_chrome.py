@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -72,8 +73,6 @@ def test_every_page_type_is_titled_page_then_site(client, jam, name, url, signed
 
 
 def test_a_page_without_a_title_of_its_own_is_just_the_site_name(rf):
-    from django.template import engines
-
     template = engines["django"].from_string(
         '{% extends "base.html" %}{% block content %}<p>No title here.</p>{% endblock %}'
     )
