@@ -6,17 +6,21 @@ test_site_chrome_browser.py."""
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from jamportal import pagecache
-from jamportal.jams.tests.factories import PASSWORD, CampaignFactory, JamFactory
+from jamportal.jams import services
+from jamportal.jams.models import Campaign
+from jamportal.jams.tests.factories import PASSWORD, CampaignFactory, JamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +267,92 @@ def test_register_from_a_campaign_page_starts_the_form_in_that_campaign(client, 
     html = client.get(en("jams:create") + f"?campaign={jam.campaign.slug}").content.decode()
 
     assert re.search(rf'<option value="{jam.campaign.pk}" selected>', html)
+
+
+# A campaign's own artwork (staff upload it in the admin)
+
+
+def png_with_metadata():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "made at 12 Secret Street")
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), "#c51a4a").save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def campaign_admin_data(campaign, **files):
+    return {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat(),
+        "hashtag": campaign.hashtag,
+        "description": "",
+        **files,
+    }
+
+
+def test_campaign_artwork_is_kept_small_without_metadata_and_shown_in_the_hero(client):
+    campaign = CampaignFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    upload = SimpleUploadedFile("art.png", png_with_metadata(), content_type="image/png")
+
+    response = client.post(
+        reverse("admin:jams_campaign_change", args=[campaign.pk]), campaign_admin_data(campaign, artwork=upload)
+    )
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    kept = Image.open(campaign.artwork.path)
+    assert kept.format == "PNG"
+    assert max(kept.size) == 800
+    assert "Comment" not in kept.info
+    client.logout()
+    html = client.get(en("jams:campaign", campaign.slug)).content.decode()
+    hero = re.search(r'<header class="campaign-hero">(.*?)</header>', html, re.S).group(1)
+    assert f'src="{campaign.artwork.url}"' in hero
+
+
+def test_campaign_artwork_that_is_not_an_image_is_refused_and_nothing_is_lost(client):
+    campaign = CampaignFactory(description="Kept")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    upload = SimpleUploadedFile("art.png", b"<svg onload=alert(1)>", content_type="image/png")
+
+    response = client.post(
+        reverse("admin:jams_campaign_change", args=[campaign.pk]), campaign_admin_data(campaign, artwork=upload)
+    )
+
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    campaign.refresh_from_db()
+    assert not campaign.artwork
+    assert campaign.description == "Kept"
+
+
+def test_campaign_artwork_in_another_format_is_refused_with_the_formats_we_take(client):
+    campaign = CampaignFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    gif = io.BytesIO()
+    Image.new("RGB", (40, 40), "#c51a4a").save(gif, "GIF")
+    upload = SimpleUploadedFile("art.gif", gif.getvalue(), content_type="image/gif")
+
+    response = client.post(
+        reverse("admin:jams_campaign_change", args=[campaign.pk]), campaign_admin_data(campaign, artwork=upload)
+    )
+
+    assert response.status_code == 200
+    assert "Please upload a PNG, JPEG or WebP image." in response.content.decode()
+    campaign.refresh_from_db()
+    assert not campaign.artwork
+
+
+def test_a_deleted_campaign_takes_its_artwork_file_with_it(django_capture_on_commit_callbacks):
+    campaign = CampaignFactory()
+    campaign.artwork.save("art.png", services.campaign_artwork_prepare(io.BytesIO(png_with_metadata())))
+    path = Path(campaign.artwork.path)
+    assert path.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaigns_delete(Campaign.objects.filter(pk=campaign.pk))
+
+    assert not path.exists()
