@@ -105,8 +105,8 @@ messages-check: messages
 
 # Update the catalogues from the code after changing user-facing text; then translate the new entries.
 makemessages: $(VENV)/.dev-installed
-	$(PY) manage.py makemessages --all --no-location --no-obsolete --no-wrap --ignore=.venv --ignore=.tmp --ignore=test-artifacts --ignore=photobooth
-	$(PY) manage.py makemessages --all --no-location --no-obsolete --no-wrap -d djangojs --ignore=.venv --ignore=.tmp --ignore=staticfiles
+	$(PY) manage.py makemessages --all --no-location --no-obsolete --no-wrap --ignore=.venv --ignore=.tmp --ignore=test-artifacts --ignore=photobooth --ignore=node_modules
+	$(PY) manage.py makemessages --all --no-location --no-obsolete --no-wrap -d djangojs --ignore=.venv --ignore=.tmp --ignore=staticfiles --ignore=node_modules --ignore=test-artifacts
 	@mkdir -p .tmp && $(BOOTH_EXTRACT) -o .tmp/photobooth.pot photobooth
 	@for po in locale/*/LC_MESSAGES/photobooth.po; do \
 		msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-wrap $$po .tmp/photobooth.pot && \

@@ -55,3 +55,26 @@ def language_menu(context):
 
 
 CURRENT = mark_safe(' aria-current="true"')
+
+
+# The tab's title (issue 19): "Page · JamPortal", or the site's name alone on a page
+# without a title of its own. A block tag because a template cannot ask whether a
+# block it inherits is empty ({{ block.super }} and `self` are not in Django).
+SITE_NAME = "JamPortal"
+
+
+class TitleNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        page = self.nodelist.render(context).strip()
+        return f"{page} · {SITE_NAME}" if page else SITE_NAME
+
+
+@register.tag
+def page_title(parser, token):
+    """{% page_title %}{% block head_title %}{% endblock %}{% endpage_title %}"""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return TitleNode(nodelist)

@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
-from jamportal import health
+from jamportal import health, icons
 from jamportal.accounts import views as account_views
 from jamportal.feed.api import bare_root as booth_api_bare_root
 from jamportal.feed.api import urls as booth_api_urls
@@ -15,6 +15,7 @@ from jamportal.feed.api import urls as booth_api_urls
 # Language-neutral URLs: the admin, the language switch, the booth API and the health check (for machines).
 urlpatterns = [
     path("health", health.health, name="health"),
+    path("favicon.ico", icons.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("language/", account_views.language_switch, name="language-switch"),
     path("api/booth", booth_api_bare_root),

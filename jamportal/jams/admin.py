@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
 from jamportal.accounts import services as account_services
@@ -6,13 +8,30 @@ from jamportal.jams import services
 from jamportal.jams.models import Campaign, Jam, JamEvent
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "slug", "starts_on", "ends_on", "submission_deadline", "hashtag", "description", "artwork"]
+
+    def clean_artwork(self):
+        """A new upload is checked and redrawn (services.campaign_artwork_prepare)."""
+        artwork = self.cleaned_data.get("artwork")
+        if isinstance(artwork, UploadedFile):
+            return services.campaign_artwork_prepare(artwork)
+        return artwork
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["name", "starts_on", "ends_on", "submission_deadline", "hashtag"]
     prepopulated_fields = {"slug": ["name"]}
 
     # Jam pages, the map and the feeds show campaigns: edits here show there at once.
     def save_model(self, request, obj, form, change):
+        if change and "artwork" in form.changed_data:
+            old = Campaign.objects.get(pk=obj.pk).artwork
+            services.campaign_artwork_replaced(old.name, old.storage)
         super().save_model(request, obj, form, change)
         services.jams_public_changed()
 

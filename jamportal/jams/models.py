@@ -36,6 +36,13 @@ class Campaign(models.Model):
         _("hashtag"), max_length=50, blank=True, help_text=_("For example #PiParty"), validators=[validate_single_line]
     )
     description = models.TextField(_("description"), blank=True, validators=[validate_multiline])
+    # Kept as a PNG drawn from the upload's pixels (services.campaign_artwork_prepare).
+    artwork = models.ImageField(
+        _("artwork"),
+        upload_to="campaigns/",
+        blank=True,
+        help_text=_("Shown on the campaign's pages instead of our birthday berry. PNG, JPEG or WebP."),
+    )
 
     class Meta:
         ordering = ["-starts_on"]

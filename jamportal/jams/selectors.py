@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -400,6 +400,20 @@ def campaign_poster(campaign, *, size, language):
 
 def campaign_list():
     return Campaign.objects.order_by("-starts_on")
+
+
+def campaign_current(today=None):
+    """The campaign to tell a visitor about now: the one under way, else the next to begin."""
+    today = today or timezone.localdate()
+    return Campaign.objects.filter(ends_on__gte=today).order_by("starts_on", "pk").first()
+
+
+def campaign_list_with_figures():
+    """Every campaign with its approved Jams and their countries counted, in one query."""
+    approved = Q(jams__status=Status.APPROVED)
+    return campaign_list().annotate(
+        jam_count=Count("jams", filter=approved), country_count=Count("jams__country", filter=approved, distinct=True)
+    )
 
 
 def campaign_open_for_submissions(today=None):

@@ -5,18 +5,21 @@ through `_move`, which holds the one table of allowed moves.
 """
 
 import datetime
+import io
 from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from jamportal import mail, pagecache
 from jamportal.celery import enqueue
@@ -286,6 +289,40 @@ def _email(user, template, *, jam, event):
     mail.message(event, user, subject=subject, body=body).send()
 
 
+# A campaign's artwork: staff upload it; pages show it at most 150 px wide (300 on a
+# sharp screen), so 800 px is plenty, and a 40 MP upload cannot be decoded at all.
+ARTWORK_LONGEST = 800
+ARTWORK_MAX_PIXELS = 40_000_000
+ARTWORK_FORMATS = ("PNG", "JPEG", "WEBP")
+
+
+def campaign_artwork_prepare(upload) -> ContentFile:
+    """The artwork to keep: a PNG drawn from the upload's pixels alone (no metadata:
+    EXIF with GPS, comments, ICC), turned upright, at most ARTWORK_LONGEST pixels.
+    Raises ValidationError for anything that is not a whole PNG, JPEG or WebP image."""
+    refused = ValidationError(_("Please upload a PNG, JPEG or WebP image."), code="artwork")
+    try:
+        image = Image.open(upload, formats=ARTWORK_FORMATS)
+        if image.width * image.height > ARTWORK_MAX_PIXELS:
+            raise refused
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+        raise refused from error
+    image = ImageOps.exif_transpose(image).convert("RGBA")
+    image.thumbnail((ARTWORK_LONGEST, ARTWORK_LONGEST))
+    clean = Image.new("RGBA", image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    clean.save(out, "PNG", optimize=True)
+    return ContentFile(out.getvalue(), name="artwork.png")
+
+
+def campaign_artwork_replaced(old_name: str, storage) -> None:
+    """The artwork a campaign no longer shows goes once the change commits."""
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
 def campaigns_delete(campaigns) -> None:
     """Delete these campaigns (the admin does): their Jams stay, without a campaign;
     their posters go, files too, once it commits; cached pages are stale at once."""
@@ -293,6 +330,8 @@ def campaigns_delete(campaigns) -> None:
         for poster in CampaignPoster.objects.filter(campaign__in=campaigns):
             name, storage = poster.file.name, poster.file.storage
             transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        for campaign in campaigns.exclude(artwork=""):
+            campaign_artwork_replaced(campaign.artwork.name, campaign.artwork.storage)
         campaigns.delete()
         jams_public_changed()
 

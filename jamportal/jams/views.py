@@ -65,6 +65,11 @@ def home(request):
         # In the map's data address: a browser that keeps the map's answers for a minute
         # asks again as soon as the page it reloads was drawn after a change.
         "public_version": version[0],
+        # The introduction, for a first visit (no search yet). Its campaign is read only
+        # when its cached part is drawn again: a new public version, or a new day.
+        "show_intro": not request.GET,
+        "current_campaign": selectors.campaign_current,
+        "today": timezone.localdate(),
     }
     if not form.is_valid():
         return render(request, "jams/home.html", {**context, "around": request.GET.get("around", "")})
@@ -178,7 +183,7 @@ def jam_flyer(request, slug):
 
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def campaign_list(request):
-    return render(request, "jams/campaigns.html", {"campaigns": selectors.campaign_list()})
+    return render(request, "jams/campaigns.html", {"campaigns": selectors.campaign_list_with_figures()})
 
 
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY])
@@ -187,8 +192,13 @@ def campaign_detail(request, slug):
     campaign = selectors.campaign_get_or_404(slug)
     jams = selectors.jam_list_public(campaign=campaign, when=selectors.ALL, language=request.LANGUAGE_CODE)
     starts = selectors.campaign_first_start(campaign)
+    today = timezone.localdate()
     context = {
         "campaign": campaign,
+        # The countdown, in whole days to its first day; "happening now" until its last.
+        "days_to_go": (campaign.starts_on - today).days,
+        "running": campaign.starts_on <= today <= campaign.ends_on,
+        "open_for_jams": selectors.campaign_open_for_submissions(today).filter(pk=campaign.pk).exists(),
         "figures": selectors.campaign_figures(campaign),
         "groups": selectors.group_by_country(jams.order_by("start")),
         "starts": starts,
@@ -223,7 +233,9 @@ def resources(request):
 
 @login_required
 def jam_create(request):
-    form = JamForm(request.POST or None)
+    # From a campaign's page ("Register your Jam"), the form starts in that campaign.
+    joining = selectors.campaign_open_for_submissions().filter(slug=request.GET.get("campaign", "")).first()
+    form = JamForm(request.POST or None, initial={"campaign": joining})
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("jam-create", request.user.pk, limit=settings.JAMS_CREATED_PER_HOUR, per=3600):
             form.add_error(

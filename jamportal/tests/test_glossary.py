@@ -103,5 +103,5 @@ def test_language_switch_names_the_language_as_its_menu_does(client, language, n
     html = client.get(f"/{language}/").content.decode()
 
     summary = html[html.index('<details class="language-switch">') :].split("</summary>")[0]
-    assert f"</svg> {name}<span" in summary
+    assert f'</svg> <span class="language-name">{name}</span><span' in summary
     assert f'lang="{language}" aria-current="true">{name}</a>' in html

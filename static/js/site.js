@@ -31,6 +31,50 @@
     });
   });
 
+  /* === Site chrome (issue 19) ===
+   * The main menu: on narrow screens a Menu button opens and closes it (without
+   * JavaScript the button stays hidden and the links are in view). One menu open at
+   * a time; Escape or a click elsewhere closes it, and Escape gives focus back. */
+  const header = document.querySelector(".site-header");
+  const toggle = header && header.querySelector(".menu-toggle");
+  const menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  const languages = header && header.querySelector(".language-switch");
+  function setMenu(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  }
+  if (menu) {
+    header.classList.add("js-menu");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      setMenu(open);
+      if (open && languages) languages.open = false;
+    });
+  }
+  if (languages) {
+    languages.addEventListener("toggle", function () {
+      if (languages.open && menu) setMenu(false);
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    if (menu && toggle.getAttribute("aria-expanded") === "true") { setMenu(false); toggle.focus(); }
+    if (languages && languages.open) { languages.open = false; languages.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", function (event) {
+    if (menu && !header.contains(event.target)) setMenu(false);
+    if (languages && languages.open && !languages.contains(event.target)) languages.open = false;
+  });
+
+  /* A link to a form field ("Find a Jam near you" on the home page) puts the cursor in it. */
+  document.querySelectorAll('a[href^="#id_"]').forEach(function (link) {
+    link.addEventListener("click", function () {
+      const field = document.getElementById(link.getAttribute("href").slice(1));
+      if (field) setTimeout(function () { field.focus(); }, 0);
+    });
+  });
+
   /* A form that takes a while (PDFs, bulk actions on kits) shows that it is
    * working, and a second click does not send it twice. */
   document.addEventListener("submit", function (event) {

@@ -50,7 +50,7 @@ def test_campaign_page_counts_jams_countries_and_continents(client):
     assert "4 Jams in 3 countries across 2 continents" in html
     assert "<h3>Brazil</h3>" not in html
     assert html.index("<h3>France</h3>") < html.index("<h3>Japan</h3>") < html.index("<h3>United Kingdom</h3>")
-    assert "Starts in" in html
+    assert "30 days to go" in html
     assert f'href="{en("jams:campaign-poster", campaign.slug, "a3")}"' in html
 
 
@@ -63,7 +63,8 @@ def test_past_campaign_stays_browsable_without_a_countdown(client):
 
     assert "Old Jam" in html
     assert "1 Jam in 1 countries across 1 continents" in html
-    assert "Starts in" not in html
+    assert "days to go" not in html
+    assert "Happening now" not in html
 
 
 def test_campaign_page_query_count_does_not_grow_with_jams(assert_constant_queries):
