@@ -130,7 +130,7 @@ def jams_calendar(request, slug=None):
     jams, form = filtered_jams(request, **({"campaign": campaign} if campaign else {}))
     if jams is None:
         return bad_parameters(form)
-    name = campaign.name if campaign else _("Raspberry Jams")
+    name = campaign.display_name if campaign else _("Raspberry Jams")
     return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics")
 
 

@@ -82,7 +82,7 @@ def poster_content(campaign, language) -> tuple[list, str]:
         jams = selectors.jam_list_public(campaign=campaign, when=selectors.ALL, language=language).order_by("start")
         groups = selectors.group_by_country(jams)
         printed = [
-            campaign.name,
+            campaign.display_name,
             campaign.hashtag,
             str(campaign.starts_on),
             str(campaign.ends_on),

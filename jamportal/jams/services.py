@@ -117,7 +117,7 @@ def jam_schedule(data, *, jam=None) -> dict:
         and not campaign.starts_on <= start.astimezone(tz).date() <= campaign.ends_on
     ):
         problems["campaign"] = _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.") % {
-            "campaign": campaign.name,
+            "campaign": campaign.display_name,
             "first": formats.date_format(campaign.starts_on),
             "last": formats.date_format(campaign.ends_on),
         }
