@@ -276,6 +276,7 @@ def _email(user, template, *, jam, event):
             "jam": jam,
             "event": event,
             "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+            "campaign_url": jam.campaign and settings.SITE_URL + reverse("jams:campaign", args=[jam.campaign.slug]),
             "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
             "site_url": settings.SITE_URL,
             "resources_url": settings.SITE_URL + reverse("jams:resources"),

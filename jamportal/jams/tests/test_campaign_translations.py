@@ -133,3 +133,18 @@ def test_staff_enter_a_translation_in_the_admin(client, campaign):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "Penwythnos Pen-blwydd Mawr" in client.get("/cy/campaigns/bbw/").content.decode()
     assert "Ymunwch â&#x27;r dathlu." in client.get("/cy/campaigns/bbw/").content.decode()
+
+
+def test_the_approval_email_names_the_campaign_in_the_organisers_language(campaign, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from jamportal.jams import services
+    from jamportal.jams.tests.factories import ModeratorFactory
+
+    jam = JamFactory(campaign=campaign, status="submitted", approved_at=None, organiser=UserFactory(language="fa"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.jam_approve(jam, by=ModeratorFactory())
+
+    assert NAME_FA in mail.outbox[0].body
+    assert "/fa/campaigns/bbw/" in mail.outbox[0].body
