@@ -3,10 +3,10 @@
 Written the way Outlook, Google Calendar and tzurl write them: a zone's current
 daylight-saving rules as two yearly RRULEs, each earlier change of offset as a
 component of its own with a single DTSTART, and never a list of dates in one
-RDATE. vobject (Radicale and other CalDAV servers) keeps only the first date
-of an RDATE list, and ical.js lost a year's change when a zone was cut to the
-years of its Jams: both read Jams in zones with any daylight-saving history an
-hour off.
+RDATE. With icalendar's RDATE lists, vobject (Radicale and other CalDAV
+servers), which keeps only the first date of a list, read a Casablanca Jam
+in Ramadan an hour off, and ical.js a London Jam in March 2028
+(test_feeds.py has the cases).
 
 The zones come from the same TZif files that `zoneinfo` reads (RFC 8536): the
 transitions it lists, and the POSIX TZ string at its end that gives the rules
