@@ -13,8 +13,13 @@ from django.utils.http import content_disposition_header
 
 
 def render_pdf(template: str, context: dict) -> bytes:
+    return render_document(template, context).write_pdf()
+
+
+def render_document(template: str, context: dict) -> weasyprint.document.Document:
+    """The template laid out by WeasyPrint, its pages and boxes there to measure."""
     html = render_to_string(template, {"logo_url": logo_uri(), **context})
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render()
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

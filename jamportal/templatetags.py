@@ -2,6 +2,8 @@
 drawn in Python because every page draws them twice, twelve each time; and names
 from CLDR in the page's language (jamportal.cldr.names)."""
 
+import datetime
+
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -78,3 +80,15 @@ def page_title(parser, token):
     nodelist = parser.parse(("endpage_title",))
     parser.delete_first_token()
     return TitleNode(nodelist)
+
+
+@register.filter
+def html_datetime(value) -> str:
+    """A date, or a date and time in UTC to the second, as HTML's datetime attribute
+    takes it: `{{ photo.taken_at|html_datetime }}`. Django's "c" format writes the
+    stored microseconds, and HTML allows at most three digits of a second."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""

@@ -132,16 +132,17 @@ def _deadlines(campaigns, kits, without_kit, *, today) -> list[Deadline]:
             found.append(
                 Deadline(
                     campaign.submission_deadline,
-                    _("%(campaign)s: last day to register a Jam") % {"campaign": campaign.name},
+                    _("%(campaign)s: last day to register a Jam") % {"campaign": campaign.display_name},
                 )
             )
         kit = kits.get(campaign.pk)
         if kit and kit.request_deadline >= today and campaign.pk in without_kit:
             found.append(
                 Deadline(
-                    kit.request_deadline, _("%(campaign)s: last day to request a kit") % {"campaign": campaign.name}
+                    kit.request_deadline,
+                    _("%(campaign)s: last day to request a kit") % {"campaign": campaign.display_name},
                 )
             )
         if campaign.starts_on >= today:
-            found.append(Deadline(campaign.starts_on, _("%(campaign)s begins") % {"campaign": campaign.name}))
+            found.append(Deadline(campaign.starts_on, _("%(campaign)s begins") % {"campaign": campaign.display_name}))
     return sorted(found, key=lambda deadline: deadline.day)

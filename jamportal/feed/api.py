@@ -217,7 +217,7 @@ def config(request):
         "hashtag": feed_settings.hashtag,
         "caption_template": feed_settings.caption_template,
         "campaign": {
-            "name": campaign.name,
+            "name": campaign.name_in(jam.content_language),  # the captions' language
             "hashtag": campaign.hashtag,
             "starts_on": campaign.starts_on.isoformat(),
             "ends_on": campaign.ends_on.isoformat(),

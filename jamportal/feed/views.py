@@ -19,6 +19,7 @@ from jamportal.feed.forms import AfterForm, BoothForm, FeedSettingsForm, ReportF
 from jamportal.feed.models import Photo
 from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.api import bad_parameters
+from jamportal.templatetags import html_datetime
 
 GALLERY_PAGE_SIZE = 24
 Status = Photo.Status
@@ -128,7 +129,7 @@ def photo_json(photo, request):
         "url": request.build_absolute_uri(photo.display_url),
         "caption": photo.caption,
         "alt": photo.alt_text,
-        "taken_at": photo.taken_at.isoformat(),
+        "taken_at": html_datetime(photo.taken_at),  # the live gallery's <time datetime>
         "taken_at_text": cldr_formats.format_datetime(photo.taken_at.astimezone(photo.jam.tz)),
         "jam": photo.jam.title,
         "report_url": reverse("feed:report", args=[photo.pk]),

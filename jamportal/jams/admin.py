@@ -2,10 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from jamportal.accounts import services as account_services
 from jamportal.jams import services
-from jamportal.jams.models import Campaign, Jam, JamEvent
+from jamportal.jams.models import Campaign, CampaignTranslation, Jam, JamEvent
+
+
+class CampaignTranslationInline(admin.StackedInline):
+    """The campaign's name and description in the site's other languages."""
+
+    model = CampaignTranslation
+    extra = 0
+    fields = ["language", "name", "description"]
 
 
 class CampaignForm(forms.ModelForm):
@@ -24,8 +33,16 @@ class CampaignForm(forms.ModelForm):
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
-    list_display = ["name", "starts_on", "ends_on", "submission_deadline", "hashtag"]
+    list_display = ["name", "starts_on", "ends_on", "submission_deadline", "hashtag", "translated_into"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [CampaignTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("translated into"))
+    def translated_into(self, campaign):
+        return ", ".join(found.language for found in campaign.translations.all()) or "–"
 
     # Jam pages, the map and the feeds show campaigns: edits here show there at once.
     def save_model(self, request, obj, form, change):

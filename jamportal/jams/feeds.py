@@ -2,9 +2,6 @@
 newly approved Jams (Django's syndication framework). Both take the same
 filters as the list, near-me included."""
 
-import datetime
-import functools
-
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jamportal.jams import selectors
+from jamportal.jams import calendar_zones, selectors
 from jamportal.jams.api import bad_parameters
 from jamportal.jams.forms import JamFilterForm
 from jamportal.jams.templatetags.jam_tags import jam_when
@@ -58,13 +55,11 @@ def _event(jam, now) -> list[str]:
     # text goes without them (the escaping keeps line breaks as \n).
     place = [jam.venue_name, jam.public_address, jam.city, str(jam.country.name)]
     description = jam.translation.description if jam.translation else jam.description
-    start_params, start = _value(jam.local_start)
-    end_params, end = _value(jam.local_end)
     return [
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(jam.display_title)}",
-        f"DTSTART{start_params}:{start}",
-        f"DTEND{end_params}:{end}",
+        f"DTSTART;TZID={jam.timezone}:{jam.local_start:%Y%m%dT%H%M%S}",
+        f"DTEND;TZID={jam.timezone}:{jam.local_end:%Y%m%dT%H%M%S}",
         f"DTSTAMP:{now}",
         f"UID:jam-{jam.pk}@jamportal",
         f"DESCRIPTION:{_text(description)}",
@@ -105,21 +100,13 @@ def _value(moment) -> tuple[str, str]:
 
 
 def _vtimezones(jams) -> list[bytes]:
-    """A VTIMEZONE for each zone the Jams are in but UTC, for the years they are in
-    (icalendar's default, 1970 to 2038, took 20 ms a zone and was most of the file)."""
-    if not jams:
-        return []
-    first, last = min(jam.local_start for jam in jams).year, max(jam.local_end for jam in jams).year + 1
-    zones = {params[len(";TZID=") :] for jam in jams for params in [_value(jam.local_start)[0]] if params}
-    return [_vtimezone(zone, first, last) for zone in sorted(zones)]
-
-
-@functools.lru_cache(maxsize=1024)
-def _vtimezone(tzid, first_year, last_year) -> bytes:
-    """The zone's rules from the start of `first_year` to the start of `last_year`,
-    made once per process (a zone's rules do not change while it runs)."""
-    first, last = datetime.date(first_year, 1, 1), datetime.date(last_year, 1, 1)
-    return icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical()
+    """One VTIMEZONE for each zone the Jams are in, UTC included (each event names
+    its zone), covering that zone's Jams (jamportal.jams.calendar_zones)."""
+    spans = {}
+    for jam in jams:
+        first, last = spans.get(jam.timezone, (jam.start, jam.end))
+        spans[jam.timezone] = (min(first, jam.start), max(last, jam.end))
+    return [calendar_zones.zone(tzid).definition(*spans[tzid]) for tzid in sorted(spans)]
 
 
 def filtered_jams(request, **fixed):
@@ -143,7 +130,7 @@ def jams_calendar(request, slug=None):
     jams, form = filtered_jams(request, **({"campaign": campaign} if campaign else {}))
     if jams is None:
         return bad_parameters(form)
-    name = campaign.name if campaign else _("Raspberry Jams")
+    name = campaign.display_name if campaign else _("Raspberry Jams")
     return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics")
 
 

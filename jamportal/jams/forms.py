@@ -174,7 +174,7 @@ class JamFilterForm(forms.Form):
 
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
-        queryset=Campaign.objects.order_by("-starts_on"),
+        queryset=Campaign.objects.prefetch_related("translations").order_by("-starts_on"),  # names in the language
         to_field_name="slug",
         required=False,
         empty_label=_("All campaigns"),

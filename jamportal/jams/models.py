@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -55,7 +57,31 @@ class Campaign(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    # The name and description in a language: a staff member's translation
+    # (CampaignTranslation), or the original where there is none. All of a campaign's
+    # translations come in one query (none where they were prefetched).
+    def name_in(self, language) -> str:
+        found = self.translations_by_language.get(language)
+        return found.name if found else self.name
+
+    def description_in(self, language) -> str:
+        found = self.translations_by_language.get(language)
+        return found.description if found and found.description else self.description
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (the page's, an email's recipient's)."""
+        return self.name_in(translation.get_language())
+
+    @property
+    def display_description(self) -> str:
+        return self.description_in(translation.get_language())
+
+    @cached_property
+    def translations_by_language(self) -> dict:
+        return {found.language: found for found in self.translations.all()}
 
 
 class Jam(models.Model):
@@ -275,6 +301,32 @@ class JamTranslation(models.Model):
 
     def __str__(self):
         return f"{self.jam_id} [{self.language}] {self.title}"
+
+
+class CampaignTranslation(models.Model):
+    """A campaign's name and description in another of the site's languages, entered
+    by staff: pages, posters, emails and feeds show it to readers of that language."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        validators=[validate_multiline],
+        help_text=_("Left empty, the original description is shown."),
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("campaign translation")
+        verbose_name_plural = _("campaign translations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="one_campaign_translation_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} [{self.language}] {self.name}"
 
 
 class JamEvent(models.Model):

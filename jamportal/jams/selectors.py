@@ -301,7 +301,12 @@ def jam_map_cells(read, *, bbox, zoom):
 
 def jam_list_for_organiser(user):
     """The organiser's own Jams, every status, newest first."""
-    return Jam.objects.filter(organiser=user).select_related("campaign", "kit_request").order_by("-start")
+    return (
+        Jam.objects.filter(organiser=user)
+        .select_related("campaign", "kit_request")
+        .prefetch_related("campaign__translations")
+        .order_by("-start")
+    )
 
 
 def jam_list_moderation_queue():
@@ -309,6 +314,7 @@ def jam_list_moderation_queue():
     return (
         Jam.objects.filter(status=Status.SUBMITTED)
         .select_related("organiser", "campaign")
+        .prefetch_related("campaign__translations")
         .order_by("submitted_at", "pk")
     )
 
@@ -370,7 +376,7 @@ def user_list_moderators():
 
 
 def campaign_get_or_404(slug):
-    campaign = Campaign.objects.filter(slug=slug).first()
+    campaign = Campaign.objects.prefetch_related("translations").filter(slug=slug).first()
     if campaign is None:
         raise Http404
     return campaign
@@ -399,7 +405,7 @@ def campaign_poster(campaign, *, size, language):
 
 
 def campaign_list():
-    return Campaign.objects.order_by("-starts_on")
+    return Campaign.objects.prefetch_related("translations").order_by("-starts_on")
 
 
 def campaign_current(today=None):

@@ -121,7 +121,7 @@ def jam_schedule(data, *, jam=None) -> dict:
         and not campaign.starts_on <= start.astimezone(tz).date() <= campaign.ends_on
     ):
         problems["campaign"] = _("%(campaign)s runs from %(first)s to %(last)s; please choose a date within it.") % {
-            "campaign": campaign.name,
+            "campaign": campaign.display_name,
             "first": cldr_formats.format_date(campaign.starts_on),
             "last": cldr_formats.format_date(campaign.ends_on),
         }
@@ -280,6 +280,7 @@ def _email(user, template, *, jam, event):
             "jam": jam,
             "event": event,
             "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+            "campaign_url": jam.campaign and settings.SITE_URL + reverse("jams:campaign", args=[jam.campaign.slug]),
             "review_url": settings.SITE_URL + reverse("jams:moderate", args=[jam.slug]),
             "site_url": settings.SITE_URL,
             "resources_url": settings.SITE_URL + reverse("jams:resources"),

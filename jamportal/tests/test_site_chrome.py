@@ -288,6 +288,11 @@ def campaign_admin_data(campaign, **files):
         "ends_on": campaign.ends_on.isoformat(),
         "hashtag": campaign.hashtag,
         "description": "",
+        # The translations inline (none here).
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
         **files,
     }
 

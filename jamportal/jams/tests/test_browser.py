@@ -71,7 +71,8 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     moderator.get_by_role("button", name="Sign In").click()
     moderator.get_by_role("link", name="Moderation").click()
     row = moderator.get_by_role("row").filter(has_text="Browser Birthday Jam")
-    row.get_by_role("button", name="Approve").click()
+    row.get_by_role("link", name="Review").click()  # approved from the page with its map
+    moderator.get_by_role("button", name="Approve and publish").click()
     expect(moderator.get_by_text("“Browser Birthday Jam” is approved and now on the map.")).to_be_visible()
     assert "is on the map" in mail.outbox[-1].subject
 

@@ -1,14 +1,20 @@
 """Campaign pages, the poster, calendar feeds, the news feed and the resources page."""
 
+import collections
 import datetime
+import html
+import re
 import subprocess
 from zoneinfo import ZoneInfo
 
 import feedparser
 import icalendar
 import pytest
+import zxingcpp
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from PIL import Image
 
 from jamportal.jams import posters, services, tasks
 from jamportal.jams.models import CampaignPoster, Jam
@@ -287,3 +293,129 @@ def test_flyer_of_an_unpublished_jam_is_hidden(client):
     assert client.get(en("jams:flyer", jam.slug)).status_code == 404
     client.force_login(ModeratorFactory())
     assert client.get(en("jams:flyer", jam.slug)).status_code == 200
+
+
+# The poster as it is read: columns, headings, how full the page is, dates, address, QR code
+
+
+def poster_lines(pdf, tmp_path):
+    """(column's left edge, top, text) of each line of the PDF's one page, read back by
+    pdftotext: a line starts at its column's left edge (left-to-right languages)."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    lines = []
+    for line in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', xml.stdout, re.S):
+        words = re.findall(r">([^<]*)</word>", line[2])
+        lines.append((round(float(line[0])), float(line[1]), html.unescape(" ".join(words))))
+    return lines
+
+
+def columns_of(lines, below):
+    """The lines under the heading, column by column, each top to bottom."""
+    columns = collections.defaultdict(list)
+    for left, top, text in sorted(lines, key=lambda line: line[1]):
+        if top > below:
+            columns[left].append(text)
+    return [columns[left] for left in sorted(columns)]
+
+
+def poster_jams(campaign, countries):
+    """Jams titled "<country code> Jam <n>" in the given countries, in that many each."""
+    organiser = JamFactory(campaign=campaign, title="GB Jam 0", city="Cambridge").organiser
+    jams, number = [], 0
+    for country, count in countries.items():
+        for _ in range(count):
+            number += 1
+            jams.append(
+                JamFactory.build(
+                    campaign=campaign,
+                    organiser=organiser,
+                    title=f"{country} Jam {number}",
+                    slug=f"poster-jam-{number}",
+                    city="Town",
+                    country=country,
+                )
+            )
+    Jam.objects.bulk_create(jams)
+
+
+def assert_every_jam_is_under_its_countrys_heading(columns, headings):
+    """Each column starts with a heading; each Jam's nearest heading above is its
+    country's, or its country's "(continued)"."""
+    by_code = headings
+    for column in columns:
+        assert column[0] in [*by_code.values(), *(f"{name} (continued)" for name in by_code.values())], column[:3]
+        heading = None
+        for text in column:
+            if text in by_code.values() or text.endswith(" (continued)"):
+                heading = text.removesuffix(" (continued)")
+            elif match := re.match(r"([A-Z]{2}) Jam \d+", text):
+                assert heading == by_code[match[1]], (text, heading)
+
+
+PAGE_TOP_PT, HEADER_PT, A3_HEIGHT_PT = 48, 230, 1191
+
+
+def test_poster_keeps_each_country_under_its_heading_and_fills_the_page(tmp_path):
+    campaign = CampaignFactory(name="Birthday 2031")
+    # 74 Jams as a real campaign has them: many countries of one to three, a few larger.
+    countries = {"AR": 2, "AU": 3, "BR": 3, "CA": 1, "DE": 5, "FR": 4, "GB": 21, "IN": 3, "IT": 2, "JP": 2}
+    countries |= {"KE": 2, "MX": 2, "NL": 1, "NG": 2, "PL": 2, "PT": 2, "ES": 2, "US": 11, "ZA": 2, "KR": 1}
+    poster_jams(campaign, countries)  # and one more in GB: 74 in all
+    groups, _ = posters.poster_content(campaign, "en")
+
+    pdf = posters.poster_render(campaign, size="a3", language="en", groups=groups)
+
+    assert pdf_info(pdf, tmp_path)["Pages"].strip() == "1"
+    lines = poster_lines(pdf, tmp_path)
+    columns = columns_of(lines, below=PAGE_TOP_PT + HEADER_PT - 10)
+    assert len(columns) >= 2
+    headings = {str(country.code): str(country.name) for country, _ in groups}
+    assert_every_jam_is_under_its_countrys_heading(columns, headings)
+    assert sum(1 for column in columns for text in column if re.match(r"[A-Z]{2} Jam \d+", text)) == 74
+    # Filled within reason: the fullest column reaches past 80% of the room below the heading.
+    room_top, room_bottom = PAGE_TOP_PT + HEADER_PT, A3_HEIGHT_PT - PAGE_TOP_PT
+    lowest = max(top for _, top, _ in lines)
+    assert (lowest - room_top) / (room_bottom - room_top) > 0.8
+
+
+def test_a_country_too_long_for_a_column_goes_on_under_a_continued_heading(tmp_path):
+    campaign = CampaignFactory(name="Birthday 2031")
+    poster_jams(campaign, {"JP": 3, "GB": 300, "US": 2})
+    groups, _ = posters.poster_content(campaign, "en")
+
+    pdf = posters.poster_render(campaign, size="a3", language="en", groups=groups)
+
+    columns = columns_of(poster_lines(pdf, tmp_path), below=PAGE_TOP_PT + HEADER_PT - 10)
+    assert sum(column[0] == "United Kingdom (continued)" for column in columns) >= 1
+    assert_every_jam_is_under_its_countrys_heading(
+        columns, {"JP": "Japan", "GB": "United Kingdom", "US": "United States"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "dates", "continued"),
+    [
+        ("en", "Mar 1 – 2, 2031", "Japan (continued)"),
+        ("ja", "2031年3月1日～2日", "日本（続き）"),
+        ("cy", "1–2 Maw 2031", "Japan (parhad)"),
+    ],
+)
+def test_poster_prints_the_dates_address_and_a_qr_code_of_the_campaign_page(language, dates, continued, tmp_path):
+    campaign = CampaignFactory(
+        slug="birthday-2031", starts_on=datetime.date(2031, 3, 1), ends_on=datetime.date(2031, 3, 2)
+    )
+    poster_jams(campaign, {"JP": 4})
+    groups, _ = posters.poster_content(campaign, language)
+    url = f"{settings.SITE_URL}/{language}/campaigns/birthday-2031/"
+
+    pdf = posters.poster_render(campaign, size="a3", language=language, groups=groups)
+
+    text = " ".join(pdf_text(pdf, tmp_path).replace("\u2009", " ").split())
+    assert dates.replace("\u2009", " ") in text
+    assert url.split("://", 1)[1] in text
+    (tmp_path / "qr.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(tmp_path / "qr.pdf"), str(tmp_path / "page")], check=True)
+    read = zxingcpp.read_barcodes(Image.open(tmp_path / "page-1.png"))
+    assert [(code.format, code.text) for code in read] == [(zxingcpp.BarcodeFormat.QRCode, url)]

@@ -27,7 +27,7 @@ from jamportal.jams.demo import (
     TITLE_OVERRIDES,
     TITLE_PATTERNS,
 )
-from jamportal.jams.models import Campaign, Jam, JamEvent, JamTranslation
+from jamportal.jams.models import Campaign, CampaignTranslation, Jam, JamEvent, JamTranslation
 from jamportal.jams.services import render_description
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import Kit, KitItem, KitRequest, KitRequestLine, StockLevel
@@ -46,6 +46,55 @@ def birthday_weekend(today):
     first_of_march = datetime.date(year, 3, 1)
     saturday = first_of_march + datetime.timedelta(days=(5 - first_of_march.weekday()) % 7)
     return saturday, saturday + datetime.timedelta(days=1)
+
+
+# The current campaign's name and description as staff would enter them in the admin.
+CURRENT_CAMPAIGN_TRANSLATIONS = {
+    "cy": (
+        "Penwythnos Pen-blwydd Mawr Raspberry Jam",
+        "Ymunwch â'r dathlu pen-blwydd: cynhaliwch Jam yn agos atoch chi.",
+    ),
+    "de": (
+        "Raspberry Jam Großes Geburtstagswochenende",
+        "Feiere mit: Veranstalte einen Jam in deiner Nähe.",
+    ),
+    "es": (
+        "Gran Fin de Semana de Cumpleaños Raspberry Jam",
+        "Únete a la celebración: organiza un Jam cerca de ti.",
+    ),
+    "fr": (
+        "Grand week-end d'anniversaire des Raspberry Jams",
+        "Rejoignez la fête : organisez un Jam près de chez vous.",
+    ),
+    "it": (
+        "Grande weekend di compleanno dei Raspberry Jam",
+        "Unisciti ai festeggiamenti: organizza un Jam vicino a te.",
+    ),
+    "nl": (
+        "Raspberry Jam Groot Verjaardagsweekend",
+        "Vier het mee: organiseer een Jam bij jou in de buurt.",
+    ),
+    "pl": (
+        "Wielki Urodzinowy Weekend Raspberry Jam",
+        "Dołącz do świętowania: zorganizuj Jam w swojej okolicy.",
+    ),
+    "pt-br": (
+        "Grande Fim de Semana de Aniversário Raspberry Jam",
+        "Participe da comemoração: organize um Jam perto de você.",
+    ),
+    "fa": (
+        "آخر هفتهٔ بزرگ تولد رزبری جم",
+        "در جشن تولد همراه ما باشید: یک جم در نزدیکی خودتان برگزار کنید.",
+    ),
+    "ja": (
+        "Raspberry Jam ビッグ・バースデー・ウィークエンド",
+        "誕生日のお祝いに参加しよう：近くでJamを開きましょう。",
+    ),
+    "zh-hant": (
+        "Raspberry Jam 生日大週末",
+        "一起來慶生：在你附近舉辦一場 Jam。",
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -80,6 +129,10 @@ class Command(BaseCommand):
                     "view_campaign",
                     "add_campaign",
                     "change_campaign",
+                    "view_campaigntranslation",
+                    "add_campaigntranslation",
+                    "change_campaigntranslation",
+                    "delete_campaigntranslation",
                     "moderate_photo",
                 ],
             )
@@ -127,6 +180,12 @@ class Command(BaseCommand):
                 "description": "Join the birthday celebrations: run a Jam near you.",
             },
         )
+        for language, (name, description) in CURRENT_CAMPAIGN_TRANSLATIONS.items():
+            CampaignTranslation.objects.update_or_create(
+                campaign=current,
+                language=language,
+                defaults={"name": f"{name} {saturday.year}", "description": description},
+            )
         return past, current
 
     def jams(self, past, current, organiser, staff):
