@@ -1,5 +1,14 @@
+import datetime
+import functools
+from urllib.parse import quote, urlencode
+
+import babel
+import babel.dates
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import date_format, number_format, time_format
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -43,3 +52,99 @@ def _number(value):
     """One decimal below 10, none above; rounded (number_format would truncate)."""
     places = 1 if value < 10 else 0
     return number_format(round(value, places), places, force_grouping=True)
+
+
+# A Jam's page (issue 19): when, in words a visitor reads at a glance; where, as links to
+# maps; and the links that put it in a calendar. Nothing here depends on the visitor
+# beyond the language (the page is cached per language): their own time is the browser's.
+
+
+@functools.cache
+def _babel_locale(language: str) -> babel.Locale:
+    return babel.Locale.parse(translation.to_locale(language))
+
+
+@register.simple_tag
+def jam_when_parts(jam):
+    """The parts of "Monday, March 3, 2031 · 10 a.m.–4 p.m. · Japan Standard Time" for the
+    page to lay out: the dates with their weekday and the zone's name from CLDR (Babel),
+    in the page's language; the times in the site's time format."""
+    start, end = jam.local_start, jam.local_end
+    locale = _babel_locale(translation.get_language() or settings.LANGUAGE_CODE)
+    return {
+        "start_iso": start.isoformat(),  # with the Jam's own offset, as the time shown
+        "end_iso": end.isoformat(),
+        "start_date": babel.dates.format_date(start.date(), "full", locale=locale),
+        "end_date": babel.dates.format_date(end.date(), "full", locale=locale),
+        "one_day": start.date() == end.date(),
+        "start_time": time_format(start),
+        "end_time": time_format(end),
+        # The zone's name on that day ("British Summer Time" in July), as people say it.
+        "zone_name": babel.dates.get_timezone_name(start, width="long", locale=locale),
+    }
+
+
+def _utc(moment) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
+
+
+def calendar_links(jam, *, url: str) -> dict:
+    """Links that open the Jam, filled in, in Google Calendar and Outlook on the web.
+    Times in UTC: each calendar shows them in its owner's zone."""
+    start, end = _utc(jam.start), _utc(jam.end)
+    description = jam.translation.description if jam.translation else jam.description
+    details = f"{Truncator(description).chars(CALENDAR_DETAILS_CHARS)}\n\n{url}".strip()
+    place = ", ".join(part for part in (jam.venue_name, jam.public_address, jam.city, str(jam.country.name)) if part)
+    google = {
+        "action": "TEMPLATE",
+        "text": jam.display_title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": place,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": jam.display_title,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "body": details,
+        "location": place,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/action/compose?" + urlencode(outlook),
+    }
+
+
+# Calendar links carry the description too, cut short: a link of many kilobytes is refused
+# by some browsers and servers (about 2,000 characters is the safe length of a URL).
+CALENDAR_DETAILS_CHARS = 500
+
+
+def ics_filename(jam) -> str:
+    """The calendar file's name: the title as a slug, then the date ("tokyo-jam-2031-03-03.ics")."""
+    name = slugify(jam.display_title, allow_unicode=True)[:60].strip("-") or "jam"
+    return f"{name}-{jam.local_start.date().isoformat()}.ics"
+
+
+@register.filter
+def osm_url(jam) -> str:
+    """The venue on OpenStreetMap, with its marker; for a private venue, the area only."""
+    lat, lon = jam.public_latitude, jam.public_longitude
+    zoom = 15 if jam.venue_private else 17
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
+
+
+@register.filter
+def geo_uri(jam) -> str:
+    """A geo: URI (RFC 5870) that phones hand to their maps app, with the venue's name as its label."""
+    lat, lon = jam.public_latitude, jam.public_longitude
+    return f"geo:{lat},{lon}?q={lat},{lon}({quote(jam.venue_name)})"
+
+
+@register.filter
+def apple_maps_url(jam) -> str:
+    """The same place for Apple's devices, which do not open geo: URIs (static/jams/jam_page.js swaps it in)."""
+    lat, lon = jam.public_latitude, jam.public_longitude
+    return f"https://maps.apple.com/?{urlencode({'ll': f'{lat},{lon}', 'q': jam.venue_name})}"

@@ -36,7 +36,7 @@ def test_visitor_sees_the_translation_into_their_language(client, jam_with_frenc
     features = client.get(url_in("fr", "api:jams-geojson")).json()["features"]
 
     assert '<h1 lang="fr">Jam de Cambridge</h1>' in page
-    assert '<div class="description" lang="fr"><p>Des robots</p></div>' in page
+    assert '<div class="description" lang="fr" dir="auto"><p>Des robots</p></div>' in page
     assert "Jam de Cambridge" in listing
     assert features[0]["properties"]["title"] == "Jam de Cambridge"
     assert features[0]["properties"]["url"] == f"/fr/jams/{jam_with_french.slug}/"
@@ -46,7 +46,7 @@ def test_visitor_without_a_translation_sees_the_original_with_a_note(client, jam
     page = client.get(url_in("de", "jams:detail", jam_with_french.slug)).content.decode()
 
     assert '<h1 lang="en">Cambridge Jam</h1>' in page
-    assert '<div class="description" lang="en"><p>Robots</p></div>' in page
+    assert '<div class="description" lang="en" dir="auto"><p>Robots</p></div>' in page
     assert 'lang="de"' in page
 
 
