@@ -14,6 +14,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from jamportal.jams.tests.factories import JamFactory
+from jamportal.tests.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +62,7 @@ def test_jam_page_fits_without_sideways_scrolling_or_split_times(browser, live_s
     page = open_page(
         browser, live_server, f"/{language}/jams/{jam.slug}/",
         viewport={"width": width, "height": WIDTHS[width]}, timezone_id="Europe/Berlin",
+        bypass_csp=True,  # for axe, injected by the test (the page's own scripts run under it in the tests below)
     )  # fmt: skip
     page.wait_for_load_state("networkidle")
 
@@ -90,6 +92,16 @@ def test_jam_page_fits_without_sideways_scrolling_or_split_times(browser, live_s
     else:  # labels beside their values
         assert len(set(map(round, labels))) == 1
         assert all(round(value) != round(labels[0]) for value in values)
+    # With the calendar choices open: still inside the window, and nothing axe calls serious.
+    page.locator(".add-to-calendar summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    choices = page.locator(".add-to-calendar li a").evaluate_all(
+        "(links) => links.map(a => [a.getBoundingClientRect().left, a.getBoundingClientRect().right])"
+    )
+    assert len(choices) == 3
+    assert all(left >= 0 and right <= width for left, right in choices)
+    page.screenshot(path=ARTIFACTS / f"jam-page-{language}-{width}-calendar.png")
+    assert violations(page) == []
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
