@@ -23,7 +23,7 @@ from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
-from jamportal.jams.templatetags.jam_tags import calendar_links, distance, ics_filename
+from jamportal.jams.templatetags.jam_tags import calendar_links, distance, event_json_ld, ics_filename
 from jamportal.pagecache import public_page
 from jamportal.pdf import pdf_response
 
@@ -161,6 +161,7 @@ def jam_detail(request, slug):
         "started": jam.start <= timezone.now(),
         "share_url": share_url,
         "calendar": calendar_links(jam, url=share_url),
+        "event_json_ld": mark_safe(event_json_ld(jam, url=share_url)),
     }
     return render(request, "jams/jam_detail.html", context)
 

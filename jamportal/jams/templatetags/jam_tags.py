@@ -1,5 +1,6 @@
 import datetime
 import functools
+import json
 from urllib.parse import quote, urlencode
 
 import babel
@@ -148,3 +149,40 @@ def apple_maps_url(jam) -> str:
     """The same place for Apple's devices, which do not open geo: URIs (static/jams/jam_page.js swaps it in)."""
     lat, lon = jam.public_latitude, jam.public_longitude
     return f"https://maps.apple.com/?{urlencode({'ll': f'{lat},{lon}', 'q': jam.venue_name})}"
+
+
+# The characters that could end or confuse a <script> element, escaped as JSON allows.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def event_json_ld(jam, *, url: str) -> str:
+    """The Jam as a schema.org Event, for search engines and link previews to show its
+    date, place and "free" as event sites' pages do; safe inside a <script> element."""
+    description = jam.translation.description if jam.translation else jam.description
+    event = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": jam.display_title,
+        "description": Truncator(description).chars(CALENDAR_DETAILS_CHARS),
+        "startDate": jam.local_start.isoformat(),
+        "endDate": jam.local_end.isoformat(),
+        "eventStatus": "https://schema.org/Event"
+        + ("Cancelled" if jam.status == jam.Status.CANCELLED else "Scheduled"),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "isAccessibleForFree": True,
+        "url": url,
+        "location": {
+            "@type": "Place",
+            "name": jam.venue_name,
+            "address": {
+                "@type": "PostalAddress",
+                **({"streetAddress": jam.public_address} if jam.public_address else {}),
+                "addressLocality": jam.city,
+                "addressCountry": str(jam.country.code),
+            },
+            "geo": {"@type": "GeoCoordinates", "latitude": jam.public_latitude, "longitude": jam.public_longitude},
+        },
+    }
+    if jam.host_name:  # never the account's email
+        event["organizer"] = {"@type": "Organization", "name": jam.host_name}
+    return json.dumps(event, ensure_ascii=False).translate(_SCRIPT_SAFE)

@@ -1,4 +1,6 @@
 import datetime
+import json
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -721,3 +723,23 @@ def test_jam_page_shows_the_photos_only_once_the_jam_has_started(client):
     assert 'class="gallery"' not in before
     assert "Photos from the photobooth" in during
     assert 'class="gallery"' in during
+
+
+def test_jam_page_describes_the_event_for_search_engines(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(title="Tokyo </script> Jam", start=start, end=start + datetime.timedelta(hours=6),
+                     timezone="Asia/Tokyo", host_name="Tokyo Pi Club", city="Tokyo", country="JP")  # fmt: skip
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    event = json.loads(found.group(1))
+    assert event["@type"] == "Event"
+    assert event["name"] == "Tokyo </script> Jam"  # escaped inside the page, whole once read
+    assert (event["startDate"], event["endDate"]) == ("2031-03-03T10:00:00+09:00", "2031-03-03T16:00:00+09:00")
+    assert event["isAccessibleForFree"] is True
+    assert event["eventStatus"] == "https://schema.org/EventScheduled"
+    assert event["organizer"] == {"@type": "Organization", "name": "Tokyo Pi Club"}
+    assert event["location"]["address"]["addressCountry"] == "JP"
+    assert event["url"] == f"https://jams.example{jam.get_absolute_url()}"
+    assert jam.organiser.email not in html
