@@ -743,3 +743,14 @@ def test_jam_page_describes_the_event_for_search_engines(client):
     assert event["location"]["address"]["addressCountry"] == "JP"
     assert event["url"] == f"https://jams.example{jam.get_absolute_url()}"
     assert jam.organiser.email not in html
+
+
+def test_jam_page_over_two_days_gives_each_day_its_weekday(client):
+    start = datetime.datetime(2031, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    jam = JamFactory(start=start, end=start + datetime.timedelta(days=1, hours=6), timezone="Europe/London")
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "Saturday, March 1, 2031, <time" in html
+    assert "Sunday, March 2, 2031, <time" in html
+    assert '<span class="tz" title="Europe/London">Greenwich Mean Time</span>' in html
