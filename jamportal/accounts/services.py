@@ -101,7 +101,7 @@ def account_delete(user, *, keep_jams: bool) -> None:
     """Close the organiser's account. Kits not yet packed are cancelled (their
     stock goes back). Either their Jams go too, with photos, booths and kit
     requests, or they stay up without an organiser: booths disconnected, the
-    social handle and kit addresses forgotten."""
+    social handle, the public organiser name and kit addresses forgotten."""
     with transaction.atomic():
         jams = Jam.objects.filter(organiser=user)
         if not keep_jams:
@@ -113,7 +113,7 @@ def account_delete(user, *, keep_jams: bool) -> None:
                 feed_services.booth_revoke(booth, by=user)
             if hasattr(jam, "kit_request"):
                 kit_services.kit_request_anonymise(jam.kit_request)
-            Jam.objects.filter(pk=jam.pk).update(social_handle="")
+            Jam.objects.filter(pk=jam.pk).update(social_handle="", host_name="")  # who they are goes with them
         user.delete()
         if kept:
             jam_services.jams_public_changed()

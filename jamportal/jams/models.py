@@ -1,3 +1,4 @@
+import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +24,18 @@ def validate_one_line(text: str) -> None:
     if not is_one_line(text):
         raise ValidationError(
             _("Write the title on one line, without line breaks, tabs or other control characters."), code="one_line"
+        )
+
+
+# Something shaped like an email address anywhere in the text ("@handle" is not).
+EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def validate_not_an_email(text: str) -> None:
+    """A name shown to the public: an organiser who types their email there would publish it."""
+    if EMAIL_LIKE.search(text):
+        raise ValidationError(
+            _("Type a name, not an email address: this name is shown on the Jam’s public page."), code="email"
         )
 
 
@@ -168,6 +181,17 @@ class Jam(models.Model):
     )
     social_handle = models.CharField(
         _("social media handle"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    # Who runs the Jam, as the public sees it: a person's or a group's name the organiser
+    # chooses. Never filled from the account: an organiser's email stays private.
+    host_name = models.CharField(
+        _("organised by"),
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line, validate_not_an_email],
+        help_text=_(
+            "Your name or your group's, as visitors should see it on the Jam's page. Leave it empty to show none."
+        ),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     moderation_note = models.TextField(_("moderation note"), blank=True)

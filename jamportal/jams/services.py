@@ -54,6 +54,7 @@ EDITABLE_FIELDS = [
     "languages",
     "expected_attendees",
     "social_handle",
+    "host_name",
 ]
 
 # (from, to) -> the audit action recorded for it.
@@ -382,7 +383,7 @@ def _record(jam, *, by, action, changes=None, note="") -> JamEvent:
 
 # What people type, checked for callers that do not come through a model form:
 # the fields' validators refuse control characters (jamportal.text).
-TYPED_TEXT_FIELDS = ("title", "description", "venue_name", "address", "city", "social_handle")
+TYPED_TEXT_FIELDS = ("title", "description", "venue_name", "address", "city", "social_handle", "host_name")
 
 
 def _check_typed_text(model, data):

@@ -23,7 +23,7 @@ from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
-from jamportal.jams.templatetags.jam_tags import distance
+from jamportal.jams.templatetags.jam_tags import calendar_links, distance, event_json_ld, ics_filename
 from jamportal.pagecache import public_page
 from jamportal.pdf import pdf_response
 
@@ -157,12 +157,20 @@ def _near_page(request, context, *, around):
 def jam_detail(request, slug):
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     original_shown = jam.translation is None and jam.content_language != request.LANGUAGE_CODE
+    share_url = settings.SITE_URL + jam.get_absolute_url()
     context = {
         "jam": jam,
         "original_language": names.language_name(jam.content_language) if original_shown else None,
         "languages": spoken_language_names(jam.languages),
         "can_edit": selectors.jam_is_editable_by(jam, request.user) and jam.status != jam.Status.CANCELLED,
         "can_moderate": request.user.has_perm("jams.moderate_jam"),
+        # Booth photos belong to the day itself. A page kept from before the start shows the
+        # gallery once it is drawn again: at the first photo (its version) or within
+        # pagecache.SERVER_TIMEOUT_S.
+        "started": jam.start <= timezone.now(),
+        "share_url": share_url,
+        "calendar": calendar_links(jam, url=share_url),
+        "event_json_ld": mark_safe(event_json_ld(jam, url=share_url)),
     }
     return render(request, "jams/jam_detail.html", context)
 
@@ -171,7 +179,7 @@ def jam_detail(request, slug):
 def jam_ics(request, slug):
     """The Jam as an iCalendar file, for "add to calendar"."""
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
-    return calendar_response([jam], name=jam.display_title, filename=f"jam-{jam.pk}.ics", as_attachment=True)
+    return calendar_response([jam], name=jam.display_title, filename=ics_filename(jam), as_attachment=True)
 
 
 def jam_flyer(request, slug):

@@ -130,8 +130,8 @@ def test_persian_lists_keep_the_city_before_its_date(new_page, persian_jam):
     assert_isolated(page, "main", ["Buenos Aires"])  # "Jams near Buenos Aires"
 
     page.goto("/fa/campaigns/bbw/")
-    assert_isolated(page, ".campaign-header", [CAMPAIGN, HASHTAG])
-    assert_reads_left_to_right(page, ".campaign-header", HASHTAG)
+    assert_isolated(page, ".campaign-hero", [CAMPAIGN, HASHTAG])
+    assert_reads_left_to_right(page, ".campaign-hero", HASHTAG)
 
 
 def test_persian_map_popup_isolates_the_jams_words_and_writes_persian_digits(new_page, persian_jam):
@@ -175,7 +175,7 @@ def test_server_and_browser_write_times_with_the_same_digits_and_clock(browser, 
 
     page.goto(f"/{language}/jams/{jam.slug}/")
     expect(page.locator(".visitor-time")).to_be_visible()
-    server = " ".join(page.locator("time[data-timezone]").inner_text().split())
+    server = " ".join(page.locator(".when .when-time").inner_text().split())
     browser_text = " ".join(page.locator(".visitor-time").inner_text().split())
     context.close()
 

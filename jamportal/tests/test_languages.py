@@ -44,6 +44,10 @@ ENGLISH = [
     "Where to send it",
     "Shipping address",
     "Photos from the photobooth",
+    "See it on OpenStreetMap",
+    "Open in your maps app",
+    "Apple Calendar and others",
+    "Organised by",
     "Add a photobooth",
     "Full screen",
     "Ask for a photo to be removed",
@@ -71,7 +75,9 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 def test_key_page_is_fully_in_its_language(client, language, page):
-    jam = JamFactory(title="Robot Jam", languages=["en", "fr"], activities=["workshops"], campaign=CampaignFactory())
+    jam = JamFactory(
+        title="Robot Jam", languages=["en", "fr"], activities=["workshops"], campaign=CampaignFactory(), host_name="X"
+    )
     if page in ("submit", "my-jams"):
         client.force_login(UserFactory())
     if page == "booths":

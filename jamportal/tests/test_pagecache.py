@@ -1,6 +1,8 @@
 """Public pages are kept whole for visitors who are not signed in, with headers a
 CDN can follow, and are rendered again the moment what they show changes."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,7 +103,7 @@ def test_a_jam_change_shows_at_once(client):
 
 
 def test_a_new_or_hidden_photo_shows_on_the_jam_page_at_once(client):
-    jam = JamFactory()
+    jam = JamFactory(start=timezone.now() - timedelta(hours=1))  # under way: its photos are shown
     booth, _token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
     before = client.get(jam.get_absolute_url()).content.decode()
 

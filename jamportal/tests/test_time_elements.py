@@ -24,9 +24,8 @@ def datetime_values(html):
 
 
 def test_pages_with_photos_and_histories_write_valid_datetime_values(client):
-    jam = JamFactory(
-        campaign=CampaignFactory(starts_on=timezone.localdate() + datetime.timedelta(days=1)), status="submitted", approved_at=None
-    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)  # the campaign page counts down to it
+    jam = JamFactory(campaign=CampaignFactory(starts_on=tomorrow), status="submitted", approved_at=None)
     _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
     taken = (timezone.now() - datetime.timedelta(minutes=5)).replace(microsecond=399486)
     post(client, token, taken_at=taken.isoformat())

@@ -26,7 +26,7 @@ def organiser(client):
     """An organiser with an approved Jam (translated, with a kit request, a booth and a photo)."""
     kit, shirts = kit_with_shirts()
     campaign = kit.campaign
-    jam = JamFactory(title="Ada's Jam", campaign=campaign, social_handle="@ada")
+    jam = JamFactory(title="Ada's Jam", campaign=campaign, social_handle="@ada", host_name="Ada Lovelace")
     user = jam.organiser
     jam_services.jam_translation_save(jam, by=user, language="fr", title="La Jam d'Ada", description="Bonjour")
     kit_request = kit_services.kit_request_create(jam, by=user, data=address(), lines={(shirts, "M"): 2})
@@ -71,7 +71,7 @@ def test_delete_keeping_the_jams_leaves_them_up_without_the_organiser(client, or
     jam = Jam.objects.get()
     assert response.status_code == 302
     assert not User.objects.filter(pk=organiser.pk).exists()
-    assert (jam.organiser, jam.status, jam.social_handle) == (None, "approved", "")
+    assert (jam.organiser, jam.status, jam.social_handle, jam.host_name) == (None, "approved", "", "")
     assert client.get(jam.get_absolute_url()).status_code == 200  # still on the map and its page
     kit_request = KitRequest.objects.get()
     assert (kit_request.status, kit_request.address_line1, kit_request.recipient_name) == ("cancelled", "", "")

@@ -1,9 +1,11 @@
 """`manage.py booth_demo_token`, which `make booth-demo` pipes into `photobooth pair -`."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from jamportal.feed import services
 from jamportal.jams.management.commands.load_demo import ORGANISER_EMAIL
@@ -40,3 +42,16 @@ def test_refuses_without_demo_data_or_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="for local demos only"):
         demo_token()
+
+
+def test_pairs_with_a_jam_that_has_started_whose_page_shows_the_photos(settings):
+    settings.DEBUG = True
+    organiser = UserFactory(email=ORGANISER_EMAIL)
+    last_year = timezone.now() - datetime.timedelta(days=300)
+    started = JamFactory(title="Last year's Jam", organiser=organiser, start=last_year)
+    JamFactory(title="Next Jam", organiser=organiser)  # a week away: its page shows photos from its start
+
+    token, message = demo_token()
+
+    assert message.startswith("Demo booth paired with Last year's Jam: ")
+    assert services.booth_authenticate(token).jam == started

@@ -51,7 +51,10 @@ def en(name, *args):
 
 @pytest.fixture
 def jam():
-    return JamFactory(title="Booth Jam", campaign=CampaignFactory(hashtag="#PiParty"))
+    """A Jam under way (its page shows the booth's photos from its start)."""
+    start = django_timezone.now() - timedelta(hours=1)
+    return JamFactory(title="Booth Jam", campaign=CampaignFactory(hashtag="#PiParty"), start=start,
+                      end=start + timedelta(hours=6))  # fmt: skip
 
 
 @pytest.fixture

@@ -96,6 +96,7 @@ def jam_form_data(**overrides):
         "languages": ["ja", "en"],
         "expected_attendees": "50",
         "social_handle": "@tokyojam",
+        "host_name": "",
         "action": "submit",
     }
     data.update(overrides)
@@ -126,6 +127,7 @@ def jam_data(**overrides):
         "languages": ["fr", "en"],
         "expected_attendees": 30,
         "social_handle": "",
+        "host_name": "",
     }
     data.update(overrides)
     return data

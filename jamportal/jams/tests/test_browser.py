@@ -150,8 +150,9 @@ def test_jam_page_adds_the_visitors_own_time(browser, live_server):
 
     page.goto(jam.get_absolute_url())
 
-    # 10:00 in London on 1 March is 19:00 in Tokyo.
-    expect(page.locator(".visitor-time")).to_have_text("Sat, 7:00 PM GMT+9 your time")
+    # 10:00-16:00 in London on 1 March is 19:00 to 01:00 the next day in Tokyo.
+    in_tokyo = "Sat, Mar 1, 7:00 PM GMT+9 – Sun, Mar 2, 1:00 AM GMT+9 your time"
+    expect(page.locator(".visitor-time")).to_have_text(in_tokyo)
     context.close()
 
 

@@ -1,4 +1,6 @@
 import datetime
+import json
+import re
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -242,8 +244,9 @@ def test_jam_page_shows_local_time_and_timezone(client):
 
     assert '<h1 lang="ja"><bdi>東京ラズベリージャム</bdi></h1>' in html
     assert "Shown in Japanese, the language the organiser wrote in." in html
-    assert "March 3, 2031, 10:00 AM\u2009–\u20094:00 PM" in html
-    assert "(Japan Time)" in html
+    assert "Monday, March 3, 2031" in html
+    assert ">10:00 AM</time>–<time" in html
+    assert '<span class="tz" title="Asia/Tokyo">Japan Standard Time</span>' in html
     assert 'href="https://example.org/tokyo"' in html
     assert "<p>Workshops</p>" in html
     assert reverse("jams:ics", args=[jam.slug]) in html
@@ -275,7 +278,7 @@ def test_jam_ics_with_a_line_break_in_the_title_escapes_the_calendar_name(client
     assert b"\r\nSUMMARY:Cambridge\\nJam\\; with\\, commas\r\n" in response.content
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar.events[0]["summary"]) == "Cambridge\nJam; with, commas"
-    assert response["Content-Disposition"] == f'attachment; filename="jam-{jam.pk}.ics"'
+    assert response["Content-Disposition"].startswith('attachment; filename="cambridge-jam-with-commas-')
 
 
 def test_cancelled_jam_page_stays_up_and_says_so(client):
@@ -628,3 +631,129 @@ def test_too_many_new_jams_in_an_hour_are_refused_and_the_form_kept(client, sett
     assert "You have added many Jams in the last hour. Please try again later; what you typed is kept." in html
     assert 'value="One Jam Too Many"' in html
     assert Jam.objects.count() == 1
+
+
+# A Jam's page as an event page (issue 19)
+
+
+def test_jam_page_says_the_weekday_the_zone_by_name_and_that_it_is_free(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(start=start, end=start + datetime.timedelta(hours=6), timezone="Asia/Tokyo")
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+    fa = client.get(f"/fa/jams/{jam.slug}/").content.decode()
+
+    assert "Monday, March 3, 2031" in html
+    assert '<time class="nowrap" datetime="2031-03-03T10:00:00+09:00">10:00 AM</time>' in html
+    assert '<time class="nowrap" datetime="2031-03-03T16:00:00+09:00">4:00 PM</time>' in html
+    assert "Japan Standard Time" in html
+    assert "<dd>Free</dd>" in html
+    assert "وقت عادی ژاپن" in fa  # the zone's name in Persian, from CLDR
+    assert "دوشنبه" in fa  # Monday
+
+
+def test_jam_page_never_shows_the_organisers_email(client):
+    organiser = UserFactory(email="ada.lovelace@example.org")
+    unnamed = JamFactory(organiser=organiser)
+    named = JamFactory(organiser=organiser, host_name="Cambridge Makers")
+
+    unnamed_html = client.get(unnamed.get_absolute_url()).content.decode()
+    named_html = client.get(named.get_absolute_url()).content.decode()
+
+    assert "ada.lovelace" not in unnamed_html
+    assert "Organised by" not in unnamed_html
+    assert "ada.lovelace" not in named_html
+    assert "<dt>Organised by</dt>" in named_html
+    assert "<dd><bdi>Cambridge Makers</bdi></dd>" in named_html
+
+
+def test_submit_form_keeps_the_public_organiser_name_and_refuses_an_email(client):
+    client.force_login(UserFactory())
+
+    refused = client.post(reverse("jams:create"), jam_form_data(host_name="ada@example.org"))
+    client.post(reverse("jams:create"), jam_form_data(host_name="Tokyo Pi Club"))
+
+    assert refused.status_code == 200
+    assert "Type a name, not an email address: this name is shown on the Jam’s public page." in refused.content.decode()
+    assert 'value="ada@example.org"' in refused.content.decode()  # what was typed is kept
+    assert Jam.objects.get().host_name == "Tokyo Pi Club"
+
+
+def test_jam_page_links_to_the_calendars_in_utc_and_to_the_venue_on_the_map(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(
+        title="Tokyo Jam", start=start, end=start + datetime.timedelta(hours=6), timezone="Asia/Tokyo",
+        latitude=35.6762, longitude=139.6503,
+    )  # fmt: skip
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Tokyo+Jam" in html
+    assert "dates=20310303T010000Z%2F20310303T070000Z" in html
+    assert "https://outlook.live.com/calendar/0/action/compose?" in html
+    assert "startdt=2031-03-03T01%3A00%3A00Z&amp;enddt=2031-03-03T07%3A00%3A00Z" in html
+    assert "https://www.openstreetmap.org/?mlat=35.6762&amp;mlon=139.6503#map=17/35.6762/139.6503" in html
+    assert 'href="geo:35.6762,139.6503?q=35.6762,139.6503' in html
+
+
+def test_jam_ics_file_is_named_after_the_title_and_date(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(title="Tokyo Raspberry Jam!", start=start, end=start + datetime.timedelta(hours=6),
+                     timezone="Asia/Tokyo")  # fmt: skip
+    japanese = JamFactory(title="東京ラズベリージャム", start=start, end=start + datetime.timedelta(hours=6),
+                          timezone="Asia/Tokyo")  # fmt: skip
+
+    response = client.get(reverse("jams:ics", args=[jam.slug]))
+    unicode_response = client.get(reverse("jams:ics", args=[japanese.slug]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="tokyo-raspberry-jam-2031-03-03.ics"'
+    assert unicode_response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E6%9D%B1%E4%BA%AC%E3%83%A9%E3%82%BA%E3%83%99%E3%83%AA%E3%83%BC"
+        "%E3%82%B8%E3%83%A3%E3%83%A0-2031-03-03.ics"
+    )
+
+
+def test_jam_page_shows_the_photos_only_once_the_jam_has_started(client):
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    started = timezone.now() - datetime.timedelta(minutes=5)
+    upcoming = JamFactory(start=soon, end=soon + datetime.timedelta(hours=5))
+    running = JamFactory(start=started, end=started + datetime.timedelta(hours=5))
+
+    before = client.get(upcoming.get_absolute_url()).content.decode()
+    during = client.get(running.get_absolute_url()).content.decode()
+
+    assert "Photos from the photobooth" not in before
+    assert 'class="gallery"' not in before
+    assert "Photos from the photobooth" in during
+    assert 'class="gallery"' in during
+
+
+def test_jam_page_describes_the_event_for_search_engines(client):
+    start = datetime.datetime(2031, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    jam = JamFactory(title="Tokyo </script> Jam", start=start, end=start + datetime.timedelta(hours=6),
+                     timezone="Asia/Tokyo", host_name="Tokyo Pi Club", city="Tokyo", country="JP")  # fmt: skip
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    event = json.loads(found.group(1))
+    assert event["@type"] == "Event"
+    assert event["name"] == "Tokyo </script> Jam"  # escaped inside the page, whole once read
+    assert (event["startDate"], event["endDate"]) == ("2031-03-03T10:00:00+09:00", "2031-03-03T16:00:00+09:00")
+    assert event["isAccessibleForFree"] is True
+    assert event["eventStatus"] == "https://schema.org/EventScheduled"
+    assert event["organizer"] == {"@type": "Organization", "name": "Tokyo Pi Club"}
+    assert event["location"]["address"]["addressCountry"] == "JP"
+    assert event["url"] == f"https://jams.example{jam.get_absolute_url()}"
+    assert jam.organiser.email not in html
+
+
+def test_jam_page_over_two_days_gives_each_day_its_weekday(client):
+    start = datetime.datetime(2031, 3, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    jam = JamFactory(start=start, end=start + datetime.timedelta(days=1, hours=6), timezone="Europe/London")
+
+    html = client.get(jam.get_absolute_url()).content.decode()
+
+    assert "Saturday, March 1, 2031, <time" in html
+    assert "Sunday, March 2, 2031, <time" in html
+    assert '<span class="tz" title="Europe/London">Greenwich Mean Time</span>' in html

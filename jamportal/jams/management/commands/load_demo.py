@@ -198,9 +198,11 @@ class Command(BaseCommand):
             )
             owner = others[i % len(others)]
             place = {"city": city, "country": country, "latitude": lat, "longitude": lon, "venue_name": venue}
-            # Every city had a Jam in 2018 ...
+            # Every city had a Jam in 2018 (the demo organiser ran some: `make booth-demo` posts to
+            # one of those, as a Jam's page shows booth photos only once it has started) ...
             day = past.starts_on + datetime.timedelta(days=i % 2)
-            self.jam(f"{title} 2018", past, day, tz_name, place, owner, Status.APPROVED, staff, language)
+            past_owner = organiser if i % 10 == 0 else owner
+            self.jam(f"{title} 2018", past, day, tz_name, place, past_owner, Status.APPROVED, staff, language)
             counts[Status.APPROVED] += 1
             # ... and most have one at the coming birthday weekend, in every state of review.
             if i % 3 == 2:
