@@ -16,6 +16,8 @@ from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
+from jamportal import places
+from jamportal.places import checks as place_checks
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -37,10 +39,25 @@ class JamForm(forms.ModelForm):
     start = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
     end = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
     latitude = forms.FloatField(
-        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        required=False,
+        help_text=_("From -90 (south) to 90 (north), e.g. 4.0483."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     longitude = forms.FloatField(
-        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        required=False,
+        help_text=_("From -180 (west) to 180 (east), e.g. 9.7043."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    location_confirmed = forms.BooleanField(
+        label=_("Yes, the pin is at the venue"),
+        required=False,
+        help_text=_("Tick this only if you have checked the pin on the map."),
     )
     timezone = forms.ChoiceField(
         label=_("Timezone"),
@@ -90,11 +107,34 @@ class JamForm(forms.ModelForm):
             self.initial["end"] = timezone.make_naive(self.instance.end, self.instance.tz)
 
     def clean(self):
-        """The venue's timezone and the times in it, and what is wrong with them,
-        come from services.jam_schedule (the service applies it again on saving)."""
+        """The venue's position (from its town when no pin was placed), and what
+        looks wrong with it; the venue's timezone and the times in it, and what is
+        wrong with them, come from services.jam_schedule (the service applies it
+        again on saving)."""
         data = super().clean()
-        if data.get("latitude") is None or data.get("longitude") is None:
+        self.location_warnings = []
+        if "latitude" in self.errors or "longitude" in self.errors:
             return data  # those fields say what is wrong
+        if data.get("latitude") is None or data.get("longitude") is None:
+            town = place_checks.town_in(data.get("city") or "", data.get("country") or "") if data.get("city") else None
+            if town is None:
+                self.add_error(
+                    "latitude",
+                    _("We do not know this town: put the pin on the map at the venue, or enter its coordinates."),
+                )
+                return data
+            data["latitude"], data["longitude"] = town.latitude, town.longitude
+        self.location_warnings = selectors.location_warnings_at(
+            data["latitude"], data["longitude"], city=data.get("city") or "", country=data.get("country") or ""
+        )
+        unmoved = self.instance.pk and all(
+            data.get(name) == getattr(self.instance, name) for name in ("latitude", "longitude", "city", "country")
+        )  # already confirmed when it was saved
+        if self.location_warnings and not data.get("location_confirmed") and not unmoved:
+            self.add_error(
+                "location_confirmed",
+                _("Check the pin on the map. If it is right, tick this box and send the form again."),
+            )
         # The field made the typed time aware in the server's timezone; it was meant
         # as the local time at the venue.
         typed = {**data, **{name: timezone.make_naive(data[name]) for name in ("start", "end") if data.get(name)}}
@@ -103,6 +143,16 @@ class JamForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)
         return data
+
+    def pin_timezone_words(self) -> str:
+        """ "Douala time, UTC+1" for the pin as saved or as sent, "" before there is one."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("latitude") is not None and data.get("longitude") is not None:
+            zone = data.get("timezone") or places.timezone_at(data["latitude"], data["longitude"])
+            return selectors.jam_timezone_in_words(zone, when=data.get("start"))
+        if self.instance.pk:
+            return selectors.jam_timezone_in_words(self.instance.timezone, when=self.instance.start)
+        return ""
 
 
 MAX_RADIUS_KM = 2000
