@@ -341,10 +341,19 @@ class JamTranslationForm(forms.ModelForm):
 
     def __init__(self, *args, jam, **kwargs):
         super().__init__(*args, **kwargs)
-        # The original needs no translation into its own language.
-        self.fields["language"].choices = [
-            (code, name) for code, name in settings.LANGUAGES if code != jam.content_language
+        # The original needs no translation into its own language. The languages
+        # spoken at the Jam and not translated yet come first, the first of them chosen.
+        done = {translation.language for translation in jam.translations.all()}
+        spoken = {code.split("-")[0] for code in jam.languages}
+        choices = [(code, name) for code, name in settings.LANGUAGES if code != jam.content_language]
+        ours = [(code, name) for code, name in choices if code.split("-")[0] in spoken]
+        wanted = [(code, name) for code, name in ours if code not in done]
+        self.fields["language"].choices = wanted + [c for c in ours if c not in wanted] + [
+            c for c in choices if c not in ours
         ]
+        if wanted:
+            self.initial.setdefault("language", wanted[0][0])
+            self.fields["language"].help_text = _("The languages spoken at your Jam and not translated yet come first.")
 
 
 class ApproveForm(forms.Form):
