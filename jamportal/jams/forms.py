@@ -116,7 +116,9 @@ class JamForm(forms.ModelForm):
         if "latitude" in self.errors or "longitude" in self.errors:
             return data  # those fields say what is wrong
         if data.get("latitude") is None or data.get("longitude") is None:
-            town = place_checks.town_in(data.get("city") or "", data.get("country") or "") if data.get("city") else None
+            if not data.get("city"):
+                return data  # the town's field says what is wrong
+            town = place_checks.town_in(data["city"], data.get("country") or "")
             if town is None:
                 self.add_error(
                     "latitude",
