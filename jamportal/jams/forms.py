@@ -12,11 +12,11 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from jamportal import places
 from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
-from jamportal import places
 from jamportal.places import checks as place_checks
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -350,9 +350,9 @@ class JamTranslationForm(forms.ModelForm):
         choices = [(code, name) for code, name in settings.LANGUAGES if code != jam.content_language]
         ours = [(code, name) for code, name in choices if code.split("-")[0] in spoken]
         wanted = [(code, name) for code, name in ours if code not in done]
-        self.fields["language"].choices = wanted + [c for c in ours if c not in wanted] + [
-            c for c in choices if c not in ours
-        ]
+        self.fields["language"].choices = (
+            wanted + [c for c in ours if c not in wanted] + [c for c in choices if c not in ours]
+        )
         if wanted:
             self.initial.setdefault("language", wanted[0][0])
             self.fields["language"].help_text = _("The languages spoken at your Jam and not translated yet come first.")

@@ -1,8 +1,8 @@
 """Reads for kits, and who may see a request's address."""
 
-from django.db.models import Count, Q, Sum
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 

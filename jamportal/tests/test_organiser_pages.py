@@ -26,7 +26,7 @@ def organiser_site():
     approved and a booth that never called; one draft; one waiting for review."""
     start = timezone.now() + datetime.timedelta(days=20)
     campaign = CampaignFactory(name="Big Birthday Weekend", slug="birthday")
-    kit, shirts = kit_with_shirts(campaign)
+    _kit, shirts = kit_with_shirts(campaign)
     organiser = UserFactory(email="ada@example.org")
     jam = JamFactory(title="Cambridge Birthday Jam", organiser=organiser, campaign=campaign, start=start,
                      end=start + datetime.timedelta(hours=5), languages=["en", "fa"])  # fmt: skip
@@ -38,7 +38,9 @@ def organiser_site():
     kit_request.status = "approved"  # on its way, still changeable
     kit_request.save()
     feed_services.booth_create(jam, by=organiser, name="Front door")
-    jam_services.jam_translation_save(jam, by=organiser, language="fa", title="جشن تولد کمبریج", description="ربات و کیک.")
+    jam_services.jam_translation_save(
+        jam, by=organiser, language="fa", title="جشن تولد کمبریج", description="ربات و کیک."
+    )
     return {"organiser": organiser, "jam": jam, "kit_request": kit_request}
 
 

@@ -137,5 +137,6 @@ def test_a_new_organiser_sees_one_invitation_and_the_open_campaigns_deadlines(cl
     html = dashboard(client, UserFactory())
 
     assert html.count(f'href="{reverse("jams:create")}"') == 2  # the site's menu and the one invitation
-    assert f"{date_format(kit.request_deadline, 'DATE_FORMAT')}</time>: Birthday Weekend: last day to request a kit" in html
+    deadline = date_format(kit.request_deadline, "DATE_FORMAT")
+    assert f"{deadline}</time>: Birthday Weekend: last day to request a kit" in html
     assert "Birthday Weekend begins" in html
