@@ -20,6 +20,7 @@ from jamportal.jams.models import Campaign, Jam, JamTranslation
 from jamportal.places import checks as place_checks
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_ATTENDEES = 100_000  # as the model's validator
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -99,6 +100,13 @@ class JamForm(forms.ModelForm):
             campaigns = campaigns | Campaign.objects.filter(pk=self.instance.campaign_id)
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].empty_label = _("No campaign: a Jam of its own")
+        # Limits said up front, not only as an error once the form is sent.
+        attendees = self.fields["expected_attendees"]
+        attendees.max_value = MAX_ATTENDEES
+        attendees.widget.attrs["max"] = MAX_ATTENDEES
+        attendees.help_text = _("A rough guess is fine, up to %(most)s.") % {
+            "most": formats.number_format(MAX_ATTENDEES, force_grouping=True)
+        }
         if not self.instance.pk:
             self.initial.setdefault("content_language", get_language())
         if self.instance.pk:

@@ -61,7 +61,12 @@ def organiser_pages(site):
 
 
 def show(page, name):
-    """Bring the page to the state worth checking: errors shown, a new token."""
+    """Bring the page to the state worth checking: a Jam placed by its town, errors
+    shown, a new token."""
+    if name == "form":
+        page.locator("#id_city").fill("Douala")
+        page.locator("#id_country").select_option("CM")
+        expect(page.locator("#pin-timezone")).to_contain_text("UTC+1")
     if name == "form-errors":
         page.locator("form.jam-form button[value=submit]").click()
         page.wait_for_load_state("networkidle")
@@ -107,7 +112,7 @@ def test_screenshots_of_the_organisers_journey(browser, live_server, organiser_s
     page = context.new_page()
     try:
         sign_in(page, organiser_site["organiser"].email)
-        for name in ["dashboard", "form-errors", "kit-request", "kit-form", "booths", "translations"]:
+        for name in ["dashboard", "form", "form-errors", "kit-request", "kit-form", "booths", "translations"]:
             page.goto(organiser_pages(organiser_site)[name].format(lang="en"))
             page.wait_for_load_state("networkidle")
             show(page, name)
