@@ -66,7 +66,7 @@ def show(page, name):
     if name == "form":
         page.locator("#id_city").fill("Douala")
         page.locator("#id_country").select_option("CM")
-        expect(page.locator("#pin-timezone")).to_contain_text("UTC+1")
+        expect(page.locator("#pin-timezone")).to_contain_text("UTC+1", timeout=20_000)
     if name == "form-errors":
         page.locator("form.jam-form button[value=submit]").click()
         page.wait_for_load_state("networkidle")
