@@ -139,12 +139,17 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# allauth signs people in on confirming only while their sign-up waits in the browser
+# that made it, 15 minutes by default: people read the email later (or the next day),
+# so it waits as long as the link is valid.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_TIMEOUT = ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS * 24 * 60 * 60
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[JamPortal] "
 ACCOUNT_ADAPTER = "jamportal.accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Bots fill every field; people never see this one (allauth then pretends the sign-up worked).
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
-ACCOUNT_FORMS = {"signup": "jamportal.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "jamportal.accounts.forms.SignupForm", "login": "jamportal.accounts.forms.LoginForm"}
 # allauth's limits (its defaults, written out): failed logins lock an address
 # for five minutes after five tries; sign-ups per address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "signup": "20/m/ip,50/h/ip"}

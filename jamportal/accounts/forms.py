@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -13,6 +14,15 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD] = HoneypotField()
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form in the site's words (sentence case)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
 
 
 class DeleteAccountForm(forms.Form):

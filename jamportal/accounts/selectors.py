@@ -36,6 +36,19 @@ class JamCard:
     photos: list[Photo]
     kit_request: KitRequest | None
 
+    @property
+    def action(self) -> Step | None:
+        """The one thing to do first for this Jam (drawn as its button), if any."""
+        return next((step for step in self.steps if step.url), None)
+
+    @property
+    def other_steps(self) -> list[Step]:
+        return [step for step in self.steps if step is not self.action]
+
+    @property
+    def urgent(self) -> bool:
+        return any(step.urgent for step in self.steps)
+
 
 @dataclass
 class Deadline:
@@ -83,10 +96,19 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         (board.upcoming if jam.end >= now else board.past).append(card)
         if jam.end >= now and jam.status != Status.CANCELLED and kit_request is None:
             without_kit.add(jam.campaign_id)
-    board.upcoming.reverse()  # soonest first (the selector gives the newest first)
+    # What needs doing first: Jams with something urgent to do, then those with
+    # something the organiser can do, then those waiting on others; soonest first in each.
+    board.upcoming.sort(key=lambda card: (not card.urgent, card.action is None, card.jam.start))
     campaigns = {jam.campaign_id: jam.campaign for jam in jams if jam.campaign_id and jam.end >= now}
     board.campaigns = sorted(campaigns.values(), key=lambda campaign: campaign.starts_on)
-    board.deadlines = _deadlines(board.campaigns, kits, without_kit, today=timezone.localdate(now))
+    # Campaigns open to new Jams are worth knowing about too, above all for a new organiser.
+    today = timezone.localdate(now)
+    joinable = [c for c in jam_selectors.campaign_open_for_submissions(today) if c.pk not in campaigns]
+    kits |= kit_selectors.kits_by_campaign([campaign.pk for campaign in joinable])
+    without_kit |= {campaign.pk for campaign in joinable}
+    board.deadlines = _deadlines(
+        sorted([*board.campaigns, *joinable], key=lambda c: c.starts_on), kits, without_kit, today=today
+    )
     return board
 
 

@@ -61,7 +61,10 @@ def booths(request, slug):
 def booth_revoke(request, pk):
     booth = selectors.booth_for_organiser_or_404(request.user, pk)
     services.booth_revoke(booth, by=request.user)
-    messages.success(request, _("The booth is disconnected: its token no longer works."))
+    if booth.last_seen_at:
+        messages.success(request, _("The booth is disconnected: its token no longer works."))
+    else:
+        messages.success(request, _("The booth is removed: its token no longer works."))
     return redirect("feed:booths", slug=booth.jam.slug)
 
 

@@ -1,4 +1,5 @@
-"""JSON endpoints: the map's Jams, place suggestions, the timezone at a point."""
+"""JSON endpoints: the map's Jams, place suggestions, the timezone at a point,
+and what looks wrong with a venue's pin."""
 
 import functools
 
@@ -150,3 +151,33 @@ def timezone_at_point(request):
     if not form.is_valid():
         return bad_parameters(form)
     return JsonResponse({"timezone": places.timezone_at(*form.cleaned_data["at"])})
+
+
+class PlaceCheckForm(forms.Form):
+    at = PointField()
+    city = forms.CharField(max_length=100, required=False)
+    country = forms.CharField(max_length=2, required=False)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def place_check(request):
+    """For the submission form's pin, as it moves: its timezone, in words too, and
+    what looks wrong with it for the typed town and country.
+
+    {"timezone": "Africa/Douala", "timezone_words": "Douala time, UTC+1", "warnings": []}
+    """
+    form = PlaceCheckForm(request.GET)
+    if not form.is_valid():
+        return bad_parameters(form)
+    latitude, longitude = form.cleaned_data["at"]
+    zone = places.timezone_at(latitude, longitude)
+    return JsonResponse(
+        {
+            "timezone": zone,
+            "timezone_words": selectors.jam_timezone_in_words(zone),
+            "warnings": selectors.location_warnings_at(
+                latitude, longitude, city=form.cleaned_data["city"], country=form.cleaned_data["country"].upper()
+            ),
+        }
+    )

@@ -10,14 +10,17 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jamportal import places
 from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
 from jamportal.forms import LongSelect, LongSelectMultiple
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
+from jamportal.places import checks as place_checks
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_ATTENDEES = 100_000  # as the model's validator
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -37,10 +40,25 @@ class JamForm(forms.ModelForm):
     start = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
     end = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput, help_text=_("Local time at the venue."))
     latitude = forms.FloatField(
-        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        required=False,
+        help_text=_("From -90 (south) to 90 (north), e.g. 4.0483."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     longitude = forms.FloatField(
-        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        required=False,
+        help_text=_("From -180 (west) to 180 (east), e.g. 9.7043."),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    location_confirmed = forms.BooleanField(
+        label=_("Yes, the pin is at the venue"),
+        required=False,
+        help_text=_("Tick this only if you have checked the pin on the map."),
     )
     timezone = forms.ChoiceField(
         label=_("Timezone"),
@@ -84,6 +102,13 @@ class JamForm(forms.ModelForm):
             campaigns = campaigns | Campaign.objects.filter(pk=self.instance.campaign_id)
         self.fields["campaign"].queryset = campaigns
         self.fields["campaign"].empty_label = _("No campaign: a Jam of its own")
+        # Limits said up front, not only as an error once the form is sent.
+        attendees = self.fields["expected_attendees"]
+        attendees.max_value = MAX_ATTENDEES
+        attendees.widget.attrs["max"] = MAX_ATTENDEES
+        attendees.help_text = _("A rough guess is fine, up to %(most)s.") % {
+            "most": cldr_formats.format_number(MAX_ATTENDEES)
+        }
         if not self.instance.pk:
             self.initial.setdefault("content_language", get_language())
         if self.instance.pk and self.instance.timezone not in names.timezones():
@@ -96,11 +121,36 @@ class JamForm(forms.ModelForm):
             self.initial["end"] = timezone.make_naive(self.instance.end, self.instance.tz)
 
     def clean(self):
-        """The venue's timezone and the times in it, and what is wrong with them,
-        come from services.jam_schedule (the service applies it again on saving)."""
+        """The venue's position (from its town when no pin was placed), and what
+        looks wrong with it; the venue's timezone and the times in it, and what is
+        wrong with them, come from services.jam_schedule (the service applies it
+        again on saving)."""
         data = super().clean()
-        if data.get("latitude") is None or data.get("longitude") is None:
+        self.location_warnings = []
+        if "latitude" in self.errors or "longitude" in self.errors:
             return data  # those fields say what is wrong
+        if data.get("latitude") is None or data.get("longitude") is None:
+            if not data.get("city"):
+                return data  # the town's field says what is wrong
+            town = place_checks.town_in(data["city"], data.get("country") or "")
+            if town is None:
+                self.add_error(
+                    "latitude",
+                    _("We do not know this town: put the pin on the map at the venue, or enter its coordinates."),
+                )
+                return data
+            data["latitude"], data["longitude"] = town.latitude, town.longitude
+        self.location_warnings = selectors.location_warnings_at(
+            data["latitude"], data["longitude"], city=data.get("city") or "", country=data.get("country") or ""
+        )
+        unmoved = self.instance.pk and all(
+            data.get(name) == getattr(self.instance, name) for name in ("latitude", "longitude", "city", "country")
+        )  # already confirmed when it was saved
+        if self.location_warnings and not data.get("location_confirmed") and not unmoved:
+            self.add_error(
+                "location_confirmed",
+                _("Check the pin on the map. If it is right, tick this box and send the form again."),
+            )
         # The field made the typed time aware in the server's timezone; it was meant
         # as the local time at the venue.
         typed = {**data, **{name: timezone.make_naive(data[name]) for name in ("start", "end") if data.get(name)}}
@@ -109,6 +159,16 @@ class JamForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)
         return data
+
+    def pin_timezone_words(self) -> str:
+        """ "Douala time, UTC+1" for the pin as saved or as sent, "" before there is one."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("latitude") is not None and data.get("longitude") is not None:
+            zone = data.get("timezone") or places.timezone_at(data["latitude"], data["longitude"])
+            return selectors.jam_timezone_in_words(zone, when=data.get("start"))
+        if self.instance.pk:
+            return selectors.jam_timezone_in_words(self.instance.timezone, when=self.instance.start)
+        return ""
 
 
 MAX_RADIUS_KM = 2000
@@ -303,10 +363,19 @@ class JamTranslationForm(forms.ModelForm):
 
     def __init__(self, *args, jam, **kwargs):
         super().__init__(*args, **kwargs)
-        # The original needs no translation into its own language.
-        self.fields["language"].choices = [
-            (code, name) for code, name in settings.LANGUAGES if code != jam.content_language
-        ]
+        # The original needs no translation into its own language. The languages
+        # spoken at the Jam and not translated yet come first, the first of them chosen.
+        done = {translation.language for translation in jam.translations.all()}
+        spoken = {code.split("-")[0] for code in jam.languages}
+        choices = [(code, name) for code, name in settings.LANGUAGES if code != jam.content_language]
+        ours = [(code, name) for code, name in choices if code.split("-")[0] in spoken]
+        wanted = [(code, name) for code, name in ours if code not in done]
+        self.fields["language"].choices = (
+            wanted + [c for c in ours if c not in wanted] + [c for c in choices if c not in ours]
+        )
+        if wanted:
+            self.initial.setdefault("language", wanted[0][0])
+            self.fields["language"].help_text = _("The languages spoken at your Jam and not translated yet come first.")
 
 
 class ApproveForm(forms.Form):

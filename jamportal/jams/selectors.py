@@ -13,11 +13,14 @@ from django.db import connections
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from jamportal import pagecache
 from jamportal.cldr import names
 from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
 from jamportal.places import continent_of, distance_km
+from jamportal.places.checks import FAR_FROM_TOWN_KM, location_check, timezone_label
 
 Status = Jam.Status
 
@@ -448,3 +451,37 @@ PUBLIC_VERSION_KEY = "jams:public-version"
 def jam_photos_version_key(slug: str) -> str:
     """Changes whenever the Jam's gallery does (feed.services): its page is cached under it."""
     return f"jam-photos:{slug}"
+
+
+def location_warnings(jam) -> list[str]:
+    """What looks wrong with a Jam's pin, in words for its organiser and the moderator
+    (empty when the pin sits in its town and country). Worked out from the stored
+    position each time, so it always describes the Jam as it is now."""
+    return location_warnings_at(jam.latitude, jam.longitude, city=jam.city, country=str(jam.country))
+
+
+def location_warnings_at(latitude, longitude, *, city, country) -> list[str]:
+    """location_warnings for a position not yet saved (the form, the picker's endpoint)."""
+    check = location_check(latitude, longitude, city=city, country=country)
+    warnings = []
+    if check.far_from_town:
+        warnings.append(
+            _("The pin is %(km)s km from %(town)s (more than %(most)s km). Is the venue really there?")
+            % {"km": round(check.km_from_town), "town": check.town.name, "most": FAR_FROM_TOWN_KM}
+        )
+    if check.outside_country:
+        chosen = countries.name(check.country) or check.country
+        if check.country_at_pin:
+            warnings.append(
+                _("The pin is in %(there)s, not in %(country)s.")
+                % {"there": countries.name(check.country_at_pin) or check.country_at_pin, "country": chosen}
+            )
+        else:
+            warnings.append(_("The pin is not in %(country)s: it is out at sea.") % {"country": chosen})
+    return warnings
+
+
+def jam_timezone_in_words(zone, *, when=None) -> str:
+    """ "Douala time, UTC+1": the timezone as people say it, in the current language."""
+    label = timezone_label(zone, when=when)
+    return _("%(city)s time, %(offset)s") % label

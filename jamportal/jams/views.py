@@ -351,6 +351,7 @@ def moderation_jam(request, slug):
         "jam": jam,
         "languages": spoken_language_names(jam.languages),
         "history": selectors.jam_history(jam),
+        "location_warnings": selectors.location_warnings(jam),
         "approve_form": approve_form,
         "reject_form": reject_form,
     }

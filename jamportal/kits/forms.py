@@ -18,6 +18,15 @@ class KitRequestForm(forms.ModelForm):
     def __init__(self, *args, kit, **kwargs):
         super().__init__(*args, **kwargs)
         self.kit = kit
+        # The postcode is required where the chosen country uses postcodes: the server's
+        # rule and the form's marker agree, and static/kits/postcode.js moves the
+        # marker when another country is chosen.
+        country = self.data.get("country") if self.is_bound else self.initial.get("country", self.instance.country)
+        postcode = self.fields["postcode"]
+        postcode.required = services.postcode_required(country or "")
+        postcode.error_messages["required"] = _("This country uses postcodes: please give one.")
+        postcode.widget.attrs["data-required-in"] = " ".join(services.countries_with_postcodes())
+        postcode.help_text = _("Required in countries that use postcodes.")
         self.items = list(KitItem.objects.filter(kit=kit))
         current = (
             {(line.item_id, line.size): line.quantity for line in self.instance.lines.all()} if self.instance.pk else {}
@@ -32,6 +41,7 @@ class KitRequestForm(forms.ModelForm):
                     min_value=0,
                     max_value=item.max_per_request,
                     required=False,
+                    help_text=_("Up to %(most)s.") % {"most": item.max_per_request},
                     initial=current.get((item.pk, size), 0),
                 )
                 self.quantity_names.append((name, item, size))
@@ -45,7 +55,11 @@ class KitRequestForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("country") and (problem := services.postcode_problem(data["country"], data.get("postcode", ""))):
+        if (
+            data.get("country")
+            and "postcode" not in self.errors
+            and (problem := services.postcode_problem(data["country"], data.get("postcode", "")))
+        ):
             self.add_error("postcode", problem)
         if not any(name in self.errors for name, _item, _size in self.quantity_names):
             for problem in services.kit_lines_problems(self.kit, self.lines()):

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from jamportal.kits.models import Kit, KitItem, KitRequest, KitRequestLine
 
@@ -167,3 +168,33 @@ def kit_courier_rows(requests):
             shipment.value,
             shipment.currency,
         ]
+
+
+# The steps an organiser follows their kit through; the last one in their words.
+PROGRESS = [
+    (KitRequest.Status.REQUESTED, KitRequest.Status.REQUESTED.label),
+    (KitRequest.Status.APPROVED, KitRequest.Status.APPROVED.label),
+    (KitRequest.Status.PACKED, KitRequest.Status.PACKED.label),
+    (KitRequest.Status.SHIPPED, KitRequest.Status.SHIPPED.label),
+    (KitRequest.Status.DELIVERED, pgettext_lazy("kit progress", "Arrived")),
+]
+
+
+@dataclass
+class ProgressStep:
+    label: str
+    done: bool
+    current: bool
+
+
+def kit_request_progress(kit_request) -> list[ProgressStep]:
+    """Requested, approved, packed, shipped, arrived: each step done or not, and the
+    current one; empty for a request off that road (cancelled, not approved, returned)."""
+    statuses = [status for status, _label in PROGRESS]
+    if kit_request.status not in statuses:
+        return []
+    reached = statuses.index(kit_request.status)
+    return [
+        ProgressStep(label=str(label), done=index <= reached, current=index == reached)
+        for index, (_status, label) in enumerate(PROGRESS)
+    ]

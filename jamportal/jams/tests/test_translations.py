@@ -1,5 +1,7 @@
 """Jam translations, the language switch and language-aware URLs."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -237,3 +239,20 @@ def test_emails_are_written_in_the_recipients_language(django_capture_on_commit_
     assert message.body.startswith("Bonjour,")
     assert f"https://jams.example/fr/jams/{jam.slug}/" in message.body
     assert translation.get_language() == "en"
+
+
+def test_translation_page_shows_the_original_and_offers_the_jams_own_languages_first(client):
+    jam = JamFactory(title="Tehran Robots", content_language="en", languages=["fa", "de", "en"])
+    JamTranslation.objects.create(jam=jam, language="fa", title="ربات‌های تهران", description="ربات بیاورید.")
+    client.force_login(jam.organiser)
+
+    page = client.get(reverse("jams:translations", args=[jam.slug])).content.decode()
+
+    original = page[page.index('class="card original"') : page.index("</section>", page.index('class="card original"'))]
+    assert "The original, in English" in original
+    assert "Tehran Robots" in original
+    assert jam.description_html in original
+    options = re.findall(r'<option value="([\w-]+)"( selected)?>', page[page.index('id="id_language"') :])
+    assert options[0] == ("de", " selected")  # spoken there, not translated yet
+    assert options[1][0] == "fa"  # spoken there, translated: can be replaced, after
+    assert "en" not in [code for code, _selected in options]
