@@ -213,7 +213,8 @@
       zIndexOffset: -100,
       icon: L.divIcon({ className: "searched-place", html: ring, iconSize: [22, 22] }),
     });
-    marker.bindTooltip(label, { permanent: true, direction: "top", offset: [0, -12], className: "searched-place-label" });
+    // Its name below it: the Jams' pins stand above their points.
+    marker.bindTooltip(label, { permanent: true, direction: "bottom", offset: [0, 12], className: "searched-place-label" });
     return marker;
   }
 
@@ -269,7 +270,8 @@
         // The view first, at once, then the markers: nothing moves under a first click.
         const points = collection.features.map(latLngOf);
         if (place) points.push(place.getLatLng());
-        if (points.length) map.fitBounds(points, { padding: [40, 40], maxZoom: 12, animate: false });
+        // Room above for the pins and below for the place's name.
+        if (points.length) map.fitBounds(points, { paddingTopLeft: [40, 60], paddingBottomRight: [40, 50], maxZoom: 12, animate: false });
         layer.clearLayers();
         bySpot(map, collection.features).forEach(function (spot) {
           const latlng = latLngOf(spot[0]);

@@ -8,6 +8,7 @@ import datetime
 import re
 from pathlib import Path
 
+import leaflet
 import pytest
 from django.conf import settings
 from django.utils import timezone
@@ -131,6 +132,13 @@ def test_every_jam_opens_from_the_world_map_and_pins_match_the_list(open_page, w
         count = str(len(titles))
         open_each_jam_from(page, lambda count=count: page.locator(".jam-cluster", has_text=count), titles)
 
+    # From the keyboard too: Enter on the pair's cluster lists them.
+    page.locator(".jam-cluster", has_text="2").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup .jam-popup")).to_have_count(2)
+    expect(page.locator(".leaflet-popup").get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Escape")
+
     # The Jam alone carries its number in the list on its pin.
     numbers = list_numbers(page)
     assert list(numbers) == [*SAME_SPOT["Leeds"], *SAME_SPOT["Nairobi"], "Cape Town Jam"]  # soonest first
@@ -169,6 +177,9 @@ def test_near_me_marks_the_place_and_opens_each_jam_at_one_spot(open_page, width
     open_each_jam_from(page, lambda: page.locator(".jam-pin", has_text=leeds), SAME_SPOT["Leeds"])
     open_each_jam_from(page, lambda: page.locator(".jam-pin", has_text=nairobi), SAME_SPOT["Nairobi"])
     assert page.errors == []
+    if width in (390, 1366):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"home-near-me-{language}-{width}.png", full_page=True)
 
 
 def test_a_searched_town_is_marked_with_its_name_and_the_address_has_only_filled_fields(open_page):
@@ -186,3 +197,17 @@ def test_a_searched_town_is_marked_with_its_name_and_the_address_has_only_filled
     page.go_forward()  # the fields left out come back for the next search
     page.go_back()
     expect(page.locator("#id_country")).to_be_enabled()
+
+
+def test_with_tiles_off_only_the_base_layer_draws(open_page, monkeypatch):
+    """JAMPORTAL_TILES_URL= (empty) leaves no tile layer (settings: TILES = [])."""
+    monkeypatch.setitem(leaflet.app_settings, "TILES", [])
+    place_jams()
+
+    page, refused = open_page(1366, "/en/")
+
+    assert base_map_land_pixels(page) > 10_000
+    expect(page.locator(".jam-cluster")).to_have_count(2)
+    expect(page.locator(".leaflet-tile")).to_have_count(0)
+    assert refused == []
+    assert page.errors == []
