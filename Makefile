@@ -34,7 +34,7 @@ CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale-extra/*/LC_MESSAGES/*.
 
 # Each step says what it does. The demo data loads quietly: its kit emails and task logs are not
 # printed (errors are); the site's emails are, once it runs.
-run: system-packages $(VENV)/.run-installed messages
+run: system-packages $(VENV)/.run-installed node_modules/.base-map-installed messages
 	@echo "==> Updating the database (db.sqlite3)"
 	@$(PY) manage.py migrate --no-input -v0
 	@echo "==> The place-name index (var/gazetteer.sqlite3)"
@@ -54,7 +54,7 @@ test: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint m
 	pytest-fast pytest-slow pytest-postgres
 
 # Production-like, on loopback: PostgreSQL, Redis, gunicorn + whitenoise, Celery worker and beat, DEBUG off.
-serve: system-packages-serve $(VENV)/.run-installed messages
+serve: system-packages-serve $(VENV)/.run-installed node_modules/.base-map-installed messages
 	scripts/serve.sh
 
 # The photobooth in a window, posting to the portal that `make run` serves (start that first).
@@ -145,12 +145,20 @@ $(VENV)/bin/python:
 	@echo "==> Creating a virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
-# axe-core for the accessibility tests, ESLint for `make lint`, Lighthouse for `make audit`
-# (versions pinned in package-lock.json).
+# axe-core for the accessibility tests, ESLint for `make lint`, Lighthouse for `make audit`,
+# and the maps' base layer (versions pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
 	@echo "==> Installing the JavaScript tools into node_modules (package-lock.json)"
 	npm ci --no-progress --loglevel=error
 	@touch $@
+
+# The files pages use from npm packages ("dependencies" in package.json: the maps' base layer,
+# jamportal/staticfinders.py) for make run and make serve, without the checks' tools;
+# node_modules/.installed, up to date, has them already.
+node_modules/.base-map-installed: package.json package-lock.json
+	@if [ node_modules/.installed -nt package-lock.json ] && [ node_modules/.installed -nt package.json ]; then touch $@; else \
+		echo "==> Installing the base map's data into node_modules (package-lock.json)" && \
+		npm ci --omit=dev --no-progress --loglevel=error && touch $@; fi
 
 # The portal's Python packages (a few minutes the first time) ...
 $(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python

@@ -185,6 +185,12 @@ PLACES_INDEX = env.path("JAMPORTAL_PLACES_INDEX", default=BASE_DIR / "var" / "ga
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Also the few files of npm packages that pages use (the maps' base layer), from node_modules.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jamportal.staticfinders.NodeModulesFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Static files: served by whitenoise from STATIC_ROOT (after collectstatic),
@@ -304,23 +310,23 @@ CELERY_BEAT_SCHEDULE = {
 # for every change made meanwhile (jams/posters.py).
 POSTER_BUILD_DELAY = whole_number("JAMPORTAL_POSTER_BUILD_DELAY", default=10)
 
+# Map tiles: from one tile server (JAMPORTAL_TILES_URL, with its credit line in
+# JAMPORTAL_TILES_ATTRIBUTION), drawn over our own base map of country outlines
+# (static/js/leaflet_maps.js; Natural Earth data from the world-atlas package), which
+# alone keeps the map readable offline or when the tile server refuses us. An empty
+# JAMPORTAL_TILES_URL turns tiles off: then only the base map draws.
+TILES_URL = env("JAMPORTAL_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The default credit is in the page's language.
+TILES_ATTRIBUTION = env("JAMPORTAL_TILES_ATTRIBUTION", default="") or format_lazy(
+    '&copy; <a href="https://www.openstreetmap.org/copyright">{}</a>', _("OpenStreetMap contributors")
+)
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (20.0, 0.0),
     "DEFAULT_ZOOM": 2,
     "MIN_ZOOM": 1,
     "MAX_ZOOM": 18,
     "RESET_VIEW": False,
-    "TILES": [
-        (
-            _("Map"),
-            env("JAMPORTAL_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-            {
-                "attribution": format_lazy(
-                    '&copy; <a href="https://www.openstreetmap.org/copyright">{}</a>', _("OpenStreetMap contributors")
-                )
-            },
-        )
-    ],
+    "TILES": [(_("Map"), TILES_URL, {"attribution": TILES_ATTRIBUTION})] if TILES_URL else [],
     # Leaflet's own credit, with its title in the page's language (the zoom buttons'
     # titles are translated in static/js/leaflet_maps.js).
     "ATTRIBUTION_PREFIX": format_lazy(
@@ -355,7 +361,7 @@ def _origin(url):
 CSP_IMAGE_HOSTS = [
     origin
     for origin in (
-        _origin(LEAFLET_CONFIG["TILES"][0][1]),
+        _origin(TILES_URL),
         _origin(env("JAMPORTAL_S3_ENDPOINT_URL", default="")),
         *env.list("JAMPORTAL_CSP_IMAGE_HOSTS", default=[]),  # a CDN in front of the media, for example
     )

@@ -20,6 +20,7 @@ need libpango-1.0-0 bash -c "ldconfig -p | grep -q libpango-1.0.so.0"
 need libpangoft2-1.0-0 bash -c "ldconfig -p | grep -q libpangoft2-1.0.so.0"
 need fonts-noto-core test -d /usr/share/fonts/truetype/noto
 need fonts-noto-cjk bash -c "ls /usr/share/fonts/opentype/noto/NotoSansCJK*"
+need npm command -v npm   # the maps' base layer (country outlines); for make test also axe-core and Lighthouse
 if [ "${1:-run}" != run ]; then
     need redis-server command -v redis-server
     need postgresql bash -c "ls /usr/lib/postgresql/*/bin/initdb"
@@ -32,7 +33,6 @@ fi
 if [ "${1:-run}" = test ]; then
     need chromium command -v chromium
     need poppler-utils command -v pdftotext
-    need npm command -v npm   # axe-core and Lighthouse come from the npm registry
     need default-jre-headless command -v java   # the Nu HTML checker (vnu.jar)
 fi
 

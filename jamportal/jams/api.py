@@ -2,6 +2,7 @@
 and what looks wrong with a venue's pin."""
 
 import functools
+import math
 
 from django import forms
 from django.http import JsonResponse
@@ -43,11 +44,15 @@ def jam_feature(jam) -> dict:
 
 
 def cluster_feature(cluster) -> dict:
-    """Several Jams as one point; clicking it zooms to `bbox` [west, south, east, north]."""
+    """Several Jams as one point; clicking it zooms to `bbox` [west, south, east, north],
+    or lists the Jams in that box. The box is rounded outwards, so that it holds them all."""
+    west, south, east, north = cluster.bbox
+    outwards = [math.floor(west * 1e5) / 1e5, math.floor(south * 1e5) / 1e5]
+    outwards += [math.ceil(east * 1e5) / 1e5, math.ceil(north * 1e5) / 1e5]
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(cluster.longitude, 5), round(cluster.latitude, 5)]},
-        "properties": {"cluster": True, "count": cluster.count, "bbox": [round(x, 5) for x in cluster.bbox]},
+        "properties": {"cluster": True, "count": cluster.count, "bbox": outwards},
     }
 
 
@@ -64,6 +69,8 @@ def feature_collection(features) -> JsonResponse:
 
 
 MAP_VIEW = {"bbox", "zoom"}
+# Jams listed for a box without a zoom: a popup's worth (a cluster at one spot holds a few).
+MAP_BOX_MOST = 100
 MAP_OWN = {*MAP_VIEW, "v"}  # and the public version the page was drawn under (only in the address)
 
 
@@ -83,6 +90,8 @@ def jams_geojson(request):
 
     - with around=lat,lon (and radius, nearest): the Jams near that point, nearest first;
     - with bbox=w,s,e,n and zoom: what the map shows there, crowded areas as clusters;
+    - with bbox alone: the Jams in that box themselves, in date order (at most
+      MAP_BOX_MOST): what a cluster of Jams at one spot lists when clicked;
     - otherwise every Jam that matches.
 
     Answers are kept whole per language and query (jamportal.pagecache), and
@@ -100,6 +109,12 @@ def jams_geojson(request):
         jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
         found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
         return feature_collection([jam_feature(jam) for jam in found])
+    if view is not None and view.cleaned_data["zoom"] is None:
+        keys = selectors.jam_keys_in_box(
+            selectors.public_reader(chosen), bbox=view.cleaned_data["bbox"], most=MAP_BOX_MOST
+        )
+        features = selectors.jams_drawn("map-feature", keys, request.LANGUAGE_CODE, jam_feature)
+        return feature_collection(sorted(features.values(), key=lambda f: (f["properties"]["start"], f["id"])))
     if view is not None:
         clusters, single = selectors.jam_map_cells(selectors.public_reader(chosen), **view.cleaned_data)
         features = selectors.jams_drawn("map-feature", single, request.LANGUAGE_CODE, jam_feature)

@@ -330,10 +330,11 @@ class JamFilterForm(forms.Form):
 
 
 class MapViewForm(forms.Form):
-    """The map's viewport: bbox=west,south,east,north and a zoom level."""
+    """The map's viewport: bbox=west,south,east,north and a zoom level; a box
+    without a zoom asks for the Jams themselves (a cluster's, to list them)."""
 
     bbox = forms.CharField()
-    zoom = forms.IntegerField(min_value=0, max_value=20)
+    zoom = forms.IntegerField(min_value=0, max_value=20, required=False)
 
     def clean_bbox(self):
         try:

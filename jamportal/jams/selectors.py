@@ -302,6 +302,14 @@ def jam_map_cells(read, *, bbox, zoom):
     return clusters, single
 
 
+def jam_keys_in_box(read, *, bbox, most):
+    """The keys of (at most `most` of) the Jams `read` reads (see `reader`) in the box
+    `bbox` (west, south, east, north), in no particular order."""
+    west, south, east, north = bbox
+    where, bounds = _within(south, north, west, east)
+    return [pk for (pk,) in read("pk", where, bounds, most=most)]
+
+
 def jam_list_for_organiser(user):
     """The organiser's own Jams, every status, newest first."""
     return (

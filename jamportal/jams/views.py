@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
 from jamportal.cldr import names
+from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
@@ -89,10 +90,11 @@ def home(request):
         items = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
         context.update(near=near, near_items=items, nearest_km=nearest[0][0] if nearest else None, miles=miles)
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
+    # Soonest first (past Jams: the latest first), numbered as their pins on the map are.
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
-    order = "-start" if form.cleaned_data.get("when") == selectors.PAST else "start"
-    page = Paginator(jams.order_by("country", order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(page=page, groups=selectors.group_by_country(page.object_list))
+    order = ("-start", "-pk") if form.cleaned_data.get("when") == selectors.PAST else ("start", "pk")
+    page = Paginator(jams.order_by(*order), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["page"] = page
     context["map_query"] = _query_without_page(request)
     return render(request, "jams/home.html", context)
 
@@ -109,9 +111,11 @@ RESULTS = f"<!--{secrets.token_hex(8)}-->"
 
 
 # Each Jam's line in a near-me list is drawn with DISTANCE standing for how far it
-# is, and kept (selectors.jams_drawn). Loading and drawing each Jam were two thirds
-# of a search from a new position (profiled; docs/benchmarks.md).
+# is and NUMBER for its place in the list, and kept (selectors.jams_drawn). Loading
+# and drawing each Jam were two thirds of a search from a new position (profiled;
+# docs/benchmarks.md).
 DISTANCE = "distance" + secrets.token_hex(8)
+NUMBER = "number" + secrets.token_hex(8)
 
 
 def _near_items(found, language, *, miles):
@@ -120,9 +124,15 @@ def _near_items(found, language, *, miles):
         "near-item",
         [pk for _, pk in found],
         language,
-        lambda jam: render_to_string("jams/_jam_item.html", {"jam": jam, "distance": DISTANCE}),
+        lambda jam: render_to_string(
+            "jams/_jam_item.html", {"jam": jam, "distance": DISTANCE, "number": NUMBER, "show_country": True}
+        ),
     )
-    return [mark_safe(items[pk].replace(DISTANCE, escape(distance(km, miles)))) for km, pk in found if pk in items]
+    shown = [(km, pk) for km, pk in found if pk in items]
+    return [
+        mark_safe(items[pk].replace(DISTANCE, escape(distance(km, miles))).replace(NUMBER, native_digits(str(number))))
+        for number, (km, pk) in enumerate(shown, start=1)
+    ]
 
 
 def _near_page(request, context, *, around):

@@ -14,6 +14,27 @@
   let timer = null;
   let controller = null;
 
+  // Only the fields filled in go into the search's address (the server reads a field
+  // left out as an empty one): ?q=Leeds, not ten empty parameters after it. They are
+  // switched off while the form is sent and on again when the page comes back.
+  function emptyFields() {
+    return Array.from(form.elements).filter(function (field) {
+      return field.name && !field.disabled && field.value === "" && field.type !== "submit";
+    });
+  }
+  form.addEventListener("submit", function () {
+    emptyFields().forEach(function (field) {
+      field.disabled = true;
+      field.dataset.leftOut = "";
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    form.querySelectorAll("[data-left-out]").forEach(function (field) {
+      field.disabled = false;
+      delete field.dataset.leftOut;
+    });
+  });
+
   input.addEventListener("input", function () {
     clearTimeout(timer);
     const text = input.value.trim();
@@ -44,6 +65,7 @@
       function (position) {
         const params = new URLSearchParams(new FormData(form));
         params.delete("q");
+        emptyFields().forEach(function (field) { params.delete(field.name); });
         params.set("around", position.coords.latitude.toFixed(4) + "," + position.coords.longitude.toFixed(4));
         window.location.search = params.toString();
       },

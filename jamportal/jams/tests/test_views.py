@@ -30,9 +30,10 @@ Status = Jam.Status
 # The home page: map and list
 
 
-def test_home_lists_approved_upcoming_jams_grouped_by_country(client):
-    JamFactory(title="Paris Jam", country="FR", city="Paris")
-    JamFactory(title="Cambridge Jam", country="GB")
+def test_home_lists_approved_upcoming_jams_soonest_first_numbered(client):
+    soon = timezone.now() + datetime.timedelta(days=2)
+    later = JamFactory(title="Paris Jam", country="FR", city="Paris", start=soon + datetime.timedelta(days=5))
+    sooner = JamFactory(title="Cambridge Jam", country="GB", city="Cambridge", start=soon)
     JamFactory(title="Secret Jam", status=Status.SUBMITTED)
     JamFactory(title="Old Jam", start=timezone.now() - datetime.timedelta(days=30))
 
@@ -41,11 +42,54 @@ def test_home_lists_approved_upcoming_jams_grouped_by_country(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "2 Jams" in html
-    assert html.index("<h3>France</h3>") < html.index("Paris Jam") < html.index("<h3>United Kingdom</h3>")
-    assert "Cambridge Jam" in html
+    # Soonest first, whatever the country; each numbered (the map's pins carry the same numbers).
+    first = html.index(f'<li data-jam="{sooner.pk}">\n  <span class="jam-number">1</span>')
+    second = html.index(f'<li data-jam="{later.pk}">\n  <span class="jam-number">2</span>')
+    assert first < html.index("Cambridge Jam") < second < html.index("Paris Jam")
+    assert "Cambridge, United Kingdom" in html
+    assert "Paris, France" in html
     assert "Secret Jam" not in html
     assert "Old Jam" not in html
     assert 'id="jam-map"' in html
+
+
+def test_home_numbers_continue_on_the_next_page(client, monkeypatch):
+    monkeypatch.setattr("jamportal.jams.views.LIST_PAGE_SIZE", 2)
+    start = timezone.now() + datetime.timedelta(days=1)
+    third = [JamFactory(start=start + datetime.timedelta(hours=i)) for i in range(3)][2]
+
+    html = client.get(reverse("jams:home"), {"page": "2"}).content.decode()
+
+    assert f'<li data-jam="{third.pk}">\n  <span class="jam-number">3</span>' in html
+    assert html.count('class="jam-number"') == 1
+
+
+def test_home_search_works_with_or_without_the_empty_fields(client):
+    """The form leaves out the empty fields (static/jams/place_search.js); without
+    JavaScript a browser sends them all: both find the same Jams."""
+    JamFactory(title="Yaoundé Jam", latitude=3.87, longitude=11.52, country="CM", city="Yaoundé")
+    empty = dict.fromkeys(
+        ["around", "campaign", "country", "spoken", "radius", "nearest", "days", "date_from", "date_to"], ""
+    )
+
+    short = client.get(reverse("jams:home"), {"q": "Yaoundé, Cameroon"}).content.decode()
+    long = client.get(reverse("jams:home"), {"q": "Yaoundé, Cameroon", **empty, "when": "upcoming"}).content.decode()
+
+    for html in (short, long):
+        assert "Jams near Yaoundé" in html
+        assert '<span class="jam-number">1</span>' in html
+        assert 'data-place-label="Yaoundé"' in html
+
+
+def test_near_me_list_is_numbered_and_the_map_knows_the_searched_place(client):
+    near = JamFactory(title="Near Jam", latitude=52.21, longitude=0.13, country="GB", city="Cambridge")
+    far = JamFactory(title="Far Jam", latitude=52.6, longitude=1.3, country="GB", city="Norwich")
+
+    html = client.get(reverse("jams:home"), {"around": "52.2,0.12"}).content.decode()
+
+    assert f'<li data-jam="{near.pk}">\n  <span class="jam-number">1</span>' in html
+    assert f'<li data-jam="{far.pk}">\n  <span class="jam-number">2</span>' in html
+    assert 'data-around="52.2,0.12" data-place-label="Your location"' in html
 
 
 def test_home_filters_by_country_campaign_and_past(client):
