@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from jamportal.celery import enqueue
+from jamportal.cldr import formats
 from jamportal.jams import selectors
 from jamportal.jams.models import CampaignPoster
 from jamportal.pdf import render_document, render_pdf
@@ -142,12 +143,18 @@ def _columns(groups, lines, room) -> list[tuple]:
     return columns
 
 
+# Part of every poster's digest: change it when the poster's layout changes, so that
+# posters built before are built again (their Jams did not change, the drawing did).
+POSTER_LAYOUT = "2026-11-30: columns kept by country, type fitted, dates, address, QR code, bidi isolates"
+
+
 def poster_content(campaign, language) -> tuple[list, str]:
     """The campaign's Jams grouped by country (in `language`), and a digest of them."""
     with translation.override(language):
         jams = selectors.jam_list_public(campaign=campaign, when=selectors.ALL, language=language).order_by("start")
         groups = selectors.group_by_country(jams)
         printed = [
+            POSTER_LAYOUT,
             campaign.display_name,
             campaign.hashtag,
             str(campaign.starts_on),
@@ -166,9 +173,9 @@ def campaign_url(campaign) -> str:
 
 def campaign_dates(campaign) -> str:
     """The campaign's days as the active language writes a range of dates (CLDR's
-    interval formats: "6–7 March 2027", "2027年3月6日～7日")."""
-    locale = translation.to_locale(translation.get_language())
-    return babel.dates.format_interval(campaign.starts_on, campaign.ends_on, "yMMMMd", locale=locale)
+    interval formats: "6–7 March 2027", "2027年3月6日～7日"), in its digits ("۶ تا ۷ مارس ۲۰۲۷")."""
+    dates = babel.dates.format_interval(campaign.starts_on, campaign.ends_on, "yMMMMd", locale=formats.locale())
+    return formats.native_digits(dates)
 
 
 def poster_render(campaign, *, size, language, groups) -> bytes:

@@ -25,7 +25,14 @@ def datetime_values(html):
 
 def test_pages_with_photos_and_histories_write_valid_datetime_values(client):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)  # the campaign page counts down to it
-    jam = JamFactory(campaign=CampaignFactory(starts_on=tomorrow), status="submitted", approved_at=None)
+    started = timezone.now() - datetime.timedelta(hours=1)  # its page shows photos once it has started
+    jam = JamFactory(
+        campaign=CampaignFactory(starts_on=tomorrow),
+        start=started,
+        end=started + datetime.timedelta(hours=4),
+        status="submitted",
+        approved_at=None,
+    )
     _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
     taken = (timezone.now() - datetime.timedelta(minutes=5)).replace(microsecond=399486)
     post(client, token, taken_at=taken.isoformat())

@@ -38,8 +38,8 @@ def jam_when_parts(jam):
     start, end = jam.local_start, jam.local_end
     locale = formats.locale()
     return {
-        "start_iso": start.isoformat(),  # with the Jam's own offset, as the time shown
-        "end_iso": end.isoformat(),
+        "start_iso": start.isoformat(timespec="seconds"),  # with the Jam's own offset, as the time shown
+        "end_iso": end.isoformat(timespec="seconds"),
         "start_date": formats.native_digits(babel.dates.format_date(start.date(), "full", locale=locale)),
         "end_date": formats.native_digits(babel.dates.format_date(end.date(), "full", locale=locale)),
         "one_day": start.date() == end.date(),

@@ -46,8 +46,8 @@ def test_home_lists_approved_upcoming_jams_soonest_first_numbered(client):
     first = html.index(f'<li data-jam="{sooner.pk}">\n  <span class="jam-number">1</span>')
     second = html.index(f'<li data-jam="{later.pk}">\n  <span class="jam-number">2</span>')
     assert first < html.index("Cambridge Jam") < second < html.index("Paris Jam")
-    assert "Cambridge, United Kingdom" in html
-    assert "Paris, France" in html
+    assert "<bdi>Cambridge</bdi>, United Kingdom" in html
+    assert "<bdi>Paris</bdi>, France" in html
     assert "Secret Jam" not in html
     assert "Old Jam" not in html
     assert 'id="jam-map"' in html
@@ -76,7 +76,7 @@ def test_home_search_works_with_or_without_the_empty_fields(client):
     long = client.get(reverse("jams:home"), {"q": "Yaoundé, Cameroon", **empty, "when": "upcoming"}).content.decode()
 
     for html in (short, long):
-        assert "Jams near Yaoundé" in html
+        assert "Jams near <bdi>Yaoundé</bdi>" in html
         assert '<span class="jam-number">1</span>' in html
         assert 'data-place-label="Yaoundé"' in html
 
