@@ -22,7 +22,10 @@ from jamportal.jams.demo import CITIES  # noqa: E402
 
 BOOTHS = 100
 
-jams = list(selectors.jam_list_public(when=selectors.UPCOMING).order_by("pk")[:BOOTHS])
+# The first has started, so that its page shows the photos its booth posts (a Jam's page
+# shows them from its start; tests/test_serve.py posts to the first); the rest to come.
+started = list(selectors.jam_list_public(when=selectors.PAST).order_by("-start")[:1])
+jams = started + list(selectors.jam_list_public(when=selectors.UPCOMING).order_by("pk")[: BOOTHS - len(started)])
 Booth.objects.filter(name="Load test").delete()
 tokens = [services.booth_create(jam, by=jam.organiser, name="Load test")[1] for jam in jams]
 fixtures = {

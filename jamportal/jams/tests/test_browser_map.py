@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from jamportal.cldr.formats import native_digits
 from jamportal.jams.tests.factories import JamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,7 +133,7 @@ def test_every_jam_opens_from_the_world_map_and_pins_match_the_list(open_page, w
 
     # The pair and the triple are clusters (at every zoom: test_near.py); clicking one lists its Jams.
     for titles in SAME_SPOT.values():
-        count = str(len(titles))
+        count = native_digits(str(len(titles)), language)  # "۲" on a Persian page
         open_each_jam_from(page, lambda count=count: page.locator(".jam-cluster", has_text=count), titles)
 
     # The Jam alone carries its number in the list on its pin.
@@ -150,7 +151,7 @@ def test_every_jam_opens_from_the_world_map_and_pins_match_the_list(open_page, w
         page.screenshot(path=ARTIFACTS / f"home-base-map-{language}-{width}.png", full_page=True)
 
     # From the keyboard too: Enter on the pair's cluster lists them.
-    page.locator(".jam-cluster", has_text="2").focus()
+    page.locator(".jam-cluster", has_text=native_digits("2", language)).focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup .jam-popup")).to_have_count(2)
     expect(page.locator(".leaflet-popup").get_by_role("link").first).to_be_focused()
