@@ -22,7 +22,8 @@ import datetime
 from functools import cache
 
 from babel import Locale, dates, lists, numbers, units
-from django.utils import translation
+
+from jamportal.cldr.names import babel_locale
 
 # The digits of the numbering systems our languages use by default (CLDR numberingSystems.xml).
 DIGITS = {"latn": "0123456789", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
@@ -42,12 +43,7 @@ KM_PER_MILE = 1.609344
 
 def locale(language: str | None = None) -> Locale:
     """Babel's locale for a Django language code ("pt-br" → pt_BR); the active language by default."""
-    return _locale(language or translation.get_language() or "en")
-
-
-@cache
-def _locale(language):
-    return Locale.parse(translation.to_locale(language))
+    return babel_locale(language)
 
 
 def numbering_system(language: str | None = None) -> str:

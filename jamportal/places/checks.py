@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from babel.core import get_global
 from babel.dates import get_timezone_location
-from django.utils.translation import get_language, to_locale
 
+from jamportal.cldr.names import babel_locale
 from jamportal.places import gazetteer
 from jamportal.places.gazetteer import Place, distance_km
 from jamportal.places.geocoding import geocode
@@ -91,7 +91,7 @@ def timezone_label(zone: str, *, when: datetime.datetime | None = None, language
 
     The offset is the one in force at `when` (now by default), so that summer time shows.
     """
-    locale = to_locale(language or get_language() or "en")
+    locale = babel_locale(language)
     try:
         city = get_timezone_location(zone, locale=locale, return_city=True)
     except (LookupError, ValueError):
