@@ -251,6 +251,11 @@ KIT_SENDER_ADDRESS = [
     ).split("|")
     if line.strip()
 ]
+if len(KIT_SENDER_ADDRESS) < 2:  # a customs form needs a name and an address
+    raise ImproperlyConfigured(
+        "JAMPORTAL_KIT_SENDER_ADDRESS must be the sender's name and address, lines separated by |, "
+        "as in 'Kit team|1 Station Road|Cambridge CB1 2JW|United Kingdom'."
+    )
 
 # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, Django's default) wait in files
 # of this folder of their own (made if missing) while a request handles them;
@@ -315,7 +320,14 @@ POSTER_BUILD_DELAY = whole_number("JAMPORTAL_POSTER_BUILD_DELAY", default=10)
 # (static/js/leaflet_maps.js; Natural Earth data from the world-atlas package), which
 # alone keeps the map readable offline or when the tile server refuses us. An empty
 # JAMPORTAL_TILES_URL turns tiles off: then only the base map draws.
-TILES_URL = env("JAMPORTAL_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+TILES_URL = env("JAMPORTAL_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+if TILES_URL and (
+    urlsplit(TILES_URL).scheme not in ("http", "https") or not all(part in TILES_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        "JAMPORTAL_TILES_URL must be an http(s) address with {z}, {x} and {y} in it, as in "
+        f"'https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png', or empty for no tiles; not {TILES_URL!r}."
+    )
 # The default credit is in the page's language.
 TILES_ATTRIBUTION = env("JAMPORTAL_TILES_ATTRIBUTION", default="") or format_lazy(
     '&copy; <a href="https://www.openstreetmap.org/copyright">{}</a>', _("OpenStreetMap contributors")

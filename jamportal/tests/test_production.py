@@ -275,3 +275,23 @@ def test_the_site_stops_on_a_setting_that_is_not_a_whole_number_and_says_which()
 
     assert result.returncode != 0
     assert "DATABASE_CONN_MAX_AGE must be a whole number of at least 0, not 'ten minutes'." in result.stderr
+
+
+@pytest.mark.slow  # a process with production settings
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("JAMPORTAL_TILES_URL", "tile.example.org/{z}/{x}/{y}.png", "JAMPORTAL_TILES_URL must be an http(s) address"),
+        ("JAMPORTAL_TILES_URL", "https://tile.example.org/map.png", "with {z}, {x} and {y} in it"),
+        ("JAMPORTAL_KIT_SENDER_ADDRESS", " | ", "JAMPORTAL_KIT_SENDER_ADDRESS must be the sender's name and address"),
+    ],
+)
+def test_the_site_stops_on_a_map_or_sender_setting_it_cannot_use_and_says_why(name, value, message):
+    environment = {**production_env(), name: value}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr
