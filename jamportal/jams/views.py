@@ -20,11 +20,12 @@ from jamportal import pagecache, places, ratelimit
 from jamportal.cldr import names
 from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
+from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
 from jamportal.jams.feeds import calendar_response
 from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
-from jamportal.jams.templatetags.jam_tags import calendar_links, distance, event_json_ld, ics_filename
+from jamportal.jams.templatetags.jam_tags import distance
 from jamportal.pagecache import public_page
 from jamportal.pdf import pdf_response
 
