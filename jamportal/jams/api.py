@@ -33,14 +33,18 @@ def jam_feature(jam) -> dict:
         "country_name": str(jam.country.name),
         "where": names.join_parts([jam.city, str(jam.country.name)]),
     }
-    if hasattr(jam, "distance_km"):
-        properties["distance_km"] = round(jam.distance_km, 1)
     return {
         "type": "Feature",
         "id": jam.pk,
         "geometry": {"type": "Point", "coordinates": [jam.public_longitude, jam.public_latitude]},
         "properties": properties,
     }
+
+
+def with_distance(feature, km) -> dict:
+    """A Jam's Feature (kept for every answer, see selectors.jams_drawn) with its distance
+    from a near-me search."""
+    return {**feature, "properties": {**feature["properties"], "distance_km": round(km, 1)}}
 
 
 def cluster_feature(cluster) -> dict:
@@ -106,9 +110,9 @@ def jams_geojson(request):
         return bad_parameters(*forms_)
     chosen = filters.filters() if filters else dict(_unfiltered())
     if filters and (near := filters.near()):
-        jams = selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)
-        found = selectors.jams_near(jams, **near, language=request.LANGUAGE_CODE)
-        return feature_collection([jam_feature(jam) for jam in found])
+        found = selectors.nearest_keys(selectors.public_reader(chosen), **near)
+        features = selectors.jams_drawn("map-feature", [pk for _, pk in found], request.LANGUAGE_CODE, jam_feature)
+        return feature_collection([with_distance(features[pk], km) for km, pk in found if pk in features])
     if view is not None and view.cleaned_data["zoom"] is None:
         keys = selectors.jam_keys_in_box(
             selectors.public_reader(chosen), bbox=view.cleaned_data["bbox"], most=MAP_BOX_MOST

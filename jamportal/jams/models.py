@@ -209,8 +209,9 @@ class Jam(models.Model):
             models.Index(fields=["status", "end"], name="jam_status_end"),
             models.Index(fields=["country", "start"], name="jam_country_start"),
             # Near-me and the map read public Jams by position: status first, so that
-            # the planner narrows by both and never scans every approved Jam.
-            models.Index(fields=["status", "latitude", "longitude"], name="jam_status_position"),
+            # the planner narrows by both and never scans every approved Jam; the end
+            # last, so that SQLite tells upcoming Jams from the index alone.
+            models.Index(fields=["status", "latitude", "longitude", "end"], name="jam_status_position_end"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="jam_ends_after_start"),

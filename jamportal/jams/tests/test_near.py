@@ -1,6 +1,7 @@
 """Near-me search, the map's server-side clusters, the place endpoints and private venues."""
 
 import datetime
+import functools
 import random
 
 import pytest
@@ -86,6 +87,39 @@ def test_nearest_beyond_the_radius_are_found_in_one_round_trip():
 
     assert [pk for _d, pk in found] == far
     assert len(queries) == 1  # the radius's box and the next one out, together
+
+
+def test_a_box_full_of_jams_only_in_its_corners_still_finds_the_nearest():
+    # The radius's box holds enough Jams for the first look to leave the wide box
+    # unread, but all of them are in its corners, outside the radius.
+    corners = [
+        JamFactory(latitude=52.2 + dy * 0.42, longitude=0.12 + dx * 0.68).pk
+        for dy in (-1, 1)
+        for dx in (-1, 1)
+        for _ in range(3)
+    ]
+    jams = list(Jam.objects.all())
+    assert min(distance_km(52.2, 0.12, j.latitude, j.longitude) for j in jams) > 50
+
+    found = selectors.nearest_keys(selectors.reader(Jam.objects.all()), latitude=52.2, longitude=0.12, nearest=5)
+
+    assert [pk for _d, pk in found] == brute_force(jams, 52.2, 0.12, nearest=5, radius_km=50, limit=100)
+    assert {pk for _d, pk in found} <= set(corners)
+
+
+def test_the_first_look_reads_the_wide_box_only_where_the_radius_holds_few():
+    near = [JamFactory(latitude=52.2 + i * 0.001, longitude=0.12).pk for i in range(12)]
+    far = JamFactory(latitude=54.0, longitude=0.12).pk  # 200 km north: in the wide box only
+    read = selectors.reader(Jam.objects.all())
+
+    def boxes(sparse):
+        rows = read.first_look(
+            selectors._box(52.2, 0.12, 50), functools.partial(selectors._box, 52.2, 0.12, 400), 401, sparse
+        )
+        return sorted((box, pk) for pk, _lat, _lon, box in rows)
+
+    assert boxes(sparse=10) == [(0, pk) for pk in near]
+    assert boxes(sparse=13) == [(0, pk) for pk in near] + sorted((1, pk) for pk in [*near, far])
 
 
 def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
