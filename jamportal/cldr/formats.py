@@ -19,7 +19,7 @@ Choices, where CLDR leaves one to us:
 """
 
 import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, dates, lists, numbers, units
 
@@ -76,8 +76,12 @@ def _digit_table(system: str) -> dict:
 
 def native_digits(text: str, language: str | None = None) -> str:
     """`text` (which we formatted: never user text) written with the language's digits."""
-    system = numbering_system(language)
-    return text if system == "latn" else text.translate(_digit_table(system))
+    return _in_digits(text, locale(language))
+
+
+def _in_digits(text: str, loc: Locale) -> str:
+    system = loc.default_numbering_system
+    return text if system == "latn" or system not in DIGITS else text.translate(_digit_table(system))
 
 
 def format_number(value, language: str | None = None, *, places: int = 0) -> str:
@@ -143,10 +147,16 @@ def format_distance(km: float, language: str | None = None, *, miles: bool = Fal
     else:
         value, unit = km, "length-kilometer"
     places = 1 if unit != "length-meter" and value < 10 else 0
+    return _distance(round(value, places), unit, places, locale(language))
+
+
+# A near-me list writes the same few rounded distances again and again: Babel's
+# formatting was a tenth of a search from a new position (profiled; docs/benchmarks.md).
+@lru_cache(maxsize=4096)
+def _distance(value: float, unit: str, places: int, loc: Locale) -> str:
     pattern = "#,##0" + (".0" if places else "")
-    value = round(value, places)
-    text = units.format_unit(value, unit, "short", format=pattern, locale=locale(language), numbering_system="default")
-    return native_digits(text, language)
+    text = units.format_unit(value, unit, "short", format=pattern, locale=loc, numbering_system="default")
+    return _in_digits(text, loc)
 
 
 def format_duration(delta: datetime.timedelta, language: str | None = None) -> str:
