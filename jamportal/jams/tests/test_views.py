@@ -53,6 +53,17 @@ def test_home_lists_approved_upcoming_jams_soonest_first_numbered(client):
     assert 'id="jam-map"' in html
 
 
+def test_home_with_no_jams_yet_invites_the_first_one(client):
+    """A new site, or filters nothing matches: no Jam, and no talk of filters to correct."""
+    JamFactory(title="Secret Jam", status=Status.SUBMITTED)
+
+    for address in (reverse("jams:home"), reverse("jams:home") + "?country=JP"):
+        html = client.get(address).content.decode()
+        assert "0 Jams" in html
+        assert "No Jams match these filters yet." in html
+        assert "Please correct the filters above." not in html
+
+
 def test_home_numbers_continue_on_the_next_page(client, monkeypatch):
     monkeypatch.setattr("jamportal.jams.views.LIST_PAGE_SIZE", 2)
     start = timezone.now() + datetime.timedelta(days=1)
