@@ -31,6 +31,7 @@ tokens = [services.booth_create(jam, by=jam.organiser, name="Load test")[1] for 
 fixtures = {
     "tokens": tokens,
     "jam_paths": [iri_to_uri(f"/en/jams/{jam.slug}/") for jam in jams],  # slugs may be in any script
+    "campaign_path": f"/en/campaigns/{selectors.campaign_current().slug}/",
     "cities": [(name, latitude, longitude) for name, _country, latitude, longitude, _venue in CITIES],
 }
 Path(os.environ["JAMPORTAL_SERVE_STATE"], "load.json").write_text(json.dumps(fixtures))

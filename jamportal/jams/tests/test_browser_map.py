@@ -72,6 +72,8 @@ def open_page(browser, live_server):
 
         context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), refuse)
         contexts.append(context)
+        # The test may move the map itself: window.testMap (django-leaflet announces each map).
+        context.add_init_script("addEventListener('map:init', (e) => { window.testMap = e.detail.map; })")
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -222,3 +224,42 @@ def test_with_tiles_off_only_the_base_layer_draws(open_page, monkeypatch):
     expect(page.locator(".leaflet-tile")).to_have_count(0)
     assert refused == []
     assert page.errors == []
+
+
+def land_on_screen(page, start=0.0):
+    """The share of the map's visible area, from `start` (a fraction of its width) to
+    its right-hand edge, painted in the base layer's land colour."""
+    return page.evaluate(
+        """(start) => {
+            const canvas = document.querySelector('.leaflet-base-map-pane canvas');
+            const view = document.querySelector('#jam-map').getBoundingClientRect();
+            const box = canvas.getBoundingClientRect();
+            const scale = canvas.width / box.width;
+            const x = Math.round((view.left + start * view.width - box.left) * scale);
+            const y = Math.round((view.top - box.top) * scale);
+            const w = Math.round((1 - start) * view.width * scale), h = Math.round(view.height * scale);
+            const data = canvas.getContext('2d').getImageData(x, y, w, h).data;
+            let land = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                if (data[i] === 244 && data[i + 1] === 241 && data[i + 2] === 234) land++;  // #f4f1ea
+            }
+            return land / (w * h);
+        }""",
+        start,
+    )
+
+
+def test_the_base_map_repeats_sideways_once_the_view_is_wider_than_the_world(open_page):
+    """A copy of the world either side is drawn once the view reaches it: zoomed out on a
+    wide screen (the map is kept to one world's longitudes, so only then)."""
+    page, _refused = open_page(1366, "/en/")
+    expect(page.locator("#jam-map[data-base-map-drawn=true]")).to_be_attached()
+    assert page.evaluate("() => testMap.getBounds().getEast()") < 180
+
+    page.evaluate("() => { testMap.setView([20, 0], 1, {animate: false}); }")
+    assert page.evaluate("() => testMap.getBounds().getEast()") > 240
+    page.wait_for_timeout(500)  # the copies' batches, one task each
+    page.screenshot(path=ARTIFACTS / "home-base-map-zoomed-out.png")
+
+    # The view's right tenth lies east of 180°: only the copy to the east draws land there.
+    assert land_on_screen(page, start=0.9) > 0.05
