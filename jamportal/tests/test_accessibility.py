@@ -176,7 +176,8 @@ def test_the_poster_page_reloads_only_once_the_poster_is_drawn(browser, live_ser
     try:
         page.goto("/en/campaigns/birthday/poster-a3.pdf")
         page.wait_for_timeout(12_000)  # the old page reloaded itself after 10 s
-        assert asked[0] == "GET" and set(asked[1:]) == {"HEAD"}, asked
+        assert asked == ["GET"] + ["HEAD"] * (len(asked) - 1), asked  # the page, then quiet questions
+        assert len(asked) > 1, asked
 
         posters.campaign_poster_build(site["campaign"], size="a3", language="en")
         with page.expect_response(lambda r: r.request.method == "GET" and r.status == 200, timeout=20_000) as got:
