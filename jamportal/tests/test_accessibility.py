@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -58,7 +60,11 @@ def site():
 
 def pages(site):
     """Every page a visitor can open (and the two an organiser starts from): name: (address, signed in)."""
-    jam, campaign = site["jam"], site["campaign"]
+    jam, campaign, organiser = site["jam"], site["campaign"], site["organiser"]
+    # The link of a password reset email (the new-password form): made after signing in,
+    # which changes what the key is made from (the last login).
+    organiser.refresh_from_db()
+    reset_key = f"{user_pk_to_url_str(organiser)}-{default_token_generator.make_token(organiser)}"
     return {
         "home": ("/{lang}/", False),
         "list": ("/{lang}/?when=all&country=GB", False),
@@ -77,6 +83,7 @@ def pages(site):
         "password-reset": ("/{lang}/accounts/password/reset/", False),
         "password-reset-done": ("/{lang}/accounts/password/reset/done/", False),
         "password-reset-bad-key": ("/{lang}/accounts/password/reset/key/1-bad-key/", False),
+        "password-reset-key": (f"/{{lang}}/accounts/password/reset/key/{reset_key}/", False),
         "password-reset-key-done": ("/{lang}/accounts/password/reset/key/done/", False),
         "email-sent": ("/{lang}/accounts/confirm-email/", False),
         "email-bad-key": ("/{lang}/accounts/confirm-email/bad-key/", False),
@@ -97,6 +104,7 @@ SHOWS = {
     "wall": "main img[alt]",
     "poster-pending": "main progress",
     "404": "main h1",
+    "password-reset-key": "input[type=password]",
 }
 
 

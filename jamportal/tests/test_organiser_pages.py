@@ -67,6 +67,7 @@ def organiser_pages(site):
         "emails": "/{lang}/accounts/email/",
         "password-change": "/{lang}/accounts/password/change/",
         "sign-out": "/{lang}/accounts/logout/",
+        "reauthenticate": "/{lang}/accounts/reauthenticate/",
         "sign-in": "/{lang}/accounts/login/",
         "sign-up": "/{lang}/accounts/signup/",
     }
