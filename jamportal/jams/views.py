@@ -237,7 +237,8 @@ def campaign_poster(request, slug, size):
         raise Http404
     poster = posters.campaign_poster_for_download(campaign, size=size, language=request.LANGUAGE_CODE)
     if poster is None:
-        response = render(request, "jams/poster_pending.html", {"campaign": campaign}, status=202)
+        context = {"campaign": campaign, "size": size, "size_label": CampaignPoster.Size(size).label}
+        response = render(request, "jams/poster_pending.html", context, status=202)
         response["Retry-After"] = "10"
         return response
     filename = f"{campaign.slug}-{size}-{request.LANGUAGE_CODE}.pdf"

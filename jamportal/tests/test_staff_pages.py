@@ -8,6 +8,7 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -57,7 +58,7 @@ def staff_site():
     kit, shirts = kit_with_shirts(campaign, received=50)
     staff = UserFactory(email="sam.staff-member@jamportal.example.org", first_name="Sam", is_staff=True)
     staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["moderate_jam", "fulfil_kits", "moderate_photo"])
+        *Permission.objects.filter(codename__in=["moderate_jam", "fulfil_kits", "moderate_photo", "change_jam"])
     )
     waiting = JamFactory(title="Raspberry Jam at the Leeds Central Library Makerspace", status=Jam.Status.SUBMITTED,
                          campaign=campaign, start=start, end=start + datetime.timedelta(hours=5), city="Leeds",
@@ -80,7 +81,7 @@ def staff_site():
     photo = Photo.objects.create(jam=waiting, idempotency_key="k", taken_at=timezone.now(), caption="Cake!",
                                  alt_text="A birthday cake", status=Photo.Status.REPORTED)  # fmt: skip
     PhotoReport.objects.create(photo=photo, reason="I am in this photo and did not agree to it being posted.")
-    return {"staff": staff, "jam": waiting, "kit": kit, "request": requests[1]}
+    return {"staff": staff, "jam": waiting, "kit": kit, "request": requests[1], "editable": requests[0]}
 
 
 def staff_pages(site):
@@ -92,7 +93,25 @@ def staff_pages(site):
         "kit-stock": f"/{{lang}}/kits/{site['kit'].pk}/stock/",
         "kit-request": f"/{{lang}}/kits/requests/{site['request'].pk}/",
         "photos": "/{lang}/moderation/photos/",
+        "photo-delete": "/{lang}/moderation/photos/",
+        "kit-request-edit": f"/{{lang}}/kits/requests/{site['editable'].pk}/edit/",
     }
+
+
+# Django's own admin (its address has no language: the language cookie chooses it):
+# axe only, its layout is Django's, not ours.
+ADMIN_PAGES = {
+    "admin": "/admin/",
+    "admin-jam": "/admin/jams/jam/{jam}/change/",
+}
+
+
+def show(page, name):
+    """Bring the page to the state worth checking."""
+    if name == "photo-delete":  # the question asked before a photo is deleted for good
+        page.locator("button[value=delete]").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("input[name=confirmed][value=yes]").count() == 1
 
 
 def signed_in_page(browser, live_server, site, viewport):
@@ -116,6 +135,7 @@ def test_staff_pages_fit_a_phone_and_pass_axe(browser, live_server, staff_site, 
         for name, url in staff_pages(staff_site).items():
             page.goto(url.format(lang=language))
             page.wait_for_load_state("networkidle")
+            show(page, name)
             problems = []
             if not page.evaluate(NO_SIDEWAYS_SCROLL):
                 problems.append(f"scrolls sideways: {page.evaluate('document.documentElement.scrollWidth')} px wide")
@@ -124,6 +144,15 @@ def test_staff_pages_fit_a_phone_and_pass_axe(browser, live_server, staff_site, 
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=ARTIFACTS / f"staff-{name}-{language}-360.png", full_page=True)
             if problems:
+                found[name] = problems
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+        for name, url in ADMIN_PAGES.items():
+            response = page.goto(url.format(jam=staff_site["jam"].pk))
+            assert response.status == 200, (name, response.status)
+            assert page.locator("html").get_attribute("lang") == language
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=ARTIFACTS / f"staff-{name}-{language}-360.png", full_page=True)
+            if problems := violations(page):
                 found[name] = problems
     finally:
         context.close()
