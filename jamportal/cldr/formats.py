@@ -97,6 +97,19 @@ def format_date(value: datetime.date, language: str | None = None) -> str:
     return native_digits(dates.format_date(value, "long", locale=locale(language)), language)
 
 
+def format_full_date(value: datetime.date, language: str | None = None) -> str:
+    """ "Monday, April 10, 2031", "2031年4月10日木曜日", "پنجشنبه ۱۰ آوریل ۲۰۳۱": CLDR's
+    full date, with the weekday."""
+    return native_digits(dates.format_date(value, "full", locale=locale(language)), language)
+
+
+def format_date_range(start: datetime.date, end: datetime.date, language: str | None = None) -> str:
+    """Two days as the language writes a range of them (CLDR's interval formats): "Mar 6 – 7,
+    2027", "6.–7. März 2027", "2027年3月6日～7日", "۶ تا ۷ مارس ۲۰۲۷"."""
+    text = dates.format_interval(start, end, "yMMMMd", locale=locale(language))
+    return native_digits(text, language)
+
+
 def _time_skeleton(language):
     return "hm" if hour_cycle(language) == "h12" else "Hm"
 

@@ -26,7 +26,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_timezone_gmt, get_timezone_location
+from babel.core import get_global
+from babel.dates import get_timezone_gmt, get_timezone_location, get_timezone_name
 from babel.lists import format_list
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
@@ -213,6 +214,34 @@ def _timezone_label(zone: str, language: str) -> str:
         return _zone_name(zone, _locale(language))
     except LookupError:
         return zone
+
+
+def timezone_name(moment: datetime.datetime, language: str | None = None) -> str:
+    """The name of `moment`'s zone on that day, as people say it: "British Summer Time"
+    in July, "Greenwich Mean Time" in January, "日本標準時", "Japanische Normalzeit"."""
+    return get_timezone_name(moment, width="long", locale=babel_locale(language))
+
+
+def timezone_city(zone: str, language: str | None = None) -> str:
+    """The city a zone is named after, in the page's language: "Europe/London" is
+    "London", "Londres", "Llundain", "لندن", "ロンドン". A zone CLDR has no city for
+    gets the last part of its name ("America/Argentina/Cordoba": "Cordoba"), as Babel does."""
+    return _timezone_city(zone, _language(language))
+
+
+@functools.lru_cache(maxsize=8192)
+def _timezone_city(zone: str, language: str) -> str:
+    try:
+        return get_timezone_location(zone, locale=_locale(language), return_city=True)
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@cache
+def zone_territories() -> dict[str, str]:
+    """{zone: the country it is CLDR's zone of}: "Africa/Douala": "CM". "001" (the
+    world) or "ZZ" (unknown) for zones of no country, such as "Etc/GMT+2"."""
+    return dict(get_global("zone_territories"))
 
 
 # Lists -------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import math
 import secrets
 from dataclasses import dataclass
 
-import babel.dates
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -174,8 +173,7 @@ def campaign_url(campaign) -> str:
 def campaign_dates(campaign) -> str:
     """The campaign's days as the active language writes a range of dates (CLDR's
     interval formats: "6–7 March 2027", "2027年3月6日～7日"), in its digits ("۶ تا ۷ مارس ۲۰۲۷")."""
-    dates = babel.dates.format_interval(campaign.starts_on, campaign.ends_on, "yMMMMd", locale=formats.locale())
-    return formats.native_digits(dates)
+    return formats.format_date_range(campaign.starts_on, campaign.ends_on)
 
 
 def poster_render(campaign, *, size, language, groups) -> bytes:

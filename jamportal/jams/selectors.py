@@ -14,7 +14,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from jamportal import pagecache
 from jamportal.cldr import names
@@ -498,11 +497,11 @@ def location_warnings_at(latitude, longitude, *, city, country) -> list[str]:
             % {"km": round(check.km_from_town), "town": check.town.name, "most": FAR_FROM_TOWN_KM}
         )
     if check.outside_country:
-        chosen = countries.name(check.country) or check.country
+        chosen = names.country_name(check.country) or check.country
         if check.country_at_pin:
             warnings.append(
                 _("The pin is in %(there)s, not in %(country)s.")
-                % {"there": countries.name(check.country_at_pin) or check.country_at_pin, "country": chosen}
+                % {"there": names.country_name(check.country_at_pin) or check.country_at_pin, "country": chosen}
             )
         else:
             warnings.append(_("The pin is not in %(country)s: it is out at sea.") % {"country": chosen})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from jamportal.cldr import names
 from jamportal.forms import IdListField
 from jamportal.kits import services
 from jamportal.kits.models import KitItem, KitRequest
@@ -106,8 +106,10 @@ class DashboardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=lambda: [("", _("Any status")), *KitRequest.Status.choices], required=False
     )
-    # The countries' names come from django-countries, in the page's language.
-    country = CountryCodeField(label=_("Country"), choices=lambda: [("", _("Any country")), *countries], required=False)
+    # The countries' names come from CLDR (jamportal.cldr), in the page's language and its order.
+    country = CountryCodeField(
+        label=_("Country"), choices=lambda: [("", _("Any country")), *names.country_choices()], required=False
+    )
 
 
 class ChosenRequestsForm(forms.Form):

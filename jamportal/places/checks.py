@@ -11,13 +11,9 @@ flagged.
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel.core import get_global
-from babel.dates import get_timezone_location
-
-from jamportal.cldr.names import babel_locale
+from jamportal.cldr import names as cldr_names
 from jamportal.places import gazetteer
 from jamportal.places.gazetteer import Place, distance_km
 from jamportal.places.geocoding import geocode
@@ -65,7 +61,7 @@ def location_check(latitude: float, longitude: float, *, city: str = "", country
     """
     country = str(country or "")
     zone = timezone_at(latitude, longitude)
-    countries = {_zone_territories().get(zone, "")}
+    countries = {cldr_names.zone_territories().get(zone, "")}
     if nearest := nearest_place(latitude, longitude):
         countries.add(nearest.country)
     town = town_in(city, country) if city else None
@@ -91,11 +87,7 @@ def timezone_label(zone: str, *, when: datetime.datetime | None = None, language
 
     The offset is the one in force at `when` (now by default), so that summer time shows.
     """
-    locale = babel_locale(language)
-    try:
-        city = get_timezone_location(zone, locale=locale, return_city=True)
-    except (LookupError, ValueError):
-        city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    city = cldr_names.timezone_city(zone, language)
     when = when or datetime.datetime.now(datetime.UTC)
     offset = when.astimezone(ZoneInfo(zone)).utcoffset() or datetime.timedelta(0)
     minutes = int(offset.total_seconds() // 60)
@@ -103,8 +95,3 @@ def timezone_label(zone: str, *, when: datetime.datetime | None = None, language
     hours, rest = divmod(abs(minutes), 60)
     text = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
     return {"city": city, "offset": text}
-
-
-@cache
-def _zone_territories() -> dict[str, str]:
-    return dict(get_global("zone_territories"))

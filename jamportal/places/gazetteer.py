@@ -23,7 +23,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.dates import get_timezone_location
 from django.conf import settings
 from rapidfuzz import fuzz
 
@@ -251,7 +250,7 @@ def _cldr_cities(cities) -> dict[int, dict[str, str]]:
     for city in cities.values():
         by_zone.setdefault(city.get("timezone"), []).append(city)
     for zone in cldr_names.timezones():
-        english = normalise(get_timezone_location(zone, locale="en", return_city=True))
+        english = normalise(cldr_names.timezone_city(zone, "en"))
         matches = [
             city
             for city in by_zone.get(zone, ())
@@ -261,8 +260,7 @@ def _cldr_cities(cities) -> dict[int, dict[str, str]]:
             continue
         city = max(matches, key=lambda city: int(city.get("population") or 0))
         found[int(city["geonameid"])] = {
-            language: get_timezone_location(zone, locale=cldr_names.babel_locale(language), return_city=True)
-            for language, _name in settings.LANGUAGES
+            language: cldr_names.timezone_city(zone, language) for language, _name in settings.LANGUAGES
         }
     return found
 

@@ -6,7 +6,9 @@ The expected names are asked of Babel here, not of jamportal.cldr, so that the
 pages are checked against CLDR itself.
 """
 
+import functools
 import html as html_lib
+import json
 import re
 
 import pytest
@@ -14,14 +16,20 @@ from babel import Locale
 from babel.dates import get_timezone_location, get_timezone_name
 from babel.lists import format_list
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import to_locale
+from django_countries.data import COUNTRIES
 
 from jamportal.jams import posters
 from jamportal.jams.forms import JamForm
-from jamportal.jams.tests.factories import CampaignFactory, JamFactory
+from jamportal.jams.languages import CODES as SPOKEN_CODES
+from jamportal.jams.models import Jam
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory, ModeratorFactory
+from jamportal.kits import services as kit_services
+from jamportal.kits.tests.factories import address, kit_with_shirts
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +51,11 @@ def comma(language):
     return cldr(language).list_patterns["standard"]["middle"].replace("{0}", "").replace("{1}", "")
 
 
+def text_of(language, message):
+    with translation.override(language):
+        return translation.gettext(message)
+
+
 def text(fragment):
     return html_lib.unescape(fragment)
 
@@ -57,12 +70,52 @@ def options(html, name):
     }
 
 
-def assert_no_english(html, language, names):
-    """English names that differ from the language's own are not on its page."""
+def _is_word_in(name, text):
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+@functools.cache
+def english_forms(language) -> re.Pattern | None:
+    """A pattern of every country and language name (the languages a Jam can be held
+    in) in its English form, where CLDR writes it otherwise in `language`: "Germany" on
+    a Welsh page, "Japanese" on a Persian one. Left out: names the language writes the
+    same but for case ("Igbo", Italian "igbo"), and English forms that are a word of a
+    name of the language's own ("Guinea" in Spanish "Guinea Ecuatorial"), a city's
+    included (French calls Mexico City "Mexico")."""
     if language == "en":
-        return
-    english = [name for name, own in names if name != own]
-    assert [name for name in english if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", html)] == []
+        return None
+    english, own = cldr("en"), cldr(language)
+    pairs = [(english.territories[code], own.territories[code]) for code in COUNTRIES] + [
+        (cldr_language(code, "en"), cldr_language(code, language)) for code in SPOKEN_CODES
+    ]
+    cities = [zone["city"] for zone in own.time_zones.values() if "city" in zone]
+    owns = "\n".join([*(name for _english, name in pairs), *cities])
+    forms = {name for name, own_name in pairs if name.casefold() != own_name.casefold()}
+    forms = sorted((name for name in forms if not _is_word_in(name, owns)), key=len, reverse=True)
+    assert len(forms) > 150  # most of the 250 countries and 100 languages are written otherwise
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, forms))})(?!\w)")
+
+
+# The attributes a reader sees or hears: tooltips, alternative text, labels, placeholders.
+SHOWN_ATTRIBUTES = re.compile(r'\s(?:title|alt|aria-label|placeholder|label|content)="([^"]*)"')
+
+
+def shown(html):
+    """What a page shows of itself: its text and the attributes read out or hovered, less
+    scripts, styles and the language switcher (each language named in its own: "English"
+    on every page), entities decoded. Values such as <option value="America/Argentina/...">
+    are for the server, not the reader."""
+    html = re.sub(r'<details class="language-switch">.*?</details>', "", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return text("\n".join([re.sub(r"<[^>]*>", "\n", html), *SHOWN_ATTRIBUTES.findall(html)]))
+
+
+def assert_no_english(html, language):
+    """No country or language is named in English on a page in another language (the
+    test's user content, such as a Jam in "Tokyo", is no country's or language's name)."""
+    pattern = english_forms(language)
+    if pattern is not None:
+        assert sorted(set(pattern.findall(shown(html)))) == []
 
 
 @pytest.fixture
@@ -103,13 +156,7 @@ def test_home_filters_and_list_name_countries_and_languages_in_the_page_language
         code: cldr_language(code, language) for code in spoken if code
     }
     assert f"<bdi>Tokyo</bdi>{comma(language)}{own.territories['JP']}" in html  # each Jam's line
-    english = cldr("en")
-    assert_no_english(
-        html,
-        language,
-        [(english.territories[c], own.territories[c]) for c in ("JP", "DE", "GB", "US", "CN")]
-        + [(cldr_language(c, "en"), cldr_language(c, language)) for c in ("ja", "fa", "de", "zh-hant")],
-    )
+    assert_no_english(html, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -123,12 +170,7 @@ def test_jam_page_names_country_timezone_and_languages_in_the_page_language(clie
     zone = get_timezone_name(tokyo_jam.local_start, width="long", locale=own)  # "Japanische Normalzeit"
     assert f'<span class="tz" title="Asia/Tokyo">{zone}</span>' in html
     assert "(Asia/Tokyo)" not in html
-    assert_no_english(
-        html,
-        language,
-        [(cldr("en").territories["JP"], own.territories["JP"])]
-        + [(cldr_language(c, "en"), cldr_language(c, language)) for c in SPOKEN],
-    )
+    assert_no_english(html, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -181,6 +223,68 @@ def test_campaign_dashboard_map_and_poster_name_countries_in_the_page_language(c
     assert f"<h2>{own_name}</h2>" in poster
     if english != own_name:
         assert [english in part for part in (campaign, dashboard, poster)] == [False, False, False]
+
+
+@pytest.fixture
+def walk(tokyo_jam):
+    """A campaign with a kit, a Tokyo Jam in it, a kit asked for by a Jam in France, a
+    Berlin Jam waiting for moderation, and one staff member who moderates and packs kits."""
+    kit, shirts = kit_with_shirts(tokyo_jam.campaign)
+    paris = JamFactory(title="Paris Jam", city="Paris", country="FR", campaign=tokyo_jam.campaign, languages=["fr"])
+    kit_services.kit_request_create(
+        paris, by=paris.organiser, data=address(country="FR", postcode="75001", city="Paris"), lines={(shirts, "M"): 1}
+    )
+    JamFactory(title="Berlin Jam", city="Berlin", country="DE", languages=["de", "cy"], status=Jam.Status.SUBMITTED)
+    staff = ModeratorFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="fulfil_kits"))
+    return {"jam": tokyo_jam, "kit": kit, "staff": staff}
+
+
+def key_pages(client, language, walk):
+    """{what: the text a reader sees} of the key pages in `language`: the public pages as
+    a visitor, the organiser's, and the staff's."""
+    jam, kit = walk["jam"], walk["kit"]
+    slug = jam.campaign.slug
+    geojson = json.loads(page(client, language, "api:jams-geojson", query="?when=all"))
+    pages = {
+        "home": page(client, language, "jams:home", query="?country=JP&when=all"),
+        "jam": page(client, language, "jams:detail", jam.slug),
+        "campaigns": page(client, language, "jams:campaigns"),
+        "campaign": page(client, language, "jams:campaign", slug),
+        "wall": page(client, language, "feed:wall", slug),
+        "map": json.dumps(geojson, ensure_ascii=False),
+    }
+    client.force_login(jam.organiser)
+    pages |= {
+        "dashboard": page(client, language, "dashboard"),
+        "jam form": page(client, language, "jams:edit", jam.slug),
+        "kit request form": page(client, language, "kits:new", jam.slug),
+    }
+    client.force_login(walk["staff"])
+    berlin = Jam.objects.get(title="Berlin Jam")
+    pages |= {
+        "kit list": page(client, language, "kits:dashboard", kit.pk, query="?country=fr"),
+        "moderation queue": page(client, language, "jams:moderation"),
+        "moderated Jam": page(client, language, "jams:moderate", berlin.slug),
+    }
+    return pages
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_key_pages_name_no_country_or_language_in_english(client, walk, language):
+    pages = key_pages(client, language, walk)
+
+    own = cldr(language)
+    assert options(pages["kit request form"], "country")["JP"] == own.territories["JP"]
+    assert options(pages["kit list"], "country")["FR"] == own.territories["FR"]
+    assert f'<td data-label="{text_of(language, "Country")}">{own.territories["FR"]}</td>' in text(pages["kit list"])
+    assert f"<bdi>Berlin</bdi>{comma(language)}{own.territories['DE']}" in pages["moderation queue"]
+    spoken = format_list([cldr_language(code, language) for code in ["de", "cy"]], locale=own)
+    assert f"<dd>{spoken}</dd>" in text(pages["moderated Jam"])
+    english = english_forms(language)
+    seen = {what: shown(html) for what, html in pages.items() if what != "map"} | {"map": pages["map"]}
+    found = {what: sorted(set(english.findall(seen_text))) for what, seen_text in seen.items()} if english else {}
+    assert {what: names for what, names in found.items() if names} == {}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

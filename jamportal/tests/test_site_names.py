@@ -62,7 +62,7 @@ def _js(language, text):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["fa", "ja", "de"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_map_controls_speak_the_page_language(new_page, language):
     JamFactory(title="Map Jam", latitude=-1.2921, longitude=36.8219, country="KE")
     page = new_page()
@@ -71,7 +71,8 @@ def test_map_controls_speak_the_page_language(new_page, language):
         contributors = translation.gettext("OpenStreetMap contributors")
         library = translation.gettext("A JavaScript library for interactive maps")
     expected = {"Zoom in": _js(language, "Zoom in"), "Zoom out": _js(language, "Zoom out")}
-    assert [english for english, own in expected.items() if english == own] == []
+    if language != "en":  # every other catalogue has its own words for the controls
+        assert [english for english, own in expected.items() if english == own] == []
 
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", expected["Zoom in"])
     expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", expected["Zoom out"])
@@ -83,5 +84,6 @@ def test_map_controls_speak_the_page_language(new_page, language):
     expect(close).to_have_attribute("aria-label", _js(language, "Close popup"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(".leaflet-container").first.screenshot(path=ARTIFACTS / f"map-controls-{language}.png")
-    assert contributors != "OpenStreetMap contributors"
-    assert library != "A JavaScript library for interactive maps"
+    if language != "en":
+        assert contributors != "OpenStreetMap contributors"
+        assert library != "A JavaScript library for interactive maps"

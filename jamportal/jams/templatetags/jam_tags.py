@@ -1,10 +1,8 @@
 from urllib.parse import quote, urlencode
 
-import babel
-import babel.dates
 from django import template
 
-from jamportal.cldr import formats
+from jamportal.cldr import formats, names
 
 register = template.Library()
 
@@ -31,20 +29,19 @@ def distance(km, miles=False):
 @register.simple_tag
 def jam_when_parts(jam):
     """The parts of "Monday, March 3, 2031 · 10 a.m.–4 p.m. · Japan Standard Time" for the
-    page to lay out: the dates with their weekday and the zone's name from CLDR (Babel),
+    page to lay out: the dates with their weekday and the zone's name from CLDR (jamportal.cldr),
     in the page's language, its digits and its clock (jamportal.cldr.formats)."""
     start, end = jam.local_start, jam.local_end
-    locale = formats.locale()
     return {
         "start_iso": start.isoformat(timespec="seconds"),  # with the Jam's own offset, as the time shown
         "end_iso": end.isoformat(timespec="seconds"),
-        "start_date": formats.native_digits(babel.dates.format_date(start.date(), "full", locale=locale)),
-        "end_date": formats.native_digits(babel.dates.format_date(end.date(), "full", locale=locale)),
+        "start_date": formats.format_full_date(start.date()),
+        "end_date": formats.format_full_date(end.date()),
         "one_day": start.date() == end.date(),
         "start_time": formats.format_time(start),
         "end_time": formats.format_time(end),
         # The zone's name on that day ("British Summer Time" in July), as people say it.
-        "zone_name": babel.dates.get_timezone_name(start, width="long", locale=locale),
+        "zone_name": names.timezone_name(start),
     }
 
 
