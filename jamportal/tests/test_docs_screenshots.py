@@ -59,6 +59,21 @@ FIRST_CHARACTER_ON_THE_LEFT = """(selector) => {
   return left(0) < left(text.length - 1);
 }"""
 
+# Two of the map's controls drawn over each other (the credits over the scale on a phone, in Persian).
+CONTROLS_OVERLAP = """(selector) => {
+  const boxes = [...document.querySelectorAll(selector + " .leaflet-control")]
+    .filter((el) => el.checkVisibility() && el.offsetWidth)
+    .map((el) => [el.className.match(/leaflet-control-\\w+/)?.[0], el.getBoundingClientRect()]);
+  for (const [i, [name, a]] of boxes.entries()) {
+    for (const [other, b] of boxes.slice(i + 1)) {
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+        return `${name} overlaps ${other}`;
+      }
+    }
+  }
+  return "";
+}"""
+
 
 @pytest.fixture
 def demo(settings, monkeypatch):
@@ -148,6 +163,8 @@ def shoot(page, name, *, heading=None):
     ):
         if (share := land_share(page, f"#{map_id}")) < 0.05:
             problems.append(f"the map #{map_id} shows {share:.0%} land")
+        if overlap := page.evaluate(CONTROLS_OVERLAP, f"#{map_id}"):
+            problems.append(f"on the map #{map_id}, {overlap}")
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The top of long pages (the list of every Jam): two screens at most, so the set stays small.
     size = page.viewport_size
