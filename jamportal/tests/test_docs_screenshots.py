@@ -280,6 +280,8 @@ def test_the_staff_journey_in_screenshots(browser, live_server, demo, width, tmp
         shoot(page, f"staff-kits-en-{width}")
         page.goto(f"/en/kits/requests/{packed.pk}/")
         shoot(page, f"staff-kit-dispatch-en-{width}")
+        # Upright: Japanese and Persian have no italics (the browser slanted 京都 for <address>).
+        assert page.locator("main address").evaluate("(el) => getComputedStyle(el).fontStyle") == "normal"
         page.goto("/en/moderation/photos/")
         shoot(page, f"staff-photos-en-{width}")
         assert page.evaluate("[...document.querySelectorAll('main img')].every((img) => img.naturalWidth)")
