@@ -19,13 +19,13 @@ PIP_INSTALL = $(PY) -m pip --disable-pip-version-check install --progress-bar of
 JOBS ?= auto
 XDIST := $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist worksteal)
 
-.PHONY: run check test serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-fast pytest-slow pytest-postgres \
+.PHONY: run check test screenshots serve bench load audit booth-demo system-packages-serve system-packages-load lint migrations-check gazetteer makemessages messages messages-check pytest pytest-fast pytest-slow pytest-postgres \
 	system-packages system-packages-test requirements clean
 
 # DEBUG is off unless DJANGO_DEBUG=true, and then the settings want a secret key: the
 # development commands here turn it on (make serve turns it off again in scripts/serve.sh;
 # pytest run by hand gets it from pyproject.toml).
-run booth-demo check test pytest pytest-fast pytest-slow pytest-postgres messages messages-check makemessages migrations-check gazetteer: \
+run booth-demo check test screenshots pytest pytest-fast pytest-slow pytest-postgres messages messages-check makemessages migrations-check gazetteer: \
 	export DJANGO_DEBUG = true
 
 # The booth's words (gettext domain "photobooth") are extracted by Babel: the booth has no Django.
@@ -52,6 +52,15 @@ check: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint 
 # the fast tests, then the slow tests on SQLite, then the whole suite again on PostgreSQL.
 test: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint migrations-check messages-check \
 	pytest-fast pytest-slow pytest-postgres
+
+# docs/screenshots/ (the README's gallery): taken by one slow browser test module from the demo data
+# (about two minutes), then copied over the old set under their own names (home-fa-phone.png, home-fa-desktop.jpg...).
+screenshots: system-packages-test $(VENV)/.dev-installed node_modules/.installed messages gazetteer
+	rm -rf test-artifacts/docs
+	$(PY) -m pytest -p no:cacheprovider -m slow jamportal/tests/test_docs_screenshots.py
+	rm -f docs/screenshots/*.png docs/screenshots/*.jpg
+	cp test-artifacts/docs/*.png test-artifacts/docs/*.jpg docs/screenshots/
+	@echo "$$(ls docs/screenshots | wc -l) screenshots, $$(du -sh docs/screenshots | cut -f1), in docs/screenshots/"
 
 # Production-like, on loopback: PostgreSQL, Redis, gunicorn + whitenoise, Celery worker and beat, DEBUG off.
 serve: system-packages-serve $(VENV)/.run-installed node_modules/.base-map-installed messages

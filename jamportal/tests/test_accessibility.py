@@ -1,7 +1,7 @@
 """axe-core (from the npm registry, `make test` installs it) run in Chromium on
 the key pages, in English and in Persian (right to left), at phone and desktop
 width: no serious or critical violation. Each page is also saved as a
-screenshot in test-artifacts/ (the best are copied to docs/screenshots/)."""
+screenshot in test-artifacts/ (docs/screenshots/ comes from test_docs_screenshots.py)."""
 
 import datetime
 import json

@@ -2,7 +2,7 @@
 left): no sideways scrolling, every link and button inside the screen and not covered
 by anything (what a thumb would hit at its centre is the control itself), and no serious
 or critical axe finding. The staff journey is saved as screenshots in test-artifacts/
-at 360, 390 and 1366 px (the best are copied to docs/screenshots/staff-*.png)."""
+at 360, 390 and 1366 px (docs/screenshots/ comes from test_docs_screenshots.py)."""
 
 import datetime
 import json
