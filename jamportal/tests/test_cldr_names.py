@@ -10,6 +10,7 @@ import functools
 import html as html_lib
 import json
 import re
+import subprocess
 
 import pytest
 from babel import Locale
@@ -333,3 +334,24 @@ def test_jam_form_keeps_a_zone_set_before_the_list_was_curated(tokyo_jam):
     assert form.fields["timezone"].valid_value("Asia/Calcutta")
     assert not JamForm().fields["timezone"].valid_value("Asia/Calcutta")
     assert not JamForm().fields["timezone"].valid_value("Etc/GMT+3")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_flyer_is_written_in_the_readers_language(client, tokyo_jam, language, tmp_path):
+    """The printable flyer, as its text comes out of the PDF: the venue and town joined
+    by the language's own comma, the date and the invitation in the language."""
+    pdf = tmp_path / "flyer.pdf"
+    with translation.override(language):
+        url = reverse("jams:flyer", args=[tokyo_jam.slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    pdf.write_bytes(response.content)
+
+    flyer = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    assert "Robot Jam" in flyer
+    assert comma(language).strip(" \u200f") in flyer  # between the venue and its town
+    if language != "en":
+        assert "December" not in flyer
+        assert "Free for everyone" not in flyer
