@@ -255,3 +255,30 @@ def test_japanese_screenshots(browser, live_server, site, width):
         context.close()
 
     assert not sideways
+
+
+LONG_WORD = "Supercalifragilisticexpialidociousbirthdaycelebrationjam"
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_long_word_in_user_text_wraps_on_a_phone(browser, live_server, site, language):
+    """An organiser's title or venue with a word longer than the screen is wide (found by the
+    outsider pass: a phone's list, Jam page and campaign page scrolled sideways)."""
+    jam = site["jam"]
+    jam.title = f"جم رزبری دوالا Douala {LONG_WORD}"
+    jam.venue_name = LONG_WORD
+    jam.city = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
+    jam.save()
+    context = new_context(browser, live_server, 320)
+    page = context.new_page()
+    problems = []
+    try:
+        for name, path in pages(site, language).items():
+            page.goto(path)
+            if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+                problems.append(f"{name}: {page.evaluate('document.documentElement.scrollWidth')} px wide")
+        page.screenshot(path=ARTIFACTS / f"chrome-long-word-{language}.png", full_page=True)
+    finally:
+        context.close()
+
+    assert problems == []
