@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from jamportal.cldr import names
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
 from jamportal.kits import services
@@ -89,7 +90,7 @@ def test_organiser_requests_a_kit_and_is_told(client, kit, django_capture_on_com
     assert mail.outbox[-1].subject == "Your birthday kit for “Cambridge Jam”: Requested"
     page = client.get(reverse("kits:request", args=[kit_request.pk])).content.decode()
     assert "1 Station Road" in page
-    assert "2 × <bdi>T-shirt</bdi> (M)" in page
+    assert "2 × <bdi>T-shirt (M)</bdi>" in page
 
 
 @pytest.mark.parametrize(
@@ -847,3 +848,23 @@ def test_cancelling_is_a_quiet_link_that_asks_first(client, kit):
     assert "<summary>Cancel the request</summary>" in cancel
     assert 'value="cancelled" class="danger">Yes, cancel the request</button>' in cancel
     assert page.count('value="cancelled"') == 1
+
+
+def test_persian_pages_keep_each_kit_line_and_item_name_whole(client, kit):
+    """In a right-to-left line an English item name and its size stay one unit, each line
+    apart from the next (found by the outsider pass: "S, ۳ × T-shirt M, ۱۰ × Sticker")."""
+    shirts, _stickers = kit.items.all()
+    make_request(kit, title="Douala Jam")
+    client.force_login(kit_staff())
+
+    with translation.override("fa"):
+        dashboard = client.get(reverse("kits:dashboard", args=[kit.pk])).content.decode()
+        comma = names.list_comma()
+    assert f"۲ × <bdi>T-shirt M</bdi>{comma}۱ × <bdi>Stickers</bdi>" in dashboard
+
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+    with translation.override("fa"):
+        url = reverse("kits:new", args=[jam.slug])
+    form = client.post(url, form_data(kit, **{f"quantity_{shirts.pk}_M": "9"})).content.decode()
+    assert f'<a href="#id_quantity_{shirts.pk}_M"><bdi>T-shirt (M)</bdi>:' in form
