@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +29,8 @@ def validate_one_line(text: str) -> None:
 
 # Something shaped like an email address anywhere in the text ("@handle" is not).
 EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+# A Jam's description (and its translations): ample for a programme, short of a book.
+MAX_DESCRIPTION = 10_000
 
 
 def validate_not_an_email(text: str) -> None:
@@ -141,7 +143,10 @@ class Jam(models.Model):
         verbose_name=_("campaign"),
     )
     description = models.TextField(
-        _("description"), help_text=_("Markdown: *emphasis*, lists and links work."), validators=[validate_multiline]
+        _("description"),
+        help_text=_("Markdown: *emphasis*, lists and links work."),
+        max_length=MAX_DESCRIPTION,
+        validators=[validate_multiline, MaxLengthValidator(MAX_DESCRIPTION)],
     )
     description_html = models.TextField(editable=False, default="")
     content_language = models.CharField(
@@ -314,7 +319,10 @@ class JamTranslation(models.Model):
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=150, validators=[validate_one_line])
     description = models.TextField(
-        _("description"), help_text=_("Markdown: *emphasis*, lists and links work."), validators=[validate_multiline]
+        _("description"),
+        help_text=_("Markdown: *emphasis*, lists and links work."),
+        max_length=MAX_DESCRIPTION,
+        validators=[validate_multiline, MaxLengthValidator(MAX_DESCRIPTION)],
     )
     description_html = models.TextField(editable=False, default="")
 

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
 from jamportal.forms import IdListField
 from jamportal.kits import services
 from jamportal.kits.models import KitItem, KitRequest
+from jamportal.text import validate_single_line
 
 
 class KitRequestForm(forms.ModelForm):
@@ -41,7 +43,7 @@ class KitRequestForm(forms.ModelForm):
                     min_value=0,
                     max_value=item.max_per_request,
                     required=False,
-                    help_text=_("Up to %(most)s.") % {"most": item.max_per_request},
+                    help_text=_("Up to %(most)s.") % {"most": cldr_formats.format_number(item.max_per_request)},
                     initial=current.get((item.pk, size), 0),
                 )
                 self.quantity_names.append((name, item, size))
@@ -52,6 +54,15 @@ class KitRequestForm(forms.ModelForm):
     def lines(self) -> dict:
         """{(item, size): quantity} from the cleaned data."""
         return {(item, size): self.cleaned_data.get(name) or 0 for name, item, size in self.quantity_names}
+
+    def clean_phone(self):
+        validate_single_line(self.cleaned_data["phone"])  # its own message for control characters
+        phone = services.phone_for_courier(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                _("Give a phone number the courier can call: its digits, with + and the country code if you can.")
+            )
+        return phone
 
     def clean(self):
         data = super().clean()

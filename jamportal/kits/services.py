@@ -97,6 +97,21 @@ def postcode_problem(country, postcode):
     return ""
 
 
+# What a phone number may hold besides its digits: "+44 (0)1223 456-789", "06.99.12.34.56".
+PHONE_MARKS = set(" +()-./")
+PHONE_MIN_DIGITS = 6
+
+
+def phone_for_courier(phone: str) -> str | None:
+    """The number as a courier anywhere can dial it (digits of any script written as
+    0-9: "۰۹۱۲" is "0912"), or None when it is not a phone number."""
+    phone = phone.strip()
+    if any(not (char.isdecimal() or char in PHONE_MARKS) for char in phone):
+        return None
+    written = "".join(str(int(char)) if char.isdecimal() else char for char in phone)
+    return written if sum(char.isdigit() for char in written) >= PHONE_MIN_DIGITS else None
+
+
 def kit_lines_problems(kit, lines):
     """Problems with {(item, size): quantity}: unknown items or sizes, limits, nothing asked for."""
     problems = []

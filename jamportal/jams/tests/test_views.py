@@ -437,6 +437,11 @@ def test_submit_form_can_save_a_draft(client):
         ({"title": ""}, "title", "This field is required."),
         ({"languages": []}, "languages", "This field is required."),
         ({"country": "XX"}, "country", "Select a valid choice."),
+        (
+            {"description": "Workshops and **cake**." + "x" * 10_000},
+            "description",
+            "Ensure this value has at most 10000 characters (it has 10023).",
+        ),
     ],
 )
 def test_submit_form_rejects_bad_input_and_keeps_what_was_typed(client, overrides, field, message):

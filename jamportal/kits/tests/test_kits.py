@@ -99,6 +99,12 @@ def test_organiser_requests_a_kit_and_is_told(client, kit, django_capture_on_com
         ({"postcode": ""}, "postcode", "This country uses postcodes: please give one."),
         ({"postcode": "12345"}, "postcode", "This does not look like a postcode of that country."),
         ({"phone": ""}, "phone", "This field is required."),
+        (
+            {"phone": "abc"},
+            "phone",
+            "Give a phone number the courier can call: its digits, with + and the country code",
+        ),
+        ({"phone": "12"}, "phone", "Give a phone number the courier can call: its digits, with + and the country code"),
         ({"recipient_name": ""}, "recipient_name", "This field is required."),
         ({"country": "XX"}, "country", "Select a valid choice."),
     ],
@@ -868,3 +874,20 @@ def test_persian_pages_keep_each_kit_line_and_item_name_whole(client, kit):
         url = reverse("kits:new", args=[jam.slug])
     form = client.post(url, form_data(kit, **{f"quantity_{shirts.pk}_M": "9"})).content.decode()
     assert f'<a href="#id_quantity_{shirts.pk}_M"><bdi>T-shirt (M)</bdi>:' in form
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("+237 6 99 12 34 56", "+237 6 99 12 34 56"),
+        ("۰۹۱۲ ۳۴۵ ۶۷۸۹", "0912 345 6789"),
+        ("(01223) 456-789", "(01223) 456-789"),
+    ],
+)
+def test_a_phone_number_is_kept_in_digits_the_courier_reads(client, kit, typed, kept):
+    jam = JamFactory(campaign=kit.campaign)
+    client.force_login(jam.organiser)
+
+    client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, phone=typed))
+
+    assert KitRequest.objects.get(jam=jam).phone == kept
