@@ -97,15 +97,20 @@ def _plain(value):
     return str(value)
 
 
+PUBLIC_STATUSES = [Jam.Status.APPROVED, Jam.Status.CANCELLED]
+
+
 def account_delete(user, *, keep_jams: bool) -> None:
     """Close the organiser's account. Kits not yet packed are cancelled (their
     stock goes back). Either their Jams go too, with photos, booths and kit
-    requests, or they stay up without an organiser: booths disconnected, the
-    social handle, the public organiser name and kit addresses forgotten."""
+    requests, or those on the map stay up without an organiser: booths
+    disconnected, the social handle, the public organiser name and kit addresses
+    forgotten; their drafts and Jams waiting for review go."""
     with transaction.atomic():
         jams = Jam.objects.filter(organiser=user)
-        if not keep_jams:
-            jams_delete(jams, by=user)
+        # Kept are the Jams visitors see; one still being written or reviewed has nobody
+        # left to finish it or answer the moderators.
+        jams_delete(jams if not keep_jams else jams.exclude(status__in=PUBLIC_STATUSES), by=user)
         kept = list(jams.select_for_update())
         for jam in kept:
             _cancel_open_kit(jam, by=user)

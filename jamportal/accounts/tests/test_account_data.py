@@ -82,6 +82,32 @@ def test_delete_keeping_the_jams_leaves_them_up_without_the_organiser(client, or
     assert "an account since deleted" in client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
 
 
+def test_delete_keeping_the_jams_keeps_only_those_on_the_map(client, organiser):
+    """A Jam nobody can finish or answer for any more (a draft, one waiting for review or
+    sent back) goes with the account: found by the outsider pass in the moderation queue."""
+    for status in ("draft", "submitted", "rejected", "cancelled"):
+        JamFactory(title=f"A {status} Jam", organiser=organiser, status=status)
+
+    client.post(reverse("account-delete"), {"jams": "keep", "password": PASSWORD})
+
+    assert sorted(Jam.objects.values_list("title", flat=True)) == ["A cancelled Jam", "Ada's Jam"]
+    client.force_login(ModeratorFactory())
+    assert "A submitted Jam" not in client.get(reverse("jams:moderation")).content.decode()
+
+
+def test_a_kit_address_deleted_with_the_account_says_so(client, organiser):
+    kit_request, staff = KitRequest.objects.get(), UserFactory(is_superuser=True)
+    kit_services.kit_request_move(kit_request, KitRequest.Status.PACKED, by=staff)
+    kit_services.kit_request_move(kit_request, KitRequest.Status.SHIPPED, by=staff, carrier="DHL", tracking_number="1")
+
+    client.post(reverse("account-delete"), {"jams": "keep", "password": PASSWORD})
+
+    client.force_login(staff)
+    page = client.get(reverse("kits:request", args=[kit_request.pk])).content.decode()
+    assert "The address was deleted with the organiser's account." in page
+    assert "after the campaign" not in page
+
+
 def test_delete_removing_the_jams_removes_photos_booths_and_kits(client, organiser):
     response = client.post(reverse("account-delete"), {"jams": "remove", "password": PASSWORD})
 
