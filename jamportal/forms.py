@@ -75,10 +75,6 @@ class LongSelect(forms.Select):
         return drawn
 
 
-class LongSelectMultiple(LongSelect, forms.SelectMultiple):
-    pass
-
-
 class IdListField(forms.Field):
     """Ids of rows, repeated (?requests=1&requests=2), separated by commas
     (?requests=1,2) or both: each a whole number above zero, at most `max_count`

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jamportal import places
 from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
-from jamportal.forms import LongSelect, LongSelectMultiple
+from jamportal.forms import LongSelect
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamTranslation
@@ -82,8 +82,10 @@ class JamForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),
         choices=spoken_language_choices,
-        widget=LongSelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
+        # A box of checkboxes, by name in the reader's language; static/jams/checklist.js
+        # adds a field that narrows it down as one types.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
+        help_text=_("Tick each language people can use at the Jam."),
     )
 
     class Meta:

@@ -71,6 +71,13 @@ def options(html, name):
     }
 
 
+def checkboxes(html, name):
+    """{value: label} of the checkboxes named `name` in the page."""
+    found = re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)"[^>]*>\s*([^<]*)</label>', html)
+    assert found, f"no checkboxes named {name}"
+    return {text(value): text(label).strip() for value, label in found}
+
+
 def _is_word_in(name, text):
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
@@ -191,7 +198,7 @@ def test_jam_form_offers_cldr_names_and_real_timezones(client, tokyo_jam, langua
     assert wrong == {}
     assert zones["UTC"].endswith(own.time_zones["Etc/UTC"]["long"]["standard"])  # "Coordinated Universal Time"
     assert options(html, "country")["JP"] == own.territories["JP"]
-    languages = options(html, "languages")
+    languages = checkboxes(html, "languages")
     assert languages["fa"] == cldr_language("fa", language)
     assert languages["zh-hant"] == cldr_language("zh-hant", language)
 

@@ -42,7 +42,7 @@ def fill_the_rest(page):
     page.get_by_label("Starts").fill("2031-03-01T10:00")
     page.get_by_label("Ends").fill("2031-03-01T16:00")
     page.get_by_label("Venue", exact=True).fill("Library")
-    page.get_by_label("Languages spoken").select_option(["en"])
+    page.get_by_role("checkbox", name="English", exact=True).check()
 
 
 @pytest.mark.browser
@@ -188,3 +188,26 @@ def test_place_check_endpoint_says_the_timezone_in_words_and_the_warnings(client
             "The pin is in Mali, not in Cameroon.",
         ],
     }
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_languages_spoken_are_found_by_typing_on_a_persian_phone(new_page):
+    """Tick boxes by name in the reader's language, narrowed as one types; the count in
+    the page's digits; the box fits a phone."""
+    UserFactory(email="ada@example.org")
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "ada@example.org")
+    page.goto("/fa/jams/new/")
+
+    finder = page.get_by_label("یافتن زبان")
+    finder.fill("ژاپ")
+    expect(page.locator("#id_languages > div:visible")).to_have_count(1)
+    expect(page.locator(".checklist-status")).to_have_text("۱ زبان نشان داده شده")
+    finder.press("Enter")
+    finder.fill("")
+    expect(page.get_by_role("checkbox", name="ژاپنی")).to_be_checked()
+    expect(page.locator("#id_languages > div:visible")).not_to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    screenshot(page, "languages-spoken-fa-390")
