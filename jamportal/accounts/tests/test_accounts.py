@@ -1,8 +1,8 @@
 import re
 
 import pytest
-from django.core import mail
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
