@@ -113,6 +113,10 @@ class JamForm(forms.ModelForm):
         }
         if not self.instance.pk:
             self.initial.setdefault("content_language", get_language())
+            # One campaign open: a new Jam is most likely part of it (and its kit depends on it).
+            open_now = list(campaigns[:2])
+            if len(open_now) == 1 and self.initial.get("campaign") is None:
+                self.initial["campaign"] = open_now[0].pk
         if self.instance.pk and self.instance.timezone not in names.timezones():
             # A zone set before the list was curated (or an alias) stays choosable.
             zone = self.instance.timezone

@@ -336,13 +336,28 @@ def test_jam_ics_with_a_line_break_in_the_title_escapes_the_calendar_name(client
     assert response["Content-Disposition"].startswith('attachment; filename="cambridge-jam-with-commas-')
 
 
+def test_a_new_jam_is_part_of_the_one_open_campaign_unless_changed(client):
+    campaign = CampaignFactory(name="Birthday Weekend")
+    client.force_login(UserFactory())
+
+    form = client.get(reverse("jams:create")).context["form"]
+
+    assert form["campaign"].value() == campaign.pk
+    CampaignFactory(name="Another one")
+    assert client.get(reverse("jams:create")).context["form"]["campaign"].value() is None
+
+
 def test_cancelled_jam_page_stays_up_and_says_so(client):
-    jam = JamFactory(status=Status.CANCELLED)
+    """It no longer offers booking or a flyer (found by the outsider pass); its calendar
+    file stays, to take the Jam out of calendars that have it."""
+    jam = JamFactory(status=Status.CANCELLED, website="https://example.org/book")
 
     html = client.get(jam.get_absolute_url()).content.decode()
     ics = icalendar.Calendar.from_ical(client.get(reverse("jams:ics", args=[jam.slug])).content)
 
     assert "This Jam has been cancelled." in html
+    assert "https://example.org/book" not in html
+    assert reverse("jams:flyer", args=[jam.slug]) not in html
     assert str(ics.events[0]["status"]) == "CANCELLED"
 
 
