@@ -351,6 +351,7 @@ def test_flyer_is_written_in_the_readers_language(client, tokyo_jam, language, t
     pdf = tmp_path / "flyer.pdf"
     with translation.override(language):
         url = reverse("jams:flyer", args=[tokyo_jam.slug])
+        page = settings.SITE_URL + tokyo_jam.get_absolute_url()
     response = client.get(url)
     assert response.status_code == 200
     pdf.write_bytes(response.content)
@@ -359,6 +360,7 @@ def test_flyer_is_written_in_the_readers_language(client, tokyo_jam, language, t
 
     assert "Robot Jam" in flyer
     assert comma(language).strip(" \u200f") in flyer  # between the venue and its town
+    assert page in flyer.splitlines()  # left to right on a right-to-left flyer too, its last slash at the end
     if language != "en":
         assert "December" not in flyer
         assert "Free for everyone" not in flyer
