@@ -263,3 +263,20 @@ def test_the_base_map_repeats_sideways_once_the_view_is_wider_than_the_world(ope
 
     # The view's right tenth lies east of 180°: only the copy to the east draws land there.
     assert land_on_screen(page, start=0.9) > 0.05
+
+
+def test_the_keyboard_reaches_the_map_without_tabbing_through_the_list(open_page):
+    """On a wide screen the list's "Show them on the map" link appears when it has the
+    focus, first in the list (found by the outsider pass: 74 Tab presses to the map)."""
+    place_jams()
+    page, _refused = open_page(1366, "/en/")
+    page.get_by_role("button", name="Show Jams").focus()
+
+    page.keyboard.press("Tab")
+    link = page.get_by_role("link", name="Show them on the map")
+    expect(link).to_be_focused()
+    expect(link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+
+    assert page.evaluate("document.querySelector('#map').contains(document.activeElement)")
