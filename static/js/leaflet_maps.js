@@ -109,6 +109,19 @@
     }).catch(function () { /* the tiles, if any, are the map */ });
   }
 
+  // Leaflet writes its scale as "3000 km" on every page: write it in the page's digits
+  // and units instead (CLDR's, through the browser: "3,000 km", "۳٬۰۰۰ کیلومتر").
+  const SCALE_UNITS = { m: "meter", km: "kilometer", mi: "mile", ft: "foot" };
+  const updateScale = L.Control.Scale.prototype._updateScale;
+  L.Control.Scale.prototype._updateScale = function (scale, text, ratio) {
+    const parts = text.split(" ");
+    const unit = SCALE_UNITS[parts[1]];
+    const written = unit
+      ? window.pageFormats.number(Number(parts[0]), { style: "unit", unit: unit, unitDisplay: "short" })
+      : text;
+    updateScale.call(this, scale, written, ratio);
+  };
+
   // Leaflet's controls speak English: give them the page's language (djangojs catalogue).
   L.Control.Zoom.mergeOptions({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") });
 

@@ -280,3 +280,17 @@ def test_the_keyboard_reaches_the_map_without_tabbing_through_the_list(open_page
     page.keyboard.press("Tab")
 
     assert page.evaluate("document.querySelector('#map').contains(document.activeElement)")
+
+
+@pytest.mark.parametrize(("language", "digits", "latin"), [("fa", "[۰-۹]", "[0-9]|km"), ("en", "[0-9]", "[0-9]{4}")])
+def test_the_maps_scale_is_written_in_the_pages_digits_and_units(open_page, language, digits, latin):
+    """Leaflet writes "500 m" and "3000 km" whatever the page (found by the outsider pass);
+    Persian pages want "۳٬۰۰۰ کیلومتر", English ones "3,000 km"."""
+    page, _refused = open_page(390, f"/{language}/")
+
+    line = page.locator(".leaflet-control-scale-line").first
+    scale = line.inner_text()
+
+    assert line.evaluate("(e) => e.scrollWidth <= e.clientWidth"), f"{scale} is cut off"
+    assert re.search(digits, scale), scale
+    assert not re.search(latin, scale), scale
