@@ -202,6 +202,9 @@ class Jam(models.Model):
     moderation_note = models.TextField(_("moderation note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Set when the organiser changes the words of an approved Jam (services.REVIEWED_FIELDS,
+    # or a translation): it stays up, and waits in the moderation queue for a look.
+    changes_to_review_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -373,6 +376,7 @@ class JamEvent(models.Model):
         REJECTED = "rejected", pgettext_lazy("jam event", "Rejected")
         CANCELLED = "cancelled", pgettext_lazy("jam event", "Cancelled")
         TRANSLATED = "translated", pgettext_lazy("jam event", "Translation changed")
+        CHANGES_ACCEPTED = "changes_accepted", pgettext_lazy("jam event", "Changes accepted")
         REMINDED_WEEK = "reminded_week", pgettext_lazy("jam event", "Reminder sent: a week to go")
         REMINDED_DAY = "reminded_day", pgettext_lazy("jam event", "Reminder sent: the day before")
 

@@ -349,6 +349,16 @@ def jam_list_moderation_queue():
     )
 
 
+def jam_list_changed_since_approval():
+    """Approved Jams whose organiser changed their words since a moderator looked, oldest first."""
+    return (
+        Jam.objects.filter(status=Status.APPROVED, changes_to_review_since__isnull=False)
+        .select_related("organiser", "campaign")
+        .prefetch_related("campaign__translations")
+        .order_by("changes_to_review_since", "pk")
+    )
+
+
 def jam_for_viewer_or_404(user, slug, *, language=None) -> Jam:
     """A Jam the user may look at: public ones, their own, or any for a moderator."""
     jams = Jam.objects.select_related("campaign", "organiser")

@@ -57,12 +57,17 @@ EDITABLE_FIELDS = [
     "host_name",
 ]
 
+# The words visitors read as the Jam's own: changed on an approved Jam, they wait for
+# a moderator's look (the Jam stays up meanwhile; a time or a count does not).
+REVIEWED_FIELDS = {"title", "description", "website", "social_handle", "host_name", "venue_name", "address"}
+
 # (from, to) -> the audit action recorded for it.
 MOVES = {
     (Status.DRAFT, Status.SUBMITTED): Action.SUBMITTED,
     (Status.REJECTED, Status.SUBMITTED): Action.SUBMITTED,
     (Status.SUBMITTED, Status.APPROVED): Action.APPROVED,
     (Status.SUBMITTED, Status.REJECTED): Action.REJECTED,
+    (Status.APPROVED, Status.REJECTED): Action.REJECTED,  # taken off the map
     (Status.DRAFT, Status.CANCELLED): Action.CANCELLED,
     (Status.SUBMITTED, Status.CANCELLED): Action.CANCELLED,
     (Status.REJECTED, Status.CANCELLED): Action.CANCELLED,
@@ -153,8 +158,9 @@ def jam_create(*, organiser, data, submit=False) -> Jam:
 def jam_update(jam, *, by, data, submit=False) -> Jam:
     """Apply the organiser's edits, recording each changed field in the audit trail.
 
-    An approved Jam stays approved (and on the map) after an edit; staff can read
-    what changed in its history. A draft or rejected Jam is (re)submitted with `submit`.
+    An approved Jam stays approved (and on the map) after an edit; new words on it
+    (REVIEWED_FIELDS) put it in the moderation queue until a moderator accepts them
+    or takes it off the map. A draft or rejected Jam is (re)submitted with `submit`.
     """
     _check_typed_text(Jam, data)
     data = jam_schedule(data, jam=jam)
@@ -170,6 +176,8 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
                 setattr(jam, name, new)
         if changes:
             jam.description_html = render_description(jam.description)
+            if jam.status == Status.APPROVED and REVIEWED_FIELDS & changes.keys():
+                jam.changes_to_review_since = jam.changes_to_review_since or timezone.now()
             jam.save()
             _record(jam, by=by, action=Action.EDITED, changes=changes)
         if submit and jam.status in (Status.DRAFT, Status.REJECTED):
@@ -189,11 +197,25 @@ def jam_approve(jam, *, by, note="") -> Jam:
 
 
 def jam_reject(jam, *, by, reason) -> Jam:
-    """Turn a submitted Jam down; the organiser is told why and may edit and resubmit."""
+    """Turn a submitted Jam down, or take an approved one off the map; the organiser is
+    told why and may edit and resubmit."""
     _require_moderator(by)
     if not reason.strip():
         raise JamStateError(_("Please tell the organiser why the Jam is not approved."))
-    return _move(jam, Status.REJECTED, by=by, note=reason, moderation_note=reason)
+    return _move(jam, Status.REJECTED, by=by, note=reason, moderation_note=reason, changes_to_review_since=None)
+
+
+def jam_changes_accept(jam, *, by, note="") -> Jam:
+    """A moderator has read the new words of an approved Jam: it leaves the queue."""
+    _require_moderator(by)
+    with transaction.atomic():
+        jam = Jam.objects.select_for_update().get(pk=jam.pk)
+        if jam.status != Status.APPROVED or jam.changes_to_review_since is None:
+            raise JamStateError(_("This Jam has no changes waiting for review."))
+        jam.changes_to_review_since = None
+        jam.save(update_fields=["changes_to_review_since", "updated_at"])
+        _record(jam, by=by, action=Action.CHANGES_ACCEPTED, note=note)
+    return jam
 
 
 def jam_cancel(jam, *, by, reason="") -> Jam:
@@ -212,6 +234,9 @@ def jam_translation_save(jam, *, by, language, title, description) -> JamTransla
             language=language,
             defaults={"title": title, "description": description, "description_html": render_description(description)},
         )
+        if jam.status == Status.APPROVED and jam.changes_to_review_since is None:
+            jam.changes_to_review_since = timezone.now()
+            jam.save(update_fields=["changes_to_review_since", "updated_at"])
         _record(jam, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})
     return translation_
 

@@ -334,7 +334,8 @@ def jam_translation_delete(request, slug, language):
 @moderator_required
 def moderation_queue(request):
     jams = selectors.jam_list_moderation_queue()
-    return render(request, "jams/moderation_queue.html", {"jams": jams})
+    changed = selectors.jam_list_changed_since_approval()
+    return render(request, "jams/moderation_queue.html", {"jams": jams, "changed": changed})
 
 
 @moderator_required
@@ -342,12 +343,15 @@ def moderation_queue(request):
 def moderation_jam(request, slug):
     """One Jam for a moderator: its details, its history, approve or reject."""
     jam = selectors.jam_for_moderator_or_404(slug)
-    approve_form = ApproveForm(request.POST if request.POST.get("action") == "approve" else None)
+    approve_form = ApproveForm(request.POST if request.POST.get("action") in ("approve", "accept") else None)
     reject_form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
     form = approve_form if approve_form.is_bound else reject_form if reject_form.is_bound else None
     if form is not None and form.is_valid():
         try:
-            if form is approve_form:
+            if request.POST["action"] == "accept":
+                services.jam_changes_accept(jam, by=request.user, note=form.cleaned_data["note"])
+                messages.success(request, _("The changes to “%(title)s” are accepted.") % {"title": jam.title})
+            elif form is approve_form:
                 services.jam_approve(jam, by=request.user, note=form.cleaned_data["note"])
                 messages.success(request, _("“%(title)s” is approved and now on the map.") % {"title": jam.title})
             else:

@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jamportal.jams import selectors
+from jamportal.jams import selectors, services
 from jamportal.jams.models import Jam
 from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.jams.tests.factories import (
@@ -832,3 +833,50 @@ def test_jam_page_over_two_days_gives_each_day_its_weekday(client):
     assert "Saturday, March 1, 2031, <time" in html
     assert "Sunday, March 2, 2031, <time" in html
     assert '<span class="tz" title="Europe/London">Greenwich Mean Time</span>' in html
+
+
+# Changes to an approved Jam: it stays up, and moderators see what changed
+
+
+def edit(client, jam, **changes):
+    client.force_login(jam.organiser)
+    data = {name: getattr(jam, name) for name in services.EDITABLE_FIELDS}
+    services.jam_update(jam, by=jam.organiser, data={**data, **changes})
+
+
+def test_new_words_on_an_approved_jam_wait_for_a_moderators_look(client, django_capture_on_commit_callbacks):
+    """Found by the outsider pass: an approved Jam could be turned into anything at once."""
+    jam, quiet = JamFactory(title="Cambridge Jam"), JamFactory(title="Ely Jam")
+    edit(client, jam, title="BUY CHEAP WATCHES", description="Spam")
+    edit(client, quiet, expected_attendees=80)  # a number, not words anyone reads as ours
+    moderator = ModeratorFactory()
+    client.force_login(moderator)
+
+    queue = client.get(reverse("jams:moderation")).content.decode()
+    assert "Changed since approval" in queue
+    assert "BUY CHEAP WATCHES" in queue
+    assert "Ely Jam" not in queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jams:moderate", args=[jam.slug]), {"action": "reject", "reason": "Not a Jam any more."})
+    jam.refresh_from_db()
+    assert jam.status == Status.REJECTED
+    assert "BUY CHEAP WATCHES" not in Client().get(reverse("jams:home")).content.decode()  # a visitor's
+    assert mail.outbox[-1].to == [jam.organiser.email]
+    assert not selectors.jam_list_changed_since_approval().exists()
+
+
+def test_a_moderator_accepts_the_changes_and_the_jam_leaves_the_list(client):
+    jam = JamFactory(title="Cambridge Jam")
+    edit(client, jam, title="Cambridge Birthday Jam")
+    client.force_login(ModeratorFactory())
+
+    response = client.post(reverse("jams:moderate", args=[jam.slug]), {"action": "accept"})
+
+    assert response["Location"] == reverse("jams:moderation")
+    jam.refresh_from_db()
+    assert (jam.status, jam.changes_to_review_since) == (Status.APPROVED, None)
+    queue = client.get(reverse("jams:moderation")).content.decode()
+    assert "The changes to “Cambridge Birthday Jam” are accepted." in queue
+    assert "Changed since approval" not in queue
+    assert "Changes accepted" in client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
