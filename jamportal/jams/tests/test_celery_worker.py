@@ -80,12 +80,19 @@ def celery_worker(start_celery_worker):
     return start_celery_worker()
 
 
+def written(mail_dir) -> bool:
+    """Whether the file backend has finished writing a message into `mail_dir`."""
+    return any(path.read_bytes().endswith(b"-" * 79 + b"\n") for path in mail_dir.iterdir())
+
+
 def test_worker_sends_the_submission_email(celery_worker, mail_dir):
     organiser = UserFactory(email="ada@example.org")
 
     jam = services.jam_create(organiser=organiser, data=jam_data(title="Worker Jam"), submit=True)
 
-    wait_for(lambda: any(mail_dir.iterdir()), timeout=60, what=f"the email (worker log: {celery_worker})")
+    # Django's file backend creates the file, then writes the message and a line of dashes
+    # after it: read it once that line is there (CI once read it half written).
+    wait_for(lambda: written(mail_dir), timeout=60, what=f"the email (worker log: {celery_worker})")
     [path] = list(mail_dir.iterdir())
     with Path(path).open("rb") as handle:
         message = message_from_binary_file(handle, policy=policy.default)
