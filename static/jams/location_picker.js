@@ -97,7 +97,7 @@
     function goTo(found) {
       const point = L.latLng(found.latitude, found.longitude);
       map.setView(point, 12);
-      if (!pinnedByHand || !marker) {
+      if (!pinnedByHand) {
         place(point);
         fill(point);
       } else {
@@ -125,6 +125,9 @@
     });
 
     [latitude, longitude].forEach(function (input) {
+      // From the first key, typed coordinates are the organiser's: a town lookup still on
+      // its way must not put the pin (and these fields) back on the town.
+      input.addEventListener("input", function () { pinnedByHand = true; });
       input.addEventListener("change", function () {
         const point = typedPoint();
         if (!point) return;

@@ -3,6 +3,7 @@
 moderator) when the pin is far from the town or outside the country."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -211,3 +212,31 @@ def test_the_languages_spoken_are_found_by_typing_on_a_persian_phone(new_page):
     expect(page.locator("#id_languages > div:visible")).not_to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     screenshot(page, "languages-spoken-fa-390")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_late_town_lookup_never_moves_coordinates_typed_meanwhile(new_page):
+    """CI on a loaded machine once saw the town's answer arrive while the organiser was
+    typing coordinates: it put the typed latitude back to the town's."""
+    UserFactory(email="ada@example.org")
+    page = new_page()
+    sign_in(page, "ada@example.org")
+    page.goto("/en/jams/new/")
+    fill_the_rest(page)
+    held = []
+    page.route(re.compile(r"/api/places/suggest"), lambda route: held.append(route))  # the answers wait
+    page.get_by_label("Town or city").fill("Douala")
+    page.get_by_label("Country").select_option("CM")
+    page.get_by_text("Enter coordinates").click()
+    page.get_by_label("Latitude").fill("20.29")
+    assert held, "no town lookup was held back"
+
+    for route in held:  # the answers arrive while the latitude is typed, before the longitude
+        route.continue_()
+    page.wait_for_timeout(1000)
+    page.get_by_label("Longitude").fill("0")
+    page.get_by_label("Longitude").press("Tab")
+
+    expect(page.locator("#location-warnings")).to_contain_text("The pin is in Mali, not in Cameroon.", **WAIT)
+    assert (page.get_by_label("Latitude").input_value(), page.get_by_label("Longitude").input_value()) == ("20.29", "0")
