@@ -57,12 +57,9 @@ class KitRequestForm(forms.ModelForm):
 
     def clean_phone(self):
         validate_single_line(self.cleaned_data["phone"])  # its own message for control characters
-        phone = services.phone_for_courier(self.cleaned_data["phone"])
-        if phone is None:
-            raise forms.ValidationError(
-                _("Give a phone number the courier can call: its digits, with + and the country code if you can.")
-            )
-        return phone
+        if problem := services.phone_problem(self.cleaned_data["phone"]):
+            raise forms.ValidationError(problem)
+        return services.phone_for_courier(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()

@@ -112,6 +112,13 @@ def phone_for_courier(phone: str) -> str | None:
     return written if sum(char.isdigit() for char in written) >= PHONE_MIN_DIGITS else None
 
 
+def phone_problem(phone: str) -> str:
+    """Why a courier could not call this number, or "" when one could."""
+    if phone_for_courier(phone) is None:
+        return _("Give a phone number the courier can call: its digits, with + and the country code if you can.")
+    return ""
+
+
 def kit_lines_problems(kit, lines):
     """Problems with {(item, size): quantity}: unknown items or sizes, limits, nothing asked for."""
     problems = []
@@ -333,7 +340,7 @@ def _email_organiser(request, template, *, event=None, **extra):
 
 def _check(kit, data, lines):
     validate_fields(KitRequest, {name: data[name] for name in TEXT_FIELDS if name in data})
-    if problem := postcode_problem(data["country"], data.get("postcode", "")):
+    if problem := postcode_problem(data["country"], data.get("postcode", "")) or phone_problem(data["phone"]):
         raise KitError(problem)
     if problems := kit_lines_problems(kit, lines):
         raise KitError(" ".join(problems))

@@ -891,3 +891,12 @@ def test_a_phone_number_is_kept_in_digits_the_courier_reads(client, kit, typed, 
     client.post(reverse("kits:new", args=[jam.slug]), form_data(kit, phone=typed))
 
     assert KitRequest.objects.get(jam=jam).phone == kept
+
+
+def test_the_service_refuses_a_phone_no_courier_could_call(kit):
+    """Callers other than the form (an import, the admin) get the same rule."""
+    jam = JamFactory(campaign=kit.campaign)
+    tshirt, _stickers = kit.items.all()
+
+    with pytest.raises(services.KitError, match="phone number the courier can call"):
+        services.kit_request_create(jam, by=jam.organiser, data=address(phone="abc"), lines={(tshirt, "M"): 1})
