@@ -8,6 +8,7 @@ task never looks for a row that is not there yet.
 """
 
 import os
+import threading
 
 from celery import Celery
 from django.db import transaction
@@ -34,5 +35,9 @@ def task(name: str):
     """The task registered as `name`. The tasks modules are imported the first time
     (autodiscovery is lazy, and nothing else in the web process imports them)."""
     if name not in app.tasks:
-        app.loader.import_default_modules()
+        with _importing:  # (threads of one web process: each waits for the first's import)
+            app.loader.import_default_modules()
     return app.tasks[name]
+
+
+_importing = threading.Lock()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jamportal.jams",
     "jamportal.kits",
     "jamportal.feed",
+    "jamportal.attendance",
     "ninja",
 ]
 
@@ -310,7 +311,12 @@ CELERY_BEAT_SCHEDULE = {
     "remind-organisers": {"task": "jams.remind_organisers", "schedule": 3600},
     "nudge-kit-receipts": {"task": "kits.nudge_receipts", "schedule": 24 * 3600},
     "remove-stale-uploads": {"task": "feed.remove_stale_uploads", "schedule": 3600},
+    "remind-attendees": {"task": "attendance.remind", "schedule": 3600},
+    "anonymise-attendees": {"task": "attendance.anonymise", "schedule": 24 * 3600},
 }
+# Attendees' names, email addresses and needs are forgotten this many days after their
+# Jam ends (attendance.anonymise, daily); the figures stay for the reports.
+ATTENDEE_DATA_DAYS = whole_number("JAMPORTAL_ATTENDEE_DATA_DAYS", default=30)
 # A change to a campaign's Jams rebuilds its posters this many seconds later, once
 # for every change made meanwhile (jams/posters.py).
 POSTER_BUILD_DELAY = whole_number("JAMPORTAL_POSTER_BUILD_DELAY", default=10)

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("jamportal.kits.urls")),
     path("", include("jamportal.feed.urls")),
+    path("", include("jamportal.attendance.urls")),
     path("", include("jamportal.jams.urls")),
 )
 

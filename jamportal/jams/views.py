@@ -179,6 +179,7 @@ def jam_detail(request, slug):
         # gallery once it is drawn again: at the first photo (its version) or within
         # pagecache.SERVER_TIMEOUT_S.
         "started": jam.start <= timezone.now(),
+        "ended": jam.end <= timezone.now(),
         "share_url": share_url,
         "calendar": calendar_links(jam, url=share_url),
         "event_json_ld": mark_safe(event_json_ld(jam, url=share_url)),

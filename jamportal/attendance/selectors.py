@@ -1,0 +1,73 @@
+"""Reads of attendance: places left, a sign-up by its personal link, the organiser's lists."""
+
+import hashlib
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from jamportal.attendance.models import Signup, SignupSheet
+from jamportal.jams.models import Jam
+
+Status = Signup.Status
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signup_for_token_or_404(token: str) -> Signup:
+    """The sign-up whose personal link holds `token`; 404 for any other string (looked
+    up by the token's hash: nothing to guess but the 256-bit secret itself)."""
+    if not 20 <= len(token) <= 100:
+        raise Http404
+    signup = Signup.objects.select_related("jam", "jam__signup_sheet").filter(token_hash=token_hash(token)).first()
+    if signup is None:
+        raise Http404
+    return signup
+
+
+def sheet_for_jam(jam: Jam) -> SignupSheet | None:
+    return SignupSheet.objects.filter(jam=jam).first()
+
+
+def places_taken(jam: Jam) -> int:
+    """People with a place (the parties' sizes added up)."""
+    taken = Signup.objects.filter(jam=jam, status=Status.PLACE).aggregate(people=Sum("adults") + Sum("children"))
+    return taken["people"] or 0
+
+
+def takes_signups(jam: Jam, sheet: SignupSheet | None, *, now=None) -> bool:
+    """Whether visitors may sign up now: the Jam is on the map, not over, its sheet open."""
+    now = now or timezone.now()
+    return bool(sheet and sheet.is_open and jam.status == Jam.Status.APPROVED and jam.end > now)
+
+
+def attendance_figures(jam: Jam) -> dict:
+    """The counts the organiser's list, the kit request and the report start from."""
+    on = Q(status=Status.PLACE)
+    figures = Signup.objects.filter(jam=jam).aggregate(
+        parties=Count("pk", filter=on),
+        people=Sum("adults", filter=on) + Sum("children", filter=on),
+        adults=Sum("adults", filter=on),
+        children=Sum("children", filter=on),
+        waiting_parties=Count("pk", filter=Q(status=Status.WAITING)),
+        waiting=Sum("adults", filter=Q(status=Status.WAITING)) + Sum("children", filter=Q(status=Status.WAITING)),
+        checked_in=Sum("adults", filter=Q(checked_in_at__isnull=False))
+        + Sum("children", filter=Q(checked_in_at__isnull=False)),
+        walk_ins=Sum("adults", filter=Q(walk_in=True)) + Sum("children", filter=Q(walk_in=True)),
+        first_jam=Count("pk", filter=on & Q(first_jam=True)),
+        with_needs=Count("pk", filter=on & ~Q(needs="")),
+    )
+    return {key: value or 0 for key, value in figures.items()}
+
+
+def signups_for_organiser(jam: Jam):
+    """Everyone on the Jam's lists, places first, each list in the order people signed up."""
+    return Signup.objects.filter(jam=jam).exclude(status=Status.CANCELLED).order_by("status", "created_at", "pk")
+
+
+def waiting_position(signup: Signup) -> int:
+    """1 for the first party on the waiting list."""
+    before = Signup.objects.filter(jam_id=signup.jam_id, status=Status.WAITING, created_at__lt=signup.created_at)
+    return before.count() + 1

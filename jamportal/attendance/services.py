@@ -1,0 +1,371 @@
+"""Writes of attendance: signing up, the waiting list, check-in, messages, reminders,
+and forgetting who came once the Jam is long over.
+
+Every change to a Jam's places first locks its SignupSheet (`_locked_sheet`), then
+reads the places taken, then writes: two people taking the last place at once are
+served one after the other, and exactly one of them gets it, on PostgreSQL (the
+sheet's row lock) and on SQLite (the database's write lock) alike.
+
+The waiting list has one rule, `_fill_places`: whenever places may have come free,
+those waiting get them in the order they signed up, each party that fits in what is
+left. A new sign-up joins the end of the list and the rule runs, so it takes a
+place only if nobody before it fits.
+"""
+
+import base64
+import datetime
+import io
+import secrets
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
+
+from jamportal import mail, pagecache
+from jamportal.attendance import selectors
+from jamportal.attendance.models import Signup, SignupEvent, SignupMessage, SignupSheet
+from jamportal.celery import enqueue
+from jamportal.jams.feeds import calendar_ical
+from jamportal.jams.models import Jam
+from jamportal.jams.selectors import PUBLIC_VERSION_KEY
+from jamportal.text import validate_fields
+
+Status = Signup.Status
+Action = SignupEvent.Action
+
+# The organiser's messages to everyone signed up: this many a day, per Jam.
+MESSAGES_PER_DAY = 3
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out at the door
+CODE_LENGTH = 12
+# Reminders: (what, sent once the Jam starts within this, but not within this).
+REMINDERS = (
+    (Action.REMIND_WEEK, datetime.timedelta(days=7), datetime.timedelta(days=1)),
+    (Action.REMIND_DAY, datetime.timedelta(days=1), datetime.timedelta(0)),
+)
+
+
+class SignupsClosed(Exception):
+    """The Jam takes no sign-ups now (closed, over, cancelled, or never took any here)."""
+
+
+def signup_token(signup: Signup) -> str:
+    """The secret in the sign-up's personal link, made again from its salt whenever an
+    email needs it (a reminder a week later). Empty once the sign-up is anonymised."""
+    if not signup.token_salt:
+        return ""
+    digest = salted_hmac("jamportal.attendance.signup", signup.token_salt, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _new_secret(signup: Signup) -> None:
+    signup.token_salt = secrets.token_hex(16)
+    signup.token_hash = selectors.token_hash(signup_token(signup))
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _locked_sheet(jam: Jam) -> SignupSheet | None:
+    """The Jam's sheet, locked until the transaction ends. The first statement of the
+    transaction must be this write: on SQLite it takes the database's write lock before
+    anything is read (a read first, then a write, would let two transactions read the
+    same free places), on PostgreSQL the row's lock."""
+    if not SignupSheet.objects.filter(jam=jam).update(changed_at=timezone.now()):
+        return None
+    return SignupSheet.objects.get(jam=jam)
+
+
+def _event(signup: Signup, action: str, *, message=None) -> None:
+    event = SignupEvent.objects.create(signup=signup, action=action, message=message)
+    if signup.email:
+        enqueue("attendance.send_email", event_id=event.pk)
+
+
+def _fill_places(sheet: SignupSheet, *, now, quiet=()) -> list[int]:
+    """Give the free places to those waiting, in order, each party that fits. Emails
+    each (but those in `quiet`, whose caller says it). Returns the ids given a place."""
+    free = sheet.capacity - selectors.places_taken(sheet.jam)
+    given = []
+    if free <= 0:
+        return given
+    for signup in Signup.objects.filter(jam=sheet.jam, status=Status.WAITING).order_by("created_at", "pk"):
+        if signup.people <= free:
+            free -= signup.people
+            given.append(signup.pk)
+            Signup.objects.filter(pk=signup.pk).update(status=Status.PLACE, place_given_at=now)
+            if signup.pk not in quiet:
+                _event(signup, Action.PROMOTED)
+        if free <= 0:
+            break
+    return given
+
+
+def sheet_save(jam: Jam, *, capacity: int, is_open: bool = True) -> SignupSheet:
+    """Take sign-ups here (or change the capacity, close or open them). More places give
+    the waiting list its turn; fewer take no place from anyone who has one."""
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(jam)
+        if sheet is None:
+            sheet = SignupSheet(jam=jam)
+        sheet.capacity, sheet.is_open = capacity, is_open
+        sheet.full_clean(exclude=["jam"])
+        sheet.save()
+        _fill_places(sheet, now=now)
+        transaction.on_commit(lambda: pagecache.bump(PUBLIC_VERSION_KEY))
+    return sheet
+
+
+def signup_create(jam: Jam, *, name, email, adults=1, children=0, needs="", first_jam=False, language="en"):
+    """A new sign-up: a place if one is free and nobody waiting before fits, else the
+    waiting list. Returns (signup, token of its personal link). Raises SignupsClosed
+    or ValidationError."""
+    now = timezone.now()
+    signup = Signup(
+        jam=jam,
+        name=name,
+        email=email,
+        adults=adults,
+        children=children,
+        needs=needs,
+        first_jam=first_jam,
+        language=language,
+        status=Status.WAITING,
+        checkin_code=_new_code(),
+    )
+    _new_secret(signup)
+    signup.full_clean(exclude=["jam", "token_hash", "checkin_code"])
+    with transaction.atomic():
+        sheet = _locked_sheet(jam)
+        if not selectors.takes_signups(jam, sheet, now=now):
+            raise SignupsClosed
+        signup.save()
+        got_place = signup.pk in _fill_places(sheet, now=now, quiet={signup.pk})
+        if got_place:
+            signup.status, signup.place_given_at = Status.PLACE, now
+        _event(signup, Action.PLACE if got_place else Action.WAITING)
+    return signup, signup_token(signup)
+
+
+class PlacesShort(ValidationError):
+    pass
+
+
+def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -> Signup:
+    """The attendee changes their sign-up. More people than the places left: refused
+    (PlacesShort says how many may come); fewer: the places go to those waiting."""
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(signup.jam)
+        signup.refresh_from_db()
+        if signup.status == Status.CANCELLED:
+            raise SignupsClosed
+        grows_by = adults + children - signup.people
+        if signup.status == Status.PLACE and grows_by > 0 and sheet is not None:
+            free = sheet.capacity - selectors.places_taken(signup.jam)
+            if grows_by > free:
+                most = signup.people + max(free, 0)
+                raise PlacesShort(
+                    ngettext(
+                        "Only %(most)d person can come on this sign-up: the Jam has no more places.",
+                        "Only %(most)d people can come on this sign-up: the Jam has no more places.",
+                        most,
+                    )
+                    % {"most": most},
+                    code="places",
+                )
+        validate_fields(Signup, {"name": name, "adults": adults, "children": children, "needs": needs})
+        signup.name, signup.adults, signup.children = name, adults, children
+        signup.needs, signup.first_jam = needs, first_jam
+        signup.full_clean(exclude=["jam", "token_hash", "checkin_code"])
+        signup.save()
+        if sheet is not None:
+            _fill_places(sheet, now=now)
+    return signup
+
+
+def signup_cancel(signup: Signup, *, by_organiser=False) -> None:
+    """Give up the place (or the place in the waiting list); the next who fit get it."""
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(signup.jam)
+        if (
+            not Signup.objects.filter(pk=signup.pk)
+            .exclude(status=Status.CANCELLED)
+            .update(status=Status.CANCELLED, cancelled_at=now)
+        ):
+            return
+        signup.status, signup.cancelled_at = Status.CANCELLED, now
+        _event(signup, Action.CANCELLED)
+        if sheet is not None:
+            _fill_places(sheet, now=now)
+
+
+def signup_delete(signup: Signup) -> None:
+    """Forget the sign-up entirely (the attendee asked, or the organiser removes a fake
+    entry): nobody is emailed about it; its place goes to those waiting."""
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(signup.jam)
+        Signup.objects.filter(pk=signup.pk).delete()
+        if sheet is not None:
+            _fill_places(sheet, now=now)
+
+
+def signup_give_place(signup: Signup) -> None:
+    """The organiser gives someone waiting a place, even past the capacity (a helper,
+    a family they know): their decision, shown as such in the list's figures."""
+    now = timezone.now()
+    with transaction.atomic():
+        _locked_sheet(signup.jam)
+        if Signup.objects.filter(pk=signup.pk, status=Status.WAITING).update(status=Status.PLACE, place_given_at=now):
+            signup.status = Status.PLACE
+            _event(signup, Action.PROMOTED)
+
+
+def walk_in_add(jam: Jam, *, name, adults=1, children=0, client_id=None, at=None) -> Signup:
+    """Someone who came without signing up, checked in at the door. With the door
+    phone's `client_id`, added once however many times the phone sends it."""
+    at = at or timezone.now()
+    if client_id is not None:
+        found = Signup.objects.filter(client_id=client_id, jam=jam).first()
+        if found is not None:
+            return found
+    signup = Signup(
+        jam=jam,
+        name=name,
+        adults=adults,
+        children=children,
+        status=Status.PLACE,
+        walk_in=True,
+        place_given_at=at,
+        checked_in_at=at,
+        client_id=client_id,
+        checkin_code=_new_code(),
+    )
+    signup.full_clean(exclude=["jam", "token_hash", "checkin_code", "client_id"])
+    with transaction.atomic():
+        _locked_sheet(jam)
+        if client_id is not None and Signup.objects.filter(client_id=client_id).exists():
+            return Signup.objects.get(client_id=client_id)
+        signup.save()
+    return signup
+
+
+def check_in(signup: Signup, *, at=None) -> bool:
+    """Mark the party as arrived. The first check-in counts; the same person scanned
+    again (or sent again by a phone that was offline) changes nothing. Returns whether
+    this call checked them in."""
+    at = at or timezone.now()
+    return bool(Signup.objects.filter(pk=signup.pk, checked_in_at__isnull=True).update(checked_in_at=at))
+
+
+def check_in_undo(signup: Signup) -> None:
+    Signup.objects.filter(pk=signup.pk).update(checked_in_at=None)
+
+
+def message_send(jam: Jam, *, subject: str, body: str, now=None) -> SignupMessage:
+    """Email everyone with a place or waiting, through the portal (nobody sees another's
+    address). At most MESSAGES_PER_DAY a day per Jam: ValidationError past that."""
+    now = now or timezone.now()
+    validate_fields(SignupMessage, {"subject": subject, "body": body})
+    with transaction.atomic():
+        _locked_sheet(jam)
+        sent = SignupMessage.objects.filter(jam=jam, sent_at__gt=now - datetime.timedelta(days=1)).count()
+        if sent >= MESSAGES_PER_DAY:
+            raise ValidationError(
+                ngettext(
+                    "You can send %(count)d message a day. Please try again tomorrow.",
+                    "You can send %(count)d messages a day. Please try again tomorrow.",
+                    MESSAGES_PER_DAY,
+                )
+                % {"count": MESSAGES_PER_DAY},
+                code="messages-per-day",
+            )
+        message = SignupMessage.objects.create(jam=jam, subject=subject, body=body)
+        recipients = Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="")
+        for signup in recipients:
+            _event(signup, Action.MESSAGE, message=message)
+        message.recipients = recipients.count()
+        message.save(update_fields=["recipients"])
+    return message
+
+
+def signups_remind(*, now=None) -> int:
+    """A week and a day before the Jam, remind everyone with a place, with a link to give
+    it up (periodic). Each reminder goes once. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for action, within, beyond in REMINDERS:
+        due = Signup.objects.filter(
+            status=Status.PLACE,
+            jam__status=Jam.Status.APPROVED,
+            jam__start__gt=now + beyond,
+            jam__start__lte=now + within,
+        ).exclude(email="")
+        for signup in due.exclude(events__action=action).select_related("jam"):
+            with transaction.atomic():
+                _event(signup, action)
+            queued += 1
+    return queued
+
+
+def signups_anonymise(*, now=None) -> int:
+    """Forget who came to Jams that ended ATTENDEE_DATA_DAYS ago: names, addresses, needs
+    and personal links go; the figures (how many, under-18s, checked in) stay."""
+    now = now or timezone.now()
+    ended_before = now - datetime.timedelta(days=settings.ATTENDEE_DATA_DAYS)
+    old = Signup.objects.filter(jam__end__lt=ended_before, anonymised_at__isnull=True)
+    SignupEvent.objects.filter(signup__in=old).delete()
+    return old.update(name="", email="", needs="", token_salt="", token_hash=None, anonymised_at=now)
+
+
+# Emails ----------------------------------------------------------------------------
+
+
+def signup_event_deliver(*, event_id: int) -> bool:
+    events = SignupEvent.objects.select_related("signup__jam", "message")
+    return mail.event_deliver(events, event_id, send=_send)
+
+
+def place_qr_svg(signup: Signup) -> str:
+    """The place's QR code as an inline SVG (black on white: scanners want contrast)."""
+    return segno.make(signup.checkin_code, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+
+
+def place_qr_png(signup: Signup) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(signup.checkin_code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+def _send(event: SignupEvent) -> None:
+    signup, jam = event.signup, event.signup.jam
+    if not signup.email:
+        return
+    with translation.override(signup.language):
+        token = signup_token(signup)
+        context = {
+            "signup": signup,
+            "jam": jam,
+            "event": event,
+            "message": event.message,
+            "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+            "mine_url": token and settings.SITE_URL + reverse("attendance:mine", args=[token]),
+            "cancel_url": token and settings.SITE_URL + reverse("attendance:cancel", args=[token]),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string(f"attendance/emails/{event.action}_subject.txt", context)
+        body = render_to_string(f"attendance/emails/{event.action}.txt", context)
+    email = mail.message(event, signup, subject=subject, body=body)
+    if event.action in (Action.PLACE, Action.PROMOTED, Action.REMIND_WEEK, Action.REMIND_DAY):
+        email.attach("jam.ics", calendar_ical([jam], name=jam.title), "text/calendar")
+        email.attach("place-qr.png", place_qr_png(signup), "image/png")
+    email.send()

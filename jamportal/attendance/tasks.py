@@ -1,0 +1,24 @@
+"""Thin Celery tasks of attendance (see jamportal/jams/tasks.py for the habits)."""
+
+from celery import shared_task
+
+from jamportal import mail
+from jamportal.attendance import services
+
+
+@shared_task(name="attendance.send_email", **mail.TASK_OPTIONS)
+def task_send_signup_email(*, event_id):
+    """The email a sign-up's event calls for, at most once (jamportal/mail.py)."""
+    services.signup_event_deliver(event_id=event_id)
+
+
+# Periodic (Celery beat, hourly): one query per reminder, one email task per attendee due.
+@shared_task(name="attendance.remind", time_limit=600, soft_time_limit=540)
+def task_remind_attendees():
+    return services.signups_remind()
+
+
+# Periodic (Celery beat, daily): one UPDATE.
+@shared_task(name="attendance.anonymise", time_limit=300, soft_time_limit=240)
+def task_anonymise_attendees():
+    return services.signups_anonymise()

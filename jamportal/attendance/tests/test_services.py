@@ -1,0 +1,86 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from jamportal.attendance import selectors, services
+from jamportal.attendance.models import Signup
+from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
+from jamportal.jams.models import Jam
+
+pytestmark = pytest.mark.django_db
+Status = Signup.Status
+
+
+def test_signup_gets_a_place_while_places_are_free_then_waits():
+    sheet = SignupSheetFactory(capacity=3)
+    first, _ = sign_up(sheet.jam, name="Ada", adults=1, children=1)
+    second, _ = sign_up(sheet.jam, name="Brian", adults=2)
+    third, _ = sign_up(sheet.jam, name="Chioma")
+
+    assert [first.status, second.status, third.status] == [Status.PLACE, Status.WAITING, Status.PLACE]
+    assert selectors.places_taken(sheet.jam) == 3
+    assert selectors.waiting_position(second) == 1
+
+
+def test_cancelling_gives_the_place_to_the_first_waiting_party_that_fits(django_capture_on_commit_callbacks):
+    sheet = SignupSheetFactory(capacity=2)
+    ada, _ = sign_up(sheet.jam, name="Ada", adults=2)
+    big, _ = sign_up(sheet.jam, name="Big family", adults=2, children=3)
+    small, _ = sign_up(sheet.jam, name="Solo")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup_cancel(ada)
+
+    big.refresh_from_db()
+    small.refresh_from_db()
+    assert (big.status, small.status) == (Status.WAITING, Status.PLACE)
+    assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.org", "solo@example.org"]
+
+
+def test_the_personal_link_finds_the_signup_and_only_its_hash_is_stored():
+    sheet = SignupSheetFactory()
+    signup, token = sign_up(sheet.jam)
+
+    assert selectors.signup_for_token_or_404(token) == signup
+    stored = Signup.objects.filter(pk=signup.pk).values_list(named=True).get()
+    assert token not in [str(value) for value in stored]
+    with pytest.raises(Http404):
+        selectors.signup_for_token_or_404(token[:-1] + ("A" if token[-1] != "A" else "B"))
+
+
+def test_signing_up_to_a_closed_sheet_or_a_cancelled_jam_is_refused():
+    sheet = SignupSheetFactory(is_open=False)
+    with pytest.raises(services.SignupsClosed):
+        sign_up(sheet.jam)
+    open_sheet = SignupSheetFactory()
+    Jam.objects.filter(pk=open_sheet.jam.pk).update(status=Jam.Status.CANCELLED)
+    open_sheet.jam.refresh_from_db()
+    with pytest.raises(services.SignupsClosed):
+        sign_up(open_sheet.jam)
+    assert not Signup.objects.exists()
+
+
+def test_a_party_cannot_grow_past_the_places_left():
+    sheet = SignupSheetFactory(capacity=3)
+    signup, _ = sign_up(sheet.jam, adults=2)
+
+    with pytest.raises(ValidationError) as refused:
+        services.signup_change(signup, name="Ada", adults=2, children=2, needs="", first_jam=False)
+
+    assert refused.value.messages == ["Only 3 people can come on this sign-up: the Jam has no more places."]
+    signup.refresh_from_db()
+    assert signup.people == 2
+
+
+def test_the_email_of_a_place_carries_the_personal_link_the_calendar_and_the_qr_code(
+    django_capture_on_commit_callbacks,
+):
+    sheet = SignupSheetFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _signup, token = sign_up(sheet.jam, language="fr")
+
+    (message,) = mail.outbox
+    assert f"/fr/signup/{token}/" in message.body
+    assert [name for name, _content, _type in message.attachments] == ["jam.ics", "place-qr.png"]
