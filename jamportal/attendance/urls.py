@@ -10,9 +10,6 @@ urlpatterns = [
     path("signup/<str:token>/cancel/", views.cancel, name="cancel"),
     path("signup/<str:token>/delete/", views.delete, name="delete"),
     # The organiser's list and tools
-
     # Check-in at the door
-
     # Reports
-
 ]

@@ -21,8 +21,8 @@ SIGNUPS_PER_EMAIL_PER_HOUR = 5
 
 
 def _private(response):
-    """A page behind a personal link: kept by nobody, its address sent to nobody."""
-    response["Referrer-Policy"] = "no-referrer"
+    """A page behind a personal link: kept by nobody, its address sent to no other site."""
+    response["Referrer-Policy"] = "same-origin"  # (no-referrer would make the forms' Origin "null", refused as CSRF)
     response["X-Robots-Tag"] = "noindex"
     return response
 
