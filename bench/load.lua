@@ -1,5 +1,5 @@
 -- wrk script for bench/load.py. Arguments: a file of requests, one per line
--- ("GET <path>" or "UPLOAD <booth token>"), the JPEG to upload, a nonce that
+-- ("GET <path>", "UPLOAD <booth token>" or "SIGNUP <path of a Jam's sign-up form>"), the JPEG to upload, a nonce that
 -- makes every upload's idempotency key new, and a random seed. In a path, "{u}"
 -- becomes digits never sent before in the run (put after a coordinate's decimals,
 -- they move it by less than a metre and make the address one no cache has seen).
@@ -40,10 +40,25 @@ local function upload(token)
   return wrk.format("POST", "/api/booth/photos", headers, body)
 end
 
+-- A visitor signs up for a Jam: the form as the browser posts it, with the CSRF
+-- cookie and field (any 32 letters, the same in both), a new email address each time.
+local function signup(path)
+  sent = sent + 1
+  local csrf = "loadtestloadtestloadtestloadtest"
+  local body = "csrfmiddlewaretoken=" .. csrf .. "&name=Load+" .. sent
+    .. "&email=load-" .. nonce .. "-" .. thread_id .. "-" .. sent .. "%40example.org&adults=1&children=1"
+  local headers = {
+    ["Cookie"] = "csrftoken=" .. csrf,
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }
+  return wrk.format("POST", path, headers, body)
+end
+
 function request()
   local line = requests[math.random(#requests)]
   local verb, target = line:match("^(%S+) (.+)$")
   if verb == "UPLOAD" then return upload(target) end
+  if verb == "SIGNUP" then return signup(target) end
   if target:find("{u}", 1, true) then
     sent = sent + 1
     target = target:gsub("{u}", string.format("%d%07d", thread_id, sent))

@@ -42,6 +42,7 @@ LANGUAGES = ["en", "fr", "de", "es", "pt-br", "it", "nl", "pl", "ja", "zh-hant",
 MINIMAL = "minimal Django view"
 SIZED = "minimal Django view, as long as the map page"
 UPLOADS = "booth uploads (12 MP)"
+SIGNUPS = "sign-ups for one popular Jam"
 MEDIA_FOLDERS = ("media", "private-media")  # DJANGO_MEDIA_ROOT and JAMPORTAL_PRIVATE_MEDIA_ROOT under make serve
 BOOTH_PHOTO = (4608, 2592)  # Camera Module 3 at full resolution, as the booth posts it
 
@@ -89,6 +90,8 @@ def scenarios(fixtures, rng):
     found["mixed (all of the above)"] = [
         line for name, share in mix.items() for line in rng.choices(found[name], k=share * 20)
     ]
+    # Hundreds of sign-ups a minute for one Jam: its places, then its waiting list.
+    found[SIGNUPS] = [f"SIGNUP {fixtures['signup_path']}"]
     return found
 
 
@@ -171,6 +174,8 @@ def main():
         "JAMPORTAL_ROOT_URLCONF": "bench.load_urls",
         # Each booth may post 30 photos a minute; this load posts far faster from 100 booths.
         "JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE": "1000000",
+        # Every visitor of the load comes from 127.0.0.1.
+        "JAMPORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR": "1000000",
     }
     with served(STATE, port=args.port, redis_port=args.port + 1, pg_port=args.port + 2, env=env) as fixtures:
         photo = STATE / "booth.jpg"
@@ -188,6 +193,8 @@ def main():
         results, baseline = {}, []
         for seed, (name, lines) in enumerate(plan, start=1):
             results[name] = measure(name, lines, found[MINIMAL], baseline, args=args, photo=photo, seed=seed)
+            if name == SIGNUPS:
+                results[name].update(signups_kept(fixtures, results[name]))
             print(f"  {name}: {results[name]['rps']:.0f} requests/s, x{results[name]['ratio']:.2f}", flush=True)
         results = {MINIMAL: combined(baseline), **results}
     report(results, args, photo)
@@ -218,13 +225,34 @@ def measure(name, lines, minimal_lines, baseline, *, args, photo, seed):
         slices.append(mine)
         ratios.append(base["rps"] / mine["rps"])
     result = {**combined(slices), "ratio": statistics.median(ratios), "ratios": ratios}
+    result["answered"] = answered + result["count"]
+    result["connections"], result["runs"] = args.connections, args.rounds + (1 if args.warm_up else 0)
     if name == UPLOADS:
         stored = kept_photos() - photos_before
-        answered += result["count"]
+        answered = result["answered"]
         # Measured what it names: each answer stored a new photo (no idempotent replay).
         assert stored >= answered, f"{answered} uploads answered, but only {stored} photos stored"
         result["stored"] = stored
     return result
+
+
+def signups_kept(fixtures, result) -> dict:
+    """Measured what it names, and nothing oversold: each sign-up answered was stored,
+    and the places given are exactly the capacity (every party is two people)."""
+    import psycopg
+
+    with psycopg.connect(fixtures["database_url"]) as connection:
+        stored, places = connection.execute(
+            "SELECT count(*), coalesce(sum(adults + children) FILTER (WHERE status = 'place'), 0)"
+            " FROM attendance_signup WHERE jam_id = %s",
+            [fixtures["signup_jam_id"]],
+        ).fetchone()
+    # (wrk stops with up to one request a connection under way, which the server may finish.)
+    answered, under_way = result["answered"], result["connections"] * result["runs"]
+    assert answered <= stored <= answered + under_way, f"{answered} sign-ups answered, but {stored} stored"
+    capacity = fixtures["signup_places"]
+    assert places == min(capacity, 2 * stored), f"{places} places given for {capacity}, {stored} sign-ups"
+    return {"stored": stored, "places": places, "capacity": capacity}
 
 
 def combined(slices) -> dict:
@@ -279,6 +307,12 @@ def report(results, args, photo):
         print(
             f"\nBooth uploads: {uploads['stored']} photos stored and cleaned (each answer a new photo); "
             f"the worker needed {uploads['drained']:.1f} s in all after the upload rounds to clean them."
+        )
+    if SIGNUPS in results:
+        signups = results[SIGNUPS]
+        print(
+            f"Sign-ups: {signups['stored']:,} stored, one per answer, {signups['rps'] * 60:,.0f} a minute;"
+            f" {signups['places']} places given of the Jam's {signups['capacity']}, the rest on its waiting list."
         )
     backlog = {name: r["drained"] for name, r in results.items() if r["drained"] >= 1}
     if backlog:

@@ -2,6 +2,7 @@
 change, cancel or delete their sign-up; the QR code for the door). No account: the
 link's secret is the key, so these pages are never cached and send no Referer."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,10 +15,6 @@ from jamportal.attendance import selectors, services
 from jamportal.attendance.forms import SignupChangeForm, SignupForm
 from jamportal.attendance.models import Signup
 from jamportal.jams import selectors as jam_selectors
-
-# Sign-ups one address (a visitor's IP) may send in an hour, and one email address.
-SIGNUPS_PER_ADDRESS_PER_HOUR = 20
-SIGNUPS_PER_EMAIL_PER_HOUR = 5
 
 
 def _private(response):
@@ -42,10 +39,10 @@ def signup(request, slug):
     if request.method == "POST" and form.is_valid():
         if form.from_a_bot():  # thanked all the same; nothing is kept
             return render(request, "attendance/signup_thanks.html", {"jam": jam})
-        email = form.cleaned_data["email"].lower()
+        address, email = ratelimit.client_ip(request), form.cleaned_data["email"].lower()
         if not (
-            ratelimit.allow("signup", ratelimit.client_ip(request), limit=SIGNUPS_PER_ADDRESS_PER_HOUR, per=3600)
-            and ratelimit.allow("signup-email", email, limit=SIGNUPS_PER_EMAIL_PER_HOUR, per=3600)
+            ratelimit.allow("signup", address, limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR, per=3600)
+            and ratelimit.allow("signup-email", email, limit=settings.SIGNUPS_PER_EMAIL_PER_HOUR, per=3600)
         ):
             form.add_error(None, _("Many sign-ups came from you in the last hour. Please try again later."))
             return render(request, "attendance/signup.html", context, status=429)
