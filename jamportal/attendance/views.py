@@ -39,7 +39,8 @@ def signup(request, slug):
     if request.method == "POST" and form.is_valid():
         if form.from_a_bot():  # thanked all the same; nothing is kept
             return render(request, "attendance/signup_thanks.html", {"jam": jam})
-        address, email = ratelimit.client_ip(request), form.cleaned_data["email"].lower()
+        # (The email address is counted by its hash: the cache holds no one's address.)
+        address, email = ratelimit.client_ip(request), selectors.token_hash(form.cleaned_data["email"].lower())
         if not (
             ratelimit.allow("signup", address, limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR, per=3600)
             and ratelimit.allow("signup-email", email, limit=settings.SIGNUPS_PER_EMAIL_PER_HOUR, per=3600)
