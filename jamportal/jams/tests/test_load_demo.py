@@ -36,6 +36,11 @@ def test_load_demo_fills_the_map_and_can_run_twice(settings, capsys):
     assert staff.has_perm("kits.fulfil_kits")
     assert not staff.is_superuser
     assert "Staff login:     staff@jamportal.localhost / raspberry-jam" in capsys.readouterr().out
+    # The organiser's next Jam takes sign-ups here: nearly full, one party waiting (loaded once).
+    organiser = User.objects.get(email="organiser@jamportal.localhost")
+    next_jam = Jam.objects.filter(organiser=organiser, status=Status.APPROVED, start__gt=timezone.now()).first()
+    assert next_jam.signup_sheet.capacity == 8
+    assert sorted(next_jam.signups.values_list("status", flat=True)) == ["place"] * 4 + ["waiting"]
 
 
 def test_load_demo_refuses_with_debug_off(settings):

@@ -18,6 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
+from jamportal.attendance import services as attendance
 from jamportal.jams.demo import (
     CITIES,
     COUNTRY_LANGUAGES,
@@ -97,6 +98,16 @@ CURRENT_CAMPAIGN_TRANSLATIONS = {
 }
 
 
+# Who signs up for the demo's Jams: name, adults, under-18s, the language of their emails.
+DEMO_ATTENDEES = [
+    ("Amara Okafor", 1, 2, "en"),
+    ("佐藤 陽菜", 1, 1, "ja"),
+    ("سارا احمدی", 2, 0, "fa"),
+    ("Jan Kowalski", 1, 0, "pl"),
+    ("Familie Müller", 2, 3, "de"),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo campaigns, about 200 Jams worldwide and a staff and an organiser login."
 
@@ -113,10 +124,25 @@ class Command(BaseCommand):
             past, current = self.campaigns()
             counts = self.jams(past, current, organiser, staff)
             self.kit(current, staff)
+            self.signups(organiser)
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{n} {s}" for s, n in counts.items())))
         self.stdout.write(f"  Staff login:     {STAFF_EMAIL} / {password}")
         self.stdout.write(f"  Organiser login: {ORGANISER_EMAIL} / {password}")
         self.stdout.write("  The staff login moderates Jams and photos and fulfils birthday kits.")
+
+    def signups(self, organiser):
+        """The demo organiser's upcoming Jams take sign-ups here (30 places), the first
+        nearly full with people of many scripts, one party on its waiting list."""
+        upcoming = Jam.objects.filter(organiser=organiser, status=Jam.Status.APPROVED, start__gt=timezone.now())
+        for number, jam in enumerate(upcoming.order_by("start")):
+            if hasattr(jam, "signup_sheet"):
+                continue
+            attendance.sheet_save(jam, capacity=8 if number == 0 else 30)
+            for name, adults, children, language in DEMO_ATTENDEES if number == 0 else DEMO_ATTENDEES[:2]:
+                email = f"{slugify(name) or 'attendee'}-{jam.pk}@example.org"
+                attendance.signup_create(
+                    jam, name=name, email=email, adults=adults, children=children, language=language
+                )
 
     def users(self, password):
         moderators, _ = Group.objects.get_or_create(name=MODERATORS)
