@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AttendanceConfig(AppConfig):
     name = "jamportal.attendance"
     verbose_name = _("Attendance")
+
+    def ready(self):
+        from jamportal.attendance import services
+        from jamportal.jams.signals import jam_cancelled
+
+        jam_cancelled.connect(services.signups_jam_cancelled, dispatch_uid="attendance.jam_cancelled")

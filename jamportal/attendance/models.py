@@ -133,10 +133,12 @@ class SignupEvent(models.Model):
         REMIND_WEEK = "remind-week", _("Reminded a week before")
         REMIND_DAY = "remind-day", _("Reminded a day before")
         MESSAGE = "message", _("Message from the organiser")
+        JAM_CANCELLED = "jam-cancelled", _("The Jam was cancelled")
 
     signup = models.ForeignKey(Signup, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action)
     message = models.ForeignKey(SignupMessage, on_delete=models.CASCADE, null=True, blank=True)
+    note = models.TextField(blank=True)  # the organiser's reason, when the Jam was cancelled
     created_at = models.DateTimeField(auto_now_add=True)
     notify_claimed_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)

@@ -82,8 +82,8 @@ def _locked_sheet(jam: Jam) -> SignupSheet | None:
     return SignupSheet.objects.get(jam=jam)
 
 
-def _event(signup: Signup, action: str, *, message=None) -> None:
-    event = SignupEvent.objects.create(signup=signup, action=action, message=message)
+def _event(signup: Signup, action: str, *, message=None, note="") -> None:
+    event = SignupEvent.objects.create(signup=signup, action=action, message=message, note=note)
     if signup.email:
         enqueue("attendance.send_email", event_id=event.pk)
 
@@ -296,6 +296,17 @@ def message_send(jam: Jam, *, subject: str, body: str, now=None) -> SignupMessag
         message.recipients = recipients.count()
         message.save(update_fields=["recipients"])
     return message
+
+
+def signups_jam_cancelled(sender=None, *, jam: Jam, reason: str = "", **_signal) -> int:
+    """The Jam is cancelled (in its transaction, from jams.signals): sign-ups close and
+    everyone with a place or waiting is told, with the organiser's reason."""
+    SignupSheet.objects.filter(jam=jam).update(is_open=False, changed_at=timezone.now())
+    told = 0
+    for signup in Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email=""):
+        _event(signup, Action.JAM_CANCELLED, note=reason)
+        told += 1
+    return told
 
 
 def signups_remind(*, now=None) -> int:

@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from jamportal import mail, pagecache
 from jamportal.celery import enqueue
 from jamportal.cldr import formats as cldr_formats
-from jamportal.jams import posters, selectors
+from jamportal.jams import posters, selectors, signals
 from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
 from jamportal.places import timezone_at
 from jamportal.text import validate_fields
@@ -219,8 +219,12 @@ def jam_changes_accept(jam, *, by, note="") -> Jam:
 
 
 def jam_cancel(jam, *, by, reason="") -> Jam:
-    """Cancel a Jam. An approved one keeps its page, marked as cancelled."""
-    return _move(jam, Status.CANCELLED, by=by, note=reason)
+    """Cancel a Jam. An approved one keeps its page, marked as cancelled; whoever signed
+    up for it is told (jams.signals.jam_cancelled)."""
+    with transaction.atomic():
+        cancelled = _move(jam, Status.CANCELLED, by=by, note=reason)
+        signals.jam_cancelled.send(sender=Jam, jam=cancelled, reason=reason)
+    return cancelled
 
 
 def jam_translation_save(jam, *, by, language, title, description) -> JamTranslation:

@@ -6,6 +6,7 @@ from django.http import Http404
 from jamportal.attendance import selectors, services
 from jamportal.attendance.models import Signup
 from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
+from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,21 @@ def test_the_email_of_a_place_carries_the_personal_link_the_calendar_and_the_qr_
     (message,) = mail.outbox
     assert f"/fr/signup/{token}/" in message.body
     assert [name for name, _content, _type in message.attachments] == ["jam.ics", "place-qr.png"]
+
+
+def test_cancelling_the_jam_tells_everyone_signed_up_with_the_organisers_words(django_capture_on_commit_callbacks):
+    sheet = SignupSheetFactory(capacity=1)
+    sign_up(sheet.jam, name="Ada")
+    sign_up(sheet.jam, name="Brian")  # waiting
+    gone, _ = sign_up(sheet.jam, name="Chioma")
+    services.signup_cancel(gone)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jam_services.jam_cancel(sheet.jam, by=sheet.jam.organiser, reason="The hall flooded.")
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.org", "brian@example.org"]
+    assert all("The hall flooded." in message.body for message in mail.outbox)
+    assert mail.outbox[0].subject == f"Cancelled: “{sheet.jam.title}”"
+    sheet.refresh_from_db()
+    assert not sheet.is_open

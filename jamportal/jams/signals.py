@@ -1,0 +1,7 @@
+"""What the apps above jams hear about a Jam (jams never imports them)."""
+
+from django.dispatch import Signal
+
+# A Jam was cancelled, in the transaction that cancels it: jam=, reason= (the organiser's
+# words, for the people who were coming). Attendance tells everyone signed up.
+jam_cancelled = Signal()
