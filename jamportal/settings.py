@@ -311,11 +311,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-organisers": {"task": "jams.remind_organisers", "schedule": 3600},
     "nudge-kit-receipts": {"task": "kits.nudge_receipts", "schedule": 24 * 3600},
     "remove-stale-uploads": {"task": "feed.remove_stale_uploads", "schedule": 3600},
-    "remind-attendees": {"task": "attendance.remind", "schedule": 3600},
-    "anonymise-attendees": {"task": "attendance.anonymise", "schedule": 24 * 3600},
+    "remind-attendees": {"task": "attendance.remind_attendees", "schedule": 3600},
+    "anonymise-attendees": {"task": "attendance.anonymise_attendees", "schedule": 24 * 3600},
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
-# Jam ends (attendance.anonymise, daily); the figures stay for the reports.
+# Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.
 ATTENDEE_DATA_DAYS = whole_number("JAMPORTAL_ATTENDEE_DATA_DAYS", default=30, least=1)
 # Sign-ups one visitor's address may send in an hour, and one email address (the load
 # test raises the first: all its visitors come from 127.0.0.1).

@@ -13,12 +13,12 @@ def task_send_signup_email(*, event_id):
 
 
 # Periodic (Celery beat, hourly): one query per reminder, one email task per attendee due.
-@shared_task(name="attendance.remind", time_limit=600, soft_time_limit=540)
+@shared_task(name="attendance.remind_attendees", time_limit=600, soft_time_limit=540)
 def task_remind_attendees():
     return services.signups_remind()
 
 
 # Periodic (Celery beat, daily): one UPDATE.
-@shared_task(name="attendance.anonymise", time_limit=300, soft_time_limit=240)
+@shared_task(name="attendance.anonymise_attendees", time_limit=300, soft_time_limit=240)
 def task_anonymise_attendees():
     return services.signups_anonymise()

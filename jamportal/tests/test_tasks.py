@@ -6,7 +6,7 @@ from django.conf import settings
 
 from jamportal import celery_app
 
-APPS = ("jams", "kits", "feed", "accounts")
+APPS = ("jams", "kits", "feed", "accounts", "attendance")
 
 
 def our_tasks():
@@ -18,6 +18,9 @@ def test_every_task_is_named_by_its_app_and_a_verb():
     names = sorted(our_tasks())
 
     assert names == [
+        "attendance.anonymise_attendees",
+        "attendance.remind_attendees",
+        "attendance.send_email",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
@@ -45,10 +48,12 @@ def test_beat_sends_tasks_by_their_names():
         "kits.anonymise_addresses",
         "kits.nudge_receipts",
         "feed.remove_stale_uploads",
+        "attendance.remind_attendees",
+        "attendance.anonymise_attendees",
     }
     assert scheduled <= set(our_tasks())
 
 
-@pytest.mark.parametrize("name", ["jams.send_email", "kits.send_email"])
+@pytest.mark.parametrize("name", ["jams.send_email", "kits.send_email", "attendance.send_email"])
 def test_email_tasks_retry_while_the_mail_server_cannot_be_reached(name):
     assert our_tasks()[name].autoretry_for == (OSError,)
