@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jamportal.attendance.models import MAX_PARTY, Signup, SignupMessage, SignupSheet
+from jamportal.attendance.models import Signup, SignupMessage, SignupSheet
 from jamportal.forms import HoneypotField
 
 
@@ -19,7 +19,9 @@ class SignupForm(forms.ModelForm):
             )
             self.fields["email"].widget.attrs["autocomplete"] = "email"
         for name in ("adults", "children"):
-            self.fields[name].widget.attrs.update(min=0, max=MAX_PARTY, inputmode="numeric")
+            # Text with a number keypad, not type=number: that refuses digits typed in other
+            # scripts (a Persian keyboard's ۲), which the field reads as 2.
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
         self.fields["name"].widget.attrs["autocomplete"] = "name"
 
     def from_a_bot(self):

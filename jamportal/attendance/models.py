@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from jamportal.jams.models import Jam
 from jamportal.text import validate_multiline, validate_single_line
 
-MAX_PARTY = 20  # people on one sign-up: a family, a class with its teacher
+MAX_PARTY = 10  # people on one sign-up (a family); a bigger group writes to the organiser
 MAX_CAPACITY = 10_000
 MAX_NEEDS = 1000
 
@@ -129,6 +129,7 @@ class SignupEvent(models.Model):
         PLACE = "place", _("Place given")
         WAITING = "waiting", _("Joined the waiting list")
         PROMOTED = "promoted", _("Moved from the waiting list to a place")
+        LINK = "link", _("Personal link sent again")
         CANCELLED = "cancelled", _("Cancelled")
         REMIND_WEEK = "remind-week", _("Reminded a week before")
         REMIND_DAY = "remind-day", _("Reminded a day before")

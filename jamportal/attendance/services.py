@@ -25,12 +25,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jamportal import mail, pagecache
 from jamportal.attendance import selectors
-from jamportal.attendance.models import Signup, SignupEvent, SignupMessage, SignupSheet
+from jamportal.attendance.models import MAX_PARTY, Signup, SignupEvent, SignupMessage, SignupSheet
 from jamportal.celery import enqueue
+from jamportal.cldr import formats
 from jamportal.jams.feeds import calendar_ical
 from jamportal.jams.models import Jam
 from jamportal.jams.selectors import PUBLIC_VERSION_KEY
@@ -54,6 +56,11 @@ class SignupsClosed(Exception):
     """The Jam takes no sign-ups now (closed, over, cancelled, or never took any here)."""
 
 
+class AlreadySignedUp(Exception):
+    """This email address has a place or a place on the waiting list for the Jam already:
+    its personal link was emailed again (a lost link is found this way too)."""
+
+
 def signup_token(signup: Signup) -> str:
     """The secret in the sign-up's personal link, made again from its salt whenever an
     email needs it (a reminder a week later). Empty once the sign-up is anonymised."""
@@ -70,6 +77,15 @@ def _new_secret(signup: Signup) -> None:
 
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _check_party(people: int) -> None:
+    if people > MAX_PARTY:
+        raise ValidationError(
+            _("At most %(most)s people can come on one sign-up. For a bigger group, please ask the organiser.")
+            % {"most": formats.format_number(MAX_PARTY)},
+            code="party",
+        )
 
 
 def _locked_sheet(jam: Jam) -> SignupSheet | None:
@@ -125,8 +141,8 @@ def sheet_save(jam: Jam, *, capacity: int, is_open: bool = True) -> SignupSheet:
 
 def signup_create(jam: Jam, *, name, email, adults=1, children=0, needs="", first_jam=False, language="en"):
     """A new sign-up: a place if one is free and nobody waiting before fits, else the
-    waiting list. Returns (signup, token of its personal link). Raises SignupsClosed
-    or ValidationError."""
+    waiting list. Returns (signup, token of its personal link). Raises SignupsClosed,
+    AlreadySignedUp (the address's link emailed again) or ValidationError."""
     now = timezone.now()
     signup = Signup(
         jam=jam,
@@ -142,15 +158,32 @@ def signup_create(jam: Jam, *, name, email, adults=1, children=0, needs="", firs
     )
     _new_secret(signup)
     signup.full_clean(exclude=["jam", "token_hash", "checkin_code"])
+    _check_party(signup.people)
     with transaction.atomic():
         sheet = _locked_sheet(jam)
         if not selectors.takes_signups(jam, sheet, now=now):
             raise SignupsClosed
-        signup.save()
-        got_place = signup.pk in _fill_places(sheet, now=now, quiet={signup.pk})
-        if got_place:
-            signup.status, signup.place_given_at = Status.PLACE, now
-        _event(signup, Action.PLACE if got_place else Action.WAITING)
+        if signup.people > sheet.capacity:
+            raise ValidationError(
+                ngettext(
+                    "This Jam has %(capacity)s place in all.",
+                    "This Jam has %(capacity)s places in all.",
+                    sheet.capacity,
+                )
+                % {"capacity": formats.format_number(sheet.capacity)},
+                code="capacity",
+            )
+        same = Signup.objects.filter(jam=jam, email__iexact=email, status__in=[Status.PLACE, Status.WAITING]).first()
+        if same is not None:
+            _event(same, Action.LINK)
+        else:
+            signup.save()
+            got_place = signup.pk in _fill_places(sheet, now=now, quiet={signup.pk})
+            if got_place:
+                signup.status, signup.place_given_at = Status.PLACE, now
+            _event(signup, Action.PLACE if got_place else Action.WAITING)
+    if same is not None:  # (raised once the email's event is committed)
+        raise AlreadySignedUp
     return signup, signup_token(signup)
 
 
@@ -162,6 +195,8 @@ def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -
     """The attendee changes their sign-up. More people than the places left: refused
     (PlacesShort says how many may come); fewer: the places go to those waiting."""
     now = timezone.now()
+    validate_fields(Signup, {"name": name, "adults": adults, "children": children, "needs": needs})
+    _check_party(adults + children)
     with transaction.atomic():
         sheet = _locked_sheet(signup.jam)
         signup.refresh_from_db()
@@ -174,14 +209,13 @@ def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -
                 most = signup.people + max(free, 0)
                 raise PlacesShort(
                     ngettext(
-                        "Only %(most)d person can come on this sign-up: the Jam has no more places.",
-                        "Only %(most)d people can come on this sign-up: the Jam has no more places.",
+                        "Only %(most)s person can come on this sign-up: the Jam has no more places.",
+                        "Only %(most)s people can come on this sign-up: the Jam has no more places.",
                         most,
                     )
-                    % {"most": most},
+                    % {"most": formats.format_number(most)},
                     code="places",
                 )
-        validate_fields(Signup, {"name": name, "adults": adults, "children": children, "needs": needs})
         signup.name, signup.adults, signup.children = name, adults, children
         signup.needs, signup.first_jam = needs, first_jam
         signup.full_clean(exclude=["jam", "token_hash", "checkin_code"])

@@ -1,11 +1,16 @@
 """Attendees' pages: sign up for a Jam, and the personal page their link opens (see,
 change, cancel or delete their sign-up; the QR code for the door). No account: the
-link's secret is the key, so these pages are never cached and send no Referer."""
+link's secret is the key, so these pages are never cached and send their address to
+no other site."""
+
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -29,7 +34,7 @@ def _private(response):
 def signup(request, slug):
     jam = jam_selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     sheet = selectors.sheet_for_jam(jam)
-    context = {"jam": jam, "sheet": sheet, "open": selectors.takes_signups(jam, sheet)}
+    context = {"jam": jam, "sheet": sheet, "open": selectors.takes_signups(jam, sheet), "ended": jam.end <= now()}
     if sheet is not None:
         context["free"] = max(sheet.capacity - selectors.places_taken(jam), 0)
     form = SignupForm(request.POST or None)
@@ -45,13 +50,18 @@ def signup(request, slug):
             ratelimit.allow("signup", address, limit=settings.SIGNUPS_PER_ADDRESS_PER_HOUR, per=3600)
             and ratelimit.allow("signup-email", email, limit=settings.SIGNUPS_PER_EMAIL_PER_HOUR, per=3600)
         ):
-            form.add_error(None, _("Many sign-ups came from you in the last hour. Please try again later."))
+            form.add_error(None, _("Many sign-ups came from your network in the last hour. Please try again later."))
             return render(request, "attendance/signup.html", context, status=429)
         try:
             signup, token = services.signup_create(jam, language=request.LANGUAGE_CODE, **form.answers())
         except services.SignupsClosed:
             context["open"] = False
             return render(request, "attendance/signup.html", context, status=409)
+        except services.AlreadySignedUp:
+            return render(request, "attendance/signup_thanks.html", {"jam": jam, "already": True})
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "attendance/signup.html", context)
         if signup.status == Signup.Status.PLACE:
             messages.success(request, _("You have a place. We have emailed you the details and this page's link."))
         else:
@@ -62,10 +72,23 @@ def signup(request, slug):
     return render(request, "attendance/signup.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def mine(request, token):
-    signup = selectors.signup_for_token_or_404(token)
+def personal_link(view):
+    """A view behind a personal link: a link that no longer leads anywhere (deleted,
+    anonymised after the Jam, mistyped) gets a page that says so, status 404."""
+
+    @wraps(view)
+    def wrapped(request, token):
+        try:
+            signup = selectors.signup_for_token_or_404(token)
+        except Http404:
+            return _private(render(request, "attendance/link_gone.html", status=404))
+        return view(request, token, signup)
+
+    return never_cache(require_http_methods(["GET", "POST"])(wrapped))
+
+
+@personal_link
+def mine(request, token, signup):
     form = SignupChangeForm(request.POST or None, instance=signup if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,12 +111,10 @@ def mine(request, token):
     return _private(render(request, "attendance/mine.html", context))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def cancel(request, token):
+@personal_link
+def cancel(request, token, signup):
     """The "I can't come" of the reminders: one button (a GET changes nothing, so that
     mail scanners opening the link do not cancel anyone's place)."""
-    signup = selectors.signup_for_token_or_404(token)
     if request.method == "POST":
         services.signup_cancel(signup)
         messages.success(request, _("Your sign-up is cancelled. Thank you for letting the organiser know."))
@@ -101,10 +122,8 @@ def cancel(request, token):
     return _private(render(request, "attendance/cancel.html", {"signup": signup, "jam": signup.jam, "token": token}))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def delete(request, token):
-    signup = selectors.signup_for_token_or_404(token)
+@personal_link
+def delete(request, token, signup):
     if request.method == "POST":
         jam = signup.jam
         services.signup_delete(signup)

@@ -25,9 +25,10 @@ def test_signup_gets_a_place_while_places_are_free_then_waits():
 
 
 def test_cancelling_gives_the_place_to_the_first_waiting_party_that_fits(django_capture_on_commit_callbacks):
-    sheet = SignupSheetFactory(capacity=2)
+    sheet = SignupSheetFactory(capacity=4)
     ada, _ = sign_up(sheet.jam, name="Ada", adults=2)
-    big, _ = sign_up(sheet.jam, name="Big family", adults=2, children=3)
+    sign_up(sheet.jam, name="Brian", adults=2)
+    big, _ = sign_up(sheet.jam, name="Big family", adults=2, children=2)
     small, _ = sign_up(sheet.jam, name="Solo")
     mail.outbox.clear()
 
@@ -103,3 +104,33 @@ def test_cancelling_the_jam_tells_everyone_signed_up_with_the_organisers_words(d
     assert mail.outbox[0].subject == f"Cancelled: “{sheet.jam.title}”"
     sheet.refresh_from_db()
     assert not sheet.is_open
+
+
+def test_a_party_bigger_than_the_jam_or_the_limit_is_refused_with_the_numbers():
+    sheet = SignupSheetFactory(capacity=3)
+
+    with pytest.raises(ValidationError) as too_big:
+        sign_up(sheet.jam, adults=2, children=2)
+    with pytest.raises(ValidationError) as past_limit:
+        sign_up(SignupSheetFactory(capacity=100).jam, adults=5, children=6)
+
+    assert too_big.value.messages == ["This Jam has 3 places in all."]
+    assert past_limit.value.messages == [
+        "At most 10 people can come on one sign-up. For a bigger group, please ask the organiser."
+    ]
+    assert not Signup.objects.exists()
+
+
+def test_signing_up_again_with_the_same_address_emails_the_link_again_and_adds_nobody(
+    django_capture_on_commit_callbacks,
+):
+    sheet = SignupSheetFactory()
+    first, token = sign_up(sheet.jam, email="Ada@Example.org")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.AlreadySignedUp):
+        sign_up(sheet.jam, email="ada@example.org", adults=3)
+
+    assert Signup.objects.get() == first
+    (message,) = mail.outbox
+    assert f"/signup/{token}/" in message.body

@@ -86,3 +86,20 @@ def test_sign_up_wait_cancel_and_be_given_the_place(browser, live_server, settin
     expect(hana.locator(".signup-status.place")).to_be_visible()
     expect(hana.locator("html")).to_have_attribute("lang", "ja")
     assert Signup.objects.get(email="hana@example.jp").status == Signup.Status.PLACE
+
+
+def test_a_persian_keyboard_fills_in_how_many_are_coming(browser, live_server):
+    """Chromium's type=number box drops digits typed in another script; ours takes them."""
+    sheet = SignupSheetFactory(capacity=10)
+    page = _visitor(browser, live_server, language="fa")
+    page.goto(f"/fa/jams/{sheet.jam.slug}/signup/")
+    page.fill("#id_name", "سارا احمدی")
+    page.fill("#id_email", "sara@example.ir")
+    page.locator("#id_adults").fill("")
+    page.locator("#id_adults").press_sequentially("۲")
+    page.locator("#id_children").fill("")
+    page.locator("#id_children").press_sequentially("۳")
+    page.locator("form button[type=submit]").click()
+
+    expect(page.locator(".signup-status.place")).to_be_visible()
+    assert Signup.objects.get().people == 5

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from jamportal.attendance.models import Signup
 from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
+from jamportal.jams import services as jam_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,8 @@ def test_one_address_signing_up_too_often_is_told_to_wait(client, settings):
     response = client.post(url, _form(email="same@example.org"))
 
     assert response.status_code == 429
-    assert "Many sign-ups came from you in the last hour." in response.text
-    assert Signup.objects.count() == 5
+    assert "Many sign-ups came from your network in the last hour." in response.text
+    assert Signup.objects.count() == 1  # (the second to fifth were told they had signed up already)
 
 
 def test_the_cancel_link_changes_nothing_until_its_button_is_pressed(client):
@@ -97,3 +98,20 @@ def test_the_jam_page_offers_sign_up_only_while_the_sheet_is_open(client):
 
     cache.clear()
     assert reverse("attendance:signup", args=[sheet.jam.slug]) not in client.get(url).text
+
+
+def test_a_personal_link_that_no_longer_works_says_so(client):
+    response = client.get(reverse("attendance:mine", args=["x" * 43]))
+
+    assert response.status_code == 404
+    assert "This link no longer works" in response.text
+
+
+def test_a_cancelled_jams_sign_up_page_says_it_is_cancelled(client):
+    sheet = SignupSheetFactory()
+    jam_services.jam_cancel(sheet.jam, by=sheet.jam.organiser)
+
+    response = client.get(reverse("attendance:signup", args=[sheet.jam.slug]))
+
+    assert "This Jam has been cancelled." in response.text
+    assert "<form" not in response.text.split("<main")[1]
