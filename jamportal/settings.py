@@ -317,9 +317,10 @@ CELERY_BEAT_SCHEDULE = {
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.
 ATTENDEE_DATA_DAYS = whole_number("JAMPORTAL_ATTENDEE_DATA_DAYS", default=30, least=1)
-# Sign-ups one visitor's address may send in an hour, and one email address (the load
+# Sign-ups one network address may send in an hour (a school or a library may put many
+# families behind one), and one email address (the load
 # test raises the first: all its visitors come from 127.0.0.1).
-SIGNUPS_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR", default=20, least=1)
+SIGNUPS_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR", default=60, least=1)
 SIGNUPS_PER_EMAIL_PER_HOUR = whole_number("JAMPORTAL_SIGNUPS_PER_EMAIL_PER_HOUR", default=5, least=1)
 # A change to a campaign's Jams rebuilds its posters this many seconds later, once
 # for every change made meanwhile (jams/posters.py).
