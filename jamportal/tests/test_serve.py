@@ -173,6 +173,22 @@ def test_run_serves_booth_photos_from_a_bucket_and_takes_them_down(state, browse
     assert client.head_object(Bucket=BUCKET, Key=public_key)["CacheControl"] == "public, no-cache"
 
 
+def sign_up_through(browser, url) -> str:
+    """A visitor signs up for a Jam on the served site; what their personal page says."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.fill("#id_name", "Ada")
+        page.fill("#id_email", "ada@example.org")
+        page.fill("#id_adults", "1")
+        page.fill("#id_children", "1")
+        page.locator("form button[type=submit]").click()
+        return page.locator(".signup-status").inner_text()
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 def test_serve_runs_production_like_and_stops_cleanly(state, browser):
     port = free_port()
@@ -213,12 +229,14 @@ def test_serve_runs_production_like_and_stops_cleanly(state, browser):
             media=media_folder(base, state / "media"),
             staff_password=DEMO_PASSWORD,
         )
+        signed_up = sign_up_through(browser, base + json.loads((state / "load.json").read_text())["signup_path"])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
         output = log.read_text()
 
     assert health == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
+    assert signed_up == "You have a place for 2 people."  # the form's CSRF holds behind nginx
     assert page.status_code == 200
     assert 'lang="fr"' in page.text
     assert page.headers["Server"] == "nginx"  # in front of gunicorn

@@ -138,8 +138,9 @@ class Command(BaseCommand):
             if hasattr(jam, "signup_sheet"):
                 continue
             attendance.sheet_save(jam, capacity=8 if number == 0 else 30)
-            for name, adults, children, language in DEMO_ATTENDEES if number == 0 else DEMO_ATTENDEES[:2]:
-                email = f"{slugify(name) or 'attendee'}-{jam.pk}@example.org"
+            attendees = DEMO_ATTENDEES if number == 0 else DEMO_ATTENDEES[:2]
+            for index, (name, adults, children, language) in enumerate(attendees):
+                email = f"attendee{index}-{jam.pk}@example.org"
                 attendance.signup_create(
                     jam, name=name, email=email, adults=adults, children=children, language=language
                 )
