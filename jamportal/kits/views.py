@@ -22,6 +22,7 @@ from jamportal.kits.forms import (
 )
 from jamportal.kits.models import KitRequest
 from jamportal.pdf import pdf_response, render_pdf
+from jamportal.text import spreadsheet_cell
 
 Status = KitRequest.Status
 
@@ -249,12 +250,6 @@ def customs(request, kit_pk):
     return pdf_response(pdf, f"customs-{kit.pk}.pdf")
 
 
-def _cell(value):
-    """A spreadsheet cell that cannot run as a formula (organisers typed these)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @fulfilment_required
 def export_csv(request, kit_pk):
     """A batch for a courier's bulk upload: one row per kit, UTF-8 with a header."""
@@ -267,5 +262,5 @@ def export_csv(request, kit_pk):
     writer = csv.writer(response)
     writer.writerow(selectors.COURIER_COLUMNS)
     for row in selectors.kit_courier_rows(_chosen_requests(kit, chosen)):
-        writer.writerow(_cell(value) for value in row)
+        writer.writerow(spreadsheet_cell(value) for value in row)  # organisers typed these
     return response
