@@ -247,3 +247,24 @@ def test_the_attendee_list_costs_the_same_queries_for_more_sign_ups(client, asse
             sign_up(sheet.jam, name=name, first_jam=True, needs="Quiet room")
 
     assert_constant_queries(_url(sheet.jam), more)
+
+
+def test_the_dashboard_links_each_jam_to_its_sign_ups(client):
+    sheet = SignupSheetFactory(capacity=4)
+    client.force_login(sheet.jam.organiser)
+    sign_up(sheet.jam, adults=2, children=1)
+    sign_up(sheet.jam, name="Waits", adults=2)  # on the waiting list: not counted
+    other = JamFactory(organiser=sheet.jam.organiser)
+
+    page = client.get(reverse("dashboard")).text
+
+    assert f'<a href="{_url(sheet.jam)}">Sign-ups: 3 of 4</a>' in page
+    assert f'<a href="{_url(other)}">Take sign-ups</a>' in page
+
+
+def test_the_jam_page_links_its_organiser_to_the_sign_ups(client):
+    jam = JamFactory()
+    assert _url(jam) not in client.get(jam.get_absolute_url()).text
+    client.force_login(jam.organiser)
+
+    assert _url(jam) in client.get(jam.get_absolute_url()).text
