@@ -21,7 +21,7 @@ def test_a_visitor_signs_up_and_lands_on_their_personal_page(client, django_capt
     signup = Signup.objects.get()
     assert (signup.adults, signup.children, signup.status) == (1, 2, Signup.Status.PLACE)
     assert response.redirect_chain[0][0].startswith("/en/signup/")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "You have a place for 3 people." in response.text
     assert signup.checkin_code in response.text
     assert mail.outbox[0].to == ["ada@example.org"]
