@@ -144,9 +144,9 @@ def attendees(request, slug):
     """How people book, the figures, who has a place and who waits, and what to do with them."""
     jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
     sheet = selectors.sheet_for_jam(jam)
-    form = BookingForm(request.POST or None, jam=jam, sheet=sheet)
+    action = request.POST.get("action", "")
+    form = BookingForm(request.POST if action == "booking" else None, jam=jam, sheet=sheet)
     if request.method == "POST":
-        action = request.POST.get("action", "")
         if action in ("open", "close") and sheet is not None:
             services.sheet_save(jam, capacity=sheet.capacity, is_open=action == "open")
             if action == "open":

@@ -268,3 +268,15 @@ def test_the_jam_page_links_its_organiser_to_the_sign_ups(client):
     client.force_login(jam.organiser)
 
     assert _url(jam) in client.get(jam.get_absolute_url()).text
+
+
+def test_a_post_without_a_known_action_changes_nothing_and_shows_the_page(client):
+    sheet = SignupSheetFactory(capacity=5)
+    client.force_login(sheet.jam.organiser)
+
+    response = client.post(_url(sheet.jam), {"action": "explode", "capacity": "1"})
+
+    assert response.status_code == 200
+    assert "This field is required." not in response.text
+    sheet.refresh_from_db()
+    assert (sheet.capacity, sheet.is_open) == (5, True)

@@ -125,6 +125,8 @@ def test_an_organiser_takes_sign_ups_gives_a_place_exports_and_messages(browser,
         stickers = KitItem.objects.get(name="Sticker sheet")
         expect(organiser.locator(f"#id_quantity_{stickers.pk}_")).to_have_value("2")
         expect(organiser.locator("#id_expected_attendees")).to_have_value("2")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        organiser.screenshot(path=SHOTS / "kit-suggested-en-1366.png", full_page=True)
     finally:
         organiser.context.close()
         visitor.context.close()
