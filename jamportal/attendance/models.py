@@ -130,6 +130,7 @@ class SignupEvent(models.Model):
         WAITING = "waiting", _("Joined the waiting list")
         PROMOTED = "promoted", _("Moved from the waiting list to a place")
         CANCELLED = "cancelled", _("Cancelled")
+        REMOVED = "removed", _("Taken off the list by the organiser")
         REMIND_WEEK = "remind-week", _("Reminded a week before")
         REMIND_DAY = "remind-day", _("Reminded a day before")
         MESSAGE = "message", _("Message from the organiser")

@@ -134,6 +134,10 @@ def test_taking_someone_off_the_list_asks_first_then_emails_them_and_moves_the_l
     brian.refresh_from_db()
     assert (ada.status, brian.status) == (Status.CANCELLED, Status.PLACE)
     assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.org", "brian@example.org"]
+    [told] = [message for message in mail.outbox if message.to == ["ada@example.org"]]
+    assert told.subject == f"Your sign-up for “{sheet.jam.title}” is cancelled"
+    assert "The organiser of this Jam has cancelled your sign-up" in told.body
+    assert "Thank you for letting the organiser know" not in told.body  # (what an attendee who cancelled reads)
 
 
 def test_deleting_a_fake_entry_forgets_it_without_an_email(client, django_capture_on_commit_callbacks):
