@@ -58,6 +58,13 @@ def without_control_characters(text: str) -> str:
     return NOT_MULTILINE.sub("", text)
 
 
+def spreadsheet_cell(value) -> str:
+    """A CSV cell that a spreadsheet cannot run as a formula: text people typed that starts
+    with =, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP's advice)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def validate_fields(model, values: dict) -> None:
     """Run each named field's own validators on its value, for services that save
     without a form (a form runs them itself); one ValidationError naming every field refused."""

@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamportal.attendance import selectors as attendance_selectors
+from jamportal.attendance.models import SignupSheet
 from jamportal.cldr import formats as cldr_formats
 from jamportal.feed import selectors as feed_selectors
 from jamportal.feed.models import Booth, Photo
@@ -35,6 +37,9 @@ class JamCard:
     booths: list[Booth]
     photos: list[Photo]
     kit_request: KitRequest | None
+    sheet: SignupSheet | None = None  # the Jam takes sign-ups here
+    signed_up: int = 0  # people with a place
+    offer_signups: bool = False  # "Take sign-ups": a Jam to come that could
 
     @property
     def action(self) -> Step | None:
@@ -69,7 +74,10 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     deadlines of their campaigns. A fixed number of queries, however many Jams."""
     now = now or timezone.now()
     jams = list(
-        jam_selectors.jam_list_for_organiser(user).prefetch_related(
+        jam_selectors.jam_list_for_organiser(user)
+        .select_related("signup_sheet")
+        .annotate(signed_up=attendance_selectors.people_with_place(OuterRef("pk")))
+        .prefetch_related(
             Prefetch("booths", queryset=Booth.objects.filter(revoked_at__isnull=True), to_attr="live_booths"),
             Prefetch(
                 "photos",
@@ -92,6 +100,9 @@ def dashboard_for(user, *, now=None) -> Dashboard:
             booths=jam.live_booths,
             photos=jam.recent_photos,
             kit_request=kit_request,
+            sheet=getattr(jam, "signup_sheet", None),
+            signed_up=jam.signed_up,
+            offer_signups=jam.end >= now and jam.status not in (Status.CANCELLED, Status.REJECTED),
         )
         (board.upcoming if jam.end >= now else board.past).append(card)
         if jam.end >= now and jam.status != Status.CANCELLED and kit_request is None:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import transaction
 
+from jamportal.attendance import services as attendance_services
+from jamportal.attendance.models import SignupSheet
 from jamportal.feed import services as feed_services
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
@@ -25,8 +27,10 @@ def account_export(user) -> dict:
     Secrets (the password hash, booth tokens) are not data about them and stay out."""
     jams = (
         Jam.objects.filter(organiser=user)
-        .select_related("campaign", "kit_request")
-        .prefetch_related("translations", "events", "booths", "photos", "kit_request__lines__item")
+        .select_related("campaign", "kit_request", "signup_sheet")
+        .prefetch_related(
+            "translations", "events", "booths", "photos", "kit_request__lines__item", "signups", "signup_messages"
+        )
         .order_by("pk")
     )
     return {
@@ -86,6 +90,45 @@ def _jam_export(jam) -> dict:
             }
             for photo in jam.photos.all()
         ],
+        **_attendance_export(jam),
+    }
+
+
+def _attendance_export(jam) -> dict:
+    """What the organiser holds about who comes: the sheet, each sign-up as the attendee gave
+    it (their personal link's secret and door code are theirs, not the organiser's: left out),
+    and the messages the organiser sent them."""
+    sheet = getattr(jam, "signup_sheet", None)
+    return {
+        "signup_sheet": None if sheet is None else {"capacity": sheet.capacity, "open": sheet.is_open},
+        "signups": [
+            {
+                "name": signup.name,
+                "email": signup.email,
+                "adults": signup.adults,
+                "under_18s": signup.children,
+                "needs": signup.needs,
+                "first_jam": signup.first_jam,
+                "language": signup.language,
+                "status": signup.status,
+                "walk_in": signup.walk_in,
+                "signed_up": _plain(signup.created_at),
+                "place_given": _plain(signup.place_given_at),
+                "cancelled": _plain(signup.cancelled_at),
+                "checked_in": _plain(signup.checked_in_at),
+                "anonymised": _plain(signup.anonymised_at),
+            }
+            for signup in jam.signups.all()
+        ],
+        "messages_sent": [
+            {
+                "subject": message.subject,
+                "body": message.body,
+                "sent": _plain(message.sent_at),
+                "recipients": message.recipients,
+            }
+            for message in jam.signup_messages.all()
+        ],
     }
 
 
@@ -105,7 +148,9 @@ def account_delete(user, *, keep_jams: bool) -> None:
     stock goes back). Either their Jams go too, with photos, booths and kit
     requests, or those on the map stay up without an organiser: booths
     disconnected, the social handle, the public organiser name and kit addresses
-    forgotten; their drafts and Jams waiting for review go."""
+    forgotten; their drafts and Jams waiting for review go. A Jam kept up stops taking
+    sign-ups (nobody is left to run its list or its door); those signed up keep their
+    places and links until the usual anonymisation after the Jam."""
     with transaction.atomic():
         jams = Jam.objects.filter(organiser=user)
         # Kept are the Jams visitors see; one still being written or reviewed has nobody
@@ -119,6 +164,8 @@ def account_delete(user, *, keep_jams: bool) -> None:
             if hasattr(jam, "kit_request"):
                 kit_services.kit_request_anonymise(jam.kit_request)
             Jam.objects.filter(pk=jam.pk).update(social_handle="", host_name="")  # who they are goes with them
+            if sheet := SignupSheet.objects.filter(jam=jam, is_open=True).first():
+                attendance_services.sheet_save(jam, capacity=sheet.capacity, is_open=False)
         user.delete()
         if kept:
             jam_services.jams_public_changed()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jamportal.attendance.models import Signup, SignupMessage, SignupSheet
+from jamportal.attendance.models import MAX_CAPACITY, Signup, SignupMessage, SignupSheet
 from jamportal.forms import HoneypotField
 
 
@@ -59,3 +59,58 @@ class MessageForm(forms.ModelForm):
         model = SignupMessage
         fields = ["subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+# The organiser's list and tools
+
+
+class BookingForm(forms.Form):
+    """How people book a place at the organiser's Jam: here (with a capacity), on the
+    organiser's own booking page (the Jam's event webpage), or not at all. What the Jam
+    page shows follows from it: "Sign up" while the sheet is open, else the webpage's
+    "Book a place" link if the Jam has one, else nothing."""
+
+    HERE, LINK, NONE = "here", "link", "none"
+
+    booking = forms.ChoiceField(
+        label=_("How do people book a place?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (HERE, _("Here on JamPortal, with a number of places and a waiting list")),
+            (LINK, _("On our own booking page (the event webpage on the Jam's form)")),
+            (NONE, _("No booking: people just come")),
+        ],
+    )
+    capacity = forms.IntegerField(
+        label=_("Places (people)"),
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        required=False,
+        help_text=SignupSheet._meta.get_field("capacity").help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, jam, sheet, **kwargs):
+        self.jam = jam
+        booking = self.HERE if sheet is not None and sheet.is_open else self.LINK if jam.website else self.NONE
+        kwargs.setdefault("initial", {"booking": booking, "capacity": sheet.capacity if sheet else None})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        booking = data.get("booking")
+        if booking == self.HERE and not data.get("capacity") and "capacity" not in self.errors:
+            self.add_error("capacity", _("How many people can come? Give the number of places."))
+        if booking == self.LINK and not self.jam.website:
+            self.add_error(
+                "booking", _("Your Jam has no event webpage yet: add your booking page's address on the Jam's form.")
+            )
+        if booking == self.NONE and self.jam.website:
+            self.add_error(
+                "booking",
+                _(
+                    "Your Jam's page links to your event webpage to book a place. To take no bookings, "
+                    "remove that address on the Jam's form."
+                ),
+            )
+        return data

@@ -131,6 +131,7 @@ class SignupEvent(models.Model):
         PROMOTED = "promoted", _("Moved from the waiting list to a place")
         LINK = "link", _("Personal link sent again")
         CANCELLED = "cancelled", _("Cancelled")
+        REMOVED = "removed", _("Taken off the list by the organiser")
         REMIND_WEEK = "remind-week", _("Reminded a week before")
         REMIND_DAY = "remind-day", _("Reminded a day before")
         MESSAGE = "message", _("Message from the organiser")

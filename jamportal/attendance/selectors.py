@@ -2,7 +2,8 @@
 
 import hashlib
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,11 +47,14 @@ def takes_signups(jam: Jam, sheet: SignupSheet | None, *, now=None) -> bool:
 def attendance_figures(jam: Jam) -> dict:
     """The counts the organiser's list, the kit request and the report start from."""
     on = Q(status=Status.PLACE)
+    # (Aggregates named after a field they sum, "adults", would clash with that field in
+    # the other sums: Django refuses "Sum('adults'): 'adults' is an aggregate". Hence the
+    # "_with_place" names, renamed below.)
     figures = Signup.objects.filter(jam=jam).aggregate(
         parties=Count("pk", filter=on),
         people=Sum("adults", filter=on) + Sum("children", filter=on),
-        adults=Sum("adults", filter=on),
-        children=Sum("children", filter=on),
+        adults_with_place=Sum("adults", filter=on),
+        children_with_place=Sum("children", filter=on),
         waiting_parties=Count("pk", filter=Q(status=Status.WAITING)),
         waiting=Sum("adults", filter=Q(status=Status.WAITING)) + Sum("children", filter=Q(status=Status.WAITING)),
         checked_in=Sum("adults", filter=Q(checked_in_at__isnull=False))
@@ -59,7 +63,7 @@ def attendance_figures(jam: Jam) -> dict:
         first_jam=Count("pk", filter=on & Q(first_jam=True)),
         with_needs=Count("pk", filter=on & ~Q(needs="")),
     )
-    return {key: value or 0 for key, value in figures.items()}
+    return {key.removesuffix("_with_place"): value or 0 for key, value in figures.items()}
 
 
 def signups_for_organiser(jam: Jam):
@@ -71,3 +75,44 @@ def waiting_position(signup: Signup) -> int:
     """1 for the first party on the waiting list."""
     before = Signup.objects.filter(jam_id=signup.jam_id, status=Status.WAITING, created_at__lt=signup.created_at)
     return before.count() + 1
+
+
+# The organiser's list and tools ------------------------------------------------------
+
+
+def signup_for_organiser_or_404(jam: Jam, pk) -> Signup:
+    """A sign-up of this Jam (already checked to be the organiser's); 404 for any other."""
+    signup = Signup.objects.filter(jam=jam, pk=pk).exclude(status=Status.CANCELLED).first()
+    if signup is None:
+        raise Http404
+    return signup
+
+
+def attendee_lists(jam: Jam) -> tuple[list[Signup], list[Signup]]:
+    """(those with a place, the waiting list), each in the order people signed up: one query."""
+    places, waiting = [], []
+    for signup in signups_for_organiser(jam):
+        (places if signup.status == Status.PLACE else waiting).append(signup)
+    return places, waiting
+
+
+def message_recipients(jam: Jam) -> int:
+    """How many parties an organiser's message goes to (services.message_send's rule)."""
+    return Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="").count()
+
+
+def messages_sent(jam: Jam):
+    return jam.signup_messages.all()
+
+
+def people_with_place(jam_ref):
+    """A subquery: people with a place at the Jam `jam_ref` points to (an OuterRef), 0 if none.
+    For lists of Jams or kit requests that show their sign-ups in one query."""
+    people = (
+        Signup.objects.filter(jam=jam_ref, status=Status.PLACE)
+        .order_by()
+        .values("jam")
+        .annotate(people=Sum(F("adults") + F("children")))
+        .values("people")
+    )
+    return Coalesce(Subquery(people, output_field=IntegerField()), 0)

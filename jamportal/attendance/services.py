@@ -226,7 +226,8 @@ def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -
 
 
 def signup_cancel(signup: Signup, *, by_organiser=False) -> None:
-    """Give up the place (or the place in the waiting list); the next who fit get it."""
+    """Give up the place (or the place in the waiting list); the next who fit get it.
+    The attendee is emailed: "cancelled" when they did it, "removed" when the organiser did."""
     now = timezone.now()
     with transaction.atomic():
         sheet = _locked_sheet(signup.jam)
@@ -237,7 +238,7 @@ def signup_cancel(signup: Signup, *, by_organiser=False) -> None:
         ):
             return
         signup.status, signup.cancelled_at = Status.CANCELLED, now
-        _event(signup, Action.CANCELLED)
+        _event(signup, Action.REMOVED if by_organiser else Action.CANCELLED)
         if sheet is not None:
             _fill_places(sheet, now=now)
 

@@ -10,6 +10,14 @@ urlpatterns = [
     path("signup/<str:token>/cancel/", views.cancel, name="cancel"),
     path("signup/<str:token>/delete/", views.delete, name="delete"),
     # The organiser's list and tools
+    path("jams/<str:slug>/attendees/", views.attendees, name="attendees"),
+    path("jams/<str:slug>/attendees.csv", views.attendees_csv, name="attendees-csv"),
+    path("jams/<str:slug>/attendees/message/", views.message, name="message"),
+    path(
+        "jams/<str:slug>/attendees/<int:pk>/<str:action>/",
+        views.attendee_action,
+        name="attendee-action",
+    ),
     # Check-in at the door
     # Reports
 ]

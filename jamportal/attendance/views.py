@@ -3,28 +3,38 @@ change, cancel or delete their sign-up; the QR code for the door). No account: t
 link's secret is the key, so these pages are never cached and send their address to
 no other site."""
 
-from functools import wraps
+import csv
+from functools import partial, wraps
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.timezone import now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jamportal import ratelimit
 from jamportal.attendance import selectors, services
-from jamportal.attendance.forms import SignupChangeForm, SignupForm
+from jamportal.attendance.forms import BookingForm, MessageForm, SignupChangeForm, SignupForm
 from jamportal.attendance.models import Signup
+from jamportal.cldr.formats import format_number
 from jamportal.jams import selectors as jam_selectors
+from jamportal.text import spreadsheet_cell
 
 
 def _private(response):
-    """A page behind a personal link: kept by nobody, its address sent to no other site."""
-    response["Referrer-Policy"] = "same-origin"  # (no-referrer would make the forms' Origin "null", refused as CSRF)
+    """A page behind a personal link: kept by nobody, its address sent to no other site.
+    ("same-origin", not "no-referrer": under "no-referrer" browsers send `Origin: null`
+    with the page's own forms, and Django's CSRF check refuses every one of them.)"""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -34,7 +44,12 @@ def _private(response):
 def signup(request, slug):
     jam = jam_selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     sheet = selectors.sheet_for_jam(jam)
-    context = {"jam": jam, "sheet": sheet, "open": selectors.takes_signups(jam, sheet), "ended": jam.end <= now()}
+    context = {
+        "jam": jam,
+        "sheet": sheet,
+        "open": selectors.takes_signups(jam, sheet),
+        "ended": jam.end <= timezone.now(),
+    }
     if sheet is not None:
         context["free"] = max(sheet.capacity - selectors.places_taken(jam), 0)
     form = SignupForm(request.POST or None)
@@ -129,3 +144,169 @@ def delete(request, token, signup):
         services.signup_delete(signup)
         return _private(render(request, "attendance/deleted.html", {"jam": jam}))
     return _private(render(request, "attendance/delete.html", {"signup": signup, "jam": signup.jam, "token": token}))
+
+
+# The organiser's list and tools ------------------------------------------------------
+# Only the Jam's organiser (jam_for_organiser_or_404): the list holds attendees' names,
+# addresses and needs, which staff have no need to see.
+
+
+def _attendees_url(jam):
+    return reverse("attendance:attendees", args=[jam.slug])
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendees(request, slug):
+    """How people book, the figures, who has a place and who waits, and what to do with them."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    sheet = selectors.sheet_for_jam(jam)
+    action = request.POST.get("action", "")
+    form = BookingForm(request.POST if action == "booking" else None, jam=jam, sheet=sheet)
+    if request.method == "POST":
+        if action in ("open", "close") and sheet is not None:
+            services.sheet_save(jam, capacity=sheet.capacity, is_open=action == "open")
+            if action == "open":
+                messages.success(request, _("Sign-ups are open."))
+            else:
+                messages.success(request, _("Sign-ups are closed. Everyone signed up keeps their place."))
+            return redirect(_attendees_url(jam))
+        if action == "booking" and form.is_valid():
+            booking = form.cleaned_data["booking"]
+            try:
+                if booking == BookingForm.HERE:
+                    services.sheet_save(jam, capacity=form.cleaned_data["capacity"], is_open=True)
+                elif sheet is not None:
+                    services.sheet_save(jam, capacity=sheet.capacity, is_open=False)
+            except ValidationError as error:
+                form.add_error("capacity" if hasattr(error, "error_dict") else None, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(_attendees_url(jam))
+    places, waiting = selectors.attendee_lists(jam)
+    figures = selectors.attendance_figures(jam)
+    context = {
+        "jam": jam,
+        "sheet": sheet,
+        "form": form,
+        "figures": figures,
+        "over": sheet is not None and figures["people"] > sheet.capacity,
+        "open": selectors.takes_signups(jam, sheet),
+        "places": places,
+        "waiting": waiting,
+    }
+    return _private(render(request, "attendance/attendees.html", context, status=400 if form.errors else 200))
+
+
+ATTENDEE_ACTIONS = {
+    "place": services.signup_give_place,
+    "cancel": partial(services.signup_cancel, by_organiser=True),
+    "delete": services.signup_delete,
+}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendee_action(request, slug, pk, action):
+    """Give someone waiting a place, take a party off the list (they are emailed), or
+    remove a fake entry for good. A GET asks first; the POST does it."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    if action not in ATTENDEE_ACTIONS:
+        raise Http404
+    signup = selectors.signup_for_organiser_or_404(jam, pk)
+    if action == "place" and signup.status != Signup.Status.WAITING:
+        raise Http404
+    if request.method == "POST":
+        ATTENDEE_ACTIONS[action](signup)
+        done = {
+            "place": _("%(name)s has a place now. We have emailed them."),
+            "cancel": _("%(name)s is off the list. We have emailed them."),
+            "delete": _("%(name)s is deleted."),
+        }[action]
+        messages.success(request, done % {"name": signup.name})
+        return redirect(_attendees_url(jam))
+    context = {"jam": jam, "signup": signup, "action": action, "taken": selectors.places_taken(jam)}
+    context["sheet"] = selectors.sheet_for_jam(jam)
+    return _private(render(request, "attendance/attendee_action.html", context))
+
+
+@never_cache
+@login_required
+@require_GET
+def attendees_csv(request, slug):
+    """Everyone with a place or waiting, for a spreadsheet: UTF-8 with a byte order mark
+    (so that spreadsheet programs read names in every script), cells that cannot run as formulas."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    zone = ZoneInfo(jam.timezone)
+
+    def when(moment):
+        return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"signups-{jam.slug}.csv")
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Email"),
+            _("Adults"),
+            _("Under-18s"),
+            _("Needs"),
+            _("First Jam"),
+            _("Status"),
+            _("Signed up"),
+            _("Checked in"),
+        ]
+    )
+    yes, no = _("yes"), _("no")
+    for signup in selectors.signups_for_organiser(jam):
+        row = [
+            signup.name,
+            signup.email,
+            signup.adults,
+            signup.children,
+            signup.needs,
+            yes if signup.first_jam else no,
+            _("Walk-in") if signup.walk_in else signup.get_status_display(),
+            when(signup.created_at),
+            when(signup.checked_in_at),
+        ]
+        writer.writerow(spreadsheet_cell(value) for value in row)
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def message(request, slug):
+    """One email to everyone signed up here, sent one by one (nobody sees another's
+    address), services.MESSAGES_PER_DAY a day."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    recipients = selectors.message_recipients(jam)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not recipients:
+            form.add_error(None, _("Nobody has signed up yet, so there is nobody to send it to."))
+        else:
+            try:
+                sent = services.message_send(jam, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Your message is on its way to %(count)s sign-up.",
+                        "Your message is on its way to %(count)s sign-ups.",
+                        sent.recipients,
+                    )
+                    % {"count": format_number(sent.recipients)},
+                )
+                return redirect(_attendees_url(jam))
+    context = {"jam": jam, "form": form, "recipients": recipients, "sent": selectors.messages_sent(jam)[:20]}
+    context["per_day"] = services.MESSAGES_PER_DAY
+    return _private(render(request, "attendance/message.html", context, status=400 if form.errors else 200))

@@ -48,6 +48,12 @@ class KitRequestForm(forms.ModelForm):
                 )
                 self.quantity_names.append((name, item, size))
 
+    def suggest(self, lines: dict, *, expected_attendees: int) -> None:
+        """Start an unbound form from suggested quantities {(item, size): quantity}."""
+        for name, item, size in self.quantity_names:
+            self.fields[name].initial = lines.get((item, size), 0)
+        self.fields["expected_attendees"].initial = expected_attendees
+
     def quantity_fields(self):
         return [self[name] for name, _item, _size in self.quantity_names]
 

@@ -1,12 +1,14 @@
 """Reads for kits, and who may see a request's address."""
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils.translation import pgettext_lazy
 
+from jamportal.attendance import selectors as attendance_selectors
 from jamportal.kits.models import Kit, KitItem, KitRequest, KitRequestLine
 
 Status = KitRequest.Status
@@ -15,7 +17,12 @@ SHIPPED_STATES = [Status.SHIPPED, Status.DELIVERED]
 
 def kit_request_for_viewer_or_404(user, pk) -> KitRequest:
     """A request its Jam's organiser or kit staff may see; anyone else gets a 404."""
-    request = KitRequest.objects.select_related("jam__organiser", "kit__campaign").filter(pk=pk).first()
+    request = (
+        KitRequest.objects.select_related("jam__organiser", "jam__signup_sheet", "kit__campaign")
+        .annotate(signed_up=attendance_selectors.people_with_place(OuterRef("jam")))
+        .filter(pk=pk)
+        .first()
+    )
     if request is None or not (request.jam.organiser_id == user.pk or user.has_perm("kits.fulfil_kits")):
         raise Http404
     return request
@@ -39,7 +46,8 @@ def kit_get_or_404(pk) -> Kit:
 def kit_requests_for_dashboard(kit, *, status="", country=""):
     requests = (
         KitRequest.objects.filter(kit=kit)
-        .select_related("jam", "jam__organiser", "kit")
+        .select_related("jam", "jam__organiser", "jam__signup_sheet", "kit")
+        .annotate(signed_up=attendance_selectors.people_with_place(OuterRef("jam")))
         .prefetch_related("lines__item")
         .order_by("created_at", "pk")
     )
@@ -198,3 +206,46 @@ def kit_request_progress(kit_request) -> list[ProgressStep]:
         ProgressStep(label=str(label), done=index <= reached, current=index == reached)
         for index, (_status, label) in enumerate(PROGRESS)
     ]
+
+
+# Kits sized by real numbers ------------------------------------------------------------
+# A size meant for children, as kit staff name them: "Kids M", "Child 7-8", "Youth S",
+# "5-6 years", "9-10y", "128 cm"... (sizes are free text in /admin/).
+CHILD_SIZE = re.compile(r"(?i)\b(child|children|kids?|youth|junior)\b|\d+\s*[-–]\s*\d+|\d+\s*(y|yrs?|years?|cm)\b")
+
+
+def is_child_size(size: str) -> bool:
+    return bool(CHILD_SIZE.search(size))
+
+
+def _spread(total: int, sizes: list[str]) -> dict[str, int]:
+    """`total` over `sizes` (smallest first, as the catalogue lists them), one at a time from
+    the middle size outwards: the middle sizes fit most people."""
+    if not sizes:
+        return {}
+    middle = (len(sizes) - 1) // 2
+    order = sorted(range(len(sizes)), key=lambda index: (abs(index - middle - 0.5), index))
+    counts = dict.fromkeys(sizes, 0)
+    for turn in range(total):
+        counts[sizes[order[turn % len(order)]]] += 1
+    return counts
+
+
+def kit_suggestion(kit: Kit, *, adults: int, children: int) -> dict[tuple[KitItem, str], int]:
+    """How many of each item and size to ask for, for this many people with a place: one
+    of each item per person, up to the most a kit holds (stickers for everyone; T-shirts
+    and posters reach their limit at once). A sized item's share for under-18s goes to its
+    child sizes if it has any, the rest to the other sizes, each spread from the middle
+    size outwards. {(item, size): quantity}, the same keys as the request form's lines."""
+    suggestion = {}
+    for item in KitItem.objects.filter(kit=kit):
+        total = min(adults + children, item.max_per_request)
+        if not item.sizes:
+            suggestion[(item, "")] = total
+            continue
+        child_sizes = [size for size in item.sizes if is_child_size(size)]
+        adult_sizes = [size for size in item.sizes if size not in child_sizes] or item.sizes
+        for_children = round(total * children / (adults + children)) if child_sizes and total else 0
+        for size, quantity in (_spread(total - for_children, adult_sizes) | _spread(for_children, child_sizes)).items():
+            suggestion[(item, size)] = quantity
+    return suggestion

@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jamportal.attendance import selectors as attendance_selectors
 from jamportal.jams import selectors as jam_selectors
 from jamportal.kits import selectors, services
 from jamportal.kits.forms import (
@@ -22,6 +23,7 @@ from jamportal.kits.forms import (
 )
 from jamportal.kits.models import KitRequest
 from jamportal.pdf import pdf_response, render_pdf
+from jamportal.text import spreadsheet_cell
 
 Status = KitRequest.Status
 
@@ -34,6 +36,13 @@ def fulfilment_required(view):
 # Organisers
 
 
+def _signups(jam) -> dict | None:
+    """The Jam's sign-up figures if it takes sign-ups here (what kits are sized from)."""
+    if attendance_selectors.sheet_for_jam(jam) is None:
+        return None
+    return attendance_selectors.attendance_figures(jam)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request, slug):
@@ -44,6 +53,12 @@ def request_new(request, slug):
         return redirect(jam)
     kit = selectors.kit_open_for(jam)
     form = KitRequestForm(request.POST or None, kit=kit, initial={"country": jam.country, "city": jam.city})
+    signups = _signups(jam)
+    if signups and signups["people"] and not form.is_bound:
+        lines = selectors.kit_suggestion(kit, adults=signups["adults"], children=signups["children"])
+        form.suggest(lines, expected_attendees=max(signups["people"], jam.expected_attendees or 0))
+    elif jam.expected_attendees and not form.is_bound:
+        form.fields["expected_attendees"].initial = jam.expected_attendees
     if request.method == "POST" and form.is_valid():
         try:
             kit_request = services.kit_request_create(jam, by=request.user, data=form.cleaned_data, lines=form.lines())
@@ -52,7 +67,14 @@ def request_new(request, slug):
         else:
             messages.success(request, _("Your kit request is in. We will email you at each step."))
             return redirect("kits:request", pk=kit_request.pk)
-    return render(request, "kits/request_form.html", {"form": form, "jam": jam, "kit": kit})
+    context = {
+        "form": form,
+        "jam": jam,
+        "kit": kit,
+        "signups": signups,
+        "suggested": bool(signups and signups["people"]),
+    }
+    return render(request, "kits/request_form.html", context)
 
 
 @login_required
@@ -71,7 +93,13 @@ def request_edit(request, pk):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("kits:request", pk=pk)
-    context = {"form": form, "jam": kit_request.jam, "kit": kit_request.kit, "kit_request": kit_request}
+    context = {
+        "form": form,
+        "jam": kit_request.jam,
+        "kit": kit_request.kit,
+        "kit_request": kit_request,
+        "signups": _signups(kit_request.jam),
+    }
     return render(request, "kits/request_form.html", context)
 
 
@@ -249,12 +277,6 @@ def customs(request, kit_pk):
     return pdf_response(pdf, f"customs-{kit.pk}.pdf")
 
 
-def _cell(value):
-    """A spreadsheet cell that cannot run as a formula (organisers typed these)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @fulfilment_required
 def export_csv(request, kit_pk):
     """A batch for a courier's bulk upload: one row per kit, UTF-8 with a header."""
@@ -267,5 +289,5 @@ def export_csv(request, kit_pk):
     writer = csv.writer(response)
     writer.writerow(selectors.COURIER_COLUMNS)
     for row in selectors.kit_courier_rows(_chosen_requests(kit, chosen)):
-        writer.writerow(_cell(value) for value in row)
+        writer.writerow(spreadsheet_cell(value) for value in row)  # organisers typed these
     return response

@@ -5,8 +5,12 @@ permission are all refused, and nothing changes. The owner, for contrast, may.""
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import get_resolver, reverse
 
+from jamportal.attendance import services as attendance_services
+from jamportal.attendance.models import Signup, SignupMessage, SignupSheet
+from jamportal.attendance.tests.factories import sign_up
 from jamportal.feed import services as feed_services
 from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.feed.tests.test_feed import post as upload
@@ -35,7 +39,20 @@ def owned(client):
     photo = Photo.objects.get()
     upload(client, token, key="key-2")
     hidden = feed_services.photo_set_status(Photo.objects.exclude(pk=photo.pk).get(), Photo.Status.HIDDEN, by=owner)
-    return {"jam": jam, "draft": draft, "kit_request": kit_request, "booth": booth, "photo": photo, "hidden": hidden}
+    attendance_services.sheet_save(jam, capacity=1)
+    signup, token = sign_up(jam, name="Attendee With Place")
+    waiting, _token = sign_up(jam, name="Attendee Waiting")
+    return {
+        "jam": jam,
+        "draft": draft,
+        "kit_request": kit_request,
+        "booth": booth,
+        "photo": photo,
+        "hidden": hidden,
+        "signup": signup,
+        "token": token,
+        "waiting": waiting,
+    }
 
 
 def state(owned):
@@ -50,6 +67,9 @@ def state(owned):
             "booths": list(Booth.objects.values_list("name", "revoked_at")),
             "feed": list(FeedSettings.objects.values_list("hashtag", "approve_first")),
             "photos": list(Photo.objects.values_list("pk", "status")),
+            "sheets": list(SignupSheet.objects.values_list("capacity", "is_open")),
+            "signups": list(Signup.objects.values_list("pk", "name", "status", "adults")),
+            "messages": SignupMessage.objects.count(),
         },
         default=str,
     )
@@ -95,6 +115,38 @@ ACTIONS = [
     ("hide the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "hide"}),
     ("delete the photo", "post", lambda o: reverse("feed:action", args=[o["photo"].pk]), {"action": "delete"}),
     ("see a hidden photo", "get", lambda o: reverse("feed:photo-file", args=[o["hidden"].pk, "web"]), None),
+    ("see the sign-ups", "get", lambda o: reverse("attendance:attendees", args=[o["jam"].slug]), None),
+    (
+        "change how people book",
+        "post",
+        lambda o: reverse("attendance:attendees", args=[o["jam"].slug]),
+        {"action": "booking", "booking": "here", "capacity": "500"},
+    ),
+    ("close sign-ups", "post", lambda o: reverse("attendance:attendees", args=[o["jam"].slug]), {"action": "close"}),
+    ("export the sign-ups", "get", lambda o: reverse("attendance:attendees-csv", args=[o["jam"].slug]), None),
+    ("open the message form", "get", lambda o: reverse("attendance:message", args=[o["jam"].slug]), None),
+    (
+        "message the sign-ups",
+        "post",
+        lambda o: reverse("attendance:message", args=[o["jam"].slug]),
+        {"subject": "Taken over", "body": "Come to my party instead"},
+    ),
+    *[
+        (
+            f"{verb} a sign-up",
+            method,
+            lambda o, action=action, who=who: reverse(
+                "attendance:attendee-action", args=[o["jam"].slug, o[who].pk, action]
+            ),
+            {} if method == "post" else None,
+        )
+        for verb, action, who in [
+            ("give a place to", "place", "waiting"),
+            ("take off the list", "cancel", "signup"),
+            ("delete", "delete", "signup"),
+        ]
+        for method in ("get", "post")
+    ],
 ]
 # Staff pages that need a permission the staff member below does not have.
 STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits"]
@@ -160,6 +212,10 @@ OWNER_PAGES = {
     "feed:revoke",
     "feed:action",
     "feed:photo-file",
+    "attendance:attendees",
+    "attendance:attendees-csv",
+    "attendance:message",
+    "attendance:attendee-action",
 }
 OTHER_PAGES = {
     # public (a draft's detail page is covered above)
@@ -191,15 +247,79 @@ OTHER_PAGES = {
     "kits:customs",
     "kits:csv",
     "feed:moderation",
+    # visitors sign up; an attendee's own pages open with their link's secret (tested below)
+    "attendance:signup",
+    "attendance:mine",
+    "attendance:cancel",
+    "attendance:delete",
 }
 
 
 def test_every_page_is_classified():
     """A new page must join ACTIONS (if it acts on an organiser's things) or OTHER_PAGES."""
     names = set()
-    for namespace in ("jams", "kits", "feed"):
+    for namespace in ("jams", "kits", "feed", "attendance"):
         resolver = get_resolver().namespace_dict
         _prefix, sub = next(value for key, value in resolver.items() if key.endswith(namespace) or key == namespace)
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
 
     assert names == OWNER_PAGES | OTHER_PAGES
+
+
+# Attendees' data is the organiser's to see: staff, even with every permission of the
+# site (moderating Jams, fulfilling kits, moderating photos), are refused its pages.
+ATTENDEE_DATA = [a for a in ACTIONS if "sign-up" in a[0] or "sign-ups" in a[0]]
+
+
+@pytest.mark.parametrize(("action", "method", "url", "data"), ATTENDEE_DATA, ids=[a[0] for a in ATTENDEE_DATA])
+def test_staff_with_every_permission_do_not_see_attendees(client, owned, action, method, url, data):
+    before = state(owned)
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.set(
+        Permission.objects.filter(codename__in=["moderate_jam", "fulfil_kits", "moderate_photo"])
+    )
+    client.force_login(staff)
+
+    response = getattr(client, method)(url(owned), data or {})
+
+    assert refused(response), (action, response.status_code)
+    assert state(owned) == before
+    assert b"Attendee With Place" not in response.content
+
+
+# An attendee's link with a wrong secret: nothing is found, for anyone.
+WRONG_TOKENS = [
+    lambda o: o["token"][:-2] + ("AA" if not o["token"].endswith("AA") else "BB"),  # one guess away
+    lambda o: "x" * 43,  # the right length
+    lambda o: str(o["signup"].pk),  # the sign-up's number
+    lambda o: o["signup"].checkin_code,  # what the door's QR code says
+    lambda o: o["signup"].token_hash,  # what the database keeps
+]
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission", "owner"])
+@pytest.mark.parametrize("page", ["attendance:mine", "attendance:cancel", "attendance:delete"])
+@pytest.mark.parametrize("wrong", WRONG_TOKENS, ids=["near", "length", "pk", "checkin-code", "hash"])
+def test_an_attendee_link_with_a_wrong_secret_finds_nothing(client, owned, actor, page, wrong):
+    before = state(owned)
+    client.logout()
+    if actor == "owner":
+        client.force_login(owned["jam"].organiser)
+    else:
+        as_actor(client, actor)
+    url = reverse(page, args=[wrong(owned)])
+
+    answers = [client.get(url), client.post(url, {"name": "Taken over", "adults": "9", "children": "0"})]
+
+    assert [response.status_code for response in answers] == [404, 404]
+    assert state(owned) == before
+
+
+@pytest.mark.parametrize("page", ["attendance:mine", "attendance:cancel", "attendance:delete"])
+def test_the_right_secret_opens_the_attendees_page_without_an_account(client, owned, page):
+    client.logout()
+
+    response = client.get(reverse(page, args=[owned["token"]]))
+
+    assert response.status_code == 200
+    assert b"Owned Jam" in response.content
