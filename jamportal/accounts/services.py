@@ -181,6 +181,7 @@ def jams_delete(jams, *, by) -> None:
         for jam in jams:
             _cancel_open_kit(jam, by=by)
             feed_services.photos_delete(jam.photos.all())
+            attendance_services.signups_jam_removed(jam)
             jam.delete()
         if jams:
             jam_services.jams_public_changed()

@@ -20,6 +20,7 @@ import secrets
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -342,6 +343,30 @@ def signups_jam_cancelled(sender=None, *, jam: Jam, reason: str = "", **_signal)
         _event(signup, Action.JAM_CANCELLED, note=reason)
         told += 1
     return told
+
+
+def signups_jam_removed(jam: Jam) -> int:
+    """The Jam is about to be deleted, its sign-ups with it (its organiser closed their
+    account and took it down): everyone with a place or waiting for one at a Jam still
+    to come is told it is cancelled. The emails are drawn now, while the sign-ups still
+    exist, and sent once the deletion commits."""
+    if jam.end <= timezone.now():
+        return 0
+    messages = []
+    for signup in Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email=""):
+        with translation.override(signup.language):
+            context = {"signup": signup, "jam": jam, "event": None, "site_url": settings.SITE_URL}
+            subject = render_to_string("attendance/emails/jam-cancelled_subject.txt", context)
+            body = render_to_string("attendance/emails/jam-cancelled.txt", context)
+        messages.append({"to": signup.email, "subject": " ".join(subject.split()), "body": body})
+    if messages:
+        enqueue("attendance.send_jam_removed", messages=messages)
+    return len(messages)
+
+
+def send_drawn(messages: list[dict]) -> None:
+    for message in messages:
+        EmailMessage(message["subject"], message["body"], None, [message["to"]]).send()
 
 
 def signups_remind(*, now=None) -> int:

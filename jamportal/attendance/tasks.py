@@ -12,6 +12,12 @@ def task_send_signup_email(*, event_id):
     services.signup_event_deliver(event_id=event_id)
 
 
+@shared_task(name="attendance.send_jam_removed", **mail.TASK_OPTIONS)
+def task_send_jam_removed(*, messages):
+    """The emails drawn when a Jam with sign-ups was deleted (its rows are gone by now)."""
+    services.send_drawn(messages)
+
+
 # Periodic (Celery beat, hourly): one query per reminder, one email task per attendee due.
 @shared_task(name="attendance.remind_attendees", time_limit=600, soft_time_limit=540)
 def task_remind_attendees():

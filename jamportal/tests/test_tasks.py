@@ -21,6 +21,7 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "attendance.anonymise_attendees",
         "attendance.remind_attendees",
         "attendance.send_email",
+        "attendance.send_jam_removed",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
@@ -54,6 +55,8 @@ def test_beat_sends_tasks_by_their_names():
     assert scheduled <= set(our_tasks())
 
 
-@pytest.mark.parametrize("name", ["jams.send_email", "kits.send_email", "attendance.send_email"])
+@pytest.mark.parametrize(
+    "name", ["jams.send_email", "kits.send_email", "attendance.send_email", "attendance.send_jam_removed"]
+)
 def test_email_tasks_retry_while_the_mail_server_cannot_be_reached(name):
     assert our_tasks()[name].autoretry_for == (OSError,)

@@ -170,3 +170,20 @@ def test_an_organiser_leaving_with_their_jams_removed_takes_the_sign_ups_too(cli
     assert not Signup.objects.exists()
     assert not SignupSheet.objects.exists()
     assert not JamFactory._meta.model.objects.exists()
+
+
+def test_those_signed_up_for_a_jam_removed_with_its_organiser_are_told_it_is_cancelled(
+    client, django_capture_on_commit_callbacks
+):
+    sheet = SignupSheetFactory(jam__title="Pi Party Douala")
+    sign_up(sheet.jam, name="Ada", language="fr")
+    client.force_login(sheet.jam.organiser)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account-delete"), {"jams": "remove", "password": PASSWORD})
+
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.org"]
+    assert message.subject == "Annulée : « Pi Party Douala »"
+    assert not Signup.objects.exists()
