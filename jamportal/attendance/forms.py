@@ -57,3 +57,25 @@ class MessageForm(forms.ModelForm):
         model = SignupMessage
         fields = ["subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+class WalkInForm(forms.ModelForm):
+    """Someone who came without signing up, added at the door (on the check-in page, and
+    each walk-in the door phone sends)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")
+        for name in ("adults", "children"):
+            self.fields[name].widget.attrs.update(min=0, max=MAX_PARTY, inputmode="numeric")
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("adults") and not data.get("children"):
+            self.add_error("adults", _("Please say how many people are coming: at least one."))
+        return data
+
+    class Meta:
+        model = Signup
+        fields = ["name", "adults", "children"]
