@@ -17,6 +17,7 @@
   const SHOWN_AT_MOST = 50;
   const CACHE = "jamportal-check-in"; // the service worker's cache (checkin_offline.js)
   const MAX_PARTY = 20;
+  const KEEP_DAYS = 7;
   const listKey = root.dataset.storeKey + ":list";
   const queueKey = root.dataset.storeKey + ":queue";
   const maxItems = Number(root.dataset.maxItems) || 500;
@@ -434,6 +435,23 @@
     }
   }
 
+  /* Names are kept on the phone only as long as the door needs them: lists of other Jams
+   * not opened for KEEP_DAYS, with nothing left to send, are forgotten. */
+  function forgetOldLists() {
+    const prefix = root.dataset.storeKey.replace(/[^:]*$/, "");
+    const before = Date.now() - KEEP_DAYS * 24 * 3600 * 1000;
+    Object.keys(localStorage).filter(function (key) { return key.startsWith(prefix) && key.endsWith(":list"); })
+      .forEach(function (key) {
+        const base = key.slice(0, -":list".length);
+        const list = load(key, null);
+        if (base === root.dataset.storeKey || load(base + ":queue", []).length) return;
+        if (!list || !list.fetchedAt || Date.parse(list.fetchedAt) < before) {
+          localStorage.removeItem(key);
+          localStorage.removeItem(base + ":queue");
+        }
+      });
+  }
+
   /* Start ----------------------------------------------------------------------------- */
 
   $("checkin-scan-start").addEventListener("click", startCamera);
@@ -445,6 +463,7 @@
   window.addEventListener("offline", drawSync);
   setInterval(function () { if (state.queue.length) sync(); else refreshList(); }, SYNC_EVERY_MS);
 
+  forgetOldLists();
   drawAll();
   if (state.queue.length) sync(); else refreshList();
   keepPageOffline();

@@ -16,7 +16,7 @@ from jamportal.attendance import services
 from jamportal.attendance.models import Signup
 from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
 from jamportal.jams.tests.factories import JamFactory, UserFactory
-from jamportal.tests.test_accessibility import ARTIFACTS, sign_in
+from jamportal.tests.test_accessibility import ARTIFACTS, sign_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = ARTIFACTS / "checkin-shots"
@@ -48,8 +48,11 @@ def y4m_from_png(png: bytes, path, *, size=(640, 480)):
     return path
 
 
-def page_at(browser, live_server, organiser, *, width=390, language="en"):
-    context = browser.new_context(viewport={"width": width, "height": 844}, base_url=live_server.url)
+def page_at(browser, live_server, organiser, *, width=390, bypass_csp=False):
+    """A signed-in organiser's page (bypass_csp: for axe, which the site's CSP keeps out)."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 844}, base_url=live_server.url, bypass_csp=bypass_csp
+    )
     page = context.new_page()
     sign_in(page, organiser.email)
     return context, page
@@ -98,7 +101,7 @@ def test_a_code_already_used_is_said_so(browser, live_server, door, tmp_path):
               f"--use-file-for-fake-video-capture={video}"],
     )  # fmt: skip
     try:
-        context, page = page_at(camera_browser, live_server, door["organiser"], language="ja")
+        context, page = page_at(camera_browser, live_server, door["organiser"])
         page.goto(check_in_url(door["jam"], "ja"))
         expect(page.locator("#checkin-sync")).to_contain_text(re.compile(r"\d"))
         page.locator("#checkin-scan-start").click()
@@ -112,7 +115,7 @@ def test_a_code_already_used_is_said_so(browser, live_server, door, tmp_path):
 
 
 def test_a_name_found_is_checked_in_in_persian(browser, live_server, door):
-    context, page = page_at(browser, live_server, door["organiser"], language="fa")
+    context, page = page_at(browser, live_server, door["organiser"])
     try:
         page.goto(check_in_url(door["jam"], "fa"))
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -140,8 +143,18 @@ def test_offline_check_ins_and_walk_ins_sync_once(browser, live_server, door):
     try:
         page.goto(check_in_url(door["jam"]))
         expect(page.locator("#checkin-sync")).to_contain_text("Everything is saved.")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.wait_for_function("caches.open('jamportal-check-in').then(c => c.keys()).then(k => k.length >= 3)")
+        # (page.evaluate, not wait_for_function: the page's CSP forbids the eval that polling uses)
+        kept = page.evaluate(
+            """async () => {
+                for (let tries = 0; tries < 100; tries++) {
+                    const kept = await (await caches.open("jamportal-check-in")).keys();
+                    if (navigator.serviceWorker.controller && kept.length >= 3) return kept.map(r => r.url);
+                    await new Promise(resolve => setTimeout(resolve, 100));
+                }
+                return [];
+            }"""
+        )
+        assert live_server.url + check_in_url(door["jam"]) in kept
 
         context.set_offline(True)
         page.reload()  # the service worker's copy of the page, the list kept on the phone
@@ -189,7 +202,7 @@ def test_offline_check_ins_and_walk_ins_sync_once(browser, live_server, door):
 @pytest.mark.parametrize("width", [390, 1366])
 def test_the_page_fits_and_is_photographed(browser, live_server, door, language, width):
     services.check_in(door["grace"])
-    context, page = page_at(browser, live_server, door["organiser"], width=width)
+    context, page = page_at(browser, live_server, door["organiser"], width=width, bypass_csp=True)
     try:
         page.goto(check_in_url(door["jam"], language))
         expect(page.locator("#checkin-sync")).to_contain_text(re.compile(r"\S"))
@@ -208,5 +221,35 @@ def test_the_page_fits_and_is_photographed(browser, live_server, door, language,
         )
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert off_screen == []
+        assert violations(page) == []
+    finally:
+        context.close()
+
+
+def test_names_kept_for_another_jam_are_forgotten_after_a_week(browser, live_server, door):
+    context, page = page_at(browser, live_server, door["organiser"])
+    old = {"people": [{"name": "Old Name"}], "fetchedAt": (timezone.now() - datetime.timedelta(days=8)).isoformat()}
+    recent = {**old, "fetchedAt": (timezone.now() - datetime.timedelta(days=2)).isoformat()}
+    try:
+        page.goto(check_in_url(door["jam"]))
+        page.evaluate(
+            """([old, recent]) => {
+                localStorage.setItem("jamportal:check-in:old-jam:list", JSON.stringify(old));
+                localStorage.setItem("jamportal:check-in:unsent-jam:list", JSON.stringify(old));
+                localStorage.setItem("jamportal:check-in:unsent-jam:queue", JSON.stringify([{id: "x"}]));
+                localStorage.setItem("jamportal:check-in:recent-jam:list", JSON.stringify(recent));
+            }""",
+            [old, recent],
+        )
+
+        page.reload()
+        expect(page.locator("#checkin-sync")).to_contain_text("Everything is saved.")
+
+        kept = page.evaluate("Object.keys(localStorage).filter(k => k.endsWith(':list')).sort()")
+        assert kept == [
+            f"jamportal:check-in:{door['jam'].slug}:list",
+            "jamportal:check-in:recent-jam:list",
+            "jamportal:check-in:unsent-jam:list",
+        ]
     finally:
         context.close()
