@@ -14,6 +14,7 @@ from jamportal.attendance import services
 from jamportal.attendance.models import Signup
 from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
 from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.tests.test_html_valid import validate
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +286,14 @@ def test_the_places_qr_code_is_a_full_qr_code_not_a_micro_one(door):
 
     assert png.size[0] >= (21 + 2 * 4) * 8  # modules and the quiet zone, 8 pixels each
     assert 'width="174"' in svg  # (21 + 2 * 4) * 6
+
+
+@pytest.mark.slow  # the Nu HTML checker runs in Java
+def test_the_page_is_valid_html_in_english_and_persian(client, door, tmp_path):
+    files = []
+    for language in ("en", "fa"):
+        url = f"/{language}" + urls(door["jam"])["page"].removeprefix("/en")
+        files.append(tmp_path / f"check-in-{language}.html")
+        files[-1].write_bytes(client.get(url).content)
+
+    assert [message["message"] for message in validate(files)] == []
