@@ -13,7 +13,9 @@
   if (!root) return;
   const SYNC_EVERY_MS = 30000;
   const SCAN_EVERY_MS = 150;
-  const SAME_CODE_QUIET_MS = 4000; // the same code seen again at once is the same person still in front of the camera
+  // A code seen again within this of its last sighting is the same person still in front
+  // of the camera: said once, not "already checked in" every moment they stay.
+  const SAME_CODE_QUIET_MS = 3000;
   const SHOWN_AT_MOST = 50;
   const CACHE = "jamportal-check-in"; // the service worker's cache (checkin_offline.js)
   const MAX_PARTY = 20;
@@ -278,6 +280,7 @@
     enqueue(item);
     showResult("ok", gettext("Walk-in added and checked in"), personByCode(item.id));
     form.reset();
+    form.elements.name.focus(); // ready for the next one
   }
 
   /* Talking to the server ------------------------------------------------------------ */
@@ -378,10 +381,10 @@
     if (!found || !found.data) return;
     const code = found.data.trim().toUpperCase();
     const now = Date.now();
-    if (code === camera.lastCode && now - camera.lastAt < SAME_CODE_QUIET_MS) return;
+    const stillThere = code === camera.lastCode && now - camera.lastAt < SAME_CODE_QUIET_MS;
     camera.lastCode = code;
     camera.lastAt = now;
-    checkIn(code);
+    if (!stillThere) checkIn(code);
   }
 
   async function startCamera() {
@@ -430,6 +433,7 @@
       }).filter(function (url) { return new URL(url).origin === location.origin; });
       const cache = await caches.open(CACHE);
       await cache.addAll([location.pathname].concat(assets));
+      root.dataset.keptOffline = "yes"; // a reload offline works from here on
     } catch {
       // Without it the page still works while open; only a reload offline fails.
     }
