@@ -3,7 +3,7 @@
 The maps' base layer (static/js/leaflet_maps.js) draws country outlines from Natural
 Earth, as packaged in world-atlas, read with topojson-client: only the two files it
 needs are served and collected, as static/vendor/<path in node_modules>, not the
-packages' other (larger) files.
+packages' other (larger) files. The door's check-in page reads QR codes with jsQR.
 """
 
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
 
 PREFIX = "vendor"
-FILES = ["world-atlas/countries-110m.json", "topojson-client/dist/topojson-client.min.js"]
+FILES = ["world-atlas/countries-110m.json", "topojson-client/dist/topojson-client.min.js", "jsqr/dist/jsQR.js"]
 
 
 class NodeModulesFinder(BaseFinder):
@@ -30,7 +30,7 @@ class NodeModulesFinder(BaseFinder):
         if missing := [source for source in FILES if not (self.root / source).is_file()]:
             return [
                 Error(
-                    f"node_modules lacks {', '.join(missing)}, which the maps' base layer needs.",
+                    f"node_modules lacks {', '.join(missing)}, which the maps' base layer and the check-in page need.",
                     hint="Run `make node_modules/.base-map-installed` (npm ci), as make run and make serve do.",
                     id="jamportal.E001",
                 )

@@ -114,3 +114,25 @@ class BookingForm(forms.Form):
                 ),
             )
         return data
+
+
+class WalkInForm(forms.ModelForm):
+    """Someone who came without signing up, added at the door (on the check-in page, and
+    each walk-in the door phone sends)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name")
+        for name in ("adults", "children"):  # (text with a number keypad: see SignupForm)
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("adults") and not data.get("children"):
+            self.add_error("adults", _("Please say how many people are coming: at least one."))
+        return data
+
+    class Meta:
+        model = Signup
+        fields = ["name", "adults", "children"]

@@ -116,3 +116,26 @@ def people_with_place(jam_ref):
         .values("people")
     )
     return Coalesce(Subquery(people, output_field=IntegerField()), 0)
+
+
+# Check-in at the door ---------------------------------------------------------------
+
+
+def checkin_list(jam: Jam) -> list[Signup]:
+    """Everyone with a place (walk-ins too), by name: what the door phone keeps."""
+    fields = ["checkin_code", "name", "adults", "children", "checked_in_at", "walk_in"]
+    return list(Signup.objects.filter(jam=jam, status=Status.PLACE).only(*fields).order_by("name", "pk"))
+
+
+def checkin_counts(people: list[Signup]) -> dict:
+    """People checked in, expected (with a place) and walk-ins, among `people`."""
+    return {
+        "checked_in": sum(s.people for s in people if s.checked_in_at),
+        "expected": sum(s.people for s in people),
+        "walk_ins": sum(s.people for s in people if s.walk_in),
+    }
+
+
+def signups_with_place_by_code(jam: Jam, codes) -> dict[str, Signup]:
+    found = Signup.objects.filter(jam=jam, status=Status.PLACE, checkin_code__in=list(codes))
+    return {signup.checkin_code: signup for signup in found}

@@ -407,13 +407,15 @@ def signup_event_deliver(*, event_id: int) -> bool:
 
 
 def place_qr_svg(signup: Signup) -> str:
-    """The place's QR code as an inline SVG (black on white: scanners want contrast)."""
-    return segno.make(signup.checkin_code, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+    """The place's QR code as an inline SVG (black on white: scanners want contrast). A
+    full QR code, never a Micro QR (which segno.make picks for short data): phones'
+    cameras and the check-in page's decoder read only full ones."""
+    return segno.make_qr(signup.checkin_code, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
 
 
 def place_qr_png(signup: Signup) -> bytes:
     buffer = io.BytesIO()
-    segno.make(signup.checkin_code, error="m").save(buffer, kind="png", scale=8, border=4)
+    segno.make_qr(signup.checkin_code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
 
 
@@ -440,3 +442,19 @@ def _send(event: SignupEvent) -> None:
         email.attach("jam.ics", calendar_ical([jam], name=jam.title), "text/calendar")
         email.attach("place-qr.png", place_qr_png(signup), "image/png")
     email.send()
+
+
+# Check-in at the door ---------------------------------------------------------------
+
+
+class NotThisJams(Exception):
+    """The door phone's id for a walk-in belongs to another Jam's walk-in."""
+
+
+def walk_in_add_from_door(jam: Jam, *, name, adults, children, client_id) -> Signup:
+    """walk_in_add for the door phone's queue: sent again, the same walk-in; an id that
+    another Jam's walk-in has (a forged or broken phone) is refused, not shown."""
+    signup = walk_in_add(jam, name=name, adults=adults, children=children, client_id=client_id)
+    if signup.jam_id != jam.pk:
+        raise NotThisJams
+    return signup

@@ -19,5 +19,9 @@ urlpatterns = [
         name="attendee-action",
     ),
     # Check-in at the door
+    path("jams/<str:slug>/check-in/", views.check_in, name="check-in"),
+    path("jams/<str:slug>/check-in/list.json", views.check_in_list, name="check-in-list"),
+    path("jams/<str:slug>/check-in/sync/", views.check_in_sync, name="check-in-sync"),
+    path("jams/<str:slug>/check-in/offline.js", views.check_in_worker, name="check-in-worker"),
     # Reports
 ]

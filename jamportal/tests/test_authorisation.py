@@ -68,7 +68,7 @@ def state(owned):
             "feed": list(FeedSettings.objects.values_list("hashtag", "approve_first")),
             "photos": list(Photo.objects.values_list("pk", "status")),
             "sheets": list(SignupSheet.objects.values_list("capacity", "is_open")),
-            "signups": list(Signup.objects.values_list("pk", "name", "status", "adults")),
+            "signups": list(Signup.objects.values_list("pk", "name", "status", "adults", "checked_in_at")),
             "messages": SignupMessage.objects.count(),
         },
         default=str,
@@ -131,6 +131,9 @@ ACTIONS = [
         lambda o: reverse("attendance:message", args=[o["jam"].slug]),
         {"subject": "Taken over", "body": "Come to my party instead"},
     ),
+    ("open the check-in page", "get", lambda o: reverse("attendance:check-in", args=[o["jam"].slug]), None),
+    ("download the door's list", "get", lambda o: reverse("attendance:check-in-list", args=[o["jam"].slug]), None),
+    ("check people in", "post", lambda o: reverse("attendance:check-in-sync", args=[o["jam"].slug]), {}),
     *[
         (
             f"{verb} a sign-up",
@@ -216,6 +219,9 @@ OWNER_PAGES = {
     "attendance:attendees-csv",
     "attendance:message",
     "attendance:attendee-action",
+    "attendance:check-in",
+    "attendance:check-in-list",
+    "attendance:check-in-sync",
 }
 OTHER_PAGES = {
     # public (a draft's detail page is covered above)
@@ -252,6 +258,8 @@ OTHER_PAGES = {
     "attendance:mine",
     "attendance:cancel",
     "attendance:delete",
+    # the check-in page's service worker: our own script, the same for everyone
+    "attendance:check-in-worker",
 }
 
 
