@@ -25,11 +25,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from jamportal import mail, pagecache
 from jamportal.attendance import selectors
-from jamportal.attendance.models import Signup, SignupEvent, SignupMessage, SignupSheet
+from jamportal.attendance.models import JamReport, Signup, SignupEvent, SignupMessage, SignupSheet
 from jamportal.celery import enqueue
 from jamportal.jams.feeds import calendar_ical
 from jamportal.jams.models import Jam
@@ -325,6 +325,36 @@ def signups_anonymise(*, now=None) -> int:
     old = Signup.objects.filter(jam__end__lt=ended_before, anonymised_at__isnull=True)
     SignupEvent.objects.filter(signup__in=old).delete()
     return old.update(name="", email="", needs="", token_salt="", token_hash=None, anonymised_at=now)
+
+
+# The report ------------------------------------------------------------------------
+
+REPORT_NUMBERS = ("signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken")
+
+
+class ReportNotDue(Exception):
+    """The Jam has not ended (or never took place: not approved, cancelled)."""
+
+
+def jam_report_due(jam: Jam, *, now=None) -> bool:
+    return jam.status == Jam.Status.APPROVED and jam.end <= (now or timezone.now())
+
+
+def jam_report_save(jam: Jam, *, what_happened="", highlight=None, now=None, **numbers) -> JamReport:
+    """Write (or correct) the Jam's report. The highlight must be one of the Jam's public
+    photos (ValidationError otherwise, as for numbers out of range); ReportNotDue before
+    the Jam has ended."""
+    if not jam_report_due(jam, now=now):
+        raise ReportNotDue
+    if highlight is not None and not selectors.jam_report_photos(jam).filter(pk=highlight.pk).exists():
+        raise ValidationError({"highlight": gettext("Please choose one of this Jam's photos.")}, code="highlight")
+    report = JamReport.objects.filter(jam=jam).first() or JamReport(jam=jam)
+    for name in REPORT_NUMBERS:
+        setattr(report, name, numbers[name])
+    report.what_happened, report.highlight = what_happened, highlight
+    report.full_clean(exclude=["jam"])
+    report.save()
+    return report
 
 
 # Emails ----------------------------------------------------------------------------

@@ -2,18 +2,25 @@
 change, cancel or delete their sign-up; the QR code for the door). No account: the
 link's secret is the key, so these pages are never cached and send no Referer."""
 
+import csv
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jamportal import ratelimit
-from jamportal.attendance import selectors, services
-from jamportal.attendance.forms import SignupChangeForm, SignupForm
+from jamportal.attendance import charts, selectors, services
+from jamportal.attendance.forms import JamReportForm, SignupChangeForm, SignupForm
 from jamportal.attendance.models import Signup
 from jamportal.jams import selectors as jam_selectors
+from jamportal.pdf import pdf_response, render_pdf
 
 # Sign-ups one address (a visitor's IP) may send in an hour, and one email address.
 SIGNUPS_PER_ADDRESS_PER_HOUR = 20
@@ -112,3 +119,110 @@ def delete(request, token):
         services.signup_delete(signup)
         return _private(render(request, "attendance/deleted.html", {"jam": jam}))
     return _private(render(request, "attendance/delete.html", {"signup": signup, "jam": signup.jam, "token": token}))
+
+
+# The report ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jam_report(request, slug):
+    """The organiser's report once the Jam is over: the numbers prefilled from the data
+    (until they save their own), what happened, and a highlight photo."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    if not services.jam_report_due(jam):
+        return render(request, "attendance/jam_report.html", {"jam": jam, "not_due": True})
+    report = selectors.jam_report_for(jam)
+    prefill = selectors.jam_report_prefill(jam)
+    form = JamReportForm(
+        request.POST or None,
+        instance=report,
+        initial=None if report else {**prefill, "highlight": None},
+        photos=selectors.jam_report_photos(jam),
+        under_18s_counted=None if report else prefill["under_18s_counted"],
+    )
+    if report is not None and request.method == "GET":
+        form.initial["highlight"] = report.highlight_id
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jam_report_save(jam, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.ReportNotDue:
+            return redirect("attendance:jam-report", slug=jam.slug)
+        else:
+            messages.success(request, _("Thank you: your report is saved. You can correct it at any time."))
+            return redirect("attendance:jam-report", slug=jam.slug)
+    chosen = str(form["highlight"].value() or "")
+    context = {"jam": jam, "report": report, "form": form, "prefill": prefill, "chosen": chosen}
+    return render(request, "attendance/jam_report.html", context)
+
+
+def campaign_report_required(view):
+    """Sign-in first (a redirect), then the explicit report permission (403): staff and
+    sponsors are given it in the admin, directly or through a group."""
+    return login_required(permission_required("attendance.view_campaign_report", raise_exception=True)(view))
+
+
+def _campaign_report_context(request, slug):
+    campaign = jam_selectors.campaign_get_or_404(slug)
+    report = selectors.campaign_report(campaign, language=request.LANGUAGE_CODE)
+    return {"campaign": campaign, "report": report, "generated": timezone.now()}
+
+
+def _charts(report):
+    """The report's four charts: [(title, svg)], continents first."""
+    continents, countries = report["by_continent"], report["by_country"][:CHART_COUNTRIES]
+    wanted = [
+        (_("Jams by continent"), continents, "jams"),
+        (_("People who came, by continent"), continents, "checked_in"),
+        (_("Jams by country"), countries, "jams"),
+        (_("People who came, by country"), countries, "checked_in"),
+    ]
+    return [
+        (title, charts.bar_chart([(row["name"], row[figure]) for row in rows], title=title))
+        for title, rows, figure in wanted
+    ]
+
+
+CHART_COUNTRIES = 15  # the charts show the countries with the most Jams; the table has them all
+
+
+@campaign_report_required
+@require_GET
+def campaign_report(request, slug):
+    """A campaign's figures for staff and sponsors, with charts, by country and continent."""
+    context = _campaign_report_context(request, slug)
+    context["charts"] = _charts(context["report"])
+    context["chart_countries"] = CHART_COUNTRIES
+    return render(request, "attendance/campaign_report.html", context)
+
+
+@campaign_report_required
+@require_GET
+def campaign_report_pdf(request, slug):
+    context = _campaign_report_context(request, slug)
+    context["charts"] = _charts(context["report"])
+    context["chart_countries"] = CHART_COUNTRIES
+    pdf = render_pdf("attendance/campaign_report_pdf.html", context)
+    return pdf_response(pdf, f"{context['campaign'].slug}-report.pdf")
+
+
+@campaign_report_required
+@require_GET
+def campaign_report_csv(request, slug):
+    """The figures as a spreadsheet: one row per country, continent and the whole
+    campaign, UTF-8 without a BOM like the project's other CSV files."""
+    context = _campaign_report_context(request, slug)
+    report = context["report"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{context['campaign'].slug}-report.csv")
+    writer = csv.writer(response)
+    writer.writerow(["level", "code", "name", "jams", "first_time_jams", "signed_up", "came", "under_18s"])
+    columns = ("jams", "first_time", "signed_up", "checked_in", "under_18s")
+    writer.writerow(["campaign", context["campaign"].slug, context["campaign"].name_in(request.LANGUAGE_CODE)]
+                    + [report["totals"][name] for name in columns])  # fmt: skip
+    for level, rows in (("continent", report["by_continent"]), ("country", report["by_country"])):
+        for row in rows:
+            writer.writerow([level, row["code"], row["name"]] + [row[name] for name in columns])
+    return response
