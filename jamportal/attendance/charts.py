@@ -16,12 +16,24 @@ from django.utils.translation import get_language_bidi
 from jamportal.cldr import formats
 
 WIDTH = 400  # user units; the SVG scales to its box
-ROW = 44  # a label line, then the bar
-BAR = 16
+ROW = 50  # a label line, then the bar
+BAR = 18
 NUMBER_ROOM = 64  # kept free after the longest bar for its number
 BAR_COLOUR = "#c51a4a"  # the berry: 5.5:1 on white
 
 _ids = itertools.count(1)
+
+
+def bar_rows(rows, *, language: str | None = None) -> list[dict]:
+    """The same bars for the PDF, drawn there with boxes of text: WeasyPrint lays out SVG
+    text without bidi or shaping (Persian came out backwards), HTML text with both.
+    [{"label", "number" (in the language's digits), "percent" (of the longest bar)}]."""
+    rows = list(rows)
+    top = max((value for _label, value in rows), default=0) or 1
+    return [
+        {"label": label, "number": formats.format_number(value, language), "percent": round(85 * value / top, 1)}
+        for label, value in rows
+    ]
 
 
 def bar_chart(rows, *, title: str, language: str | None = None, rtl: bool | None = None) -> str:
@@ -41,19 +53,19 @@ def bar_chart(rows, *, title: str, language: str | None = None, rtl: bool | None
         number_x = WIDTH - length - 6 if rtl else length + 6
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="15" fill="currentColor">{}</text>'
+                '<text x="{}" y="{}" font-size="17" fill="currentColor">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"></rect>'
-                '<text x="{}" y="{}" font-size="15" font-weight="700" fill="currentColor">{}</text>',
+                '<text x="{}" y="{}" font-size="17" font-weight="700" fill="currentColor">{}</text>',
                 edge,
-                y + 16,
+                y + 18,
                 label,
                 bar_x,
-                y + 22,
+                y + 25,
                 length,
                 BAR,
                 BAR_COLOUR,
                 number_x,
-                y + 35,
+                y + 40,
                 formats.format_number(value, language),
             )
         )

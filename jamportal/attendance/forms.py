@@ -72,6 +72,9 @@ class JamReportForm(forms.ModelForm):
         self.photos = list(photos)
         for name in ("signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken"):
             self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
+        self.fields["signed_up"].label = _("Signed up")
+        self.fields["checked_in"].label = _("Came")
+        self.fields["under_18s"].label = _("Under-18s")
         self.fields["signed_up"].help_text = _("People with a place who signed up here, walk-ins apart.")
         self.fields["checked_in"].help_text = _("Everyone who came, walk-ins included.")
         if under_18s_counted == "checked-in":
@@ -85,4 +88,4 @@ class JamReportForm(forms.ModelForm):
     class Meta:
         model = JamReport
         fields = ["signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken", "what_happened"]
-        widgets = {"what_happened": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"what_happened": forms.Textarea(attrs={"rows": 5, "dir": "auto"})}

@@ -160,10 +160,10 @@ class JamReport(models.Model):
     has one, the campaign report counts its numbers rather than the sign-up rows."""
 
     jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="report", verbose_name=_("Jam"))
-    signed_up = models.PositiveIntegerField(_("signed up"), validators=[MaxValueValidator(MAX_REPORTED)])
-    checked_in = models.PositiveIntegerField(_("came"), validators=[MaxValueValidator(MAX_REPORTED)])
+    signed_up = models.PositiveIntegerField(_("people signed up"), validators=[MaxValueValidator(MAX_REPORTED)])
+    checked_in = models.PositiveIntegerField(_("people who came"), validators=[MaxValueValidator(MAX_REPORTED)])
     walk_ins = models.PositiveIntegerField(_("walk-ins"), validators=[MaxValueValidator(MAX_REPORTED)])
-    under_18s = models.PositiveIntegerField(_("under-18s"), validators=[MaxValueValidator(MAX_REPORTED)])
+    under_18s = models.PositiveIntegerField(_("people under 18"), validators=[MaxValueValidator(MAX_REPORTED)])
     photos_taken = models.PositiveIntegerField(_("booth photos taken"), validators=[MaxValueValidator(MAX_REPORTED)])
     what_happened = models.TextField(
         _("what happened"),

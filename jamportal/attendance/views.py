@@ -19,6 +19,7 @@ from jamportal import ratelimit
 from jamportal.attendance import charts, selectors, services
 from jamportal.attendance.forms import JamReportForm, SignupChangeForm, SignupForm
 from jamportal.attendance.models import Signup
+from jamportal.cldr import formats
 from jamportal.jams import selectors as jam_selectors
 from jamportal.pdf import pdf_response, render_pdf
 
@@ -167,11 +168,16 @@ def campaign_report_required(view):
 def _campaign_report_context(request, slug):
     campaign = jam_selectors.campaign_get_or_404(slug)
     report = selectors.campaign_report(campaign, language=request.LANGUAGE_CODE)
-    return {"campaign": campaign, "report": report, "generated": timezone.now()}
+    return {
+        "campaign": campaign,
+        "report": report,
+        "generated": timezone.now(),
+        "dates": formats.format_date_range(campaign.starts_on, campaign.ends_on),
+    }
 
 
 def _charts(report):
-    """The report's four charts: [(title, svg)], continents first."""
+    """The report's four charts: [(title, svg, bars for the PDF)], continents first."""
     continents, countries = report["by_continent"], report["by_country"][:CHART_COUNTRIES]
     wanted = [
         (_("Jams by continent"), continents, "jams"),
@@ -179,10 +185,11 @@ def _charts(report):
         (_("Jams by country"), countries, "jams"),
         (_("People who came, by country"), countries, "checked_in"),
     ]
-    return [
-        (title, charts.bar_chart([(row["name"], row[figure]) for row in rows], title=title))
-        for title, rows, figure in wanted
-    ]
+    drawn = []
+    for title, rows, figure in wanted:
+        bars = sorted(((row["name"], row[figure]) for row in rows), key=lambda bar: -bar[1])  # longest first
+        drawn.append((title, charts.bar_chart(bars, title=title), charts.bar_rows(bars)))
+    return drawn
 
 
 CHART_COUNTRIES = 15  # the charts show the countries with the most Jams; the table has them all
