@@ -313,6 +313,7 @@ CELERY_BEAT_SCHEDULE = {
     "remove-stale-uploads": {"task": "feed.remove_stale_uploads", "schedule": 3600},
     "remind-attendees": {"task": "attendance.remind", "schedule": 3600},
     "anonymise-attendees": {"task": "attendance.anonymise", "schedule": 24 * 3600},
+    "ask-for-jam-reports": {"task": "attendance.ask_for_reports", "schedule": 3600},
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise, daily); the figures stay for the reports.

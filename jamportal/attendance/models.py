@@ -189,3 +189,16 @@ class JamReport(models.Model):
 
     def __str__(self):
         return str(self.jam)
+
+
+class ReportRequest(models.Model):
+    """The email asking a Jam's organiser for its report, the day after the Jam: one per
+    Jam, sent at most once (jamportal/mail.py)."""
+
+    jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="report_request")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notify_claimed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return str(self.jam)

@@ -197,6 +197,14 @@ CHART_COUNTRIES = 15  # the charts show the countries with the most Jams; the ta
 
 @campaign_report_required
 @require_GET
+def campaign_report_list(request):
+    """Every campaign, each with its report (the menu's "Reports")."""
+    campaigns = jam_selectors.campaign_list_with_figures()
+    return render(request, "attendance/campaign_report_list.html", {"campaigns": campaigns})
+
+
+@campaign_report_required
+@require_GET
 def campaign_report(request, slug):
     """A campaign's figures for staff and sponsors, with charts, by country and continent."""
     context = _campaign_report_context(request, slug)

@@ -395,3 +395,58 @@ def test_the_campaign_report_pdf_in_persian_keeps_its_words_whole(client, campai
     assert words.count("کامرون") == 3
     assert "۶۱" in words  # those who came, in Persian digits
     assert "61" not in words
+
+
+# The email the day after ------------------------------------------------------------------
+
+
+def test_the_organiser_is_asked_for_the_report_the_day_after_once(django_capture_on_commit_callbacks, mailoutbox):
+    ended = jam_that_happened(title="Jam Mafon Aberystwyth")  # ended yesterday
+    ended.organiser.language = "cy"
+    ended.organiser.save()
+    reported = jam_that_happened()
+    _report(reported)
+    JamFactory(title="Next week")  # not over
+    old = JamFactory(title="Long ago")
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    Jam.objects.filter(pk=old.pk).update(start=ten_days_ago - datetime.timedelta(hours=5), end=ten_days_ago)
+    just_over = JamFactory()
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Jam.objects.filter(pk=just_over.pk).update(start=an_hour_ago - datetime.timedelta(hours=5), end=an_hour_ago)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_request() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_request() == 0  # once per Jam
+
+    assert [message.to for message in mailoutbox] == [[ended.organiser.email]]
+    message = mailoutbox[0]
+    assert message.subject == "Sut aeth “Jam Mafon Aberystwyth”?"
+    assert f"/cy/jams/{ended.slug}/report/" in message.body
+    assert "Diolch am gynnal “Jam Mafon Aberystwyth”!" in message.body
+
+
+def test_a_report_written_before_the_email_goes_stops_it(django_capture_on_commit_callbacks, mailoutbox):
+    jam = jam_that_happened()
+    mailoutbox.clear()
+    services.reports_request()  # queued, not yet sent (on commit, not run here)
+    _report(jam)
+
+    request = jam.report_request
+    assert services.report_request_deliver(request_id=request.pk) is True  # claimed and done...
+    assert mailoutbox == []  # ...without an email
+
+
+def test_the_menu_leads_those_with_the_permission_to_every_campaigns_report(client, campaign_with_jams, reader):
+    client.force_login(UserFactory(is_staff=True))
+    assert "Reports</a>" not in client.get("/en/dashboard/").text
+    assert client.get(reverse("attendance:campaign-reports")).status_code == 403
+    client.force_login(reader)
+
+    menu = client.get("/en/dashboard/").text
+    page = client.get(reverse("attendance:campaign-reports")).text
+
+    assert '<a href="/en/reports/">Reports</a>' in menu
+    assert '<a href="/en/campaigns/birthday/report/"><bdi>Big Birthday Weekend</bdi></a>' in page
+    assert "5 Jams in 4 countries" in page
