@@ -223,6 +223,11 @@ def campaign_report_pdf(request, slug):
     return pdf_response(pdf, f"{context['campaign'].slug}-report.pdf")
 
 
+def _inert(text):
+    """A cell a spreadsheet cannot run as a formula (a campaign's name was typed by staff)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @campaign_report_required
 @require_GET
 def campaign_report_csv(request, slug):
@@ -235,8 +240,8 @@ def campaign_report_csv(request, slug):
     writer = csv.writer(response)
     writer.writerow(["level", "code", "name", "jams", "first_time_jams", "signed_up", "came", "under_18s"])
     columns = ("jams", "first_time", "signed_up", "checked_in", "under_18s")
-    writer.writerow(["campaign", context["campaign"].slug, context["campaign"].name_in(request.LANGUAGE_CODE)]
-                    + [report["totals"][name] for name in columns])  # fmt: skip
+    name = context["campaign"].name_in(request.LANGUAGE_CODE)
+    writer.writerow(["campaign", context["campaign"].slug, _inert(name)] + [report["totals"][key] for key in columns])
     for level, rows in (("continent", report["by_continent"]), ("country", report["by_country"])):
         for row in rows:
             writer.writerow([level, row["code"], row["name"]] + [row[name] for name in columns])

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from jamportal import celery_app
 
-APPS = ("jams", "kits", "feed", "accounts")
+APPS = ("jams", "kits", "feed", "accounts", "attendance")
 
 
 def our_tasks():
@@ -18,6 +18,11 @@ def test_every_task_is_named_by_its_app_and_a_verb():
     names = sorted(our_tasks())
 
     assert names == [
+        "attendance.anonymise",
+        "attendance.ask_for_reports",
+        "attendance.remind",
+        "attendance.send_email",
+        "attendance.send_report_request",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
@@ -41,6 +46,9 @@ def test_beat_sends_tasks_by_their_names():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert scheduled == {
+        "attendance.anonymise",
+        "attendance.ask_for_reports",
+        "attendance.remind",
         "jams.remind_organisers",
         "kits.anonymise_addresses",
         "kits.nudge_receipts",
@@ -49,6 +57,8 @@ def test_beat_sends_tasks_by_their_names():
     assert scheduled <= set(our_tasks())
 
 
-@pytest.mark.parametrize("name", ["jams.send_email", "kits.send_email"])
+@pytest.mark.parametrize(
+    "name", ["jams.send_email", "kits.send_email", "attendance.send_email", "attendance.send_report_request"]
+)
 def test_email_tasks_retry_while_the_mail_server_cannot_be_reached(name):
     assert our_tasks()[name].autoretry_for == (OSError,)

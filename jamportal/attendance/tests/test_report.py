@@ -450,3 +450,13 @@ def test_the_menu_leads_those_with_the_permission_to_every_campaigns_report(clie
     assert '<a href="/en/reports/">Reports</a>' in menu
     assert '<a href="/en/campaigns/birthday/report/"><bdi>Big Birthday Weekend</bdi></a>' in page
     assert "5 Jams in 4 countries" in page
+
+
+def test_the_campaign_report_csv_cannot_run_a_formula(client, reader):
+    CampaignFactory(slug="formula", name='=HYPERLINK("http://example.org")')
+    client.force_login(reader)
+
+    response = client.get(reverse("attendance:campaign-report-csv", args=["formula"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["campaign", "formula", "'=HYPERLINK(\"http://example.org\")", "0", "0", "0", "0", "0"]
