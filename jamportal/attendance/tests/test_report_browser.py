@@ -42,6 +42,7 @@ def test_the_organiser_writes_the_prefilled_report_and_picks_a_highlight(browser
     page = context.new_page()
     try:
         sign_in(page, jam.organiser.email)
+        shoot(page, f"dashboard-write-the-report-en-{width}")
         page.get_by_role("link", name="Write the report").click()
         page.wait_for_url(f"**/jams/{jam.slug}/report/")
         numbers = {name: page.locator(f"#id_{name}").input_value()
