@@ -75,7 +75,7 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     now = now or timezone.now()
     jams = list(
         jam_selectors.jam_list_for_organiser(user)
-        .select_related("signup_sheet")
+        .select_related("signup_sheet", "report")
         .annotate(signed_up=attendance_selectors.people_with_place(OuterRef("pk")))
         .prefetch_related(
             Prefetch("booths", queryset=Booth.objects.filter(revoked_at__isnull=True), to_attr="live_booths"),
@@ -134,7 +134,11 @@ def _next_steps(jam, kit, kit_request, *, now) -> list[Step]:
     if jam.status == Status.CANCELLED:
         return []
     if jam.end < now:
-        return [Step(_("Put the date of your next Jam on the map."), reverse("jams:create"))]
+        next_jam = Step(_("Put the date of your next Jam on the map."), reverse("jams:create"))
+        report_url = reverse("attendance:jam-report", args=[jam.slug])
+        if getattr(jam, "report", None) is None:
+            return [Step(_("Write the report"), report_url), next_jam]
+        return [next_jam, Step(_("Your report"), report_url)]
     steps = []
     today = timezone.localdate(now)
     if kit and kit_request is None and kit.request_deadline >= today:

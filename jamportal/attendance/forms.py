@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jamportal.attendance.models import MAX_CAPACITY, Signup, SignupMessage, SignupSheet
+from jamportal.attendance.models import MAX_CAPACITY, JamReport, Signup, SignupMessage, SignupSheet
 from jamportal.forms import HoneypotField
 
 
@@ -136,3 +136,35 @@ class WalkInForm(forms.ModelForm):
     class Meta:
         model = Signup
         fields = ["name", "adults", "children"]
+
+
+class JamReportForm(forms.ModelForm):
+    """The organiser's report after the Jam: the numbers (prefilled by the view), what
+    happened, and a highlight chosen among the Jam's public booth photos (the template
+    draws each choice as its thumbnail)."""
+
+    def __init__(self, *args, photos, under_18s_counted=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["highlight"] = forms.ModelChoiceField(
+            queryset=photos, required=False, widget=forms.RadioSelect, label=_("Highlight photo")
+        )
+        self.photos = list(photos)
+        for name in ("signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken"):
+            self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
+        self.fields["signed_up"].label = _("Signed up")
+        self.fields["checked_in"].label = _("Came")
+        self.fields["under_18s"].label = _("Under-18s")
+        self.fields["signed_up"].help_text = _("People with a place who signed up here, walk-ins apart.")
+        self.fields["checked_in"].help_text = _("Everyone who came, walk-ins included.")
+        if under_18s_counted == "checked-in":
+            self.fields["under_18s"].help_text = _("Counted from those checked in at the door.")
+        elif under_18s_counted == "signed-up":
+            self.fields["under_18s"].help_text = _("Counted from those with a place: nobody was checked in.")
+        self.fields["what_happened"].help_text = _(
+            "A few lines for the campaign's report: what people made, what worked, what you would change."
+        )
+
+    class Meta:
+        model = JamReport
+        fields = ["signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken", "what_happened"]
+        widgets = {"what_happened": forms.Textarea(attrs={"rows": 5, "dir": "auto"})}

@@ -150,3 +150,59 @@ class SignupEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.signup}"
+
+
+# The report ------------------------------------------------------------------------
+
+MAX_REPORTED = 100_000  # people at one Jam, as typed: far above any venue
+
+
+class JamReport(models.Model):
+    """The organiser's account of a Jam once it is over: the numbers (prefilled from the
+    sign-ups, check-ins and booth photos, corrected by them where they counted better)
+    and what happened, with a highlight photo from the booth. One per Jam. Where a Jam
+    has one, the campaign report counts its numbers rather than the sign-up rows."""
+
+    jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="report", verbose_name=_("Jam"))
+    signed_up = models.PositiveIntegerField(_("people signed up"), validators=[MaxValueValidator(MAX_REPORTED)])
+    checked_in = models.PositiveIntegerField(_("people who came"), validators=[MaxValueValidator(MAX_REPORTED)])
+    walk_ins = models.PositiveIntegerField(_("walk-ins"), validators=[MaxValueValidator(MAX_REPORTED)])
+    under_18s = models.PositiveIntegerField(_("people under 18"), validators=[MaxValueValidator(MAX_REPORTED)])
+    photos_taken = models.PositiveIntegerField(_("booth photos taken"), validators=[MaxValueValidator(MAX_REPORTED)])
+    what_happened = models.TextField(
+        _("what happened"),
+        blank=True,
+        max_length=5000,
+        validators=[validate_multiline, MaxLengthValidator(5000)],
+    )
+    highlight = models.ForeignKey(
+        "feed.Photo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("highlight photo"),
+    )
+    submitted_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Jam report")
+        verbose_name_plural = _("Jam reports")
+        permissions = [("view_campaign_report", _("Can see campaign reports"))]
+
+    def __str__(self):
+        return str(self.jam)
+
+
+class ReportRequest(models.Model):
+    """The email asking a Jam's organiser for its report, the day after the Jam: one per
+    Jam, sent at most once (jamportal/mail.py)."""
+
+    jam = models.OneToOneField(Jam, on_delete=models.CASCADE, related_name="report_request")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notify_claimed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return str(self.jam)

@@ -2,12 +2,15 @@
 
 import hashlib
 
-from django.db.models import Count, F, IntegerField, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from jamportal.attendance.models import Signup, SignupSheet
+from jamportal.attendance.models import JamReport, Signup, SignupSheet
+from jamportal.cldr import names as cldr_names
+from jamportal.cldr import regions
+from jamportal.feed import selectors as feed_selectors
 from jamportal.jams.models import Jam
 
 Status = Signup.Status
@@ -139,3 +142,130 @@ def checkin_counts(people: list[Signup]) -> dict:
 def signups_with_place_by_code(jam: Jam, codes) -> dict[str, Signup]:
     found = Signup.objects.filter(jam=jam, status=Status.PLACE, checkin_code__in=list(codes))
     return {signup.checkin_code: signup for signup in found}
+
+
+# The report ------------------------------------------------------------------------
+# What a Jam's under-18s were counted from (the report form says which).
+UNDER_18S_CHECKED_IN = "checked-in"
+UNDER_18S_SIGNED_UP = "signed-up"
+
+
+def jam_report_for(jam: Jam) -> JamReport | None:
+    return JamReport.objects.select_related("highlight").filter(jam=jam).first()
+
+
+def jam_report_photos(jam: Jam):
+    """The photos a highlight may be chosen from: the Jam's public ones (visible, cleaned)."""
+    return feed_selectors.photos_public(jam)
+
+
+def _people(**conditions):
+    return Sum(F("adults") + F("children"), filter=Q(**conditions))
+
+
+def _signup_figures(jam_ids) -> dict[int, dict]:
+    """{jam id: its figures from the sign-up rows}, in one query for any number of Jams.
+    Signed up: people with a place who signed up (walk-ins apart); checked in: everyone
+    who came, walk-ins included; under-18s: those checked in, or those with a place where
+    nobody was checked in (a Jam that did not use check-in)."""
+    rows = (
+        Signup.objects.filter(jam_id__in=jam_ids)
+        .values("jam_id")
+        .annotate(
+            signed_up=_people(status=Status.PLACE, walk_in=False),
+            checked_in=_people(checked_in_at__isnull=False),
+            walk_ins=_people(walk_in=True),
+            children_in=Sum("children", filter=Q(checked_in_at__isnull=False)),
+            children_placed=Sum("children", filter=Q(status=Status.PLACE, walk_in=False)),
+        )
+        .order_by()
+    )
+    figures = {}
+    for row in rows:
+        row = {key: value or 0 for key, value in row.items()}
+        counted = UNDER_18S_CHECKED_IN if row["checked_in"] else UNDER_18S_SIGNED_UP
+        figures[row["jam_id"]] = {
+            "signed_up": row["signed_up"],
+            "checked_in": row["checked_in"],
+            "walk_ins": row["walk_ins"],
+            "under_18s": row["children_in"] if counted == UNDER_18S_CHECKED_IN else row["children_placed"],
+            "under_18s_counted": counted,
+        }
+    return figures
+
+
+NO_SIGNUPS = {"signed_up": 0, "checked_in": 0, "walk_ins": 0, "under_18s": 0, "under_18s_counted": UNDER_18S_SIGNED_UP}
+
+
+def jam_report_prefill(jam: Jam) -> dict:
+    """What the report form starts from: the sign-ups' figures and the booth photos the
+    organiser has (those they deleted apart)."""
+    figures = dict(_signup_figures([jam.pk]).get(jam.pk, NO_SIGNUPS))
+    figures["photos_taken"] = feed_selectors.photos_for_organiser(jam).count()
+    return figures
+
+
+def campaign_jams_for_report(campaign):
+    """The campaign's approved Jams, each with `first_time`: its organiser had no approved
+    Jam starting before it (on JamPortal, in any campaign). A Jam whose organiser deleted
+    their account is not counted as a first."""
+    earlier = Jam.objects.filter(
+        organiser_id=OuterRef("organiser_id"), status=Jam.Status.APPROVED, start__lt=OuterRef("start")
+    )
+    return (
+        Jam.objects.filter(campaign=campaign, status=Jam.Status.APPROVED)
+        .annotate(has_earlier=Exists(earlier))
+        .select_related("report")
+        .order_by("country", "start", "pk")
+    )
+
+
+FIGURES = ("jams", "first_time", "signed_up", "checked_in", "under_18s")
+
+
+def _totals():
+    return dict.fromkeys(FIGURES, 0)
+
+
+def campaign_report(campaign, *, language=None) -> dict:
+    """The campaign's figures for staff and sponsors: totals, and by country and by
+    continent (CLDR's, jamportal.cldr.regions), names in `language`. A Jam's people
+    come from its organiser's report where there is one (they counted at the door,
+    walk-ins and all), else from its sign-up rows. Two queries, however many Jams."""
+    jams = list(campaign_jams_for_report(campaign))
+    from_signups = _signup_figures([jam.pk for jam in jams])
+    totals, by_country, by_continent = _totals(), {}, {}
+    totals["reported"] = 0
+    for jam in jams:
+        report = getattr(jam, "report", None)
+        if report is not None:
+            people = {key: getattr(report, key) for key in ("signed_up", "checked_in", "under_18s")}
+            totals["reported"] += 1
+        else:
+            people = from_signups.get(jam.pk, NO_SIGNUPS)
+        figures = {
+            "jams": 1,
+            "first_time": int(jam.organiser_id is not None and not jam.has_earlier),
+            **{key: people[key] for key in ("signed_up", "checked_in", "under_18s")},
+        }
+        country = str(jam.country.code)
+        continent = regions.continent_of(country)
+        for rows, key in ((by_country, country), (by_continent, continent)):
+            row = rows.setdefault(key, _totals())
+            for name, value in figures.items():
+                row[name] += value
+        by_continent[continent].setdefault("countries", set()).add(country)
+        for name, value in figures.items():
+            totals[name] += value
+    sort_key = cldr_names.sort_key(language)
+
+    def ordered(rows, name_of):
+        named = [{"code": code, "name": name_of(code), **row} for code, row in rows.items()]
+        return sorted(named, key=lambda row: (-row["jams"], -row["checked_in"], sort_key(row["name"])))
+
+    countries = ordered(by_country, lambda code: cldr_names.country_name(code, language) or code)
+    continents = ordered(by_continent, lambda code: regions.continent_name(code, language) if code else "?")
+    for row in continents:
+        row["countries"] = len(row["countries"])
+    totals.update(countries=len(countries), continents=len([row for row in continents if row["code"]]))
+    return {"totals": totals, "by_country": countries, "by_continent": continents}

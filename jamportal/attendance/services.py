@@ -26,12 +26,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from jamportal import mail, pagecache
 from jamportal.attendance import selectors
-from jamportal.attendance.models import MAX_PARTY, Signup, SignupEvent, SignupMessage, SignupSheet
+from jamportal.attendance.models import (
+    MAX_PARTY,
+    JamReport,
+    ReportRequest,
+    Signup,
+    SignupEvent,
+    SignupMessage,
+    SignupSheet,
+)
 from jamportal.celery import enqueue
 from jamportal.cldr import formats
 from jamportal.jams.feeds import calendar_ical
@@ -396,6 +404,84 @@ def signups_anonymise(*, now=None) -> int:
     old = Signup.objects.filter(jam__end__lt=ended_before, anonymised_at__isnull=True)
     SignupEvent.objects.filter(signup__in=old).delete()
     return old.update(name="", email="", needs="", token_salt="", token_hash=None, anonymised_at=now)
+
+
+# The report ------------------------------------------------------------------------
+
+REPORT_NUMBERS = ("signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken")
+
+
+class ReportNotDue(Exception):
+    """The Jam has not ended (or never took place: not approved, cancelled)."""
+
+
+def jam_report_due(jam: Jam, *, now=None) -> bool:
+    return jam.status == Jam.Status.APPROVED and jam.end <= (now or timezone.now())
+
+
+def jam_report_save(jam: Jam, *, what_happened="", highlight=None, now=None, **numbers) -> JamReport:
+    """Write (or correct) the Jam's report. The highlight must be one of the Jam's public
+    photos (ValidationError otherwise, as for numbers out of range); ReportNotDue before
+    the Jam has ended."""
+    if not jam_report_due(jam, now=now):
+        raise ReportNotDue
+    if highlight is not None and not selectors.jam_report_photos(jam).filter(pk=highlight.pk).exists():
+        raise ValidationError({"highlight": gettext("Please choose one of this Jam's photos.")}, code="highlight")
+    report = JamReport.objects.filter(jam=jam).first() or JamReport(jam=jam)
+    for name in REPORT_NUMBERS:
+        setattr(report, name, numbers[name])
+    report.what_happened, report.highlight = what_happened, highlight
+    report.full_clean(exclude=["jam"])
+    report.save()
+    return report
+
+
+# The organiser is asked for the report once the Jam has been over this long (the day
+# after), and no more once it has been over REPORT_ASK_UNTIL (a beat that was down for
+# days does not send a week-old Jam's request).
+REPORT_ASK_AFTER = datetime.timedelta(hours=12)
+REPORT_ASK_UNTIL = datetime.timedelta(days=4)
+
+
+def reports_request(*, now=None) -> int:
+    """Ask the organisers of Jams that ended yesterday for their report (periodic): once
+    per Jam, only where there is none yet. Returns how many were queued."""
+    now = now or timezone.now()
+    due = Jam.objects.filter(
+        status=Jam.Status.APPROVED,
+        organiser__isnull=False,
+        end__lte=now - REPORT_ASK_AFTER,
+        end__gt=now - REPORT_ASK_UNTIL,
+        report__isnull=True,
+        report_request__isnull=True,
+    )
+    queued = 0
+    for jam in due.order_by("end"):
+        with transaction.atomic():
+            request, created = ReportRequest.objects.get_or_create(jam=jam)
+            if created:
+                enqueue("attendance.send_report_request", request_id=request.pk)
+                queued += 1
+    return queued
+
+
+def report_request_deliver(*, request_id: int) -> bool:
+    return mail.event_deliver(ReportRequest.objects.select_related("jam__organiser"), request_id, send=_send_request)
+
+
+def _send_request(request: ReportRequest) -> None:
+    jam, organiser = request.jam, request.jam.organiser
+    if organiser is None or JamReport.objects.filter(jam=jam).exists():  # written meanwhile
+        return
+    with translation.override(organiser.language):
+        context = {
+            "jam": jam,
+            "report_url": settings.SITE_URL + reverse("attendance:jam-report", args=[jam.slug]),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("attendance/emails/report_request_subject.txt", context)
+        body = render_to_string("attendance/emails/report_request.txt", context)
+    mail.message(request, organiser, subject=subject, body=body).send()
 
 
 # Emails ----------------------------------------------------------------------------

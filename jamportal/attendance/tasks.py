@@ -28,3 +28,15 @@ def task_remind_attendees():
 @shared_task(name="attendance.anonymise_attendees", time_limit=300, soft_time_limit=240)
 def task_anonymise_attendees():
     return services.signups_anonymise()
+
+
+@shared_task(name="attendance.send_report_request", **mail.TASK_OPTIONS)
+def task_send_report_request(*, request_id):
+    """The email asking an organiser for their Jam's report, at most once."""
+    services.report_request_deliver(request_id=request_id)
+
+
+# Periodic (Celery beat, hourly): one query, one email task per Jam that ended yesterday.
+@shared_task(name="attendance.ask_for_reports", time_limit=300, soft_time_limit=240)
+def task_ask_for_reports():
+    return services.reports_request()

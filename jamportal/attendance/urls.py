@@ -24,4 +24,9 @@ urlpatterns = [
     path("jams/<str:slug>/check-in/sync/", views.check_in_sync, name="check-in-sync"),
     path("jams/<str:slug>/check-in/offline.js", views.check_in_worker, name="check-in-worker"),
     # Reports
+    path("jams/<str:slug>/report/", views.jam_report, name="jam-report"),
+    path("reports/", views.campaign_report_list, name="campaign-reports"),
+    path("campaigns/<slug:slug>/report/", views.campaign_report, name="campaign-report"),
+    path("campaigns/<slug:slug>/report.csv", views.campaign_report_csv, name="campaign-report-csv"),
+    path("campaigns/<slug:slug>/report.pdf", views.campaign_report_pdf, name="campaign-report-pdf"),
 ]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -27,11 +27,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jamportal import ratelimit
-from jamportal.attendance import selectors, services
-from jamportal.attendance.forms import BookingForm, MessageForm, SignupChangeForm, SignupForm, WalkInForm
+from jamportal.attendance import charts, selectors, services
+from jamportal.attendance.forms import BookingForm, JamReportForm, MessageForm, SignupChangeForm, SignupForm, WalkInForm
 from jamportal.attendance.models import Signup
+from jamportal.cldr import formats
 from jamportal.cldr.formats import format_number
 from jamportal.jams import selectors as jam_selectors
+from jamportal.pdf import pdf_response, render_pdf
 from jamportal.text import spreadsheet_cell
 
 
@@ -459,4 +461,130 @@ def check_in_worker(request, slug):
     beside the page so that its scope is the page: it keeps the page for a reload offline."""
     response = HttpResponse(_worker_script(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+# The report ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jam_report(request, slug):
+    """The organiser's report once the Jam is over: the numbers prefilled from the data
+    (until they save their own), what happened, and a highlight photo."""
+    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    if not services.jam_report_due(jam):
+        return render(request, "attendance/jam_report.html", {"jam": jam, "not_due": True})
+    report = selectors.jam_report_for(jam)
+    prefill = selectors.jam_report_prefill(jam)
+    form = JamReportForm(
+        request.POST or None,
+        instance=report,
+        initial=None if report else {**prefill, "highlight": None},
+        photos=selectors.jam_report_photos(jam),
+        under_18s_counted=None if report else prefill["under_18s_counted"],
+    )
+    if report is not None and request.method == "GET":
+        form.initial["highlight"] = report.highlight_id
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jam_report_save(jam, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.ReportNotDue:
+            return redirect("attendance:jam-report", slug=jam.slug)
+        else:
+            messages.success(request, _("Thank you: your report is saved. You can correct it at any time."))
+            return redirect("attendance:jam-report", slug=jam.slug)
+    chosen = str(form["highlight"].value() or "")
+    context = {"jam": jam, "report": report, "form": form, "prefill": prefill, "chosen": chosen}
+    return render(request, "attendance/jam_report.html", context)
+
+
+def campaign_report_required(view):
+    """Sign-in first (a redirect), then the explicit report permission (403): staff and
+    sponsors are given it in the admin, directly or through a group."""
+    return login_required(permission_required("attendance.view_campaign_report", raise_exception=True)(view))
+
+
+def _campaign_report_context(request, slug):
+    campaign = jam_selectors.campaign_get_or_404(slug)
+    report = selectors.campaign_report(campaign, language=request.LANGUAGE_CODE)
+    return {
+        "campaign": campaign,
+        "report": report,
+        "generated": timezone.now(),
+        "dates": formats.format_date_range(campaign.starts_on, campaign.ends_on),
+    }
+
+
+def _charts(report):
+    """The report's four charts: [(title, svg, bars for the PDF)], continents first."""
+    continents, countries = report["by_continent"], report["by_country"][:CHART_COUNTRIES]
+    wanted = [
+        (_("Jams by continent"), continents, "jams"),
+        (_("People who came, by continent"), continents, "checked_in"),
+        (_("Jams by country"), countries, "jams"),
+        (_("People who came, by country"), countries, "checked_in"),
+    ]
+    drawn = []
+    for title, rows, figure in wanted:
+        bars = sorted(((row["name"], row[figure]) for row in rows), key=lambda bar: -bar[1])  # longest first
+        drawn.append((title, charts.bar_chart(bars, title=title), charts.bar_rows(bars)))
+    return drawn
+
+
+CHART_COUNTRIES = 15  # the charts show the countries with the most Jams; the table has them all
+
+
+@campaign_report_required
+@require_GET
+def campaign_report_list(request):
+    """Every campaign, each with its report (the menu's "Reports")."""
+    campaigns = jam_selectors.campaign_list_with_figures()
+    return render(request, "attendance/campaign_report_list.html", {"campaigns": campaigns})
+
+
+@campaign_report_required
+@require_GET
+def campaign_report(request, slug):
+    """A campaign's figures for staff and sponsors, with charts, by country and continent."""
+    context = _campaign_report_context(request, slug)
+    context["charts"] = _charts(context["report"])
+    context["chart_countries"] = CHART_COUNTRIES
+    return render(request, "attendance/campaign_report.html", context)
+
+
+@campaign_report_required
+@require_GET
+def campaign_report_pdf(request, slug):
+    context = _campaign_report_context(request, slug)
+    context["charts"] = _charts(context["report"])
+    context["chart_countries"] = CHART_COUNTRIES
+    pdf = render_pdf("attendance/campaign_report_pdf.html", context)
+    return pdf_response(pdf, f"{context['campaign'].slug}-report.pdf")
+
+
+def _inert(text):
+    """A cell a spreadsheet cannot run as a formula (a campaign's name was typed by staff)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@campaign_report_required
+@require_GET
+def campaign_report_csv(request, slug):
+    """The figures as a spreadsheet: one row per country, continent and the whole
+    campaign, UTF-8 without a BOM like the project's other CSV files."""
+    context = _campaign_report_context(request, slug)
+    report = context["report"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{context['campaign'].slug}-report.csv")
+    writer = csv.writer(response)
+    writer.writerow(["level", "code", "name", "jams", "first_time_jams", "signed_up", "came", "under_18s"])
+    columns = ("jams", "first_time", "signed_up", "checked_in", "under_18s")
+    name = context["campaign"].name_in(request.LANGUAGE_CODE)
+    writer.writerow(["campaign", context["campaign"].slug, _inert(name)] + [report["totals"][key] for key in columns])
+    for level, rows in (("continent", report["by_continent"]), ("country", report["by_country"])):
+        for row in rows:
+            writer.writerow([level, row["code"], row["name"]] + [row[name] for name in columns])
     return response

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import get_resolver, reverse
 
 from jamportal.attendance import services as attendance_services
-from jamportal.attendance.models import Signup, SignupMessage, SignupSheet
+from jamportal.attendance.models import JamReport, Signup, SignupMessage, SignupSheet
 from jamportal.attendance.tests.factories import sign_up
 from jamportal.feed import services as feed_services
 from jamportal.feed.models import Booth, FeedSettings, Photo
@@ -70,6 +70,7 @@ def state(owned):
             "sheets": list(SignupSheet.objects.values_list("capacity", "is_open")),
             "signups": list(Signup.objects.values_list("pk", "name", "status", "adults", "checked_in_at")),
             "messages": SignupMessage.objects.count(),
+            "reports": JamReport.objects.count(),
         },
         default=str,
     )
@@ -131,6 +132,13 @@ ACTIONS = [
         lambda o: reverse("attendance:message", args=[o["jam"].slug]),
         {"subject": "Taken over", "body": "Come to my party instead"},
     ),
+    ("open the report form", "get", lambda o: reverse("attendance:jam-report", args=[o["jam"].slug]), None),
+    (
+        "write the report",
+        "post",
+        lambda o: reverse("attendance:jam-report", args=[o["jam"].slug]),
+        {"signed_up": "1", "checked_in": "1", "walk_ins": "0", "under_18s": "0", "photos_taken": "0"},
+    ),
     ("open the check-in page", "get", lambda o: reverse("attendance:check-in", args=[o["jam"].slug]), None),
     ("download the door's list", "get", lambda o: reverse("attendance:check-in-list", args=[o["jam"].slug]), None),
     ("check people in", "post", lambda o: reverse("attendance:check-in-sync", args=[o["jam"].slug]), {}),
@@ -152,7 +160,7 @@ ACTIONS = [
     ],
 ]
 # Staff pages that need a permission the staff member below does not have.
-STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits"]
+STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits", "attendance:campaign-reports"]
 
 
 def as_actor(client, actor):
@@ -222,6 +230,7 @@ OWNER_PAGES = {
     "attendance:check-in",
     "attendance:check-in-list",
     "attendance:check-in-sync",
+    "attendance:jam-report",
 }
 OTHER_PAGES = {
     # public (a draft's detail page is covered above)
@@ -253,6 +262,10 @@ OTHER_PAGES = {
     "kits:customs",
     "kits:csv",
     "feed:moderation",
+    "attendance:campaign-reports",
+    "attendance:campaign-report",
+    "attendance:campaign-report-csv",
+    "attendance:campaign-report-pdf",
     # visitors sign up; an attendee's own pages open with their link's secret (tested below)
     "attendance:signup",
     "attendance:mine",

@@ -19,9 +19,11 @@ def test_every_task_is_named_by_its_app_and_a_verb():
 
     assert names == [
         "attendance.anonymise_attendees",
+        "attendance.ask_for_reports",
         "attendance.remind_attendees",
         "attendance.send_email",
         "attendance.send_jam_removed",
+        "attendance.send_report_request",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
@@ -45,6 +47,7 @@ def test_beat_sends_tasks_by_their_names():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert scheduled == {
+        "attendance.ask_for_reports",
         "jams.remind_organisers",
         "kits.anonymise_addresses",
         "kits.nudge_receipts",
@@ -56,7 +59,14 @@ def test_beat_sends_tasks_by_their_names():
 
 
 @pytest.mark.parametrize(
-    "name", ["jams.send_email", "kits.send_email", "attendance.send_email", "attendance.send_jam_removed"]
+    "name",
+    [
+        "jams.send_email",
+        "kits.send_email",
+        "attendance.send_email",
+        "attendance.send_jam_removed",
+        "attendance.send_report_request",
+    ],
 )
 def test_email_tasks_retry_while_the_mail_server_cannot_be_reached(name):
     assert our_tasks()[name].autoretry_for == (OSError,)

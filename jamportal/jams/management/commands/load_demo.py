@@ -128,7 +128,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{n} {s}" for s, n in counts.items())))
         self.stdout.write(f"  Staff login:     {STAFF_EMAIL} / {password}")
         self.stdout.write(f"  Organiser login: {ORGANISER_EMAIL} / {password}")
-        self.stdout.write("  The staff login moderates Jams and photos and fulfils birthday kits.")
+        self.stdout.write(
+            "  The staff login moderates Jams and photos, fulfils birthday kits and reads campaign reports."
+        )
 
     def signups(self, organiser):
         """The demo organiser's upcoming Jams take sign-ups here (30 places), the first
@@ -173,6 +175,8 @@ class Command(BaseCommand):
         )
         staff = self.user(STAFF_EMAIL, password, first_name="Sam", last_name="Staff", is_staff=True)
         staff.groups.add(moderators, kit_team)
+        # (Reports for sponsors: a permission of its own, given here to the demo's staff.)
+        staff.user_permissions.add(Permission.objects.get(codename="view_campaign_report"))
         organiser = self.user(ORGANISER_EMAIL, password, first_name="Olu", last_name="Organiser")
         return staff, organiser
 
