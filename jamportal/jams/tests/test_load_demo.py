@@ -41,6 +41,10 @@ def test_load_demo_fills_the_map_and_can_run_twice(settings, capsys):
     next_jam = Jam.objects.filter(organiser=organiser, status=Status.APPROVED, start__gt=timezone.now()).first()
     assert next_jam.signup_sheet.capacity == 8
     assert sorted(next_jam.signups.values_list("status", flat=True)) == ["place"] * 4 + ["waiting"]
+    # The past campaign's Jams have their figures (people who came, names long forgotten), once.
+    came = approved_2018.filter(signups__checked_in_at__isnull=False).distinct().count()
+    assert came == approved_2018.count()
+    assert not approved_2018.filter(signups__anonymised_at__isnull=True).exists()
 
 
 def test_load_demo_refuses_with_debug_off(settings):
