@@ -5,7 +5,24 @@ from jamportal.attendance.models import MAX_CAPACITY, JamReport, Signup, SignupM
 from jamportal.forms import HoneypotField
 
 
-class SignupForm(forms.ModelForm):
+class PartyForm(forms.ModelForm):
+    """Who comes, and how many (adults and under-18s, at least one), typed with a number
+    keypad: a text box, not type=number, which refuses digits typed in other scripts
+    (a Persian keyboard's ۲, which the field reads as 2)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("adults", "children"):
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("adults") and not data.get("children"):
+            self.add_error("adults", _("Please say how many people are coming: at least one."))
+        return data
+
+
+class SignupForm(PartyForm):
     """A visitor's sign-up: who, how many (adults and under-18s), anything to know."""
 
     website = HoneypotField()
@@ -18,10 +35,6 @@ class SignupForm(forms.ModelForm):
                 "Your place's details and your personal link go here. Nobody else sees it."
             )
             self.fields["email"].widget.attrs["autocomplete"] = "email"
-        for name in ("adults", "children"):
-            # Text with a number keypad, not type=number: that refuses digits typed in other
-            # scripts (a Persian keyboard's ۲), which the field reads as 2.
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
         self.fields["name"].widget.attrs["autocomplete"] = "name"
 
     def from_a_bot(self):
@@ -30,12 +43,6 @@ class SignupForm(forms.ModelForm):
     def answers(self) -> dict:
         """What the attendee told us (the honeypot left out)."""
         return {name: value for name, value in self.cleaned_data.items() if name != "website"}
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("adults") and not data.get("children"):
-            self.add_error("adults", _("Please say how many people are coming: at least one."))
-        return data
 
     class Meta:
         model = Signup
@@ -116,22 +123,14 @@ class BookingForm(forms.Form):
         return data
 
 
-class WalkInForm(forms.ModelForm):
+class WalkInForm(PartyForm):
     """Someone who came without signing up, added at the door (on the check-in page, and
     each walk-in the door phone sends)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Name")
-        for name in ("adults", "children"):  # (text with a number keypad: see SignupForm)
-            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
         self.fields["name"].widget.attrs["autocomplete"] = "off"
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not data.get("adults") and not data.get("children"):
-            self.add_error("adults", _("Please say how many people are coming: at least one."))
-        return data
 
     class Meta:
         model = Signup
