@@ -14,6 +14,10 @@ class PartyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("adults", "children"):
             self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["children"].required = False  # (left empty: none)
+
+    def clean_children(self):
+        return self.cleaned_data.get("children") or 0
 
     def clean(self):
         data = super().clean()
@@ -99,7 +103,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, jam, sheet, **kwargs):
         self.jam = jam
-        booking = self.HERE if sheet is not None and sheet.is_open else self.LINK if jam.website else self.NONE
+        booking = self.HERE if sheet is not None else self.LINK if jam.website else self.NONE
         kwargs.setdefault("initial", {"booking": booking, "capacity": sheet.capacity if sheet else None})
         super().__init__(*args, **kwargs)
 

@@ -148,6 +148,28 @@ def sheet_save(jam: Jam, *, capacity: int, is_open: bool = True) -> SignupSheet:
     return sheet
 
 
+def sheet_remove(jam: Jam) -> None:
+    """Stop taking sign-ups here altogether (the organiser books elsewhere, or not at
+    all). Refused while anyone has a place or waits for one: close sign-ups instead."""
+    with transaction.atomic():
+        sheet = _locked_sheet(jam)
+        if sheet is None:
+            return
+        active = Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).count()
+        if active:
+            raise ValidationError(
+                ngettext(
+                    "%(count)s sign-up is on your list: close sign-ups instead, or take it off the list first.",
+                    "%(count)s sign-ups are on your list: close sign-ups instead, or take them off the list first.",
+                    active,
+                )
+                % {"count": formats.format_number(active)},
+                code="signed-up",
+            )
+        sheet.delete()
+        transaction.on_commit(lambda: pagecache.bump(PUBLIC_VERSION_KEY))
+
+
 def signup_create(jam: Jam, *, name, email, adults=1, children=0, needs="", first_jam=False, language="en"):
     """A new sign-up: a place if one is free and nobody waiting before fits, else the
     waiting list. Returns (signup, token of its personal link). Raises SignupsClosed,

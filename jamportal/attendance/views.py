@@ -184,8 +184,8 @@ def attendees(request, slug):
             try:
                 if booking == BookingForm.HERE:
                     services.sheet_save(jam, capacity=form.cleaned_data["capacity"], is_open=True)
-                elif sheet is not None:
-                    services.sheet_save(jam, capacity=sheet.capacity, is_open=False)
+                else:
+                    services.sheet_remove(jam)
             except ValidationError as error:
                 form.add_error("capacity" if hasattr(error, "error_dict") else None, error)
             else:

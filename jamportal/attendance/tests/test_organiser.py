@@ -63,17 +63,38 @@ def test_a_booking_choice_that_cannot_work_is_explained_and_changes_nothing(clie
     assert not SignupSheet.objects.exists()
 
 
-def test_choosing_the_own_booking_page_closes_the_sheet_and_keeps_the_sign_ups(client):
+def test_choosing_the_own_booking_page_is_refused_while_people_are_signed_up_here(client):
     sheet = SignupSheetFactory(jam__website="https://example.org/book")
     client.force_login(sheet.jam.organiser)
     _signup, _token = sign_up(sheet.jam)
 
+    response = client.post(_url(sheet.jam), {"action": "booking", "booking": "link"})
+
+    assert response.status_code == 400
+    assert "1 sign-up is on your list: close sign-ups instead" in response.text
+    sheet.refresh_from_db()
+    assert sheet.is_open is True
+    assert Signup.objects.get().status == Status.PLACE
+
+
+def test_choosing_the_own_booking_page_sends_visitors_there(client):
+    sheet = SignupSheetFactory(jam__website="https://example.org/book")
+    client.force_login(sheet.jam.organiser)
+
     client.post(_url(sheet.jam), {"action": "booking", "booking": "link"})
 
-    sheet.refresh_from_db()
-    assert sheet.is_open is False
-    assert Signup.objects.get().status == Status.PLACE
+    assert not SignupSheet.objects.exists()
+    client.logout()
     assert "Book a place on the event's page" in client.get(sheet.jam.get_absolute_url()).text
+
+
+def test_closed_sign_ups_send_nobody_to_another_booking_page(client):
+    sheet = SignupSheetFactory(jam__website="https://example.org/book", is_open=False)
+
+    page = client.get(sheet.jam.get_absolute_url()).text
+
+    assert "Sign-ups for this Jam are closed." in page
+    assert "https://example.org/book" not in page
 
 
 def test_closing_and_opening_sign_ups(client):
