@@ -1,5 +1,6 @@
 """Reads of attendance: places left, a sign-up by its personal link, the organiser's lists."""
 
+import datetime
 import hashlib
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
@@ -102,6 +103,12 @@ def attendee_lists(jam: Jam) -> tuple[list[Signup], list[Signup]]:
 def message_recipients(jam: Jam) -> int:
     """How many parties an organiser's message goes to (services.message_send's rule)."""
     return Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="").count()
+
+
+def messages_sent_in_a_day(jam: Jam, *, now=None) -> int:
+    """The organiser's messages of the last 24 hours (services.MESSAGES_PER_DAY's count)."""
+    now = now or timezone.now()
+    return jam.signup_messages.filter(sent_at__gt=now - datetime.timedelta(days=1)).count()
 
 
 def messages_sent(jam: Jam):

@@ -344,8 +344,7 @@ def message_send(jam: Jam, *, subject: str, body: str, now=None) -> SignupMessag
     validate_fields(SignupMessage, {"subject": subject, "body": body})
     with transaction.atomic():
         _locked_sheet(jam)
-        sent = SignupMessage.objects.filter(jam=jam, sent_at__gt=now - datetime.timedelta(days=1)).count()
-        if sent >= MESSAGES_PER_DAY:
+        if selectors.messages_sent_in_a_day(jam, now=now) >= MESSAGES_PER_DAY:
             raise ValidationError(
                 ngettext(
                     "You can send %(count)d message a day. Please try again tomorrow.",

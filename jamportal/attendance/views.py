@@ -316,6 +316,7 @@ def message(request, slug):
                 return redirect(_attendees_url(jam))
     context = {"jam": jam, "form": form, "recipients": recipients, "sent": selectors.messages_sent(jam)[:20]}
     context["per_day"] = services.MESSAGES_PER_DAY
+    context["used_up"] = selectors.messages_sent_in_a_day(jam) >= services.MESSAGES_PER_DAY
     return _private(render(request, "attendance/message.html", context, status=400 if form.errors else 200))
 
 

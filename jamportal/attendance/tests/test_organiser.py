@@ -305,3 +305,16 @@ def test_a_post_without_a_known_action_changes_nothing_and_shows_the_page(client
     assert "This field is required." not in response.text
     sheet.refresh_from_db()
     assert (sheet.capacity, sheet.is_open) == (5, True)
+
+
+def test_the_message_page_says_up_front_when_todays_messages_are_used_up(client):
+    sheet = SignupSheetFactory()
+    sign_up(sheet.jam)
+    for number in range(services.MESSAGES_PER_DAY):
+        services.message_send(sheet.jam, subject=f"News {number}", body="Bring a laptop.")
+    client.force_login(sheet.jam.organiser)
+
+    page = client.get(reverse("attendance:message", args=[sheet.jam.slug])).text
+
+    assert "You have sent today's messages." in page
+    assert 'name="subject"' not in page
