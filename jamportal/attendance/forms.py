@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jamportal.attendance.models import MAX_CAPACITY, JamReport, Signup, SignupMessage, SignupSheet
 from jamportal.forms import HoneypotField
@@ -154,7 +155,7 @@ class JamReportForm(forms.ModelForm):
         self.photos = list(photos)
         for name in ("signed_up", "checked_in", "walk_ins", "under_18s", "photos_taken"):
             self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
-        self.fields["signed_up"].label = _("Signed up")
+        self.fields["signed_up"].label = pgettext_lazy("number of people", "Signed up")
         self.fields["checked_in"].label = _("Came")
         self.fields["under_18s"].label = _("Under-18s")
         self.fields["signed_up"].help_text = _("People with a place who signed up here, walk-ins apart.")

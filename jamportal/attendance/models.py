@@ -5,6 +5,7 @@ A Jam takes sign-ups on JamPortal when it has a SignupSheet (its capacity, in
 people); otherwise its page links to the organiser's own booking page, if any.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -193,6 +194,16 @@ class JamReport(models.Model):
 
     def __str__(self):
         return str(self.jam)
+
+    def clean(self):
+        """The numbers must agree: walk-ins and under-18s are among those who came."""
+        errors = {}
+        if self.walk_ins is not None and self.checked_in is not None and self.walk_ins > self.checked_in:
+            errors["walk_ins"] = _("Walk-ins are among those who came: at most as many as came.")
+        if self.under_18s is not None and self.checked_in is not None and self.under_18s > self.checked_in:
+            errors["under_18s"] = _("Under-18s are among those who came: at most as many as came.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReportRequest(models.Model):

@@ -388,7 +388,10 @@ def _item_id(item):
 
 
 def _walk_in(jam, item, item_id):
-    form = WalkInForm({name: item.get(name) for name in ("name", "adults", "children")})
+    answers = {name: item.get(name) for name in ("name", "adults", "children")}
+    if any(value is not None and not isinstance(value, str | int) for value in answers.values()):
+        return {"status": "invalid", "message": _("A walk-in is a name and two numbers.")}
+    form = WalkInForm(answers)
     if not form.is_valid():
         problems = [
             f"{form.fields[field].label}: {error}" if field in form.fields else error
@@ -415,7 +418,7 @@ def check_in_sync(request, slug):
     jam = _door_jam_or_404(request.user, slug)
     try:
         body = json.loads(request.body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # (RecursionError: arrays nested thousands deep)
         return _sync_error(_("The check-ins sent are not valid JSON."))
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list):
@@ -433,7 +436,8 @@ def check_in_sync(request, slug):
         if item_id is None:
             result = {"status": "invalid", "message": _("Each check-in needs the id the page gave it.")}
         elif item.get("kind") == "check-in":
-            signup = by_code.get(item.get("code"))
+            code = item.get("code")
+            signup = by_code.get(code) if isinstance(code, str) else None
             if signup is None:
                 result = {
                     "status": "unknown",
@@ -566,25 +570,23 @@ def campaign_report_pdf(request, slug):
     return pdf_response(pdf, f"{context['campaign'].slug}-report.pdf")
 
 
-def _inert(text):
-    """A cell a spreadsheet cannot run as a formula (a campaign's name was typed by staff)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @campaign_report_required
 @require_GET
 def campaign_report_csv(request, slug):
     """The figures as a spreadsheet: one row per country, continent and the whole
-    campaign, UTF-8 without a BOM like the project's other CSV files."""
+    campaign, UTF-8 with a byte-order mark (spreadsheets then read every script, as in the
+    attendee list's CSV); continents by CLDR's code ("002" is Africa)."""
     context = _campaign_report_context(request, slug)
     report = context["report"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{context['campaign'].slug}-report.csv")
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["level", "code", "name", "jams", "first_time_jams", "signed_up", "came", "under_18s"])
     columns = ("jams", "first_time", "signed_up", "checked_in", "under_18s")
     name = context["campaign"].name_in(request.LANGUAGE_CODE)
-    writer.writerow(["campaign", context["campaign"].slug, _inert(name)] + [report["totals"][key] for key in columns])
+    totals = [report["totals"][key] for key in columns]
+    writer.writerow(["campaign", context["campaign"].slug, spreadsheet_cell(name), *totals])
     for level, rows in (("continent", report["by_continent"]), ("country", report["by_country"])):
         for row in rows:
             writer.writerow([level, row["code"], row["name"]] + [row[name] for name in columns])

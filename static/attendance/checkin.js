@@ -18,7 +18,7 @@
   const SAME_CODE_QUIET_MS = 3000;
   const SHOWN_AT_MOST = 50;
   const CACHE = "jamportal-check-in"; // the service worker's cache (checkin_offline.js)
-  const MAX_PARTY = 20;
+  const MAX_PARTY = 10;  // each of adults and under-18s (attendance.models.MAX_PARTY)
   const KEEP_DAYS = 7;
   const listKey = root.dataset.storeKey + ":list";
   const queueKey = root.dataset.storeKey + ":queue";
@@ -321,8 +321,12 @@
       if (result.status === "unknown" || result.status === "invalid") {
         state.problems.push({ name: item.name || item.code, message: result.message });
         if (item.kind === "walk-in") state.list.people = people().filter(function (p) { return p.code !== item.id; });
-        if (state.lookingUp === item.code) showResult("unknown", gettext("Unknown code"), null, result.message + " " + item.code);
-      } else if (state.lookingUp === item.code && result.person) {
+        if (item.kind === "walk-in") {
+          showResult("unknown", gettext("Walk-in not saved"), null, item.name + ": " + result.message);
+        } else if (state.lookingUp === item.code) {
+          showResult("unknown", gettext("Unknown code"), null, result.message + " " + item.code);
+        }
+      } else if (item.kind === "check-in" && state.lookingUp === item.code && result.person) {
         showResult(result.status === "already" ? "already" : "ok",
           result.status === "already" ? gettext("Already checked in") : gettext("Checked in"), result.person);
       }

@@ -219,6 +219,7 @@ def test_a_walk_in_id_used_by_another_jam_is_refused(client, door):
         ('{"items": {}}', "Send the check-ins as a list named items."),
         ("[1, 2]", "Send the check-ins as a list named items."),
         (json.dumps({"items": [{"kind": "check-in", "code": "X"}] * 501}), "Send at most 500 check-ins at a time."),
+        ('{"items": ' + "[" * 50_000, "The check-ins sent are not valid JSON."),
     ],
 )
 def test_a_malformed_sync_gets_400_and_a_message(client, door, body, message):
@@ -297,3 +298,17 @@ def test_the_page_is_valid_html_in_english_and_persian(client, door, tmp_path):
         files[-1].write_bytes(client.get(url).content)
 
     assert [message["message"] for message in validate(files)] == []
+
+
+def test_codes_and_names_that_are_not_text_are_explained_not_a_server_error(client, door):
+    items = [
+        {"id": str(uuid.uuid4()), "kind": "check-in", "code": ["a"]},
+        {"id": str(uuid.uuid4()), "kind": "check-in", "code": {"a": 1}},
+        walk_in_item(name=["x"]),
+    ]
+
+    response = sync(client, door["jam"], items)
+
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["unknown", "unknown", "invalid"]
+    assert not Signup.objects.filter(walk_in=True).exists()

@@ -251,3 +251,26 @@ def test_names_kept_for_another_jam_are_forgotten_after_a_week(browser, live_ser
         ]
     finally:
         context.close()
+
+
+def test_a_walk_in_the_server_refuses_is_said_so_and_leaves_the_counts(browser, live_server, door):
+    context, page = page_at(browser, live_server, door["organiser"])
+    try:
+        page.goto(check_in_url(door["jam"]))
+        expect(page.locator("#checkin-sync")).to_contain_text("Everything is saved.")
+        counts = page.locator("#checkin-counts").inner_text()
+        page.locator("#id_name").fill("Class 7B")
+        page.locator("#id_adults").fill("11")
+        page.get_by_role("button", name="Add and check in").click()
+        expect(page.locator("#checkin-walk-in-error")).to_contain_text("from 0 to 10 each")
+
+        page.locator("#id_name").fill("Bell\u0007Ringer")  # a control character: the server's rule alone
+        page.locator("#id_adults").fill("1")
+        page.get_by_role("button", name="Add and check in").click()
+
+        expect(page.locator("#checkin-result")).to_contain_text("Walk-in not saved")
+        expect(page.locator("#checkin-result")).not_to_contain_text("undefined")
+        expect(page.locator("#checkin-counts")).to_have_text(counts)
+        assert not Signup.objects.filter(walk_in=True).exists()
+    finally:
+        context.close()

@@ -211,6 +211,19 @@ def test_a_wrong_number_is_explained_and_what_was_typed_is_kept(client):
     assert not JamReport.objects.exists()
 
 
+def test_numbers_that_cannot_agree_are_explained(client):
+    jam = jam_that_happened()
+    client.force_login(jam.organiser)
+
+    response = client.post(
+        reverse("attendance:jam-report", args=[jam.slug]), _report_form(checked_in="3", walk_ins="10", under_18s="50")
+    )
+
+    assert "Walk-ins are among those who came: at most as many as came." in response.text
+    assert "Under-18s are among those who came: at most as many as came." in response.text
+    assert not JamReport.objects.exists()
+
+
 def test_the_highlight_is_one_of_the_jams_public_photos(client, django_capture_on_commit_callbacks):
     jam = jam_that_happened()
     booth, _token = feed_services.booth_create(jam, by=jam.organiser, name="Door")
@@ -339,8 +352,8 @@ def test_the_campaign_report_csv_has_a_row_per_continent_and_country(client, cam
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="birthday-report.csv"'
-    assert not response.content.startswith(b"\xef\xbb\xbf")  # no BOM, like the kits' CSV
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # a BOM, like the attendee list's: every script survives
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["level", "code", "name", "jams", "first_time_jams", "signed_up", "came", "under_18s"],
         ["campaign", "birthday", "Big Birthday Weekend", "5", "4", "47", "61", "22"],
@@ -458,5 +471,14 @@ def test_the_campaign_report_csv_cannot_run_a_formula(client, reader):
 
     response = client.get(reverse("attendance:campaign-report-csv", args=["formula"]))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1] == ["campaign", "formula", '\'=HYPERLINK("http://example.org")', "0", "0", "0", "0", "0"]
+
+
+def test_the_report_forms_signed_up_is_a_number_of_people_in_persian(client):
+    jam = jam_that_happened()
+    client.force_login(jam.organiser)
+
+    page = client.get(f"/fa/jams/{jam.slug}/report/").text
+
+    assert '<label for="id_signed_up">ثبت‌نام‌شده</label>' in page
