@@ -109,7 +109,8 @@
     let text = interpolate(
       ngettext("%(checked_in)s of %(expected)s person checked in", "%(checked_in)s of %(expected)s people checked in", expected),
       { checked_in: number(checkedIn), expected: number(expected) }, true);
-    if (walkIns) text += " · " + interpolate(ngettext("%s walk-in", "%s walk-ins", walkIns), [number(walkIns)]);
+    // On a line of its own: a "·" beside digits reads as a Persian zero (۲۱ · → ۲۱۰).
+    if (walkIns) text += "\n" + interpolate(ngettext("%s walk-in", "%s walk-ins", walkIns), [number(walkIns)]);
     $("checkin-counts").textContent = text;
   }
 

@@ -164,7 +164,7 @@ def test_offline_check_ins_and_walk_ins_sync_once(browser, live_server, door):
         page.locator("#id_children").fill("1")
         page.get_by_role("button", name="Add and check in").click()
         expect(page.locator("#checkin-sync")).to_contain_text("2 check-ins are waiting to be sent.")
-        expect(page.locator("#checkin-counts")).to_have_text("5 of 10 people checked in · 3 walk-ins")
+        expect(page.locator("#checkin-counts")).to_have_text("5 of 10 people checked in\n3 walk-ins")
         assert not Signup.objects.filter(checked_in_at__isnull=False).exists()
 
         context.set_offline(False)
@@ -191,7 +191,7 @@ def test_offline_check_ins_and_walk_ins_sync_once(browser, live_server, door):
             "Lin Walker",
         }
         page.reload()
-        expect(page.locator("#checkin-counts")).to_have_text("5 of 10 people checked in · 3 walk-ins")
+        expect(page.locator("#checkin-counts")).to_have_text("5 of 10 people checked in\n3 walk-ins")
     finally:
         context.close()
 
@@ -272,5 +272,19 @@ def test_a_walk_in_the_server_refuses_is_said_so_and_leaves_the_counts(browser, 
         expect(page.locator("#checkin-result")).not_to_contain_text("undefined")
         expect(page.locator("#checkin-counts")).to_have_text(counts)
         assert not Signup.objects.filter(walk_in=True).exists()
+    finally:
+        context.close()
+
+
+def test_the_walk_ins_count_stands_on_a_line_of_its_own_in_persian(browser, live_server, door):
+    """A "·" beside Persian digits reads as a zero: ۲۱ · looked like ۲۱۰."""
+    services.walk_in_add(door["jam"], name="Lin", adults=2, children=1)
+    context, page = page_at(browser, live_server, door["organiser"])
+    try:
+        page.goto(check_in_url(door["jam"], language="fa"))
+        expect(page.locator("#checkin-sync")).to_be_visible()
+        text = page.locator("#checkin-counts").inner_text()
+        assert "·" not in text
+        assert len(text.splitlines()) == 2
     finally:
         context.close()
