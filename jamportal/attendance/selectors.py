@@ -212,6 +212,18 @@ def jam_report_prefill(jam: Jam) -> dict:
     return figures
 
 
+def campaign_stories(campaign, *, most=100):
+    """What the organisers of the campaign's Jams wrote in their reports, newest Jams
+    last, each with its highlight photo if it is still public: one query."""
+    reports = (
+        JamReport.objects.filter(jam__campaign=campaign, jam__status=Jam.Status.APPROVED)
+        .exclude(what_happened="")
+        .select_related("jam", "highlight")
+        .order_by("jam__start", "pk")
+    )
+    return list(reports[:most])
+
+
 def campaign_jams_for_report(campaign):
     """The campaign's approved Jams, each with `first_time`: its organiser had no approved
     Jam starting before it (on JamPortal, in any campaign). A Jam whose organiser deleted

@@ -557,6 +557,7 @@ def campaign_report(request, slug):
     context = _campaign_report_context(request, slug)
     context["charts"] = _charts(context["report"])
     context["chart_countries"] = CHART_COUNTRIES
+    context["stories"] = selectors.campaign_stories(context["campaign"])
     return render(request, "attendance/campaign_report.html", context)
 
 

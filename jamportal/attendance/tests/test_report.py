@@ -482,3 +482,13 @@ def test_the_report_forms_signed_up_is_a_number_of_people_in_persian(client):
     page = client.get(f"/fa/jams/{jam.slug}/report/").text
 
     assert '<label for="id_signed_up">ثبت‌نام‌شده</label>' in page
+
+
+def test_the_campaign_report_shows_what_organisers_wrote(client, campaign_with_jams, reader):
+    JamReport.objects.filter(jam=campaign_with_jams["tokyo"]).update(what_happened="ロボットを作りました <b>!</b>")
+    client.force_login(reader)
+
+    page = client.get(reverse("attendance:campaign-report", args=["birthday"])).text
+
+    assert "What organisers wrote" in page
+    assert '<p dir="auto">ロボットを作りました &lt;b&gt;!&lt;/b&gt;</p>' in page
