@@ -174,10 +174,13 @@ def _signup_figures(jam_ids) -> dict[int, dict]:
     """{jam id: its figures from the sign-up rows}, in one query for any number of Jams.
     Signed up: people with a place who signed up (walk-ins apart); checked in: everyone
     who came, walk-ins included; under-18s: those checked in, or those with a place where
-    nobody was checked in (a Jam that did not use check-in)."""
+    nobody was checked in at a Jam that has ended (it did not use check-in). A Jam still to
+    come counts only those checked in: its under-18s are among those who came, like its
+    "came" (0 until the day)."""
+    now = timezone.now()
     rows = (
         Signup.objects.filter(jam_id__in=jam_ids)
-        .values("jam_id")
+        .values("jam_id", "jam__end")
         .annotate(
             signed_up=_people(status=Status.PLACE, walk_in=False),
             checked_in=_people(checked_in_at__isnull=False),
@@ -189,8 +192,9 @@ def _signup_figures(jam_ids) -> dict[int, dict]:
     )
     figures = {}
     for row in rows:
+        ended = row.pop("jam__end") <= now
         row = {key: value or 0 for key, value in row.items()}
-        counted = UNDER_18S_CHECKED_IN if row["checked_in"] else UNDER_18S_SIGNED_UP
+        counted = UNDER_18S_CHECKED_IN if row["checked_in"] or not ended else UNDER_18S_SIGNED_UP
         figures[row["jam_id"]] = {
             "signed_up": row["signed_up"],
             "checked_in": row["checked_in"],

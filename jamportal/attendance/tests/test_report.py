@@ -75,11 +75,25 @@ def test_prefill_counts_under_18s_with_places_when_nobody_was_checked_in():
     sheet = SignupSheetFactory(capacity=10)
     sign_up(sheet.jam, name="Ada", adults=1, children=3)
     sign_up(sheet.jam, name="Grace", adults=2, children=1)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    Jam.objects.filter(pk=sheet.jam.pk).update(start=yesterday - datetime.timedelta(hours=6), end=yesterday)
 
     prefill = selectors.jam_report_prefill(sheet.jam)
 
     assert (prefill["under_18s"], prefill["under_18s_counted"]) == (4, selectors.UNDER_18S_SIGNED_UP)
     assert (prefill["signed_up"], prefill["checked_in"], prefill["photos_taken"]) == (7, 0, 0)
+
+
+def test_a_jam_still_to_come_counts_no_under_18s_before_anyone_came():
+    """A campaign in progress: its Jams to come count the under-18s who came (none yet),
+    like "came", not those signed up beside no one who came."""
+    sheet = SignupSheetFactory(capacity=10)
+    sign_up(sheet.jam, name="Ada", adults=1, children=3)
+
+    prefill = selectors.jam_report_prefill(sheet.jam)
+
+    assert (prefill["under_18s"], prefill["checked_in"]) == (0, 0)
+    assert prefill["under_18s_counted"] == selectors.UNDER_18S_CHECKED_IN
 
 
 # The campaign's figures --------------------------------------------------------------
