@@ -4,6 +4,7 @@ link's secret is the key, so these pages are never cached and send their address
 no other site."""
 
 import csv
+import datetime
 import functools
 import json
 import uuid
@@ -137,7 +138,7 @@ def mine(request, token, signup):
 def cancel(request, token, signup):
     """The "I can't come" of the reminders: one button (a GET changes nothing, so that
     mail scanners opening the link do not cancel anyone's place)."""
-    if request.method == "POST":
+    if request.method == "POST" and not signup.checked_in_at:  # (at the Jam already: nothing to give up)
         services.signup_cancel(signup)
         messages.success(request, _("Your sign-up is cancelled. Thank you for letting the organiser know."))
         return redirect("attendance:mine", token=token)
@@ -358,6 +359,8 @@ def check_in(request, slug):
         "counts": selectors.checkin_counts(selectors.checkin_list(jam)),
         "form": WalkInForm(),
         "max_items": MAX_SYNC_ITEMS,
+        # (Checking in days ahead, to try the page, counts those people as come: say so.)
+        "early": jam.start - timezone.now() > datetime.timedelta(hours=12),
     }
     response = render(request, "attendance/check_in.html", context)
     # The scanner needs the camera, which every other page of the site may not use.

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from jamportal.attendance import services
 from jamportal.attendance.models import Signup
 from jamportal.attendance.tests.factories import SignupSheetFactory, sign_up
 from jamportal.jams import services as jam_services
@@ -115,3 +116,24 @@ def test_a_cancelled_jams_sign_up_page_says_it_is_cancelled(client):
 
     assert "This Jam has been cancelled." in response.text
     assert "<form" not in response.text.split("<main")[1]
+
+
+def test_someone_checked_in_cannot_give_up_their_place_by_the_link(client):
+    sheet = SignupSheetFactory()
+    signup, token = sign_up(sheet.jam)
+    services.check_in(signup)
+
+    response = client.post(reverse("attendance:cancel", args=[token]))
+
+    signup.refresh_from_db()
+    assert signup.status == Signup.Status.PLACE
+    assert "Checked in. Enjoy the Jam!" in response.text
+
+
+def test_the_check_in_page_warns_before_the_jam_has_started(client):
+    sheet = SignupSheetFactory()  # a week ahead
+    client.force_login(sheet.jam.organiser)
+
+    page = client.get(reverse("attendance:check-in", args=[sheet.jam.slug])).text
+
+    assert "Your Jam has not started yet" in page
