@@ -296,14 +296,15 @@ def signup_give_place(signup: Signup) -> None:
             _event(signup, Action.PROMOTED)
 
 
+class NotThisJams(Exception):
+    """The door phone's id for a walk-in belongs to another Jam's walk-in."""
+
+
 def walk_in_add(jam: Jam, *, name, adults=1, children=0, client_id=None, at=None) -> Signup:
     """Someone who came without signing up, checked in at the door. With the door
-    phone's `client_id`, added once however many times the phone sends it."""
+    phone's `client_id`, added once however many times the phone sends it; an id that
+    another Jam's walk-in has (a forged or broken phone) raises NotThisJams."""
     at = at or timezone.now()
-    if client_id is not None:
-        found = Signup.objects.filter(client_id=client_id, jam=jam).first()
-        if found is not None:
-            return found
     signup = Signup(
         jam=jam,
         name=name,
@@ -319,8 +320,11 @@ def walk_in_add(jam: Jam, *, name, adults=1, children=0, client_id=None, at=None
     signup.full_clean(exclude=["jam", "token_hash", "checkin_code", "client_id"])
     with transaction.atomic():
         _locked_sheet(jam)
-        if client_id is not None and Signup.objects.filter(client_id=client_id).exists():
-            return Signup.objects.get(client_id=client_id)
+        found = client_id is not None and Signup.objects.filter(client_id=client_id).first()
+        if found:
+            if found.jam_id != jam.pk:
+                raise NotThisJams
+            return found
         signup.save()
     return signup
 
@@ -331,10 +335,6 @@ def check_in(signup: Signup, *, at=None) -> bool:
     this call checked them in."""
     at = at or timezone.now()
     return bool(Signup.objects.filter(pk=signup.pk, checked_in_at__isnull=True).update(checked_in_at=at))
-
-
-def check_in_undo(signup: Signup) -> None:
-    Signup.objects.filter(pk=signup.pk).update(checked_in_at=None)
 
 
 def message_send(jam: Jam, *, subject: str, body: str, now=None) -> SignupMessage:
@@ -549,19 +549,3 @@ def _send(event: SignupEvent) -> None:
         email.attach("jam.ics", calendar_ical([jam], name=jam.title), "text/calendar")
         email.attach("place-qr.png", place_qr_png(signup), "image/png")
     email.send()
-
-
-# Check-in at the door ---------------------------------------------------------------
-
-
-class NotThisJams(Exception):
-    """The door phone's id for a walk-in belongs to another Jam's walk-in."""
-
-
-def walk_in_add_from_door(jam: Jam, *, name, adults, children, client_id) -> Signup:
-    """walk_in_add for the door phone's queue: sent again, the same walk-in; an id that
-    another Jam's walk-in has (a forged or broken phone) is refused, not shown."""
-    signup = walk_in_add(jam, name=name, adults=adults, children=children, client_id=client_id)
-    if signup.jam_id != jam.pk:
-        raise NotThisJams
-    return signup

@@ -403,7 +403,7 @@ def _walk_in(jam, item, item_id):
         ]
         return {"status": "invalid", "message": " ".join(problems)}
     try:
-        signup = services.walk_in_add_from_door(jam, client_id=item_id, **form.cleaned_data)
+        signup = services.walk_in_add(jam, client_id=item_id, **form.cleaned_data)
     except ValidationError as error:
         return {"status": "invalid", "message": " ".join(error.messages)}
     except services.NotThisJams:
