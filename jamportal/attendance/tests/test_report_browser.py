@@ -25,9 +25,19 @@ def shoot(page, name):
 
 
 def loaded(page, selector):
-    """Whether every image matching `selector` was loaded by the browser (and decoded)."""
+    """Whether every image matching `selector` was loaded by the browser (and decoded), once
+    scrolled into view as the organiser would (the choices are lazy: a tall page or a slow
+    machine leaves them below the fold or still on their way). Waits up to 10 s.
+    (page.evaluate: the page's CSP forbids the eval that wait_for_function's polling uses)"""
+    for image in page.locator(selector).all():
+        image.scroll_into_view_if_needed()
     return page.evaluate(
-        "(s) => [...document.querySelectorAll(s)].every((img) => img.complete && img.naturalWidth > 0)", selector
+        """async (s) => {
+            const done = () => [...document.querySelectorAll(s)].every((img) => img.complete && img.naturalWidth > 0);
+            for (let tries = 0; tries < 100 && !done(); tries++) await new Promise((r) => setTimeout(r, 100));
+            return done();
+        }""",
+        selector,
     )
 
 
