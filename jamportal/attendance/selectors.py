@@ -100,9 +100,13 @@ def attendee_lists(jam: Jam) -> tuple[list[Signup], list[Signup]]:
     return places, waiting
 
 
+def message_recipient_signups(jam: Jam):
+    """Whom an organiser's message goes to: every party with a place or waiting, with an email."""
+    return Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="")
+
+
 def message_recipients(jam: Jam) -> int:
-    """How many parties an organiser's message goes to (services.message_send's rule)."""
-    return Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="").count()
+    return message_recipient_signups(jam).count()
 
 
 def messages_sent_in_a_day(jam: Jam, *, now=None) -> int:

@@ -339,27 +339,27 @@ def check_in(signup: Signup, *, at=None) -> bool:
 
 def message_send(jam: Jam, *, subject: str, body: str, now=None) -> SignupMessage:
     """Email everyone with a place or waiting, through the portal (nobody sees another's
-    address). At most MESSAGES_PER_DAY a day per Jam: ValidationError past that."""
+    address). ValidationError with nobody to send it to, or past MESSAGES_PER_DAY a day."""
     now = now or timezone.now()
     validate_fields(SignupMessage, {"subject": subject, "body": body})
     with transaction.atomic():
         _locked_sheet(jam)
+        recipients = list(selectors.message_recipient_signups(jam))
+        if not recipients:
+            raise ValidationError(_("Nobody has signed up yet, so there is nobody to send it to."), code="nobody")
         if selectors.messages_sent_in_a_day(jam, now=now) >= MESSAGES_PER_DAY:
             raise ValidationError(
                 ngettext(
-                    "You can send %(count)d message a day. Please try again tomorrow.",
-                    "You can send %(count)d messages a day. Please try again tomorrow.",
+                    "You can send %(count)s message a day. Please try again tomorrow.",
+                    "You can send %(count)s messages a day. Please try again tomorrow.",
                     MESSAGES_PER_DAY,
                 )
-                % {"count": MESSAGES_PER_DAY},
+                % {"count": formats.format_number(MESSAGES_PER_DAY)},
                 code="messages-per-day",
             )
-        message = SignupMessage.objects.create(jam=jam, subject=subject, body=body)
-        recipients = Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="")
+        message = SignupMessage.objects.create(jam=jam, subject=subject, body=body, recipients=len(recipients))
         for signup in recipients:
             _event(signup, Action.MESSAGE, message=message)
-        message.recipients = recipients.count()
-        message.save(update_fields=["recipients"])
     return message
 
 

@@ -297,24 +297,21 @@ def message(request, slug):
     recipients = selectors.message_recipients(jam)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not recipients:
-            form.add_error(None, _("Nobody has signed up yet, so there is nobody to send it to."))
+        try:
+            sent = services.message_send(jam, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            try:
-                sent = services.message_send(jam, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Your message is on its way to %(count)s sign-up.",
-                        "Your message is on its way to %(count)s sign-ups.",
-                        sent.recipients,
-                    )
-                    % {"count": format_number(sent.recipients)},
+            messages.success(
+                request,
+                ngettext(
+                    "Your message is on its way to %(count)s sign-up.",
+                    "Your message is on its way to %(count)s sign-ups.",
+                    sent.recipients,
                 )
-                return redirect(_attendees_url(jam))
+                % {"count": format_number(sent.recipients)},
+            )
+            return redirect(_attendees_url(jam))
     context = {"jam": jam, "form": form, "recipients": recipients, "sent": selectors.messages_sent(jam)[:20]}
     context["per_day"] = services.MESSAGES_PER_DAY
     context["used_up"] = selectors.messages_sent_in_a_day(jam) >= services.MESSAGES_PER_DAY

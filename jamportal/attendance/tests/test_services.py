@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from jamportal.attendance import selectors, services
 from jamportal.attendance.models import Signup
@@ -134,3 +135,25 @@ def test_signing_up_again_with_the_same_address_emails_the_link_again_and_adds_n
     assert Signup.objects.get() == first
     (message,) = mail.outbox
     assert f"/signup/{token}/" in message.body
+
+
+def test_a_message_with_nobody_signed_up_is_refused_and_nothing_is_kept():
+    sheet = SignupSheetFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        services.message_send(sheet.jam, subject="News", body="Bring a laptop.")
+
+    assert refused.value.messages == ["Nobody has signed up yet, so there is nobody to send it to."]
+    assert not sheet.jam.signup_messages.exists()
+
+
+def test_the_days_message_limit_is_said_in_the_pages_digits():
+    sheet = SignupSheetFactory()
+    sign_up(sheet.jam)
+    for number in range(services.MESSAGES_PER_DAY):
+        services.message_send(sheet.jam, subject=f"News {number}", body="Bring a laptop.")
+
+    with translation.override("fa"), pytest.raises(ValidationError) as refused:
+        services.message_send(sheet.jam, subject="One more", body="Bring a laptop.")
+
+    assert "۳" in refused.value.messages[0]
