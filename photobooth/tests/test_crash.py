@@ -186,6 +186,9 @@ class Handler(BaseHTTPRequestHandler):
         if fate == "answer lost":
             return
         self.send_response(status)
+        # Said, not only done: a client not told would send its next request on this connection
+        # as it closes, and fail in a way the network under test never chose.
+        self.send_header("Connection", "close")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
