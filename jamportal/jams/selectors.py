@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jamportal import pagecache
 from jamportal.cldr import names
 from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
-from jamportal.places import continent_of, distance_km
+from jamportal.places import continent_of, distances_from
 from jamportal.places.checks import FAR_FROM_TOWN_KM, location_check, timezone_label
 
 Status = Jam.Status
@@ -160,16 +160,25 @@ def nearest_keys(read, *, latitude, longitude, nearest=5, radius_km=50, limit=10
         SPARSE * nearest,
     )
     rows, wider = [row[:3] for row in both if row[3] == 0], [row[:3] for row in both if row[3] == 1]
+    # Each Jam's distance worked out once: the first box's Jams are counted, then sorted.
+    distances, distance_to = {}, distances_from(latitude, longitude)
+
+    def measured(rows):
+        for pk, lat, lon in rows:
+            if pk not in distances:
+                distances[pk] = distance_to(lat, lon)
+        return [(distances[pk], pk) for pk, _lat, _lon in rows]
+
     if len(rows) > CROWDED * limit:
         reach, rows = max(NEAR_START_KM, reach / 8), None
     elif wider and len(wider) <= CROWDED * limit and wide > reach:  # (all of it: no row left out by the limit)
-        close = sum(distance_km(latitude, longitude, lat, lon) <= reach for _pk, lat, lon in rows)
+        close = sum(d <= reach for d, _pk in measured(rows))
         if close < min(nearest, limit):
             reach, rows = wide, wider  # (which holds the first box)
     while True:
         if rows is None:
             rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach))
-        found = sorted((distance_km(latitude, longitude, lat, lon), pk) for pk, lat, lon in rows)
+        found = sorted(measured(rows))
         within = [item for item in found if item[0] <= reach]
         if (
             len(within) >= limit

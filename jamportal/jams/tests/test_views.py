@@ -880,3 +880,26 @@ def test_a_moderator_accepts_the_changes_and_the_jam_leaves_the_list(client):
     assert "The changes to “Cambridge Birthday Jam” are accepted." in queue
     assert "Changed since approval" not in queue
     assert "Changes accepted" in client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
+
+
+@pytest.mark.django_db
+def test_filter_form_each_search_offers_the_campaigns_as_they_are_now():
+    """The filter form's fields are copied lightly for each search (they share their
+    widgets); a campaign added after the first search must still be offered and
+    found in that process, and one that does not exist said so."""
+    from jamportal.jams.forms import JamFilterForm
+
+    first_campaign = CampaignFactory(name="First Birthday", slug="first")
+    first = JamFilterForm({"campaign": "first"})
+    assert first.is_valid()
+    assert first.cleaned_data["campaign"] == first_campaign
+    assert 'value="second"' not in str(first["campaign"])
+    second_campaign = CampaignFactory(name="Second Birthday", slug="second")
+    second = JamFilterForm({"campaign": "second"})
+    assert second.is_valid(), second.errors
+    assert second.cleaned_data["campaign"] == second_campaign
+    assert '<option value="second" selected>Second Birthday</option>' in str(second["campaign"])
+    wrong = JamFilterForm({"campaign": "third"})
+    assert wrong.errors == {"campaign": ["Select a valid choice. third is not one of the available choices."]}
+    assert first.fields["q"] is not second.fields["q"]
+    assert first.fields["q"].widget is second.fields["q"].widget  # shared: what makes the copy light
