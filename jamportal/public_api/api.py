@@ -38,7 +38,7 @@ from jamportal.jams.forms import DEFAULT_NEAREST, DEFAULT_RADIUS_KM, MAX_RADIUS_
 from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.pagecache import public_page
 from jamportal.public_api import selectors
-from jamportal.public_api.forms import MOST_PAGE_SIZE, PAGE_SIZE, LanguageForm, PageForm, PlaceQueryForm
+from jamportal.public_api.forms import MOST_PAGE_SIZE, PAGE_SIZE, BoxForm, LanguageForm, PageForm, PlaceQueryForm
 
 api = NinjaAPI(
     title="JamPortal public API",
@@ -307,6 +307,11 @@ FILTERS = [
         {"type": "integer", "minimum": 1, "maximum": 50, "default": DEFAULT_NEAREST},
         "...and always this many nearest, however far (at most 100 Jams in all).",
     ),
+    parameter(
+        "bbox",
+        {"type": "string", "pattern": r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$", "example": "-11,35,30,60"},
+        "west,south,east,north in degrees: the Jams in that box (west beyond east crosses the antimeridian).",
+    ),
     parameter("days", {"type": "integer", "minimum": 1, "maximum": 366}, "Jams starting in the next so many days."),
     parameter(
         "date_from",
@@ -352,18 +357,19 @@ def jam_list(request):
     (a point), the Jams near it, nearest first, each with `distance_km`, and `near`
     says where that is; a town the gazetteer does not know finds no Jams, and
     `alternatives` lists the places spelt like it."""
-    filters, paging = JamFilterForm(request.GET), PageForm(request.GET)
-    valid = [filters.is_valid(), paging.is_valid()]  # both, so that every error is reported
+    filters, box, paging = JamFilterForm(request.GET), BoxForm(request.GET), PageForm(request.GET)
+    valid = [form.is_valid() for form in (filters, box, paging)]  # every form, so that every error is reported
     if not all(valid):
-        return not_valid(filters, paging)
+        return not_valid(filters, box, paging)
     chosen, language, size = filters.filters(), request.LANGUAGE_CODE, paging.size()
+    bbox = box.cleaned_data["bbox"]
     near, place, alternatives = filters.near(), None, []
     if filters.cleaned_data["q"]:
         found = places.geocode(filters.cleaned_data["q"], visitor_country=visitor_country(request))
         place, alternatives = found.place, found.alternatives if found.place is None else []
         near = filters.near((place.latitude, place.longitude)) if place else None
     if near:
-        found = selectors.jam_near_keys(chosen, near)
+        found = selectors.jam_near_keys(chosen, near, bbox=bbox)
         count, pages = len(found), max(1, -(-len(found) // size))
         if paging.page_number() > pages:
             return beyond(pages)
@@ -376,7 +382,7 @@ def jam_list(request):
         if paging.page_number() > pages:
             return beyond(pages)
     else:
-        paginator = selectors.jam_page(chosen, language=language, page_size=size)
+        paginator = selectors.jam_page(chosen, bbox=bbox, language=language, page_size=size)
         count, pages = paginator.count, paginator.num_pages
         if paging.page_number() > pages:
             return beyond(pages)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import trans_real
 
+from jamportal.jams.forms import MapViewForm
+
 # Jams a page holds unless page_size says otherwise, and the most it may hold.
 PAGE_SIZE = 50
 MOST_PAGE_SIZE = 100
@@ -57,3 +59,13 @@ class LanguageForm(forms.Form):
 
 class PlaceQueryForm(forms.Form):
     q = forms.CharField(max_length=200)
+
+
+class BoxForm(MapViewForm):
+    """bbox=west,south,east,north, as the map asks for its view (the zoom is the map's own)."""
+
+    bbox = forms.CharField(required=False)
+    zoom = None
+
+    def clean_bbox(self):
+        return super().clean_bbox() if self.cleaned_data["bbox"] else None

@@ -3,6 +3,7 @@ only what the site shows a visitor without an account."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.models import Jam
@@ -16,18 +17,35 @@ def _with_names(jams, language):
     )
 
 
-def jam_page(filters: dict, *, language, page_size):
-    """A Paginator over the public Jams matching `filters` (JamFilterForm.filters()),
-    in the site's order: soonest first, or for past Jams the latest first."""
+def _in_box(jams, bbox):
+    """The Jams in the box (west, south, east, north); west > east crosses the antimeridian."""
+    west, south, east, north = bbox
+    jams = jams.filter(latitude__gte=south, latitude__lte=north)
+    if west <= east:
+        return jams.filter(longitude__gte=west, longitude__lte=east)
+    return jams.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+
+
+def jam_page(filters: dict, *, bbox=None, language, page_size):
+    """A Paginator over the public Jams matching `filters` (JamFilterForm.filters())
+    and in `bbox` if given, in the site's order: soonest first, or for past Jams the
+    latest first."""
     jams = jam_selectors.jam_list_public(**filters)
+    if bbox:
+        jams = _in_box(jams, bbox)
     order = ("-start", "-pk") if filters.get("when") == jam_selectors.PAST else ("start", "pk")
     return Paginator(_with_names(jams, language).order_by(*order), page_size)
 
 
-def jam_near_keys(filters: dict, near: dict) -> list:
-    """(distance in km, key) of the public Jams matching `filters` near a point,
-    nearest first, as the site's near-me search finds them (at most 100)."""
-    return jam_selectors.nearest_keys(jam_selectors.public_reader(filters), **near)
+def jam_near_keys(filters: dict, near: dict, *, bbox=None) -> list:
+    """(distance in km, key) of the public Jams matching `filters` (and in `bbox` if
+    given) near a point, nearest first, as the site's near-me search finds them (at
+    most 100)."""
+    if bbox:
+        read = jam_selectors.reader(_in_box(jam_selectors.jam_list_public(**filters), bbox))
+    else:
+        read = jam_selectors.public_reader(filters)  # (compiled once per filters, as the site's)
+    return jam_selectors.nearest_keys(read, **near)
 
 
 def jams_by_pk(pks, *, language) -> dict:

@@ -453,7 +453,15 @@ def test_head_is_answered_as_get_without_a_body(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?when=all", "?country=GB&lang=de", "?around=52.2,0.12&radius=500", "?q=Cambridge,UK&lang=fr"],
+    [
+        "",
+        "?when=all",
+        "?country=GB&lang=de",
+        "?around=52.2,0.12&radius=500",
+        "?q=Cambridge,UK&lang=fr",
+        "?bbox=-11,35,30,60",
+        "?bbox=-11,35,30,60&around=52.2,0.12&radius=500",
+    ],
 )
 def test_jam_list_costs_the_same_queries_for_more_jams(assert_constant_queries, query):
     campaign = CampaignFactory()
@@ -479,3 +487,28 @@ def test_campaign_list_costs_the_same_queries_for_more_campaigns(assert_constant
             JamFactory(campaign=campaign)
 
     assert_constant_queries("/api/v1/campaigns?lang=fr", more)
+
+
+def test_jam_list_in_a_box_as_the_map_asks_for_it(client):
+    JamFactory(title="Cambridge Jam")
+    JamFactory(title="Fiji Jam", city="Suva", country="FJ", latitude=-18.14, longitude=178.44, timezone="Pacific/Fiji")
+    JamFactory(
+        title="Samoa Jam", city="Apia", country="WS", latitude=-13.83, longitude=-171.76, timezone="Pacific/Apia"
+    )
+
+    def titles(query):
+        return sorted(jam["title"] for jam in get(client, f"{JAMS}?{query}").json()["results"])
+
+    assert titles("bbox=-11,35,30,60") == ["Cambridge Jam"]
+    assert titles("bbox=170,-25,-165,-5") == ["Fiji Jam", "Samoa Jam"]  # across the antimeridian
+    assert titles("bbox=170,-25,-165,-5&around=-18,178&nearest=1&radius=1") == ["Fiji Jam"]
+    assert titles("bbox=170,-25,179,-5&around=-14,-171&nearest=1&radius=1") == ["Fiji Jam"]
+
+
+def test_jam_list_refuses_a_box_upside_down(client):
+    response = get(client, f"{JAMS}?bbox=0,60,10,50")
+
+    assert response.status_code == 400
+    assert response.json()["parameters"] == {
+        "bbox": ["Longitudes must be between -180 and 180, latitudes between -90 and 90, south below north."]
+    }
