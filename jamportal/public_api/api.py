@@ -328,10 +328,6 @@ FILTERS = [
 ERRORS = {400: InvalidParameters, 404: Error, 429: Error}
 
 
-def the_language(request) -> str:
-    return request.LANGUAGE_CODE
-
-
 def visitor_country(request) -> str:
     return places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE)
 
@@ -546,8 +542,7 @@ def public_api_view(view):
 
 def _answer(view, request, *args, **kwargs):
     chosen = LanguageForm(request.GET)
-    chosen.is_valid()
-    language = chosen.language(request.headers.get("Accept-Language", "")) if not chosen.errors else "en"
+    language = chosen.language(request.headers.get("Accept-Language", ""))  # (what was refused, in that language)
     with translation.override(language):
         request.LANGUAGE_CODE = language
         if not ratelimit.allow(

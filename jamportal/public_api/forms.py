@@ -44,8 +44,9 @@ class LanguageForm(forms.Form):
         return code
 
     def language(self, accept_language: str) -> str:
-        """The chosen language (call after is_valid)."""
-        if self.cleaned_data["lang"]:
+        """The language of ?lang=, else the first of `accept_language` the site speaks
+        (also when ?lang= is not one: the refusal is said in that language)."""
+        if self.is_valid() and self.cleaned_data["lang"]:
             return self.cleaned_data["lang"]
         for code, _quality in trans_real.parse_accept_lang_header(accept_language):
             if code == "*":

@@ -331,6 +331,37 @@ def test_an_unknown_language_is_refused_naming_the_ones_there_are(client):
     ]
 
 
+def test_an_unknown_language_is_refused_in_the_language_of_accept_language(client):
+    response = get(client, f"{JAMS}?lang=xx", **{"Accept-Language": "nl"})
+
+    assert response.status_code == 400
+    assert response["Content-Language"] == "nl"
+    assert response.json()["parameters"]["lang"] == [
+        "Onbekende taal: gebruik een van en, cy, de, es, fr, it, nl, pl, pt-br, fa, ja, zh-hant."
+    ]
+
+
+def test_the_schema_documents_every_address_and_the_docs_page_shows_it(client):
+    schema = get(client, "/api/v1/openapi.json").json()
+    docs = get(client, "/api/v1/docs")
+
+    assert sorted(schema["paths"]) == [
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/{slug}",
+        "/api/v1/jams",
+        "/api/v1/jams/{slug}",
+        "/api/v1/places",
+    ]
+    jam_parameters = [parameter["name"] for parameter in schema["paths"]["/api/v1/jams"]["get"]["parameters"]]
+    assert jam_parameters == [
+        "campaign", "country", "spoken", "q", "around", "radius", "nearest", "bbox",
+        "days", "date_from", "date_to", "when", "page", "page_size", "lang",
+    ]  # fmt: skip
+    assert sorted(schema["paths"]["/api/v1/jams"]["get"]["responses"]) == ["200", "400", "404", "429"]
+    assert docs.status_code == 200
+    assert b"/api/v1/openapi.json" in docs.content
+
+
 def test_accept_language_picks_the_first_language_the_site_speaks(client):
     JamFactory(country="JP")
 
