@@ -357,33 +357,31 @@ def jam_list(request):
     valid = [form.is_valid() for form in (filters, box, paging)]  # every form, so that every error is reported
     if not all(valid):
         return not_valid(filters, box, paging)
-    chosen, language, size = filters.filters(), request.LANGUAGE_CODE, paging.size()
-    bbox = box.cleaned_data["bbox"]
+    chosen, bbox, language = filters.filters(), box.cleaned_data["bbox"], request.LANGUAGE_CODE
+    number, size = paging.page_number(), paging.size()
     near, place, alternatives = filters.near(), None, []
     if filters.cleaned_data["q"]:
         found = places.geocode(filters.cleaned_data["q"], visitor_country=visitor_country(request))
         place, alternatives = found.place, found.alternatives if found.place is None else []
         near = filters.near((place.latitude, place.longitude)) if place else None
     if near:
-        found = selectors.jam_near_keys(chosen, near, bbox=bbox)
-        count, pages = len(found), max(1, -(-len(found) // size))
-        if paging.page_number() > pages:
-            return beyond(pages)
-        shown = found[(paging.page_number() - 1) * size :][:size]
-        jams = selectors.jams_by_pk([pk for _km, pk in shown], language=language)
-        results = [jam_out(jams[pk], distance_km=km) for km, pk in shown if pk in jams]
-        near_out = {**near, "place": place_out(place) if place else None}
+        nearest = selectors.jam_near_keys(chosen, near, bbox=bbox)  # (at most 100: one list, cut here)
+        count = len(nearest)
     elif filters.cleaned_data["q"]:  # a town nobody knows: no Jams near it
-        count, pages, results, near_out = 0, 1, [], None
-        if paging.page_number() > pages:
-            return beyond(pages)
+        nearest, count = [], 0
     else:
         paginator = selectors.jam_page(chosen, bbox=bbox, language=language, page_size=size)
-        count, pages = paginator.count, paginator.num_pages
-        if paging.page_number() > pages:
-            return beyond(pages)
-        results, near_out = [jam_out(jam) for jam in paginator.page(paging.page_number())], None
-    number = paging.page_number()
+        count = paginator.count
+    pages = max(1, -(-count // size))
+    if number > pages:
+        return beyond(pages)
+    if near or filters.cleaned_data["q"]:
+        shown = nearest[(number - 1) * size :][:size]
+        jams = selectors.jams_by_pk([pk for _km, pk in shown], language=language)
+        results = [jam_out(jams[pk], distance_km=km) for km, pk in shown if pk in jams]
+    else:
+        results = [jam_out(jam) for jam in paginator.page(number)]
+    links = {rel: page_url(request, n) for rel, n in (("next", number + 1), ("prev", number - 1)) if 1 <= n <= pages}
     response = api.create_response(
         request,
         {
@@ -391,17 +389,16 @@ def jam_list(request):
             "count": count,
             "page": number,
             "pages": pages,
-            "next": page_url(request, number + 1) if number < pages else None,
-            "previous": page_url(request, number - 1) if number > 1 else None,
-            "near": near_out,
+            "next": links.get("next"),
+            "previous": links.get("prev"),
+            "near": {**near, "place": place_out(place) if place else None} if near else None,
             "alternatives": [place_out(p) for p in alternatives],
             "results": results,
         },
         status=200,
     )
-    links = [f'<{page_url(request, n)}>; rel="{rel}"' for n, rel in ((number + 1, "next"), (number - 1, "prev"))]
-    if wanted := [link for link, n in zip(links, (number + 1, number - 1), strict=True) if 1 <= n <= pages]:
-        response["Link"] = ", ".join(wanted)
+    if links:  # (RFC 8288, for clients that follow pages by headers)
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     return response
 
 

@@ -195,7 +195,8 @@ def test_jam_list_pages_link_to_each_other(client):
         JamFactory(title=f"Jam {day}", start=timezone.now() + datetime.timedelta(days=day + 1))
 
     first = get(client, f"{JAMS}?page_size=2&country=GB")
-    second = get(client, f"{JAMS}?page_size=2&country=GB&page=2").json()
+    middle = get(client, f"{JAMS}?page_size=2&country=GB&page=2")
+    second = middle.json()
     last = get(client, f"{JAMS}?page_size=2&country=GB&page=3").json()
 
     answer = first.json()
@@ -207,6 +208,10 @@ def test_jam_list_pages_link_to_each_other(client):
     assert [jam["title"] for jam in second["results"]] == ["Jam 2", "Jam 3"]
     assert second["previous"] == "https://jams.example/api/v1/jams?country=GB&page=1&page_size=2"
     assert second["next"] == "https://jams.example/api/v1/jams?country=GB&page=3&page_size=2"
+    assert middle["Link"] == (
+        '<https://jams.example/api/v1/jams?country=GB&page=3&page_size=2>; rel="next", '
+        '<https://jams.example/api/v1/jams?country=GB&page=1&page_size=2>; rel="prev"'
+    )
     assert [jam["title"] for jam in last["results"]] == ["Jam 4"]
     assert last["next"] is None
 
