@@ -548,3 +548,8 @@ def test_jam_list_refuses_a_box_upside_down(client):
     assert response.json()["parameters"] == {
         "bbox": ["Longitudes must be between -180 and 180, latitudes between -90 and 90, south below north."]
     }
+
+
+def test_only_the_docs_are_outside_the_content_security_policy(client):
+    assert "Content-Security-Policy" not in get(client, "/api/v1/docs")  # Swagger UI's inline script
+    assert "Content-Security-Policy" in get(client, JAMS)
