@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jamportal.kits",
     "jamportal.feed",
     "jamportal.attendance",
+    "jamportal.public_api",
     "ninja",
 ]
 
@@ -440,3 +441,7 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- public read API (jamportal/public_api) ---
+# Requests one network address may make to /api/v1/ in a minute (then 429 with Retry-After).
+PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER_MINUTE", default=120, least=1)

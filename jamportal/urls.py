@@ -11,6 +11,7 @@ from jamportal import health, icons
 from jamportal.accounts import views as account_views
 from jamportal.feed.api import bare_root as booth_api_bare_root
 from jamportal.feed.api import urls as booth_api_urls
+from jamportal.public_api import urls as public_api
 
 # Language-neutral URLs: the admin, the language switch, the booth API and the health check (for machines).
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language-switch"),
     path("api/booth", booth_api_bare_root),
     path("api/booth/", booth_api_urls()),
+    # The public read API: names in the language of ?lang= or Accept-Language (jamportal/public_api).
+    path("api/v1", public_api.bare_root),
+    path("api/v1/", public_api.urls()),
 ]
 
 # Everything people read is under its language prefix (/fr/, /ja/...), the

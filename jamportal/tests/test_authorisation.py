@@ -344,3 +344,61 @@ def test_the_right_secret_opens_the_attendees_page_without_an_account(client, ow
 
     assert response.status_code == 200
     assert b"Owned Jam" in response.content
+
+
+# --- public read API (jamportal/public_api) ---
+# Every address of /api/v1/ reads only what anyone may see, the same for everyone
+# (it never looks at who is signed in), and changes nothing.
+PUBLIC_API_PAGES = {
+    "public-api:api-root",
+    "public-api:unknown",
+    "public-api:openapi-json",
+    "public-api:openapi-view",
+    "public-api:jam_list",
+    "public-api:jam_detail",
+    "public-api:campaign_list",
+    "public-api:campaign_detail",
+    "public-api:place_list",
+}
+
+
+def test_every_public_api_address_is_classified():
+    _prefix, sub = get_resolver().namespace_dict["public-api"]
+
+    assert {f"public-api:{name}" for name in sub.reverse_dict if isinstance(name, str)} == PUBLIC_API_PAGES
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission", "owner"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_public_api_changes_nothing_for_anyone(client, owned, actor, method):
+    before = state(owned)
+    client.logout()
+    if actor == "owner":
+        client.force_login(owned["jam"].organiser)
+    else:
+        as_actor(client, actor)
+
+    answers = [
+        getattr(client, method)(url, {"title": "Taken over"}, content_type="application/json")
+        for url in ("/api/v1/jams", f"/api/v1/jams/{owned['jam'].slug}", f"/api/v1/jams/{owned['draft'].slug}")
+    ]
+
+    assert [response.status_code for response in answers] == [405, 405, 405]
+    assert state(owned) == before
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "owner"])
+def test_the_public_api_shows_even_the_owner_only_what_the_public_sees(client, owned, actor):
+    jam = owned["jam"]
+    Jam.objects.filter(pk=jam.pk).update(venue_private=True, address="12 Secret Street")
+    if actor == "owner":
+        client.force_login(jam.organiser)
+
+    listed = client.get("/api/v1/jams").json()["results"]
+    draft = client.get(f"/api/v1/jams/{owned['draft'].slug}")
+    shown = client.get(f"/api/v1/jams/{jam.slug}").json()
+
+    assert [item["title"] for item in listed] == ["Owned Jam"]
+    assert draft.status_code == 404
+    assert (shown["venue"]["address"], shown["venue"]["latitude"]) == ("", round(jam.latitude, 2))
+    assert b"Attendee" not in client.get(f"/api/v1/jams/{jam.slug}").content
