@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jamportal.kits",
     "jamportal.feed",
     "jamportal.attendance",
+    "jamportal.embeds",
     "ninja",
 ]
 
@@ -440,3 +441,8 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- embeds ---
+# Who may frame the embeds (/embed/..., jamportal/embeds), as CSP frame-ancestors sources:
+# any site by default (schools, libraries, clubs); every other page is never framed.
+EMBED_FRAME_ANCESTORS = env.list("JAMPORTAL_EMBED_FRAME_ANCESTORS", default=["*"])
