@@ -96,6 +96,14 @@ def test_snippet_from_the_dialog_shows_the_jams_on_another_site(browser, live_se
     dialog.get_by_label("Our Jams: this organiser's upcoming Jams").check()
     dialog.get_by_label("Language").select_option("fr")
     snippet = dialog.get_by_label("Our element (sizes itself to what it shows)").input_value()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    dialog.get_by_role("button", name="Copy").first.click()
+    expect(dialog.get_by_role("status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+    assert snippet == (
+        f'<script src="{live_server.url}/static/embeds/jamportal-embed.js" defer></script>\n'
+        '<jamportal-jams jam="douala-jam" ours lang="fr"></jamportal-jams>'
+    )
     # The live preview is the same element, in French.
     preview = dialog.frame_locator("jamportal-jams iframe")
     expect(preview.locator("h1")).to_have_text("Nos Raspberry Jams")
@@ -156,9 +164,14 @@ def test_embeds_follow_the_visitors_language_and_other_pages_refuse_framing(brow
     expect(page.frame_locator("#site-page").locator("body")).not_to_contain_text("Douala Jam")
 
 
-def test_embed_page_has_no_serious_accessibility_violations(browser, live_server, host_site, jams):
+def test_embed_pages_and_dialog_have_no_serious_accessibility_violations(browser, live_server, host_site, jams):
     host, _pages = host_site
     page = browser_page(browser, live_server, host, bypass_csp=True)
     for url in ("/fa/embed/jams/?country=CM", "/en/embed/jams/douala-jam/", "/ja/embed/campaigns/bbw/map/"):
         page.goto(live_server.url + url)
         assert violations(page) == [], url
+    # The dialog, open, on a Persian page.
+    page.goto(live_server.url + "/fa/jams/douala-jam/")
+    page.locator(".embed-open").click()
+    expect(page.locator("jamportal-jams iframe")).to_be_visible()
+    assert violations(page) == []

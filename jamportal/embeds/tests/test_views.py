@@ -234,6 +234,14 @@ def test_embed_list_query_count_does_not_grow(assert_constant_queries):
     assert_constant_queries(embed_url("jam-list") + "?country=CM", lambda: JamFactory.create_batch(3, country="CM"))
 
 
+def test_embed_list_near_query_count_does_not_grow(assert_constant_queries):
+    JamFactory(latitude=53.8, longitude=-1.55)
+
+    assert_constant_queries(
+        embed_url("jam-list") + "?q=Leeds", lambda: JamFactory.create_batch(3, latitude=53.81, longitude=-1.56)
+    )
+
+
 # A campaign's map.
 
 
@@ -244,6 +252,12 @@ def test_embed_campaign_map_has_the_campaigns_map(client, pages):
     assert 'data-geojson-url="/ja/api/jams.geojson?v=' in html
     assert "campaign=bbw&amp;when=all" in html
     assert 'id="jam-map"' in html
+
+
+def test_embed_campaign_map_query_count_does_not_grow(assert_constant_queries, pages):
+    assert_constant_queries(
+        embed_url("campaign-map", "bbw"), lambda: JamFactory.create_batch(3, campaign=pages["campaign"], country="FR")
+    )
 
 
 # Kept whole, like the site's pages.
