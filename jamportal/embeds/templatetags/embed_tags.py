@@ -6,7 +6,6 @@ from urllib.parse import urlencode, urljoin
 
 from django import template
 from django.conf import settings
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from jamportal.cldr import names
@@ -62,6 +61,8 @@ def embed_this(*, jam=None, country="", campaign=None):
     return {
         "choices": choices,
         "portal": settings.SITE_URL.rstrip("/"),
-        "script": urljoin(settings.SITE_URL.rstrip("/") + "/", static("embeds/jamportal-embed.js")),
+        # Its unhashed name: a snippet pasted once must outlive every deployment (the
+        # hashed names change with the file; the plain one is kept a minute, scripts/nginx.conf).
+        "script": urljoin(settings.SITE_URL.rstrip("/") + "/", settings.STATIC_URL) + "embeds/jamportal-embed.js",
         "languages": settings.LANGUAGES,
     }

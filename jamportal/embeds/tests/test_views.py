@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -310,3 +311,18 @@ def test_campaign_page_offers_its_map_and_list(client, pages):
 
     assert 'data-path="campaigns/bbw/map/"' in html
     assert 'data-path="jams/?campaign=bbw"' in html
+
+
+@pytest.mark.slow  # collectstatic
+def test_embed_snippet_names_the_scripts_lasting_address_in_production(client, pages, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = settings.MEDIA_ROOT.parent / "static-root"
+    call_command("collectstatic", "--no-input", verbosity=0)
+
+    html = client.get(reverse("jams:detail", args=["leeds-jam"])).content.decode()
+
+    assert 'data-script="https://jams.example/static/embeds/jamportal-embed.js"' in html
+    assert '<script src="/static/embeds/jamportal-embed.' in html  # the page's own copy: hashed
