@@ -1,13 +1,16 @@
 """The embeds as a school's site shows them, in Debian's Chromium: the snippet copied
 from a Jam's "Embed this" dialog, pasted into a page on another origin (a second
 loopback server), shows the Jams in the language asked for or the visitor's, sized
-to its content; the portal's other pages still refuse to be framed there."""
+to its content; the portal's other pages still refuse to be framed there.
+Screenshots go to test-artifacts/embed-*.png."""
 
 import datetime
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,6 +19,8 @@ from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFact
 from jamportal.tests.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
 @pytest.fixture
@@ -107,6 +112,8 @@ def test_snippet_from_the_dialog_shows_the_jams_on_another_site(browser, live_se
     # The live preview is the same element, in French.
     preview = dialog.frame_locator("jamportal-jams iframe")
     expect(preview.locator("h1")).to_have_text("Nos Raspberry Jams")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "embed-dialog-en.png")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("button", name="Embed this")).to_be_focused()
@@ -123,6 +130,7 @@ def test_snippet_from_the_dialog_shows_the_jams_on_another_site(browser, live_se
     content_height = frame.locator("html").evaluate("html => Math.ceil(html.getBoundingClientRect().height)")
     expect(iframe).to_have_js_property("clientHeight", content_height)
     expect(iframe).to_have_attribute("title", "Nos Raspberry Jams" + " · JamPortal")
+    page.screenshot(path=ARTIFACTS / "embed-host-fr.png")
     # Its links open the portal in a new tab.
     with page.context.expect_page() as opened:
         frame.get_by_role("link", name="Douala Jam").click()
@@ -155,6 +163,7 @@ def test_embeds_follow_the_visitors_language_and_other_pages_refuse_framing(brow
     expect(map_frame.locator("body")).to_have_attribute("data-map-ready", "1")
     expect(map_frame.locator(".jam-cluster")).to_have_text("۲")
     expect(map_frame.locator("h1")).to_have_text("Big Birthday Weekend")
+    page.screenshot(path=ARTIFACTS / "embed-host-fa.png", full_page=True)
     # The portal's own pages are refused in frames on another site: the browser shows
     # its error page in their place.
     for frame_id in ("site-page", "site-home"):
@@ -175,3 +184,12 @@ def test_embed_pages_and_dialog_have_no_serious_accessibility_violations(browser
     page.locator(".embed-open").click()
     expect(page.locator("jamportal-jams iframe")).to_be_visible()
     assert violations(page) == []
+
+
+def test_embed_this_stays_hidden_without_javascript(browser, live_server, host_site, jams):
+    host, _pages = host_site
+    page = browser_page(browser, live_server, host, java_script_enabled=False)
+    page.goto(f"{live_server.url}/en/jams/douala-jam/")
+
+    expect(page.locator("a.share")).to_be_visible()  # (the buttons beside it are there)
+    expect(page.locator(".embed-open")).to_be_hidden()
