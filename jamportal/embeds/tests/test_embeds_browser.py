@@ -145,6 +145,7 @@ def test_embeds_follow_the_visitors_language_and_other_pages_refuse_framing(brow
 <script src="{portal}/static/embeds/jamportal-embed.js" defer></script>
 <jamportal-jams near="Douala" radius="30" nearest="1"></jamportal-jams>
 <jamportal-map campaign="bbw"></jamportal-map>
+<iframe id="country" src="{portal}/embed/jams/?country=CM" title="Jams" width="100%" height="300"></iframe>
 <iframe id="site-page" src="{portal}/fa/jams/douala-jam/"></iframe>
 <iframe id="site-home" src="{portal}/fa/"></iframe>"""
     # A visitor whose browser asks for Persian.
@@ -157,6 +158,10 @@ def test_embeds_follow_the_visitors_language_and_other_pages_refuse_framing(brow
     # The place in Persian too (the gazetteer's names), isolated in the line.
     expect(near.locator("h1")).to_have_text("جم‌های نزدیک \u2068دوآلا\u2069")
     expect(near.locator(".embed-jam a")).to_have_text(["Douala Jam"])
+    # The frame of fixed height, without our script: in Persian too.
+    country = page.frame_locator("#country")
+    expect(country.locator("h1")).to_have_text("جم‌ها در کامرون")
+    expect(country.locator(".embed-jam a")).to_have_text(["Douala Jam", "Yaoundé Jam"])
     # The campaign's map, drawn by Leaflet inside the frame.
     map_frame = page.frame_locator("jamportal-map iframe")
     # (Both Jams in one cluster at the world's zoom, counted in Persian digits.)
@@ -193,3 +198,28 @@ def test_embed_this_stays_hidden_without_javascript(browser, live_server, host_s
 
     expect(page.locator("a.share")).to_be_visible()  # (the buttons beside it are there)
     expect(page.locator(".embed-open")).to_be_hidden()
+
+
+def test_dialog_preview_follows_the_choice_on_campaign_and_country_pages(browser, live_server, host_site, jams):
+    host, _pages = host_site
+    page = browser_page(browser, live_server, host)
+    page.goto(f"{live_server.url}/en/campaigns/bbw/")
+
+    page.get_by_role("button", name="Embed this").click()
+    dialog = page.get_by_role("dialog")
+    preview = dialog.frame_locator("jamportal-map iframe")
+    expect(preview.locator("h1")).to_have_text("Big Birthday Weekend")
+    expect(preview.locator("body")).to_have_attribute("data-map-ready", "1")
+    dialog.get_by_label("The campaign's upcoming Jams").check()
+    expect(dialog.frame_locator("jamportal-jams iframe").locator("h1")).to_have_text(
+        "\u2068Big Birthday Weekend\u2069: Jams"
+    )
+    expect(dialog.get_by_label("Or a frame of fixed height (no script)")).to_have_value(
+        f'<iframe src="{live_server.url}/embed/jams/?campaign=bbw" title="The campaign\'s upcoming Jams" '
+        'width="100%" height="400" style="border:0" loading="lazy"></iframe>'
+    )
+
+    page.goto(f"{live_server.url}/en/?country=CM")
+    page.get_by_role("button", name="Embed this").click()
+    dialog.get_by_label("Language").select_option("ja")
+    expect(dialog.frame_locator("jamportal-jams iframe").locator("h1")).to_have_text("カメルーン の Jam")
