@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jamportal.feed",
     "jamportal.attendance",
     "jamportal.public_api",
+    "jamportal.embeds",
     "ninja",
 ]
 
@@ -445,3 +446,8 @@ if SENTRY_DSN:
 # --- public read API (jamportal/public_api) ---
 # Requests one network address may make to /api/v1/ in a minute (then 429 with Retry-After).
 PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER_MINUTE", default=120, least=1)
+
+# --- embeds ---
+# Who may frame the embeds (/embed/..., jamportal/embeds), as CSP frame-ancestors sources:
+# any site by default (schools, libraries, clubs); every other page is never framed.
+EMBED_FRAME_ANCESTORS = env.list("JAMPORTAL_EMBED_FRAME_ANCESTORS", default=["*"])

@@ -9,6 +9,7 @@ from django.views.static import serve
 
 from jamportal import health, icons
 from jamportal.accounts import views as account_views
+from jamportal.embeds.urls import neutral as embeds_neutral
 from jamportal.feed.api import bare_root as booth_api_bare_root
 from jamportal.feed.api import urls as booth_api_urls
 from jamportal.public_api import urls as public_api
@@ -41,7 +42,11 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.feed.urls")),
     path("", include("jamportal.attendance.urls")),
     path("", include("jamportal.jams.urls")),
+    path("embed/", include("jamportal.embeds.urls")),
 )
+
+# The embeds' snippets name no language: /embed/... picks the visitor's (jamportal/embeds).
+urlpatterns += embeds_neutral
 
 # Uploaded photos and posters (MEDIA_ROOT, the public storage): the development server
 # serves them itself when DEBUG is on; in production nginx or the bucket does (docs/deployment.md).

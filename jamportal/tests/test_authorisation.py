@@ -402,3 +402,30 @@ def test_the_public_api_shows_even_the_owner_only_what_the_public_sees(client, o
     assert draft.status_code == 404
     assert (shown["venue"]["address"], shown["venue"]["latitude"]) == ("", round(jam.latitude, 2))
     assert b"Attendee" not in client.get(f"/api/v1/jams/{jam.slug}").content
+
+
+# --- embeds ---
+# Every embed is public and the same for everyone: public Jams only, even to their owner.
+EMBED_PAGES = {"embeds:jam-list", "embeds:jam", "embeds:organiser-jams", "embeds:campaign-map"}
+
+
+def test_every_embed_page_is_classified():
+    resolver = get_resolver().namespace_dict
+    _prefix, sub = next(value for key, value in resolver.items() if key.endswith("embeds"))
+
+    assert {f"embeds:{name}" for name in sub.reverse_dict if isinstance(name, str)} == EMBED_PAGES
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission", "owner"])
+@pytest.mark.parametrize("page", ["embeds:jam", "embeds:organiser-jams"])
+def test_embeds_never_show_a_draft(client, owned, actor, page):
+    client.logout()
+    if actor == "owner":
+        client.force_login(owned["jam"].organiser)
+    else:
+        as_actor(client, actor)
+
+    response = client.get(reverse(page, args=[owned["draft"].slug]))
+
+    assert response.status_code == 404
+    assert b"Draft Jam" not in response.content

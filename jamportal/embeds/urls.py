@@ -1,0 +1,19 @@
+"""The embeds, under each language's prefix (/fr/embed/...); the snippets use the
+address without it (`neutral`), which picks the visitor's language."""
+
+from django.urls import path
+
+from jamportal.embeds import views
+
+app_name = "embeds"
+
+urlpatterns = [
+    path("jams/", views.embed_jam_list, name="jam-list"),
+    path("jams/<str:slug>/", views.embed_jam, name="jam"),
+    path("jams/<str:slug>/ours/", views.embed_organiser_jams, name="organiser-jams"),
+    # (A series' Jams, once jams has series: "series/<slug>/", beside the organiser's.)
+    path("campaigns/<slug:slug>/map/", views.embed_campaign_map, name="campaign-map"),
+]
+
+# Language-neutral: /embed/<the path above>?lang=fr redirects to /fr/embed/<that path>.
+neutral = [path("embed/<path:rest>", views.embed_in_language, name="embed-in-language")]
