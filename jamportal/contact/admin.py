@@ -1,35 +1,20 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from jamportal.contact.models import ContactBlock, ContactMessage
 
 
-class ReportedFilter(admin.SimpleListFilter):
-    title = _("reported as abuse")
-    parameter_name = "reported"
+class ForModerators(admin.ModelAdmin):
+    """Moderators (jams.moderate_jam) look and delete; nobody writes or changes a row here:
+    messages come through the form, blocks through the report link."""
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Reported")), ("no", _("Not reported"))]
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or request.user.has_perm("jams.moderate_jam")
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(reported_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(reported_at__isnull=True)
-        return queryset
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm("jams.moderate_jam")
 
-
-@admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
-    """Staff look at messages organisers reported (the sender's address and text) and
-    may delete them; nobody writes or changes one here."""
-
-    list_display = ["sender_name", "sender_email", "jam", "created_at", "reported_at"]
-    list_filter = [ReportedFilter]
-    search_fields = ["sender_email", "sender_name", "jam__slug", "jam__title"]
-    list_select_related = ["jam"]
-    fields = ["jam", "sender_name", "sender_email", "language", "body", "created_at", "reported_at", "notified_at"]
-    readonly_fields = fields
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or request.user.has_perm("jams.moderate_jam")
 
     def has_add_permission(self, request):
         return False
@@ -38,8 +23,25 @@ class ContactMessageAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ContactMessage)
+class ContactMessageAdmin(ForModerators):
+    """Messages organisers reported as abuse, with the sender's address and text: for staff
+    with the view permission and for moderators (who may also delete them). Messages
+    nobody reported are between the sender and the organisers: not listed here."""
+
+    list_display = ["sender_name", "sender_email", "jam", "created_at", "reported_at"]
+    ordering = ["-reported_at"]
+    search_fields = ["sender_email", "sender_name", "jam__slug", "jam__title"]
+    list_select_related = ["jam"]
+    fields = ["jam", "sender_name", "sender_email", "language", "body", "created_at", "reported_at", "notified_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(reported_at__isnull=False)
+
+
 @admin.register(ContactBlock)
-class ContactBlockAdmin(admin.ModelAdmin):
+class ContactBlockAdmin(ForModerators):
     """Senders no longer relayed to a Jam; deleting a row lets them write again."""
 
     list_display = ["jam", "message", "created_at"]
@@ -47,9 +49,3 @@ class ContactBlockAdmin(admin.ModelAdmin):
     list_select_related = ["jam", "message__jam"]
     fields = ["jam", "message", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -14,7 +14,7 @@ from jamportal.contact import selectors, services
 from jamportal.contact.models import ContactBlock, ContactMessage
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
-from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -307,22 +307,44 @@ def test_the_stored_hash_is_not_a_report_link(client, django_capture_on_commit_c
     assert services.report_token(message) not in (message.report_hash, message.report_salt)
 
 
-def test_staff_see_reported_messages_with_the_senders_address_and_text(
-    admin_client, client, django_capture_on_commit_callbacks
-):
+def test_moderators_see_reported_messages_with_the_senders_address_and_text(client, django_capture_on_commit_callbacks):
     jam = JamFactory()
     client.post(_report_link(_sent(client, jam, django_capture_on_commit_callbacks, sender_email="troll@example.org")))
     _post(client, jam, django_capture_on_commit_callbacks, sender_email="kind@example.org")
+    reported = ContactMessage.objects.get(reported_at__isnull=False)
+    client.force_login(ModeratorFactory())
 
-    listing = admin_client.get("/admin/contact/contactmessage/?reported=yes")
-    detail = admin_client.get(
-        f"/admin/contact/contactmessage/{ContactMessage.objects.get(reported_at__isnull=False).pk}/change/"
-    )
+    listing = client.get("/admin/contact/contactmessage/")
+    detail = client.get(f"/admin/contact/contactmessage/{reported.pk}/change/")
 
     assert "troll@example.org" in listing.text
-    assert "kind@example.org" not in listing.text
+    assert "kind@example.org" not in listing.text  # between the sender and the organisers
     assert "troll@example.org" in detail.text
     assert "Is there parking near the venue?" in detail.text
+
+
+def test_staff_without_permission_see_no_messages(client, django_capture_on_commit_callbacks):
+    jam = JamFactory()
+    client.post(_report_link(_sent(client, jam, django_capture_on_commit_callbacks, sender_email="troll@example.org")))
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get("/admin/contact/contactmessage/")
+
+    assert response.status_code == 403
+    assert "troll@example.org" not in response.text
+
+
+def test_the_reported_messages_list_costs_the_same_queries_for_more_rows(client, assert_constant_queries):
+    jams = [JamFactory(), JamFactory(), JamFactory()]
+    client.force_login(ModeratorFactory())
+
+    def report(jam):
+        message = services.message_send(jam, sender_name="T", sender_email="t@example.org", body=BODY, language="en")
+        services.message_report(message)
+
+    report(jams[0])
+    assert_constant_queries("/admin/contact/contactmessage/", lambda: [report(jam) for jam in jams[1:]])
+    assert_constant_queries("/admin/contact/contactblock/", lambda: report(JamFactory()))
 
 
 # --- services ---
