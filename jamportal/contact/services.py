@@ -116,6 +116,7 @@ def _send(message: ContactMessage) -> None:
             context = {
                 "jam": jam,
                 "message": message,
+                "title": f"\u2068{jam.title}\u2069",
                 "sender_name": f"\u2068{message.sender_name}\u2069",
                 "sender_email": f"\u2068{message.sender_email}\u2069",
                 "body": isolated_lines(message.body),

@@ -91,7 +91,7 @@ def test_a_message_reaches_the_organiser_and_never_shows_their_address(browser, 
     with translation.override("ja"):
         assert mail.outbox[1].subject == translation.gettext("Message from %(name)s about “%(title)s”") % {
             "name": "\u2068سارا احمدی\u2069",
-            "title": "Kyoto Raspberry Jam 京都",
+            "title": "\u2068Kyoto Raspberry Jam 京都\u2069",
         }
     assert "\u2068سلام، آیا برای کودکان جا هست؟\u2069" in mail.outbox[1].body
 

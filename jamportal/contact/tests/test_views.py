@@ -48,7 +48,7 @@ def test_a_message_is_emailed_to_the_organiser_in_their_language_with_reply_to_t
     assert email.reply_to == ["ada@example.org"]
     assert email.cc == []
     assert email.bcc == []
-    assert email.subject == "Nachricht von \u2068Ada Lovelace\u2069 zu „Cambridge Jam“"
+    assert email.subject == "Nachricht von \u2068Ada Lovelace\u2069 zu „\u2068Cambridge Jam\u2069“"
     assert "\u2068Is there parking near the venue?\u2069\n\u2068We come with two children.\u2069" in email.body
     assert "Englisch" in email.body  # the language the sender wrote in, in the organiser's
     assert "https://jams.example/de/contact/report/" in email.body
@@ -77,7 +77,7 @@ def test_a_persian_senders_name_and_text_are_isolated_in_an_english_email(client
     _post(client, jam, django_capture_on_commit_callbacks, sender_name="سارا احمدی", body="سلام، پارکینگ دارید؟")
 
     (email,) = mail.outbox
-    assert email.subject == "Message from \u2068سارا احمدی\u2069 about “Cambridge Jam”"
+    assert email.subject == "Message from \u2068سارا احمدی\u2069 about “\u2068Cambridge Jam\u2069”"
     assert "\u2068سارا احمدی\u2069 (\u2068ada@example.org\u2069) wrote to you" in email.body
     assert "\n\u2068سلام، پارکینگ دارید؟\u2069\n" in email.body
 
