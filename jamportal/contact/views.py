@@ -37,7 +37,10 @@ def _within_limits(request, email: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def contact(request, slug):
     jam = jam_selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
-    form = ContactForm(request.POST or None)
+    # Someone signed in (an organiser writing to another Jam) need not type who they are.
+    user = request.user
+    initial = {"sender_name": user.get_full_name(), "sender_email": user.email} if user.is_authenticated else {}
+    form = ContactForm(request.POST or None, initial=initial)
     context = {
         "jam": jam,
         "form": form,

@@ -94,6 +94,16 @@ def test_the_form_page_is_in_the_senders_language_and_never_cached(client):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_someone_signed_in_finds_their_name_and_address_filled_in(client):
+    jam = JamFactory()
+    client.force_login(UserFactory(email="grace@example.org", first_name="Grace", last_name="Hopper"))
+
+    response = client.get(reverse("contact:contact", args=[jam.slug]))
+
+    assert 'value="Grace Hopper"' in response.text
+    assert 'value="grace@example.org"' in response.text
+
+
 def test_a_short_message_is_explained_and_keeps_what_was_typed(client, django_capture_on_commit_callbacks):
     jam = JamFactory()
 
