@@ -41,8 +41,10 @@ def _visitor(browser, live_server, *, language, width, **options):
     return page
 
 
-def _write(page, jam, *, language, name, email, body):
+def _write(page, jam, *, language, name, email, body, screenshot=None):
     page.goto(f"/{language}/jams/{jam.slug}/")
+    if screenshot:
+        page.screenshot(path=ARTIFACTS / screenshot)
     page.get_by_role("link", name=_in(language, "Contact the organisers")).click()
     expect(page.locator("h1")).to_have_text(_in(language, "Contact the organisers"))
     page.fill("#id_sender_name", name)
@@ -72,7 +74,15 @@ def test_a_message_reaches_the_organiser_and_never_shows_their_address(browser, 
 
     # Sara writes in Persian on a phone: the page reads right to left and fits.
     sara = _visitor(browser, live_server, language="fa", width=390)
-    _write(sara, jam, language="fa", name="سارا احمدی", email="sara@example.ir", body="سلام، آیا برای کودکان جا هست؟")
+    _write(
+        sara,
+        jam,
+        language="fa",
+        name="سارا احمدی",
+        email="sara@example.ir",
+        body="سلام، آیا برای کودکان جا هست؟",
+        screenshot="contact-jam-page-fa-390.png",
+    )
     expect(sara.locator("h1")).to_have_text(_in("fa", "Message sent"))
     expect(sara.locator("html")).to_have_attribute("dir", "rtl")
     assert sara.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
