@@ -451,3 +451,16 @@ PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER
 # Who may frame the embeds (/embed/..., jamportal/embeds), as CSP frame-ancestors sources:
 # any site by default (schools, libraries, clubs); every other page is never framed.
 EMBED_FRAME_ANCESTORS = env.list("JAMPORTAL_EMBED_FRAME_ANCESTORS", default=["*"])
+# --- contact ---
+INSTALLED_APPS += ["jamportal.contact"]
+# Messages to a Jam's organisers (jamportal/contact): how many one network address (a
+# school or a library may put many people behind one) and one sender's email address
+# may send, per hour and per day, across all Jams.
+CONTACT_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_CONTACT_PER_ADDRESS_PER_HOUR", default=20, least=1)
+CONTACT_PER_ADDRESS_PER_DAY = whole_number("JAMPORTAL_CONTACT_PER_ADDRESS_PER_DAY", default=60, least=1)
+CONTACT_PER_EMAIL_PER_HOUR = whole_number("JAMPORTAL_CONTACT_PER_EMAIL_PER_HOUR", default=3, least=1)
+CONTACT_PER_EMAIL_PER_DAY = whole_number("JAMPORTAL_CONTACT_PER_EMAIL_PER_DAY", default=10, least=1)
+# Messages nobody reported are forgotten this many days after they were sent (the
+# organiser has them in their inbox); reported ones stay for staff.
+CONTACT_MESSAGE_DAYS = whole_number("JAMPORTAL_CONTACT_MESSAGE_DAYS", default=30, least=1)
+CELERY_BEAT_SCHEDULE["forget-contact-messages"] = {"task": "contact.forget_messages", "schedule": 24 * 3600}

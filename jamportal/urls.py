@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.kits.urls")),
     path("", include("jamportal.feed.urls")),
     path("", include("jamportal.attendance.urls")),
+    path("", include("jamportal.contact.urls")),  # --- contact ---
     path("", include("jamportal.jams.urls")),
     path("embed/", include("jamportal.embeds.urls")),
 )

@@ -429,3 +429,24 @@ def test_embeds_never_show_a_draft(client, owned, actor, page):
 
     assert response.status_code == 404
     assert b"Draft Jam" not in response.content
+
+
+# --- contact ---
+# Visitors write to a public Jam's organisers (contact:contact, contact:sent: a draft's
+# answer 404, jamportal/contact/tests); the report link opens with its secret alone.
+CONTACT_PAGES = {"contact:contact", "contact:sent", "contact:report"}
+
+
+def test_every_contact_page_is_classified():
+    _prefix, sub = next(value for key, value in get_resolver().namespace_dict.items() if key.endswith("contact"))
+
+    assert {f"contact:{name}" for name in sub.reverse_dict if isinstance(name, str)} == CONTACT_PAGES
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize("page", ["contact:contact", "contact:sent"])
+def test_a_drafts_contact_pages_are_for_its_organiser_only(client, actor, page):
+    jam = JamFactory(status=Jam.Status.DRAFT, approved_at=None)
+    as_actor(client, actor)
+
+    assert client.get(reverse(page, args=[jam.slug])).status_code == 404

@@ -7,6 +7,7 @@ from django.conf import settings
 from jamportal import celery_app
 
 APPS = ("jams", "kits", "feed", "accounts", "attendance")
+APPS += ("contact",)  # --- contact ---
 
 
 def our_tasks():
@@ -24,6 +25,8 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "attendance.send_email",
         "attendance.send_jam_removed",
         "attendance.send_report_request",
+        "contact.forget_messages",
+        "contact.send_message",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
@@ -54,6 +57,7 @@ def test_beat_sends_tasks_by_their_names():
         "feed.remove_stale_uploads",
         "attendance.remind_attendees",
         "attendance.anonymise_attendees",
+        "contact.forget_messages",
     }
     assert scheduled <= set(our_tasks())
 
