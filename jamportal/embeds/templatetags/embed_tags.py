@@ -64,5 +64,6 @@ def embed_this(*, jam=None, country="", campaign=None):
         # Its unhashed name: a snippet pasted once must outlive every deployment (the
         # hashed names change with the file; the plain one is kept a minute, scripts/nginx.conf).
         "script": urljoin(settings.SITE_URL.rstrip("/") + "/", settings.STATIC_URL) + "embeds/jamportal-embed.js",
-        "languages": settings.LANGUAGES,
+        # Named in the page's language (CLDR), sorted as its readers sort.
+        "languages": names.language_choices(code for code, _name in settings.LANGUAGES),
     }
