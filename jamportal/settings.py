@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jamportal.kits",
     "jamportal.feed",
     "jamportal.attendance",
+    "jamportal.alerts",  # --- alerts ---
     "ninja",
 ]
 
@@ -317,6 +318,7 @@ CELERY_BEAT_SCHEDULE = {
     "remind-attendees": {"task": "attendance.remind_attendees", "schedule": 3600},
     "anonymise-attendees": {"task": "attendance.anonymise_attendees", "schedule": 24 * 3600},
     "ask-for-jam-reports": {"task": "attendance.ask_for_reports", "schedule": 3600},
+    "expire-alert-requests": {"task": "alerts.expire_requests", "schedule": 3600},  # --- alerts ---
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.
@@ -440,3 +442,14 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- alerts ---
+# Jam alerts (jamportal/alerts): a request not confirmed by its emailed link within this
+# many hours is deleted; the requests one network address may send in an hour, the
+# confirmation emails one email address may be sent in a day, and the alerts it may
+# hold; the demand map leaves out every area with fewer people than the threshold.
+ALERT_CONFIRM_HOURS = whole_number("JAMPORTAL_ALERT_CONFIRM_HOURS", default=48, least=1)
+ALERTS_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_ALERTS_PER_ADDRESS_PER_HOUR", default=20, least=1)
+ALERT_EMAILS_PER_ADDRESS_PER_DAY = whole_number("JAMPORTAL_ALERT_EMAILS_PER_ADDRESS_PER_DAY", default=3, least=1)
+ALERTS_PER_EMAIL = whole_number("JAMPORTAL_ALERTS_PER_EMAIL", default=5, least=1)
+ALERTS_DEMAND_THRESHOLD = whole_number("JAMPORTAL_ALERTS_DEMAND_THRESHOLD", default=5, least=2)
