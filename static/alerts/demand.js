@@ -21,6 +21,6 @@
         .addTo(map);
       bounds.push(box[0], box[1]);
     });
-    if (bounds.length) map.fitBounds(bounds, { maxZoom: 6 });
+    if (bounds.length) map.fitBounds(bounds, { maxZoom: 5 });
   });
 })();

@@ -14,10 +14,11 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from jamportal.alerts.models import Alert
+from jamportal.alerts.tests.factories import waiting
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.factories import JamFactory, ModeratorFactory
-from jamportal.tests.test_accessibility import violations
+from jamportal.tests.test_accessibility import sign_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,4 +105,28 @@ def test_visitor_asks_confirms_is_told_of_a_jam_nearby_and_unsubscribes(
     page.locator("form button[type=submit]").click()
     expect(page.locator("h1")).to_have_text(_in(language, "You are unsubscribed"))
     assert not Alert.objects.exists()
+    context.close()
+
+
+def test_an_organiser_sees_the_demand_map_from_the_menu_with_no_area_under_the_threshold(
+    browser, live_server, settings
+):
+    settings.ALERTS_DEMAND_THRESHOLD = 5
+    waiting(6, latitude=3.87, longitude=11.52, would_help=5)
+    waiting(4, latitude=52.21, longitude=0.12, would_help=4)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
+    page = context.new_page()
+    sign_in(page, JamFactory().organiser.email)
+
+    page.get_by_role("link", name="Jams wanted").click()
+
+    expect(page.locator("h1")).to_have_text("Where people wait for a Jam")
+    counts = page.locator("#demand-map .demand-count")
+    expect(counts).to_have_count(1)
+    expect(counts).to_have_text("6")
+    expect(page.locator("#demand-map path.leaflet-interactive")).to_have_count(1)
+    expect(page.locator("table.demand tbody tr td:not(:first-child)")).to_have_text(["6", "5"])
+    assert violations(page) == []
+    page.screenshot(path=ARTIFACTS / "alerts-demand-en.png", full_page=True)
     context.close()

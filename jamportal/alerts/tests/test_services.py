@@ -208,6 +208,8 @@ def test_demand_map_is_for_signed_in_people_only():
     response = Client().get("/en/alerts/demand/")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/")
+    assert 'href="/en/alerts/demand/"' not in Client().get("/en/").content.decode()
+    assert '<li><a href="/en/alerts/demand/">Jams wanted</a></li>' in _demand_page()
 
 
 def test_demand_map_queries_stay_constant(assert_constant_queries, client, settings):
