@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from jamportal.jams.models import Jam
 
 PLACE_DIGITS = 2
+# The radii a visitor chooses from; in miles for visitors from the US and the UK
+# (kept in km all the same, to three decimals).
+KM_PER_MILE = 1.609344
 RADIUS_CHOICES_KM = (10, 25, 50, 100)
+RADIUS_CHOICES_MILES = (10, 25, 50)
+MAX_RADIUS_KM = 100
 
 
 class Alert(models.Model):
@@ -30,10 +35,9 @@ class Alert(models.Model):
     email_hash = models.CharField(max_length=64, db_index=True, editable=False)
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    radius_km = models.PositiveSmallIntegerField(
-        _("within (km)"), validators=[MinValueValidator(1), MaxValueValidator(max(RADIUS_CHOICES_KM))]
-    )
+    radius_km = models.FloatField(_("within (km)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_RADIUS_KM)])
     language = models.CharField(max_length=16, default="en")  # of the emails
+    miles = models.BooleanField(default=False)  # distances in the emails in miles (visitors from the US and the UK)
     would_help = models.BooleanField(_("would help run one"), default=False)
     token_salt = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

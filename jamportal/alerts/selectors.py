@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Floor
 from django.http import Http404
 
-from jamportal.alerts.models import RADIUS_CHOICES_KM, Alert
+from jamportal.alerts.models import MAX_RADIUS_KM, Alert
 from jamportal.jams import selectors as jam_selectors
 from jamportal.places import distance_km
 
@@ -44,7 +44,7 @@ def jam_within_reach(*, latitude, longitude, radius_km) -> bool:
 def alerts_near(*, latitude, longitude) -> list[tuple[float, Alert]]:
     """(distance in km, alert) of the confirmed alerts whose circle holds the point:
     read from the box of the widest radius around it, then each by its own radius."""
-    reach = max(RADIUS_CHOICES_KM)
+    reach = MAX_RADIUS_KM
     dlat = reach / 111.2
     cos = max(math.cos(math.radians(min(89.0, abs(latitude) + dlat))), 1e-6)
     dlon = min(reach / (111.2 * cos), 180)

@@ -51,7 +51,7 @@ def alert_token(alert: Alert) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def alert_request(*, email, latitude, longitude, radius_km, language, would_help=False, now=None) -> Alert:
+def alert_request(*, email, latitude, longitude, radius_km, language, would_help=False, miles=False, now=None) -> Alert:
     """Ask to be told of Jams within `radius_km` of a point: a pending alert, and the
     email that confirms it (sent once the transaction commits). The point is kept
     rounded to PLACE_DIGITS decimals. A request for a place with no Jam within reach
@@ -81,6 +81,7 @@ def alert_request(*, email, latitude, longitude, radius_km, language, would_help
         longitude=longitude,
         radius_km=radius_km,
         language=language,
+        miles=miles,
         would_help=would_help,
         token_salt=secrets.token_hex(16),
     )

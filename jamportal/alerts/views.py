@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jamportal import places, ratelimit
 from jamportal.alerts import selectors, services
-from jamportal.alerts.forms import DEFAULT_RADIUS_KM, AlertForm
-from jamportal.alerts.models import RADIUS_CHOICES_KM
+from jamportal.alerts.forms import AlertForm, radius_choices
 from jamportal.cldr import formats
 from jamportal.places.checks import nearest_place
 
@@ -39,12 +38,11 @@ def _place_name(point):
 def alert_new(request):
     """Tell me when a Jam starts near here (the place from the near-me search)."""
     miles = places.uses_miles(places.visitor_country(request.headers.get("Accept-Language", ""), request.LANGUAGE_CODE))
-    label = lambda km: formats.format_distance(km, miles=miles)  # noqa: E731
     if request.method == "POST":
-        form = AlertForm(request.POST, radius_label=label)
+        form = AlertForm(request.POST, miles=miles)
     else:
-        initial = {"around": request.GET.get("around", ""), "radius_km": _radius(request.GET.get("radius", ""))}
-        form = AlertForm(initial=initial, radius_label=label)
+        radius = _radius(request.GET.get("radius", ""), miles=miles)
+        form = AlertForm(initial={"around": request.GET.get("around", ""), "radius_km": radius}, miles=miles)
     point = _point(form, request)
     context = {"form": form, "place_name": _place_name(point), "has_place": point is not None}
     if point is None:
@@ -72,6 +70,7 @@ def alert_new(request):
                 radius_km=form.cleaned_data["radius_km"],
                 language=request.LANGUAGE_CODE,
                 would_help=form.cleaned_data["would_help"],
+                miles=miles,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -80,10 +79,14 @@ def alert_new(request):
     return render(request, "alerts/alert_new.html", context)
 
 
-def _radius(text):
-    """The choice nearest above the near-me search's radius (the widest beyond them)."""
+DEFAULT_RADIUS_KM = 50
+
+
+def _radius(text, *, miles):
+    """The first choice at least as wide as the near-me search's radius (the widest beyond them)."""
     searched = int(text) if text.isascii() and text.isdigit() else DEFAULT_RADIUS_KM
-    return next((km for km in RADIUS_CHOICES_KM if km >= searched), RADIUS_CHOICES_KM[-1])
+    choices = radius_choices(miles=miles)
+    return f"{next((km for km in choices if km >= searched), choices[-1]):g}"
 
 
 def _point(form, request):

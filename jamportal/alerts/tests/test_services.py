@@ -324,3 +324,17 @@ def test_near_me_with_jams_nearby_offers_to_follow_the_area():
 
     assert 'class="alert-offer"' in html
     assert "Email me about new Jams near here" in html
+
+
+def test_a_visitor_from_the_uk_chooses_and_reads_distances_in_miles(django_capture_on_commit_callbacks):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    page = client.get("/en/alerts/new/?around=52.2,0.12&radius=50").content.decode()
+    assert '<option value="80.468" selected>50 mi</option>' in page
+    assert '<option value="16.094">10 mi</option>' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(client, around="52.2,0.12", radius_km="16.094")
+
+    (made,) = Alert.objects.all()
+    assert (made.radius_km, made.miles) == (16.094, True)
+    assert "when a Jam is announced within 10 mi of Cambridge." in " ".join(mail.outbox[0].body.split())
