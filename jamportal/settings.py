@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jamportal.attendance",
     "jamportal.public_api",
     "jamportal.embeds",
+    "jamportal.alerts",  # --- alerts ---
     "ninja",
 ]
 
@@ -319,6 +320,7 @@ CELERY_BEAT_SCHEDULE = {
     "remind-attendees": {"task": "attendance.remind_attendees", "schedule": 3600},
     "anonymise-attendees": {"task": "attendance.anonymise_attendees", "schedule": 24 * 3600},
     "ask-for-jam-reports": {"task": "attendance.ask_for_reports", "schedule": 3600},
+    "expire-alert-requests": {"task": "alerts.expire_requests", "schedule": 3600},  # --- alerts ---
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.
@@ -451,6 +453,7 @@ PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER
 # Who may frame the embeds (/embed/..., jamportal/embeds), as CSP frame-ancestors sources:
 # any site by default (schools, libraries, clubs); every other page is never framed.
 EMBED_FRAME_ANCESTORS = env.list("JAMPORTAL_EMBED_FRAME_ANCESTORS", default=["*"])
+
 # --- contact ---
 INSTALLED_APPS += ["jamportal.contact"]
 # Messages to a Jam's organisers (jamportal/contact): how many one network address (a
@@ -464,3 +467,14 @@ CONTACT_PER_EMAIL_PER_DAY = whole_number("JAMPORTAL_CONTACT_PER_EMAIL_PER_DAY", 
 # organiser has them in their inbox); reported ones stay for staff.
 CONTACT_MESSAGE_DAYS = whole_number("JAMPORTAL_CONTACT_MESSAGE_DAYS", default=30, least=1)
 CELERY_BEAT_SCHEDULE["forget-contact-messages"] = {"task": "contact.forget_messages", "schedule": 24 * 3600}
+
+# --- alerts ---
+# Jam alerts (jamportal/alerts): a request not confirmed by its emailed link within this
+# many hours is deleted; the requests one network address may send in an hour, the
+# confirmation emails one email address may be sent in a day, and the alerts it may
+# hold; the demand map leaves out every area with fewer people than the threshold.
+ALERT_CONFIRM_HOURS = whole_number("JAMPORTAL_ALERT_CONFIRM_HOURS", default=48, least=1)
+ALERTS_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_ALERTS_PER_ADDRESS_PER_HOUR", default=20, least=1)
+ALERT_EMAILS_PER_ADDRESS_PER_DAY = whole_number("JAMPORTAL_ALERT_EMAILS_PER_ADDRESS_PER_DAY", default=3, least=1)
+ALERTS_PER_EMAIL = whole_number("JAMPORTAL_ALERTS_PER_EMAIL", default=5, least=1)
+ALERTS_DEMAND_THRESHOLD = whole_number("JAMPORTAL_ALERTS_DEMAND_THRESHOLD", default=5, least=2)

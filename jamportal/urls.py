@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.feed.urls")),
     path("", include("jamportal.attendance.urls")),
     path("", include("jamportal.contact.urls")),  # --- contact ---
+    path("", include("jamportal.alerts.urls")),  # --- alerts ---
     path("", include("jamportal.jams.urls")),
     path("embed/", include("jamportal.embeds.urls")),
 )

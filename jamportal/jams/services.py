@@ -191,9 +191,13 @@ def jam_submit(jam, *, by) -> Jam:
 
 
 def jam_approve(jam, *, by, note="") -> Jam:
-    """Publish a submitted Jam: it appears on the map and in the lists."""
+    """Publish a submitted Jam: it appears on the map and in the lists; the apps above
+    jams hear of it (jams.signals.jam_approved)."""
     _require_moderator(by)
-    return _move(jam, Status.APPROVED, by=by, note=note, approved_at=timezone.now(), moderation_note=note)
+    with transaction.atomic():
+        approved = _move(jam, Status.APPROVED, by=by, note=note, approved_at=timezone.now(), moderation_note=note)
+        signals.jam_approved.send(sender=Jam, jam=approved)
+    return approved
 
 
 def jam_reject(jam, *, by, reason) -> Jam:

@@ -5,3 +5,9 @@ from django.dispatch import Signal
 # A Jam was cancelled, in the transaction that cancels it: jam=, reason= (the organiser's
 # words, for the people who were coming). Attendance tells everyone signed up.
 jam_cancelled = Signal()
+
+# --- alerts ---
+# A Jam was approved (it is public now), in the transaction that approves it: jam=.
+# Receivers enqueue their work, so it runs once the approval commits. Alerts emails
+# the visitors waiting for a Jam near them.
+jam_approved = Signal()

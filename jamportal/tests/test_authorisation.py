@@ -450,3 +450,31 @@ def test_a_drafts_contact_pages_are_for_its_organiser_only(client, actor, page):
     as_actor(client, actor)
 
     assert client.get(reverse(page, args=[jam.slug])).status_code == 404
+
+
+# --- alerts ---
+# Alerts' pages: asking is public; an alert's own pages open with its link's secret;
+# the demand map is for every signed-in organiser and staff (counts only, none under
+# the threshold: jamportal/alerts/tests).
+ALERTS_PAGES = {"alerts:new", "alerts:confirm", "alerts:unsubscribe", "alerts:demand"}
+
+
+def test_every_alerts_page_is_classified():
+    _prefix, sub = get_resolver().namespace_dict["alerts"]
+    assert {f"alerts:{name}" for name in sub.reverse_dict if isinstance(name, str)} == ALERTS_PAGES
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize("page", ["alerts:confirm", "alerts:unsubscribe"])
+def test_an_alert_link_with_a_wrong_secret_finds_nothing(client, actor, page):
+    from jamportal.alerts.models import Alert  # (alerts' own block: the imports above are the other apps')
+    from jamportal.alerts.tests.factories import alert
+
+    made, token = alert(confirmed=False)
+    as_actor(client, actor)
+    wrong = [token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "x" * 43, str(made.pk), made.token_hash]
+
+    for secret in wrong:
+        url = reverse(page, args=[secret])
+        assert [client.get(url).status_code, client.post(url).status_code] == [404, 404]
+    assert Alert.objects.filter(pk=made.pk, confirmed_at__isnull=True).count() == 1
