@@ -7,7 +7,7 @@ from jamportal.attendance import services as attendance_services
 from jamportal.attendance.models import SignupSheet
 from jamportal.feed import services as feed_services
 from jamportal.jams import services as jam_services
-from jamportal.jams.models import Jam
+from jamportal.jams.models import Jam, JamMember
 from jamportal.jams.services import EDITABLE_FIELDS
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import KitRequest
@@ -150,8 +150,11 @@ def account_delete(user, *, keep_jams: bool) -> None:
     disconnected, the social handle, the public organiser name and kit addresses
     forgotten; their drafts and Jams waiting for review go. A Jam kept up stops taking
     sign-ups (nobody is left to run its list or its door); those signed up keep their
-    places and links until the usual anonymisation after the Jam."""
+    places and links until the usual anonymisation after the Jam. A Jam with a
+    co-organiser is theirs from now on, whichever they chose (jams.services.jam_hand_over)."""
     with transaction.atomic():
+        for jam in Jam.objects.filter(organiser=user, team__role=JamMember.Role.CO_ORGANISER).distinct():
+            jam_services.jam_hand_over(jam, by=user)
         jams = Jam.objects.filter(organiser=user)
         # Kept are the Jams visitors see; one still being written or reviewed has nobody
         # left to finish it or answer the moderators.
