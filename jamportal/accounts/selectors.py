@@ -205,3 +205,9 @@ def _for_team_member(card) -> None:
     if card.role == jam_selectors.HELPER:
         card.steps = [step for step in card.steps if step.url == reverse("feed:booths", args=[card.jam.slug])]
         card.offer_signups = False
+
+
+def jams_handed_over_on_delete(user):
+    """The user's Jams that would go to a co-organiser if they closed their account
+    (accounts.services.account_delete), soonest first."""
+    return Jam.objects.filter(organiser=user, team__role=jam_selectors.CO_ORGANISER).distinct().order_by("start")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 
+from jamportal.accounts import selectors
 from jamportal.attendance import services as attendance_services
 from jamportal.attendance.models import SignupSheet
 from jamportal.feed import services as feed_services
@@ -47,6 +48,11 @@ def account_export(user) -> dict:
             ],
         },
         "jams": [_jam_export(jam) for jam in jams],
+        # --- teams ---
+        "teams": [
+            {"jam": member.jam.title, "role": member.role, "joined": member.joined_at.isoformat()}
+            for member in JamMember.objects.filter(user=user).select_related("jam").order_by("pk")
+        ],
     }
 
 
@@ -153,7 +159,7 @@ def account_delete(user, *, keep_jams: bool) -> None:
     places and links until the usual anonymisation after the Jam. A Jam with a
     co-organiser is theirs from now on, whichever they chose (jams.services.jam_hand_over)."""
     with transaction.atomic():
-        for jam in Jam.objects.filter(organiser=user, team__role=JamMember.Role.CO_ORGANISER).distinct():
+        for jam in selectors.jams_handed_over_on_delete(user):
             jam_services.jam_hand_over(jam, by=user)
         jams = Jam.objects.filter(organiser=user)
         # Kept are the Jams visitors see; one still being written or reviewed has nobody

@@ -287,3 +287,27 @@ def test_the_team_page_costs_the_same_queries_however_big_the_team(client, jam, 
             )
 
     assert_constant_queries(reverse("jams:team", args=[jam.slug]), add_more)
+
+
+def test_the_delete_account_page_names_the_jams_a_co_organiser_will_keep(client, jam):
+    JamMember.objects.create(jam=jam, user=UserFactory(), role="co-organiser")
+    helped = JamFactory(title="Helped Jam", organiser=jam.organiser)
+    JamMember.objects.create(jam=helped, user=UserFactory(), role="helper")
+    client.force_login(jam.organiser)
+
+    page = client.get(reverse("account-delete")).content.decode()
+
+    notice = re.search(r'<p class="notice handed-over">(.*?)</p>', page).group(1)
+    assert notice == (
+        "Whichever you choose, these Jams go to their co-organiser, who runs them from then on: "
+        "<bdi>Leeds Raspberry Jam</bdi>"
+    )
+
+
+def test_the_account_data_lists_the_teams_one_is_on(client, jam):
+    helper = UserFactory()
+    JamMember.objects.create(jam=jam, user=helper, role="helper")
+
+    data = account_services.account_export(helper)
+
+    assert [(team["jam"], team["role"]) for team in data["teams"]] == [("Leeds Raspberry Jam", "helper")]
