@@ -279,6 +279,9 @@ def jam_event_notify(event) -> None:
         return
     if jam.organiser is not None:  # None once the account is deleted
         _email(jam.organiser, f"jams/emails/jam_{event.action}", jam=jam, event=event)
+    if event.action in CO_ORGANISERS_HEAR:
+        for member in selectors.team_members(jam).filter(role=JamMember.Role.CO_ORGANISER):
+            _email(member.user, f"jams/emails/jam_{event.action}", jam=jam, event=event)
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
             _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
@@ -454,6 +457,10 @@ def _plain(value):
 # --- teams ---
 # The organiser invites co-organisers and helpers by email (selectors.ROLE_RANK says
 # what each may do); every change is in the Jam's history under who made it.
+
+
+# Co-organisers run the Jam too: they hear what its organiser hears of it.
+CO_ORGANISERS_HEAR = {Action.SUBMITTED, Action.APPROVED, Action.REJECTED, Action.REMINDED_WEEK, Action.REMINDED_DAY}
 
 
 class TeamError(Exception):

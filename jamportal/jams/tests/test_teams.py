@@ -311,3 +311,20 @@ def test_the_account_data_lists_the_teams_one_is_on(client, jam):
     data = account_services.account_export(helper)
 
     assert [(team["jam"], team["role"]) for team in data["teams"]] == [("Leeds Raspberry Jam", "helper")]
+
+
+def test_co_organisers_hear_of_the_approval_each_in_their_language(jam, django_capture_on_commit_callbacks):
+    from jamportal.jams.tests.factories import ModeratorFactory
+
+    JamMember.objects.create(jam=jam, user=UserFactory(email="grace@example.org", language="ja"), role="co-organiser")
+    JamMember.objects.create(jam=jam, user=UserFactory(email="helper@example.org"), role="helper")
+    Jam.objects.filter(pk=jam.pk).update(status=Jam.Status.SUBMITTED, approved_at=None)
+    jam.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.jam_approve(jam, by=ModeratorFactory())
+
+    assert sorted((message.to[0], message.subject) for message in mail.outbox) == [
+        ("ada@example.org", "“Leeds Raspberry Jam” is on the map"),
+        ("grace@example.org", "「Leeds Raspberry Jam」が地図に掲載されました"),
+    ]
