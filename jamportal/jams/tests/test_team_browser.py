@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from jamportal.jams.models import JamMember
 from jamportal.jams.tests.factories import PASSWORD, JamFactory, UserFactory
 from jamportal.tests.test_accessibility import ARTIFACTS, sign_in, violations
+from jamportal.tests.test_staff_pages import NO_SIDEWAYS_SCROLL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = ARTIFACTS / "team-shots"
@@ -56,6 +57,7 @@ def test_an_invitation_accepted_in_persian_and_another_withdrawn_in_japanese(bro
         expect(invitee.locator("html")).to_have_attribute("dir", "rtl")
         expect(invitee.locator("h1")).to_have_text("به تیم «Leeds Raspberry Jam» بپیوندید")
         assert violations(invitee) == []
+        assert invitee.evaluate(NO_SIDEWAYS_SCROLL)
         invitee.screenshot(path=SHOTS / "join-fa-390.png", full_page=True)
         invitee.get_by_role("link", name="برای پذیرفتن وارد شوید").click()
         invitee.locator("#id_login").fill("maryam@example.org")
@@ -65,6 +67,8 @@ def test_an_invitation_accepted_in_persian_and_another_withdrawn_in_japanese(bro
         expect(invitee.locator(".messages")).to_contain_text("شما اکنون هم‌برگزارکنندهٔ «Leeds Raspberry Jam» هستید.")
         expect(invitee.locator(".jam-card")).to_contain_text("شما در این جم هم‌برگزارکننده هستید.")
         assert JamMember.objects.get().user == maryam
+        assert invitee.evaluate(NO_SIDEWAYS_SCROLL)
+        invitee.screenshot(path=SHOTS / "dashboard-fa-390.png", full_page=True)
 
         # The team page lists her; a second invitation, in Japanese, is withdrawn.
         organiser.reload()
