@@ -329,3 +329,20 @@ def test_co_organisers_hear_of_the_approval_each_in_their_language(jam, django_c
         ("ada@example.org", "“Leeds Raspberry Jam” is on the map"),
         ("grace@example.org", "「Leeds Raspberry Jam」が地図に掲載されました"),
     ]
+
+
+def test_too_many_invitations_in_a_day_are_refused_with_what_was_typed_kept(
+    client, jam, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jamportal.jams import views
+
+    monkeypatch.setattr(views, "TEAM_INVITATIONS_PER_DAY", 1)
+    invite(client, jam, email="first@example.org", capture=django_capture_on_commit_callbacks)
+
+    response = invite(client, jam, email="second@example.org", capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "You have sent many invitations today. Please try again tomorrow." in page
+    assert 'value="second@example.org"' in page
+    assert [message.to for message in mail.outbox] == [["first@example.org"]]
