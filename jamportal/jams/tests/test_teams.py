@@ -346,3 +346,19 @@ def test_too_many_invitations_in_a_day_are_refused_with_what_was_typed_kept(
     assert "You have sent many invitations today. Please try again tomorrow." in page
     assert 'value="second@example.org"' in page
     assert [message.to for message in mail.outbox] == [["first@example.org"]]
+
+
+def test_staff_see_a_jams_team_in_the_admin_but_cannot_change_it(admin_client, jam):
+    member = JamMember.objects.create(jam=jam, user=UserFactory(email="grace@example.org"), role="helper")
+    invitation = services.team_invite(jam, by=jam.organiser, email="kenji@example.org", role="helper", language="ja")
+
+    members = admin_client.get("/admin/jams/jammember/").content.decode()
+    invitations = admin_client.get("/admin/jams/jaminvitation/").content.decode()
+    one = admin_client.get(f"/admin/jams/jaminvitation/{invitation.pk}/change/").content.decode()
+    removed = admin_client.post(f"/admin/jams/jammember/{member.pk}/delete/", {"post": "yes"})
+
+    assert "grace@example.org" in members
+    assert "kenji@example.org" in invitations
+    assert invitation.token_hash not in one
+    assert removed.status_code == 403
+    assert JamMember.objects.filter(pk=member.pk).exists()
