@@ -40,6 +40,7 @@ class JamCard:
     sheet: SignupSheet | None = None  # the Jam takes sign-ups here
     signed_up: int = 0  # people with a place
     offer_signups: bool = False  # "Take sign-ups": a Jam to come that could
+    role: str | None = None  # on the team of someone else's Jam: "co-organiser" or "helper"
 
     @property
     def action(self) -> Step | None:
@@ -104,7 +105,11 @@ def dashboard_for(user, *, now=None) -> Dashboard:
             signed_up=jam.signed_up,
             offer_signups=jam.end >= now and jam.status not in (Status.CANCELLED, Status.REJECTED),
         )
+        if jam.member_role:
+            _for_team_member(card)
         (board.upcoming if jam.end >= now else board.past).append(card)
+        if jam.member_role:
+            continue  # (the kit is the organiser's to request)
         if jam.end >= now and jam.status != Status.CANCELLED and kit_request is None:
             without_kit.add(jam.campaign_id)
     # What needs doing first: Jams with something urgent to do, then those with
@@ -183,3 +188,26 @@ def _deadlines(campaigns, kits, without_kit, *, today) -> list[Deadline]:
         if campaign.starts_on >= today:
             found.append(Deadline(campaign.starts_on, _("%(campaign)s begins") % {"campaign": campaign.display_name}))
     return sorted(found, key=lambda deadline: deadline.day)
+
+
+# --- teams ---
+
+
+def _for_team_member(card) -> None:
+    """A card of a Jam the user is on the team of: the kit is its organiser's alone; a
+    helper has the door and the booths only."""
+    card.role = card.jam.member_role
+    kits = {reverse("kits:new", args=[card.jam.slug])}
+    if card.kit_request is not None:
+        kits.add(reverse("kits:request", args=[card.kit_request.pk]))
+    card.kit_request = None
+    card.steps = [step for step in card.steps if step.url not in kits]
+    if card.role == jam_selectors.HELPER:
+        card.steps = [step for step in card.steps if step.url == reverse("feed:booths", args=[card.jam.slug])]
+        card.offer_signups = False
+
+
+def jams_handed_over_on_delete(user):
+    """The user's Jams that would go to a co-organiser if they closed their account
+    (accounts.services.account_delete), soonest first."""
+    return Jam.objects.filter(organiser=user, team__role=jam_selectors.CO_ORGANISER).distinct().order_by("start")

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.db import transaction
 
+from jamportal.accounts import selectors
 from jamportal.attendance import services as attendance_services
 from jamportal.attendance.models import SignupSheet
 from jamportal.feed import services as feed_services
 from jamportal.jams import services as jam_services
-from jamportal.jams.models import Jam
+from jamportal.jams.models import Jam, JamMember
 from jamportal.jams.services import EDITABLE_FIELDS
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import KitRequest
@@ -47,6 +48,11 @@ def account_export(user) -> dict:
             ],
         },
         "jams": [_jam_export(jam) for jam in jams],
+        # --- teams ---
+        "teams": [
+            {"jam": member.jam.title, "role": member.role, "joined": member.joined_at.isoformat()}
+            for member in JamMember.objects.filter(user=user).select_related("jam").order_by("pk")
+        ],
     }
 
 
@@ -150,8 +156,11 @@ def account_delete(user, *, keep_jams: bool) -> None:
     disconnected, the social handle, the public organiser name and kit addresses
     forgotten; their drafts and Jams waiting for review go. A Jam kept up stops taking
     sign-ups (nobody is left to run its list or its door); those signed up keep their
-    places and links until the usual anonymisation after the Jam."""
+    places and links until the usual anonymisation after the Jam. A Jam with a
+    co-organiser is theirs from now on, whichever they chose (jams.services.jam_hand_over)."""
     with transaction.atomic():
+        for jam in selectors.jams_handed_over_on_delete(user):
+            jam_services.jam_hand_over(jam, by=user)
         jams = Jam.objects.filter(organiser=user)
         # Kept are the Jams visitors see; one still being written or reviewed has nobody
         # left to finish it or answer the moderators.

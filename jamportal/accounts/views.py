@@ -60,4 +60,5 @@ def account_delete(request):
         logout(request)
         messages.success(request, _("Your account is deleted. Thank you for running Jams!"))
         return redirect("jams:home")
-    return render(request, "account/delete.html", {"form": form})
+    handed_over = selectors.jams_handed_over_on_delete(request.user)
+    return render(request, "account/delete.html", {"form": form, "handed_over": handed_over})

@@ -155,8 +155,8 @@ def delete(request, token, signup):
 
 
 # The organiser's list and tools ------------------------------------------------------
-# Only the Jam's organiser (jam_for_organiser_or_404): the list holds attendees' names,
-# addresses and needs, which staff have no need to see.
+# Only the Jam's organiser and co-organisers (jam_for_team_or_404): the list holds
+# attendees' names, addresses and needs, which staff have no need to see.
 
 
 def _attendees_url(jam):
@@ -168,7 +168,7 @@ def _attendees_url(jam):
 @require_http_methods(["GET", "POST"])
 def attendees(request, slug):
     """How people book, the figures, who has a place and who waits, and what to do with them."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.CO_ORGANISER)
     sheet = selectors.sheet_for_jam(jam)
     action = request.POST.get("action", "")
     form = BookingForm(request.POST if action == "booking" else None, jam=jam, sheet=sheet)
@@ -220,7 +220,7 @@ ATTENDEE_ACTIONS = {
 def attendee_action(request, slug, pk, action):
     """Give someone waiting a place, take a party off the list (they are emailed), or
     remove a fake entry for good. A GET asks first; the POST does it."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.CO_ORGANISER)
     if action not in ATTENDEE_ACTIONS:
         raise Http404
     signup = selectors.signup_for_organiser_or_404(jam, pk)
@@ -246,7 +246,7 @@ def attendee_action(request, slug, pk, action):
 def attendees_csv(request, slug):
     """Everyone with a place or waiting, for a spreadsheet: UTF-8 with a byte order mark
     (so that spreadsheet programs read names in every script), cells that cannot run as formulas."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.CO_ORGANISER)
     zone = ZoneInfo(jam.timezone)
 
     def when(moment):
@@ -293,7 +293,7 @@ def attendees_csv(request, slug):
 def message(request, slug):
     """One email to everyone signed up here, sent one by one (nobody sees another's
     address), services.MESSAGES_PER_DAY a day."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.CO_ORGANISER)
     recipients = selectors.message_recipients(jam)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -328,8 +328,9 @@ MAX_SYNC_ITEMS = 500  # a queue longer than this is sent in parts by the page
 
 
 def _door_jam_or_404(user, slug):
-    """The organiser's own Jam, if it takes sign-ups here (only then has it a list)."""
-    jam = jam_selectors.jam_for_organiser_or_404(user, slug)
+    """A Jam the user is on the team of (a helper at least), if it takes sign-ups here
+    (only then has it a list)."""
+    jam = jam_selectors.jam_for_team_or_404(user, slug, role=jam_selectors.HELPER)
     if selectors.sheet_for_jam(jam) is None:
         raise Http404
     return jam
@@ -477,7 +478,7 @@ def check_in_worker(request, slug):
 def jam_report(request, slug):
     """The organiser's report once the Jam is over: the numbers prefilled from the data
     (until they save their own), what happened, and a highlight photo."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.CO_ORGANISER)
     if not services.jam_report_due(jam):
         return render(request, "attendance/jam_report.html", {"jam": jam, "not_due": True})
     report = selectors.jam_report_for(jam)

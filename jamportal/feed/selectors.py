@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from jamportal.feed.models import Booth, Photo
+from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.models import Jam
 
 Status = Photo.Status
@@ -54,7 +55,7 @@ def booths_for_jam(jam):
 
 def booth_for_organiser_or_404(user, pk):
     booth = Booth.objects.select_related("jam").filter(pk=pk).first()
-    if booth is None or booth.jam.organiser_id != user.pk:
+    if booth is None or not jam_selectors.role_allows(jam_selectors.jam_role(booth.jam, user), jam_selectors.HELPER):
         raise Http404
     return booth
 
@@ -67,8 +68,15 @@ def photo_public_or_404(pk):
 
 
 def photo_for_manager_or_404(user, pk):
-    """A photo its Jam's organiser or a photo moderator may manage."""
+    """A photo its Jam's team (helpers too) or a photo moderator may manage."""
     photo = Photo.objects.select_related("jam").exclude(status=Status.DELETED).filter(pk=pk).first()
-    if photo is None or not (photo.jam.organiser_id == user.pk or user.has_perm("feed.moderate_photo")):
+    if photo is None or not photo_may_manage(user, photo, jam_selectors.HELPER):
         raise Http404
     return photo
+
+
+def photo_may_manage(user, photo, least) -> bool:
+    """Whether `user` is on the photo's Jam's team with at least the role `least`, or moderates photos."""
+    return user.has_perm("feed.moderate_photo") or jam_selectors.role_allows(
+        jam_selectors.jam_role(photo.jam, user), least
+    )

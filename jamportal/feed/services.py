@@ -43,8 +43,9 @@ def _hash(token: str) -> str:
 
 
 def booth_create(jam, *, by, name) -> tuple[Booth, str]:
-    """Pair a new booth with the Jam; returns it and its token, which is never stored."""
-    _require_owner(jam, by)
+    """Pair a new booth with the Jam (its team: helpers too); returns it and its token,
+    which is never stored."""
+    _require_team(jam, by, jam_selectors.HELPER)
     validate_fields(Booth, {"name": name})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     booth = Booth.objects.create(jam=jam, name=name, token_hash=_hash(token), token_hint=token[:10])
@@ -52,7 +53,7 @@ def booth_create(jam, *, by, name) -> tuple[Booth, str]:
 
 
 def booth_revoke(booth, *, by) -> None:
-    _require_owner(booth.jam, by)
+    _require_team(booth.jam, by, jam_selectors.HELPER)
     if booth.revoked_at is None:
         booth.revoked_at = timezone.now()
         booth.save(update_fields=["revoked_at"])
@@ -84,7 +85,7 @@ def feed_settings_for(jam) -> FeedSettings:
 
 
 def feed_settings_save(jam, *, by, data) -> FeedSettings:
-    _require_owner(jam, by)
+    _require_team(jam, by, jam_selectors.CO_ORGANISER)
     feed_settings = feed_settings_for(jam)
     for field in ("approve_first", "hashtag", "caption_template"):
         setattr(feed_settings, field, data[field])
@@ -211,8 +212,8 @@ def photo_make_sizes(photo) -> None:
 
 
 def photo_set_status(photo, status, *, by) -> Photo:
-    """Show, hide or approve a photo: its Jam's organiser or a photo moderator."""
-    _require_owner_or_moderator(photo.jam, by)
+    """Show, hide or approve a photo: its Jam's team (helpers too) or a photo moderator."""
+    _require_team_or_moderator(photo.jam, by, jam_selectors.HELPER)
     photo = _photo_move(photo, status)
     if status == Status.VISIBLE:
         photo.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
@@ -220,7 +221,8 @@ def photo_set_status(photo, status, *, by) -> Photo:
 
 
 def photo_delete(photo, *, by) -> None:
-    _require_owner_or_moderator(photo.jam, by)
+    """For good: its Jam's organiser or a co-organiser, or a photo moderator."""
+    _require_team_or_moderator(photo.jam, by, jam_selectors.CO_ORGANISER)
     photos_delete(Photo.objects.filter(pk=photo.pk))
 
 
@@ -278,11 +280,11 @@ def photo_gallery_changed(photo) -> None:
     transaction.on_commit(lambda: pagecache.bump(key))
 
 
-def _require_owner(jam, user):
-    if not (user.is_authenticated and jam.organiser_id == user.pk):
+def _require_team(jam, user, least):
+    if not jam_selectors.role_allows(jam_selectors.jam_role(jam, user), least):
         raise PermissionDenied
 
 
-def _require_owner_or_moderator(jam, user):
-    if not (user.is_authenticated and (jam.organiser_id == user.pk or user.has_perm("feed.moderate_photo"))):
-        raise PermissionDenied
+def _require_team_or_moderator(jam, user, least):
+    if not (user.is_authenticated and user.has_perm("feed.moderate_photo")):
+        _require_team(jam, user, least)

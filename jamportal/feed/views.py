@@ -28,8 +28,8 @@ Status = Photo.Status
 @login_required
 @require_http_methods(["GET", "POST"])
 def booths(request, slug):
-    """The organiser's photobooths and feed settings for one Jam."""
-    jam = jam_selectors.jam_for_organiser_or_404(request.user, slug)
+    """The organiser's photobooths and feed settings for one Jam (its team's: helpers too)."""
+    jam = jam_selectors.jam_for_team_or_404(request.user, slug, role=jam_selectors.HELPER)
     feed_settings = services.feed_settings_for(jam)
     booth_form = BoothForm(request.POST if request.POST.get("action") == "booth" else None)
     settings_form = FeedSettingsForm(
@@ -52,6 +52,9 @@ def booths(request, slug):
         "new_token": new_token,
         "qr": qr,
         "photos": selectors.photos_for_organiser(jam)[:60],
+        # A helper runs the booths and approves or hides photos; the feed's settings and
+        # deleting photos are for the organiser and co-organisers.
+        "can_change_settings": jam_selectors.role_allows(jam.team_role, jam_selectors.CO_ORGANISER),
     }
     return render(request, "feed/booths.html", context)
 
@@ -82,6 +85,8 @@ def photo_action(request, pk):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = photo.jam.get_absolute_url()
+    if action == "delete" and not selectors.photo_may_manage(request.user, photo, jam_selectors.CO_ORGANISER):
+        raise PermissionDenied  # (helpers hide photos; deleting is for good)
     if action == "delete" and request.POST.get("confirmed") != "yes":
         return render(request, "feed/photo_delete.html", {"photo": photo, "next": next_url})
     if action == "delete":

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jamportal.accounts import services as account_services
 from jamportal.jams import services
-from jamportal.jams.models import Campaign, CampaignTranslation, Jam, JamEvent
+from jamportal.jams.models import Campaign, CampaignTranslation, Jam, JamEvent, JamInvitation, JamMember
 
 
 class CampaignTranslationInline(admin.StackedInline):
@@ -92,3 +92,36 @@ class JamAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         account_services.jams_delete(queryset, by=request.user)
+
+
+# --- teams ---
+# Staff see who runs a Jam and which invitations are out; the team itself changes only
+# through its organiser (jams.services: every change in the Jam's history, by whom).
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JamMember)
+class JamMemberAdmin(ReadOnlyAdmin):
+    list_display = ["jam", "user", "role", "joined_at"]
+    list_filter = ["role"]
+    list_select_related = ["jam", "user"]
+    search_fields = ["jam__title", "user__email"]
+
+
+@admin.register(JamInvitation)
+class JamInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["jam", "email", "role", "language", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    list_select_related = ["jam"]
+    search_fields = ["jam__title", "email"]
+    exclude = ["token_salt", "token_hash"]

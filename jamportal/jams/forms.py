@@ -17,7 +17,7 @@ from jamportal.cldr import names
 from jamportal.forms import LongSelect
 from jamportal.jams import selectors, services
 from jamportal.jams.languages import spoken_language_choices
-from jamportal.jams.models import Campaign, Jam, JamTranslation
+from jamportal.jams.models import Campaign, Jam, JamMember, JamTranslation
 from jamportal.places import checks as place_checks
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -437,3 +437,31 @@ class RejectForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- teams ---
+
+
+class TeamInviteForm(forms.Form):
+    """Who to invite to the Jam's team, as what, and in which language to write to them."""
+
+    email = forms.EmailField(label=_("Their email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=JamMember.Role.choices,
+        initial=JamMember.Role.CO_ORGANISER,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A co-organiser may do everything but delete the Jam, request its kit or change the team; "
+            "a helper checks people in at the door and runs the photobooths."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        help_text=_("The email and the page it links to are in this language."),
+    )
+
+    def __init__(self, *args, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = inviter.language

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -379,6 +379,13 @@ class JamEvent(models.Model):
         CHANGES_ACCEPTED = "changes_accepted", pgettext_lazy("jam event", "Changes accepted")
         REMINDED_WEEK = "reminded_week", pgettext_lazy("jam event", "Reminder sent: a week to go")
         REMINDED_DAY = "reminded_day", pgettext_lazy("jam event", "Reminder sent: the day before")
+        # --- teams ---
+        INVITED = "invited", pgettext_lazy("jam event", "Invited to the team")
+        INVITATION_REVOKED = "invitation_revoked", pgettext_lazy("jam event", "Invitation withdrawn")
+        JOINED = "joined", pgettext_lazy("jam event", "Joined the team")
+        MEMBER_REMOVED = "member_removed", pgettext_lazy("jam event", "Removed from the team")
+        LEFT = "left", pgettext_lazy("jam event", "Left the team")
+        HANDED_OVER = "handed_over", pgettext_lazy("jam event", "Handed over to a co-organiser")
 
     jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -404,3 +411,66 @@ class JamEvent(models.Model):
     def is_automatic(self):
         """Recorded by JamPortal itself (a reminder), not by a person."""
         return self.action in (self.Action.REMINDED_WEEK, self.Action.REMINDED_DAY)
+
+
+# --- teams ---
+
+
+class JamMember(models.Model):
+    """Someone who runs a Jam with its organiser (Jam.organiser, who alone may delete it
+    and manage the team): a co-organiser may do everything else, a helper only the
+    door's check-in and the photobooths (jams.selectors.jam_for_team_or_404)."""
+
+    class Role(models.TextChoices):
+        CO_ORGANISER = "co-organiser", pgettext_lazy("team role", "Co-organiser")
+        HELPER = "helper", pgettext_lazy("team role", "Helper")
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jam_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["jam", "user"], name="one_membership_per_jam")]
+
+    def __str__(self):
+        return f"{self.jam_id}: {self.user_id} ({self.role})"
+
+
+class JamInvitation(models.Model):
+    """An invitation to a Jam's team, sent by email. The link's secret is made from
+    `token_salt` and the site's SECRET_KEY (services.team_invitation_token), so that the
+    email task can write it; the database keeps only its SHA-256 (`token_hash`)."""
+
+    Role = JamMember.Role
+
+    jam = models.ForeignKey(Jam, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=JamMember.Role)
+    language = models.CharField(_("language of the email"), max_length=16, choices=settings.LANGUAGES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_salt = models.CharField(max_length=32, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+
+    def __str__(self):
+        return f"{self.jam_id}: {self.email} ({self.role})"
+
+    def is_pending(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

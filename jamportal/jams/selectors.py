@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -10,14 +11,14 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamportal import pagecache
 from jamportal.cldr import names
-from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
+from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamInvitation, JamMember, JamTranslation
 from jamportal.places import continent_of, distances_from
 from jamportal.places.checks import FAR_FROM_TOWN_KM, location_check, timezone_label
 
@@ -339,9 +340,11 @@ def jam_keys_in_box(read, *, bbox, most):
 
 
 def jam_list_for_organiser(user):
-    """The organiser's own Jams, every status, newest first."""
+    """The Jams the user runs, their own and those whose team they are on (each with its
+    `member_role`: None for their own), every status, newest first."""
     return (
-        Jam.objects.filter(organiser=user)
+        Jam.objects.filter(Q(organiser=user) | Q(pk__in=JamMember.objects.filter(user=user).values("jam")))
+        .annotate(member_role=_member_role(user))
         .select_related("campaign", "kit_request")
         .prefetch_related("campaign__translations")
         .order_by("-start")
@@ -374,17 +377,14 @@ def jam_for_viewer_or_404(user, slug, *, language=None) -> Jam:
     if language:
         jams = with_translation(jams, language)
     jam = jams.filter(slug=slug).first()
-    if jam is None or not (jam.is_public or jam_is_editable_by(jam, user) or user.has_perm("jams.moderate_jam")):
+    if jam is None or not (jam.is_public or jam_role(jam, user) or user.has_perm("jams.moderate_jam")):
         raise Http404
     return jam
 
 
 def jam_for_organiser_or_404(user, slug) -> Jam:
-    """A Jam the user may change: only their own."""
-    jam = Jam.objects.select_related("campaign").filter(slug=slug).first()
-    if jam is None or not jam_is_editable_by(jam, user):
-        raise Http404
-    return jam
+    """A Jam only its organiser may act on (its team, its kit): see jam_for_team_or_404."""
+    return jam_for_team_or_404(user, slug, role=ORGANISER)
 
 
 def jam_for_moderator_or_404(slug) -> Jam:
@@ -395,7 +395,8 @@ def jam_for_moderator_or_404(slug) -> Jam:
 
 
 def jam_is_editable_by(jam, user) -> bool:
-    return user.is_authenticated and jam.organiser_id == user.pk
+    """Its organiser or a co-organiser may change the Jam's words."""
+    return role_allows(jam_role(jam, user), CO_ORGANISER)
 
 
 def jam_translation_list(jam):
@@ -531,3 +532,95 @@ def jam_timezone_in_words(zone, *, when=None) -> str:
     """ "Douala time, UTC+1": the timezone as people say it, in the current language."""
     label = timezone_label(zone, when=when)
     return _("%(city)s time, %(offset)s") % label
+
+
+# --- teams ---
+# Who may do what to a Jam: its organiser everything; a co-organiser everything but
+# deleting it, its kit and managing the team; a helper the door's check-in and the
+# photobooths. One helper for all: jam_for_team_or_404(user, slug, role=...).
+
+ORGANISER = "organiser"
+CO_ORGANISER = JamMember.Role.CO_ORGANISER
+HELPER = JamMember.Role.HELPER
+ROLE_RANK = {ORGANISER: 3, CO_ORGANISER: 2, HELPER: 1}
+
+# How long an invitation's link works.
+INVITATION_DAYS = 14
+
+
+def role_allows(role, least) -> bool:
+    """Whether `role` (None for none) may do what needs at least `least`."""
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[least]
+
+
+def _member_role(user):
+    return Subquery(JamMember.objects.filter(jam=OuterRef("pk"), user=user.pk).values("role")[:1])
+
+
+def jam_role(jam, user):
+    """The user's role at the Jam: ORGANISER, CO_ORGANISER, HELPER or None."""
+    if not user.is_authenticated:
+        return None
+    if jam.organiser_id == user.pk:
+        return ORGANISER
+    if hasattr(jam, "member_role"):
+        return jam.member_role
+    return JamMember.objects.filter(jam=jam, user=user).values_list("role", flat=True).first()
+
+
+def jam_for_team_or_404(user, slug, *, role) -> Jam:
+    """A Jam the user may act on with at least `role` (ORGANISER, CO_ORGANISER, HELPER),
+    carrying `team_role`, the user's own; 404 for anyone else (a Jam's existence is
+    nobody else's business). One query."""
+    if not user.is_authenticated:
+        raise Http404
+    jam = Jam.objects.select_related("campaign").annotate(member_role=_member_role(user)).filter(slug=slug).first()
+    if jam is None or not role_allows(jam_role(jam, user), role):
+        raise Http404
+    jam.team_role = jam_role(jam, user)
+    return jam
+
+
+def team_members(jam):
+    return JamMember.objects.filter(jam=jam).select_related("user").order_by("joined_at", "pk")
+
+
+def team_member_or_404(jam, pk) -> JamMember:
+    member = JamMember.objects.select_related("user").filter(jam=jam, pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def team_member_or_404_for_user(jam, user) -> JamMember:
+    member = JamMember.objects.select_related("user").filter(jam=jam, user=user).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def team_invitations_pending(jam, *, now=None):
+    now = now or timezone.now()
+    return JamInvitation.objects.filter(
+        jam=jam, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).select_related("invited_by")
+
+
+def team_invitation_pending_or_404(jam, pk) -> JamInvitation:
+    invitation = team_invitations_pending(jam).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def team_invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def team_invitation_by_token(token: str):
+    """The invitation whose link carries `token` (in any state), or None."""
+    return (
+        JamInvitation.objects.select_related("jam", "invited_by")
+        .filter(token_hash=team_invitation_token_hash(token))
+        .first()
+    )

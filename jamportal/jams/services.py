@@ -4,19 +4,23 @@ Every change is recorded as a JamEvent (the audit trail). Status changes go
 through `_move`, which holds the one table of allowed moves.
 """
 
+import base64
 import datetime
 import io
+import secrets
 from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -25,7 +29,7 @@ from jamportal import mail, pagecache
 from jamportal.celery import enqueue
 from jamportal.cldr import formats as cldr_formats
 from jamportal.jams import posters, selectors, signals
-from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
+from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamInvitation, JamMember, JamTranslation
 from jamportal.places import timezone_at
 from jamportal.text import validate_fields
 
@@ -274,8 +278,14 @@ def jam_event_notify(event) -> None:
     makes it at most once.
     """
     jam = event.jam
+    if event.action == Action.INVITED:  # (to the invitee, not the organiser)
+        _invitation_email(event)
+        return
     if jam.organiser is not None:  # None once the account is deleted
         _email(jam.organiser, f"jams/emails/jam_{event.action}", jam=jam, event=event)
+    if event.action in CO_ORGANISERS_HEAR:
+        for member in selectors.team_members(jam).filter(role=JamMember.Role.CO_ORGANISER):
+            _email(member.user, f"jams/emails/jam_{event.action}", jam=jam, event=event)
     if event.action == Action.SUBMITTED:
         for moderator in selectors.user_list_moderators().exclude(pk=jam.organiser_id):
             _email(moderator, "jams/emails/moderators_jam_submitted", jam=jam, event=event)
@@ -446,3 +456,172 @@ def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
     return str(value)
+
+
+# --- teams ---
+# The organiser invites co-organisers and helpers by email (selectors.ROLE_RANK says
+# what each may do); every change is in the Jam's history under who made it.
+
+
+# Co-organisers run the Jam too: they hear what its organiser hears of it.
+CO_ORGANISERS_HEAR = {Action.SUBMITTED, Action.APPROVED, Action.REJECTED, Action.REMINDED_WEEK, Action.REMINDED_DAY}
+
+
+class TeamError(Exception):
+    """A change to the team that cannot be made, in words for the person who tried."""
+
+
+def team_invitation_token(invitation) -> str:
+    """The secret in the invitation's link, made again from its salt when the email is written."""
+    digest = salted_hmac("jamportal.jams.invitation", invitation.token_salt, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
+    """Invite `email` to the Jam's team as `role`, by an email in `language` whose link
+    works for selectors.INVITATION_DAYS days. A pending invitation to the same address
+    is replaced (its link stops working). Raises TeamError for someone on the team already."""
+    now = now or timezone.now()
+    email = get_user_model().objects.normalize_email(email.strip())
+    if jam.status == Status.CANCELLED:
+        raise TeamError(_("This Jam has been cancelled and can no longer be changed."))
+    if jam.organiser is not None and jam.organiser.email.lower() == email.lower():
+        raise TeamError(_("%(email)s is the Jam’s organiser.") % {"email": email})
+    if JamMember.objects.filter(jam=jam, user__email__iexact=email).exists():
+        raise TeamError(_("%(email)s is on the team already.") % {"email": email})
+    with transaction.atomic():
+        selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
+        invitation = JamInvitation(
+            jam=jam,
+            email=email,
+            role=role,
+            language=language,
+            invited_by=by,
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=selectors.INVITATION_DAYS),
+            token_salt=secrets.token_hex(16),
+        )
+        invitation.token_hash = selectors.team_invitation_token_hash(team_invitation_token(invitation))
+        invitation.save()
+        _team_record(jam, by=by, action=Action.INVITED, invitation=invitation, notify=True)
+    return invitation
+
+
+def team_invitation_revoke(invitation, *, by, now=None) -> None:
+    """Withdraw a pending invitation: its link stops working at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        withdrawn = JamInvitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        if not withdrawn:
+            raise TeamError(_("This invitation has been accepted or withdrawn already."))
+        _team_record(invitation.jam, by=by, action=Action.INVITATION_REVOKED, invitation=invitation)
+
+
+def team_invitation_accept(invitation, *, user, now=None) -> JamMember:
+    """`user` joins the team in the invitation's role (someone on it already takes the
+    new role). Raises TeamError for an invitation that no longer works, or the organiser."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = JamInvitation.objects.select_for_update().select_related("jam").get(pk=invitation.pk)
+        jam = invitation.jam
+        problem = team_invitation_problem(invitation, user=user, now=now)
+        if problem:
+            raise TeamError(problem)
+        member, _created = JamMember.objects.update_or_create(jam=jam, user=user, defaults={"role": invitation.role})
+        invitation.accepted_at, invitation.accepted_by = now, user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        _team_record(jam, by=user, action=Action.JOINED, invitation=invitation)
+    return member
+
+
+def team_invitation_problem(invitation, *, user, now=None) -> str:
+    """Why `user` cannot accept the invitation, in words for them; empty if they can."""
+    now = now or timezone.now()
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn. Ask the organiser for a new one if you need it.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has been accepted already.")
+    if invitation.expires_at <= now:
+        return _("This invitation has expired. Ask the organiser for a new one.")
+    if invitation.jam.status == Status.CANCELLED:
+        return _("This Jam has been cancelled and can no longer be changed.")
+    if user.is_authenticated and invitation.jam.organiser_id == user.pk:
+        return _("You are this Jam’s organiser already.")
+    return ""
+
+
+def team_member_remove(member, *, by) -> None:
+    """Take someone off the team (the organiser does), or leave it (they do)."""
+    action = Action.LEFT if member.user_id == by.pk else Action.MEMBER_REMOVED
+    with transaction.atomic():
+        if not JamMember.objects.filter(pk=member.pk).delete()[0]:
+            return
+        changes = {"email": member.user.email, "role": member.role}
+        JamEvent.objects.create(jam=member.jam, actor=by, action=action, changes=changes)
+
+
+def jam_hand_over(jam, *, by):
+    """The organiser is leaving (their account is being deleted): the Jam goes to its
+    longest-serving co-organiser, who is emailed. Returns the new organiser, or None
+    when the Jam has no co-organiser."""
+    with transaction.atomic():
+        member = (
+            JamMember.objects.select_for_update()
+            .select_related("user")
+            .filter(jam=jam, role=JamMember.Role.CO_ORGANISER)
+            .order_by("joined_at", "pk")
+            .first()
+        )
+        if member is None:
+            return None
+        Jam.objects.filter(pk=jam.pk).update(organiser=member.user, updated_at=timezone.now())
+        member.delete()
+        jam.organiser = member.user
+        event = JamEvent.objects.create(
+            jam=jam, actor=by, action=Action.HANDED_OVER, changes={"email": member.user.email}
+        )
+        enqueue("jams.send_email", event_id=event.pk)
+    return member.user
+
+
+def _team_record(jam, *, by, action, invitation, notify=False) -> JamEvent:
+    changes = {"invitation": invitation.pk, "email": invitation.email, "role": invitation.role}
+    event = JamEvent.objects.create(jam=jam, actor=by, action=action, changes=changes)
+    if notify:
+        enqueue("jams.send_email", event_id=event.pk)
+    return event
+
+
+def team_inviter(invitation) -> str:
+    """Who invites, as the invitee reads it: the inviter's name (or email), or once their
+    account is gone the Jam's organiser or the name it shows."""
+    person = invitation.invited_by or invitation.jam.organiser
+    return str(person) if person else invitation.jam.host_name or "JamPortal"
+
+
+def _invitation_email(event) -> None:
+    """The invitation's email, in the language the inviter chose, unless it was
+    withdrawn or accepted before the email went."""
+    invitation = (
+        JamInvitation.objects.select_related("jam", "invited_by").filter(pk=event.changes["invitation"]).first()
+    )
+    if invitation is None or not invitation.is_pending(timezone.now()):
+        return
+    jam = invitation.jam
+    with translation.override(invitation.language):
+        token = team_invitation_token(invitation)
+        context = {
+            "jam": jam,
+            "invitation": invitation,
+            "inviter": team_inviter(invitation),
+            "role": invitation.get_role_display(),
+            "expires": cldr_formats.format_datetime(invitation.expires_at.astimezone(jam.tz)),
+            "accept_url": settings.SITE_URL + reverse("jams:team-join", args=[token]),
+            "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("jams/emails/team_invited_subject.txt", context)
+        body = render_to_string("jams/emails/team_invited.txt", context)
+    mail.message(event, invitation, subject=subject, body=body).send()

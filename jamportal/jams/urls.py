@@ -29,3 +29,12 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<str:slug>/", views.moderation_jam, name="moderate"),
 ]
+
+# --- teams ---
+urlpatterns += [
+    path("jams/<str:slug>/team/", views.team, name="team"),
+    path("jams/<str:slug>/team/invitations/<int:pk>/revoke/", views.team_invitation_revoke, name="team-revoke"),
+    path("jams/<str:slug>/team/members/<int:pk>/remove/", views.team_member_remove, name="team-remove"),
+    path("jams/<str:slug>/team/leave/", views.team_leave, name="team-leave"),
+    path("team/join/<str:token>/", views.team_join, name="team-join"),
+]

@@ -5,15 +5,20 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
@@ -22,7 +27,15 @@ from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
 from jamportal.jams.feeds import calendar_response
-from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
+from jamportal.jams.forms import (
+    ApproveForm,
+    CancelForm,
+    JamFilterForm,
+    JamForm,
+    JamTranslationForm,
+    RejectForm,
+    TeamInviteForm,
+)
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
 from jamportal.jams.templatetags.jam_tags import distance
@@ -169,11 +182,13 @@ def jam_detail(request, slug):
     jam = selectors.jam_for_viewer_or_404(request.user, slug, language=request.LANGUAGE_CODE)
     original_shown = jam.translation is None and jam.content_language != request.LANGUAGE_CODE
     share_url = settings.SITE_URL + jam.get_absolute_url()
+    team_role = selectors.jam_role(jam, request.user)
     context = {
         "jam": jam,
         "original_language": names.language_name(jam.content_language) if original_shown else None,
         "languages": spoken_language_names(jam.languages),
-        "can_edit": selectors.jam_is_editable_by(jam, request.user) and jam.status != jam.Status.CANCELLED,
+        "can_edit": selectors.role_allows(team_role, selectors.CO_ORGANISER) and jam.status != jam.Status.CANCELLED,
+        "helps": team_role == selectors.HELPER and jam.status != jam.Status.CANCELLED,
         "can_moderate": request.user.has_perm("jams.moderate_jam"),
         # Booth photos belong to the day itself. A page kept from before the start shows the
         # gallery once it is drawn again: at the first photo (its version) or within
@@ -275,7 +290,7 @@ def jam_create(request):
 
 @login_required
 def jam_edit(request, slug):
-    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.CO_ORGANISER)
     form = JamForm(request.POST or None, instance=jam)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
@@ -292,7 +307,7 @@ def jam_edit(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def jam_cancel(request, slug):
-    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.CO_ORGANISER)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +324,7 @@ def jam_cancel(request, slug):
 @require_http_methods(["GET", "POST"])
 def jam_translations(request, slug):
     """The organiser's translations of their Jam's title and description."""
-    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.CO_ORGANISER)
     form = JamTranslationForm(request.POST or None, jam=jam)
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,3 +394,138 @@ def _query_without_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# --- teams ---
+
+# Invitations are emails to addresses the organiser types: a day's worth for a busy
+# team, short of a spammer's tool.
+TEAM_INVITATIONS_PER_DAY = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request, slug):
+    """The Jam's team: who is on it, the invitations waiting, and the Jam's history
+    (who changed what). Its organiser invites and removes people; co-organisers see it."""
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.CO_ORGANISER)
+    manages = jam.team_role == selectors.ORGANISER
+    if request.method == "POST" and not manages:
+        raise PermissionDenied
+    form = TeamInviteForm(request.POST or None, inviter=request.user) if manages else None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("team-invite", request.user.pk, limit=TEAM_INVITATIONS_PER_DAY, per=86400):
+            form.add_error(None, _("You have sent many invitations today. Please try again tomorrow."))
+            status = 429
+        else:
+            try:
+                invitation = services.team_invite(jam, by=request.user, **form.cleaned_data)
+            except services.TeamError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("We have emailed an invitation to %(email)s. Its link works for %(days)s days.")
+                    % {"email": invitation.email, "days": native_digits(str(selectors.INVITATION_DAYS))},
+                )
+                return redirect("jams:team", slug=jam.slug)
+    if form is not None and form.errors and status == 200:
+        status = 400
+    context = {
+        "jam": jam,
+        "form": form,
+        "manages": manages,
+        "members": selectors.team_members(jam),
+        "invitations": selectors.team_invitations_pending(jam),
+        "history": selectors.jam_history(jam)[:100],
+    }
+    return render(request, "jams/team/team.html", context, status=status)
+
+
+@login_required
+@require_POST
+def team_invitation_revoke(request, slug, pk):
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
+    invitation = selectors.team_invitation_pending_or_404(jam, pk)
+    try:
+        services.team_invitation_revoke(invitation, by=request.user)
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn: its link no longer works.") % {"email": invitation.email},
+        )
+    return redirect("jams:team", slug=jam.slug)
+
+
+@login_required
+@require_POST
+def team_member_remove(request, slug, pk):
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
+    member = selectors.team_member_or_404(jam, pk)
+    services.team_member_remove(member, by=request.user)
+    messages.success(request, _("%(name)s is no longer on the team.") % {"name": member.user})
+    return redirect("jams:team", slug=jam.slug)
+
+
+@login_required
+@require_POST
+def team_leave(request, slug):
+    """A co-organiser or helper leaves the team (the organiser cannot: they own the Jam)."""
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.HELPER)
+    if jam.team_role == selectors.ORGANISER:
+        raise Http404
+    services.team_member_remove(selectors.team_member_or_404_for_user(jam, request.user), by=request.user)
+    messages.success(request, _("You have left the team of “%(title)s”.") % {"title": jam.title})
+    return redirect("dashboard")
+
+
+def _team_join_private(response):
+    """The page behind an invitation's secret link: kept by nobody, its address sent to no other site."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def team_join(request, token):
+    """An invitation's link: what it invites to, then sign in (or sign up) and accept."""
+    invitation = selectors.team_invitation_by_token(token)
+    if invitation is None:
+        problem = _(
+            "This invitation link does not work. Check that you copied all of it, or ask the organiser for a new one."
+        )
+        return _team_join_private(render(request, "jams/team/join.html", {"problem": problem}, status=404))
+    user = request.user
+    if invitation.accepted_at is not None and user.is_authenticated and invitation.accepted_by_id == user.pk:
+        return redirect("dashboard")
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            member = services.team_invitation_accept(invitation, user=user)
+        except services.TeamError as error:
+            problem = str(error)
+        else:
+            if member.role == member.Role.CO_ORGANISER:
+                done = _("You are now a co-organiser of “%(title)s”.")
+            else:
+                done = _("You are now a helper at “%(title)s”.")
+            messages.success(request, done % {"title": invitation.jam.title})
+            return redirect("dashboard")
+    else:
+        problem = services.team_invitation_problem(invitation, user=user)
+    next_url = urlencode({"next": request.path})
+    context = {
+        "invitation": invitation,
+        "jam": invitation.jam,
+        "inviter": services.team_inviter(invitation),
+        "problem": problem,
+        "login_url": f"{reverse('account_login')}?{next_url}",
+        "signup_url": f"{reverse('account_signup')}?{next_url}",
+    }
+    response = render(request, "jams/team/join.html", context, status=410 if problem else 200)
+    return _team_join_private(response)

@@ -15,7 +15,7 @@ from jamportal.feed import services as feed_services
 from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams import services as jam_services
-from jamportal.jams.models import Jam, JamTranslation
+from jamportal.jams.models import Jam, JamInvitation, JamMember, JamTranslation
 from jamportal.jams.tests.factories import JamFactory, UserFactory
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import KitRequest
@@ -42,6 +42,10 @@ def owned(client):
     attendance_services.sheet_save(jam, capacity=1)
     signup, token = sign_up(jam, name="Attendee With Place")
     waiting, _token = sign_up(jam, name="Attendee Waiting")
+    # --- teams ---
+    co_organiser = JamMember.objects.create(jam=jam, user=UserFactory(), role=JamMember.Role.CO_ORGANISER)
+    helper = JamMember.objects.create(jam=jam, user=UserFactory(), role=JamMember.Role.HELPER)
+    invitation = jam_services.team_invite(jam, by=owner, email="invited@example.org", role="helper", language="en")
     return {
         "jam": jam,
         "draft": draft,
@@ -52,6 +56,9 @@ def owned(client):
         "signup": signup,
         "token": token,
         "waiting": waiting,
+        "co-organiser": co_organiser,
+        "helper": helper,
+        "invitation": invitation,
     }
 
 
@@ -71,6 +78,8 @@ def state(owned):
             "signups": list(Signup.objects.values_list("pk", "name", "status", "adults", "checked_in_at")),
             "messages": SignupMessage.objects.count(),
             "reports": JamReport.objects.count(),
+            "team": list(JamMember.objects.values_list("user_id", "role")),
+            "invitations": list(JamInvitation.objects.values_list("email", "role", "revoked_at", "accepted_at")),
         },
         default=str,
     )
@@ -158,6 +167,27 @@ ACTIONS = [
         ]
         for method in ("get", "post")
     ],
+    # --- teams ---
+    ("see the team", "get", lambda o: reverse("jams:team", args=[o["jam"].slug]), None),
+    (
+        "invite to the team",
+        "post",
+        lambda o: reverse("jams:team", args=[o["jam"].slug]),
+        {"email": "friend@example.org", "role": "co-organiser", "language": "en"},
+    ),
+    (
+        "withdraw an invitation",
+        "post",
+        lambda o: reverse("jams:team-revoke", args=[o["jam"].slug, o["invitation"].pk]),
+        {},
+    ),
+    (
+        "remove a team member",
+        "post",
+        lambda o: reverse("jams:team-remove", args=[o["jam"].slug, o["helper"].pk]),
+        {},
+    ),
+    ("leave the team", "post", lambda o: reverse("jams:team-leave", args=[o["jam"].slug]), {}),
 ]
 # Staff pages that need a permission the staff member below does not have.
 STAFF_PAGES = ["jams:moderation", "feed:moderation", "kits:kits", "attendance:campaign-reports"]
@@ -196,6 +226,54 @@ def test_staff_pages_need_their_permission(client, page):
     assert refused(client.get(reverse(page)))
 
 
+# --- teams ---
+# A co-organiser may do everything to the Jam but what is its organiser's alone: its kit
+# and its team (they may see the team, and leave it). They see none of the organiser's
+# other Jams. A helper has the door's check-in and the photobooths only.
+ORGANISER_ALONE = {
+    "see the draft",
+    "open the kit form",
+    "see the kit request",
+    "edit the kit request",
+    "cancel the kit",
+    "invite to the team",
+    "withdraw an invitation",
+    "remove a team member",
+}
+ROLE_MAY = {
+    "co-organiser": {a[0] for a in ACTIONS} - ORGANISER_ALONE,
+    "helper": {
+        "see the booths",
+        "pair a booth",
+        "revoke the booth",
+        "hide the photo",
+        "see a hidden photo",
+        "open the check-in page",
+        "download the door's list",
+        "check people in",
+        "leave the team",
+    },
+}
+
+
+@pytest.mark.parametrize("role", ["co-organiser", "helper"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_a_team_member_may_what_their_role_allows(client, owned, role, action, method, url, data):
+    before = state(owned)
+    client.logout()
+    client.force_login(owned[role].user)
+
+    response = getattr(client, method)(url(owned), data or {})
+
+    if action in ROLE_MAY[role]:
+        assert not refused(response), (role, action, response.status_code)
+        assert response.status_code in ((200,) if method == "get" else (200, 302, 400))
+    else:
+        assert refused(response), (role, action, response.status_code, response.get("Location"))
+        assert state(owned) == before
+        assert owned["jam"].title.encode() not in response.content or action == "see the kit request"
+
+
 # (The owner's kit form redirects to the request they already made.)
 OWNER_VIEWS = [a for a in ACTIONS if a[1] == "get" and a[0] != "open the kit form"]
 
@@ -231,6 +309,11 @@ OWNER_PAGES = {
     "attendance:check-in-list",
     "attendance:check-in-sync",
     "attendance:jam-report",
+    # --- teams ---
+    "jams:team",
+    "jams:team-revoke",
+    "jams:team-remove",
+    "jams:team-leave",
 }
 OTHER_PAGES = {
     # public (a draft's detail page is covered above)
@@ -273,6 +356,8 @@ OTHER_PAGES = {
     "attendance:delete",
     # the check-in page's service worker: our own script, the same for everyone
     "attendance:check-in-worker",
+    # an invitation to a Jam's team opens with its link's secret (jams/tests/test_teams.py)
+    "jams:team-join",
 }
 
 
