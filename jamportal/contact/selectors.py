@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from jamportal.contact.models import ContactBlock, ContactMessage
-from jamportal.jams.models import Jam
+from jamportal.jams import selectors as jam_selectors
+from jamportal.jams.models import Jam, JamMember
 
 # After its end a Jam takes messages for this long: a question about something left
 # behind, the photos, the next Jam.
@@ -17,9 +18,13 @@ DAYS_AFTER_END = 30
 
 def contact_recipients(jam: Jam) -> list:
     """The accounts a message to the Jam's organisers is emailed to, each in its own
-    language (`user.email`, `user.language`): its organiser, none once they deleted
+    language (`user.email`, `user.language`): its organiser and co-organisers (helpers
+    run the door and the booth, not the questions); none once the organiser deleted
     their account. The one place that says who the organisers are for contact."""
-    return [jam.organiser] if jam.organiser_id and jam.organiser.email else []
+    if not (jam.organiser_id and jam.organiser.email):
+        return []
+    co_organisers = jam_selectors.team_members(jam).filter(role=JamMember.Role.CO_ORGANISER)
+    return [jam.organiser, *(member.user for member in co_organisers if member.user.email)]
 
 
 def takes_messages(jam: Jam, *, now=None) -> bool:

@@ -397,3 +397,22 @@ def test_contact_recipients_is_the_organiser():
     jam = JamFactory(organiser=organiser)
 
     assert selectors.contact_recipients(jam) == [organiser]
+
+
+def test_a_message_goes_to_the_organiser_and_each_co_organiser_never_to_a_helper(
+    client, django_capture_on_commit_callbacks
+):
+    from jamportal.jams.models import JamMember
+
+    jam = JamFactory(organiser=UserFactory(email="org@example.org", language="en"))
+    JamMember.objects.create(jam=jam, user=UserFactory(email="co@example.org", language="ja"), role="co-organiser")
+    JamMember.objects.create(jam=jam, user=UserFactory(email="door@example.org"), role="helper")
+
+    _post(client, jam, django_capture_on_commit_callbacks)
+
+    by_address = {m.to[0]: m.subject for m in mail.outbox}
+    assert sorted(by_address) == ["co@example.org", "org@example.org"]
+    assert "メッセージ" in by_address["co@example.org"]  # each in their own language
+    assert by_address["org@example.org"].startswith("Message from")
+    # Nobody sees another's address.
+    assert all(m.reply_to == ["ada@example.org"] and len(m.to) == 1 for m in mail.outbox)
