@@ -103,7 +103,7 @@ class StandInPDS:
         return 200, {"uri": uri, "cid": self.records[uri][0], "value": self.records[uri][1]}
 
     def _create_record(self, sent):
-        record, rkey = sent["record"], sent.get("rkey") or f"3l{next(self.serial):011d}"
+        record, rkey = sent["record"], sent.get("rkey") or self._next_tid()
         if sent["repo"] not in (DID, self.handle):
             return 401, {"error": "InvalidRequest", "message": "Invalid repo"}
         if len(rkey) != 13 or not set(rkey) <= TID_CHARACTERS or rkey[0] not in "234567abcdefghij":
@@ -125,6 +125,14 @@ class StandInPDS:
         self.records[uri] = (cid, record)
         self.posts.append({**record, "rkey": rkey})
         return 200, {"uri": uri, "cid": cid, "validationStatus": "valid"}
+
+    def _next_tid(self):
+        """A record key the PDS chooses itself: the next TID."""
+        value, alphabet = (
+            (int(time.time() * 1_000_000) << 10) | next(self.serial) % 1024,
+            "234567abcdefghijklmnopqrstuvwxyz",
+        )
+        return "".join(alphabet[(value >> shift) & 31] for shift in range(60, -1, -5))
 
     def blob(self, cid) -> bytes:
         return self.blobs[cid][1]
