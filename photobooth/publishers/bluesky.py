@@ -21,12 +21,11 @@ The photo goes up as a blob (com.atproto.repo.uploadBlob) right before each
 post: the PDS deletes a blob no record refers to within minutes, and the same
 bytes make the same blob, so uploading again after a failed try is harmless.
 
-Images: the booth sends at most 1,000,000 bytes, the limit of
-app.bsky.embed.images until 2025 (its lexicon now allows 2,000,000, but a PDS
-not yet updated refuses more than 1,000,000 when the post refers to the
-blob), and at most 2000 pixels a side, as Bluesky's own app sends them: within
-1 MB, fewer pixels at a good JPEG quality look better than 12 megapixels
-compressed hard.
+Images: the booth sends at most 1,000,000 bytes, the limit app.bsky.embed.images
+long had and every PDS takes (its lexicon now says "May be up to 2 MB,
+formerly limited to 1 MB"; a PDS not yet updated refuses more when the post
+refers to the blob), and at most 2000 pixels a side: within 1 MB, fewer pixels
+at a good JPEG quality look better than 12 megapixels compressed hard.
 
 Credentials: the account's handle (settings, `[bluesky] handle`) and an app
 password (secrets file or PHOTOBOOTH_BLUESKY_APP_PASSWORD), never the account's
