@@ -33,13 +33,14 @@ MAX_IMAGE_BYTES = 1_000_000
 TID_CHARACTERS = set("234567abcdefghijklmnopqrstuvwxyz")
 
 
-def jwt(subject, scope, lifetime_s=2 * 3600):
+def jwt(subject, scope, lifetime_s, serial):
     """A token shaped as the PDS's (the SDK reads its expiry to know when to refresh it); not signed."""
 
     def part(data):
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-    claims = {"scope": scope, "sub": subject, "iat": int(time.time()), "exp": int(time.time()) + lifetime_s}
+    now = int(time.time())
+    claims = {"scope": scope, "sub": subject, "iat": now, "exp": now + lifetime_s, "jti": str(serial)}
     return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
@@ -50,10 +51,10 @@ def blob_cid(data: bytes) -> str:
 
 
 class StandInPDS:
-    def __init__(self, *, handle=HANDLE, password=APP_PASSWORD):
-        self.handle, self.password = handle, password
+    def __init__(self, *, handle=HANDLE, password=APP_PASSWORD, access_lifetime_s=2 * 3600):
+        self.handle, self.password, self.access_lifetime_s = handle, password, access_lifetime_s
         self.lock = threading.Lock()
-        self.blobs, self.records, self.tokens = {}, {}, set()
+        self.blobs, self.records, self.tokens, self.refresh_tokens = {}, {}, set(), set()
         self.posts = []  # each created record's value, in order, with its "rkey"
         self.calls = collections.Counter()  # method name -> times called
         self.serial = itertools.count(1)
@@ -70,6 +71,8 @@ class StandInPDS:
                 return status, {"error": error, "message": f"{error} (the test's choice)"}
             if (method, name) == ("POST", "com.atproto.server.createSession"):
                 return self._create_session(json.loads(body))
+            if (method, name) == ("POST", "com.atproto.server.refreshSession"):
+                return self._refresh_session(headers.get("Authorization", "").removeprefix("Bearer "))
             if (method, name) == ("GET", "com.atproto.repo.getRecord"):  # needs no login
                 return self._get_record({key: values[0] for key, values in query.items()})
             if headers.get("Authorization", "").removeprefix("Bearer ") not in self.tokens:
@@ -86,15 +89,20 @@ class StandInPDS:
     def _create_session(self, sent):
         if sent.get("identifier") != self.handle or sent.get("password") != self.password:
             return 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
-        access = jwt(DID, "com.atproto.appPass")
+        return 200, self._session()
+
+    def _refresh_session(self, token):
+        if token not in self.refresh_tokens:
+            return 400, {"error": "ExpiredToken", "message": "Token has expired"}
+        self.refresh_tokens.discard(token)  # a refresh token is used once
+        return 200, self._session()
+
+    def _session(self):
+        access = jwt(DID, "com.atproto.appPass", self.access_lifetime_s, next(self.serial))
+        refresh = jwt(DID, "com.atproto.refresh", 90 * 24 * 3600, next(self.serial))
         self.tokens.add(access)
-        return 200, {
-            "did": DID,
-            "handle": self.handle,
-            "accessJwt": access,
-            "refreshJwt": jwt(DID, "com.atproto.refresh", 60 * 24 * 3600),
-            "active": True,
-        }
+        self.refresh_tokens.add(refresh)
+        return {"did": DID, "handle": self.handle, "accessJwt": access, "refreshJwt": refresh, "active": True}
 
     def _get_record(self, params):
         uri = f"at://{params['repo']}/{params['collection']}/{params['rkey']}"

@@ -222,6 +222,19 @@ def test_bluesky_answers_that_mean_no_fail_the_job_and_the_others_wait(
     assert pds.calls["com.atproto.server.createSession"] == (2 if error == "ExpiredToken" else 1)
 
 
+def test_bluesky_a_booth_running_all_day_refreshes_its_session_instead_of_logging_in_again(outbox, tmp_path):
+    pds = StandInPDS(access_lifetime_s=10 * 60)  # within the SDK's 15 minutes of refreshing ahead: every call
+    with serve(pds) as service:
+        publisher = bluesky(service)
+        for _photo in range(3):
+            queued_job(outbox, tmp_path)
+            assert publish_due(outbox, {"bluesky": publisher}, now=1e12) == (1, 0)
+
+    assert len(pds.posts) == 3
+    assert pds.calls["com.atproto.server.createSession"] == 1
+    assert pds.calls["com.atproto.server.refreshSession"] >= 2
+
+
 def test_bluesky_unreachable_is_the_network_being_down(outbox, tmp_path):
     with serve(StandInPDS()) as gone:
         pass  # its port no longer answers
