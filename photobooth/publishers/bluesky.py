@@ -61,8 +61,8 @@ APP_PASSWORD = re.compile(r"[a-z0-9]{4}(-[a-z0-9]{4}){3}")
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, as the AT Protocol writes TIDs
 # A session that has run out (the PDS answers these after the SDK could not refresh it): log in again.
 SESSION_ERRORS = {"ExpiredToken", "InvalidToken"}
-logging.getLogger("httpx").setLevel(logging.WARNING)  # not a log line for every request the booth makes
 SHORT_PATH = 15  # a link's path longer than this is shortened on screen, as Bluesky's app does
+logging.getLogger("httpx").setLevel(logging.WARNING)  # not a log line for every request the booth makes
 
 
 class BlueskyError(Exception):
@@ -119,6 +119,13 @@ def short_link(url: str) -> str:
 
 
 class BlueskyPublisher:
+    """Posts as one Bluesky account; logs in at its first post (or `check`), not
+    when made, so that a booth starting offline starts all the same.
+
+        publisher = BlueskyPublisher({"handle": "ourjam.bsky.social", "app_password": "abcd-efgh-ijkl-mnop"})
+        publisher.publish(job, on_remote_id=keep)   # keep("blob:..."), then keep("at://...")
+    """
+
     def __init__(self, credentials: dict, *, hashtags=(), url=""):
         missing = [name for name in ("handle", "app_password") if not credentials.get(name)]
         if missing:
