@@ -220,7 +220,7 @@ def check(config) -> int:
 
     if settings:
         report("targets", targets_check)
-    for target in ("x", "mastodon"):
+    for target in ("x", "mastodon", "bluesky"):
         if target in publishers:
             report(target, lambda target=target: f"posting as {publishers[target].check()}")
     if counts["FAIL"]:

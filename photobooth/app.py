@@ -333,6 +333,7 @@ def publishers_for(config, secrets, booth_settings, portal) -> dict:
     made = {"portal": lambda: portal}
     made["x"] = lambda: XPublisher(secrets["x"], hashtags=hashtags, url=url)
     made["mastodon"] = lambda: MastodonPublisher(secrets["mastodon"], hashtags=hashtags, url=url)
+    made["bluesky"] = lambda: _bluesky_publisher(secrets["bluesky"], hashtags=hashtags, url=url)
     publishers = {}
     for target in config.targets:
         try:
@@ -340,6 +341,12 @@ def publishers_for(config, secrets, booth_settings, portal) -> dict:
         except Exception as error:
             raise ConfigError(f"{target}: {error}") from None
     return publishers
+
+
+def _bluesky_publisher(credentials, **options):
+    from .publishers.bluesky import BlueskyPublisher  # the AT Protocol SDK takes a while to import: only if used
+
+    return BlueskyPublisher(credentials, **options)
 
 
 def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, today=datetime.date.today) -> Booth:

@@ -16,13 +16,14 @@ mistake is reported at once, naming the key and how to fix it.
       [camera] kind: "webcm" is not one of picamera2, webcam, fake.
       [camera] resolution: must be two whole numbers such as [4608, 2592], not "12MP".
 
-Secrets (the booth token, X and Mastodon credentials) never go in this file:
+Secrets (the booth token, X, Mastodon and Bluesky credentials) never go in this file:
 they come from the secrets file it names, readable by the booth's user only,
 or from environment variables (see `load_secrets`).
 """
 
 import difflib
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from .compose import CORNERS
 
 DEFAULT_FOLDER = Path.home() / "photobooth"  # the photos and the outbox
 DEFAULT_SECRETS = Path.home() / ".config" / "photobooth" / "secrets.toml"
-TARGETS = ("portal", "x", "mastodon")
+TARGETS = ("portal", "x", "mastodon", "bluesky")
 CAMERAS = ("picamera2", "webcam", "fake")
 SECRET_KEYS = {
     "portal_token": "PHOTOBOOTH_PORTAL_TOKEN",
@@ -43,11 +44,14 @@ SECRET_KEYS = {
     "x.access_token": "PHOTOBOOTH_X_ACCESS_TOKEN",
     "x.access_token_secret": "PHOTOBOOTH_X_ACCESS_TOKEN_SECRET",
     "mastodon.access_token": "PHOTOBOOTH_MASTODON_ACCESS_TOKEN",
+    "bluesky.app_password": "PHOTOBOOTH_BLUESKY_APP_PASSWORD",
 }
 SECRET_SECTIONS = {
     section: [dotted.partition(".")[2] for dotted in SECRET_KEYS if dotted.startswith(section + ".")]
-    for section in ("x", "mastodon")
+    for section in ("x", "mastodon", "bluesky")
 }
+# A Bluesky handle is a domain name: "ourjam.bsky.social", or the Jam's own domain.
+HANDLE = re.compile(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 
 
 class ConfigError(Exception):
@@ -85,6 +89,8 @@ class Config:
     margin: float = 0.025
     scale: float = 0.12
     mastodon_instance: str = ""
+    bluesky_handle: str = ""
+    bluesky_service: str = ""  # the account's PDS; empty: Bluesky's own (https://bsky.social)
     source: str = "photobooth.toml"
 
 
@@ -112,6 +118,17 @@ def _targets(value):
     if not (isinstance(value, list) and value and all(item in TARGETS for item in value)):
         return f'must be a list drawn from {", ".join(TARGETS)}, such as ["portal", "mastodon"]'
     return None
+
+
+def _handle(value):
+    ok = isinstance(value, str) and len(value) <= 253 and HANDLE.fullmatch(value.removeprefix("@"))
+    return None if ok else 'must be the account\'s whole handle, such as "ourjam.bsky.social"'
+
+
+def _service(value):
+    return (
+        None if _url(value) is None else 'must be the web address of the account\'s PDS, such as "https://bsky.social"'
+    )
 
 
 def _gpio(value):
@@ -173,6 +190,7 @@ SCHEMA = {
         "scale": ("scale", _fraction(0.02, 0.5)),
     },
     "mastodon": {"instance": ("mastodon_instance", _url)},
+    "bluesky": {"handle": ("bluesky_handle", _handle), "service": ("bluesky_service", _service)},
 }
 PATHS = {"folder", "secrets", "logo"}
 PAIRS = {"resolution", "size", "targets"}
@@ -226,6 +244,8 @@ def parse(text: str, *, source="photobooth.toml", base=Path()) -> Config:
         )
     if "mastodon" in config.targets and not config.mastodon_instance:
         problems.append('[mastodon] instance: needed to post to Mastodon, such as "https://mastodon.social".')
+    if "bluesky" in config.targets and not config.bluesky_handle:
+        problems.append('[bluesky] handle: needed to post to Bluesky, such as "ourjam.bsky.social".')
     if config.logo is not None and not config.logo.is_file():
         problems.append(f"[branding] logo: no file at {config.logo}.")
     if problems:
@@ -256,6 +276,11 @@ def _outside(key, value):
 
 
 def _unknown(section, key):
+    if f"{section}.{key}" in SECRET_KEYS:
+        return (
+            f"[{section}] {key} is a secret: put it in the secrets file ([booth] secrets) or the "
+            f"{SECRET_KEYS[f'{section}.{key}']} variable, never in the settings."
+        )
     homes = _sections_of(key)
     if homes:
         return f"[{section}] {key} is not a [{section}] setting: put it under {' or '.join(f'[{h}]' for h in homes)}."
@@ -287,7 +312,7 @@ def load_secrets(config: Config, environ=os.environ) -> dict:
     (which must not be readable by other users) and PHOTOBOOTH_* variables,
     which win. A missing file is fine when the environment has what is needed.
     Mistakes in the file are named by key, never by value: the values are secrets."""
-    secrets = {"x": {}, "mastodon": {}}
+    secrets = {"x": {}, "mastodon": {}, "bluesky": {}}
     path = config.secrets
     if path and path.is_file():
         mode = path.stat().st_mode
@@ -312,11 +337,15 @@ def load_secrets(config: Config, environ=os.environ) -> dict:
             _put(secrets, dotted, environ[variable])
     if config.mastodon_instance:
         secrets["mastodon"]["instance"] = config.mastodon_instance
+    if config.bluesky_handle:
+        secrets["bluesky"]["handle"] = config.bluesky_handle.removeprefix("@")
+    if config.bluesky_service:
+        secrets["bluesky"]["service"] = config.bluesky_service
     return secrets
 
 
 def _secret_problems(key, value) -> list[str]:
-    sections = {"x": SECRET_SECTIONS["x"], "mastodon": SECRET_SECTIONS["mastodon"]}
+    sections = SECRET_SECTIONS
     if key == "portal_token":
         if isinstance(value, dict):
             return ['[portal_token] must be a value, not a section: portal_token = "jpb_..." at the top of the file.']
@@ -326,7 +355,7 @@ def _secret_problems(key, value) -> list[str]:
     if key not in sections:
         return [
             f"{key} is not a secret the booth knows{_did_you_mean(key, ['portal_token', *sections])}; "
-            "the file takes portal_token, [x] and [mastodon]."
+            "the file takes portal_token, [x], [mastodon] and [bluesky]."
         ]
     if not isinstance(value, dict):
         return [

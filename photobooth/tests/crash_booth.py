@@ -4,10 +4,11 @@ start them again.
     python -m photobooth.tests.crash_booth FOLDER NETWORK_URL        the soak
     python -m photobooth.tests.crash_booth flow FOLDER NETWORK_URL   the flow, one step at a time
 
-The soak queues the photos already saved in a folder, as the booth does after
-each shot, and posts them to the portal, X and Mastodon through the test's
-flaky network until nothing is left to post; its clock runs an hour per round
-so backoff never makes the test wait.
+The soak says "ready" once it can post, then queues the photos already
+saved in a folder, as the booth does after each shot, and posts them to the
+portal, X, Mastodon and Bluesky through the test's flaky network until nothing
+is left to post; its clock runs an hour per round so backoff never makes the
+test wait.
 
 The flow is the booth itself (`app.make_booth` with a fake camera, the
 outbox as `app.run` opens it, posting as its publishing thread starts and
@@ -25,7 +26,7 @@ kill it at a known stage of the flow:
                              happened to the other targets' jobs on the way, e.g. a slow answer)
     quit
 
-X's and Mastodon's addresses are sent to the test's stand-ins for them.
+X's, Mastodon's and Bluesky's addresses are sent to the test's stand-ins for them.
 """
 
 import json
@@ -44,11 +45,13 @@ from photobooth import outbox as outbox_module
 from photobooth.camera import FakeCamera
 from photobooth.config import parse
 from photobooth.outbox import Outbox, publish_due
+from photobooth.publishers.bluesky import BlueskyPublisher
 from photobooth.publishers.mastodon import MastodonPublisher
 from photobooth.publishers.portal import PortalPublisher
 from photobooth.publishers.x import XPublisher
+from photobooth.tests.bluesky_standin import APP_PASSWORD, HANDLE
 
-TARGETS = ["portal", "x", "mastodon"]
+TARGETS = ["portal", "x", "mastodon", "bluesky"]
 BATCH = 10
 X_HOSTS = ("https://api.x.com/", "https://api.twitter.com/")
 
@@ -77,11 +80,15 @@ def publishers_through(folder: Path, network: str) -> dict:
         "portal": PortalPublisher(f"{network}/portal", (folder / "token").read_text().strip()),
         "x": XPublisher(x_keys, hashtags=["#PiParty"], session=x_session),
         "mastodon": MastodonPublisher({"instance": f"{network}/mastodon", "access_token": "mt"}, hashtags=["#PiParty"]),
+        "bluesky": BlueskyPublisher(
+            {"handle": HANDLE, "app_password": APP_PASSWORD, "service": f"{network}/bluesky"}, hashtags=["#PiParty"]
+        ),
     }
 
 
 def main(folder: Path, network: str) -> int:
     publishers = publishers_through(folder, network)
+    print("ready", flush=True)  # the test's random moment to kill it starts now
     photos = sorted((folder / "photos").glob("*.jpg"))
     now = time.time()
     with Outbox(folder / "outbox.sqlite3") as outbox:
@@ -100,7 +107,7 @@ def flow(folder: Path, network: str) -> int:
     publishers = publishers_through(folder, network)
     config = parse(
         f'[booth]\nfolder = "{folder}"\ntargets = {json.dumps(TARGETS)}\n[camera]\nkind = "fake"\n'
-        f'[mastodon]\ninstance = "{network}/mastodon"'
+        f'[mastodon]\ninstance = "{network}/mastodon"\n[bluesky]\nhandle = "{HANDLE}"\nservice = "{network}/bluesky"'
     )
     portal = publishers["portal"]
     settings = app.booth_config(portal, folder / "booth-config.json")

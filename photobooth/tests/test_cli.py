@@ -10,6 +10,7 @@ from jamportal.feed import services as feed_services
 from jamportal.jams.tests.factories import JamFactory
 from photobooth.__main__ import main
 from photobooth.outbox import Outbox
+from photobooth.tests.bluesky_standin import StandInPDS, serve
 
 TAKEN = "2031-03-01T10:00:00+00:00"
 
@@ -233,3 +234,47 @@ def test_outbox_list_into_a_reader_that_stops_early_ends_quietly(tmp_path):
 
     assert finished.stdout.count("\n") == 1
     assert "Traceback" not in finished.stderr, finished.stderr
+
+
+# --- Bluesky ---
+
+
+@pytest.mark.parametrize(
+    ("app_password", "line"),
+    [
+        ("abcd-efgh-ijkl-mnop", "  ok    bluesky: posting as @ourjam.bsky.social"),
+        (
+            "wxyz-wxyz-wxyz-wxyz",
+            "  FAIL  bluesky: Bluesky refused the login of ourjam.bsky.social (401 AuthenticationRequired: Invalid "
+            "identifier or password): check [bluesky] handle and its app password",
+        ),
+        (
+            "our own password",
+            "  FAIL  targets: bluesky: [bluesky] app_password is not an app password (four groups of four letters "
+            "and digits, such as abcd-efgh-ijkl-mnop): make one in Bluesky's Settings > Privacy and security > "
+            "App passwords; never give the booth the account's own password",
+        ),
+    ],
+    ids=["app password", "wrong app password", "the account's own password"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_check_logs_in_to_bluesky_and_names_the_account(
+    paired_jam, live_server, tmp_path, capsys, monkeypatch, app_password, line
+):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("PHOTOBOOTH_BLUESKY_APP_PASSWORD", app_password)
+    _jam, token = paired_jam
+    with serve(StandInPDS()) as pds:
+        bluesky = f'[bluesky]\nhandle = "ourjam.bsky.social"\nservice = "{pds}"\n'
+        config = settings_file(tmp_path, live_server.url, extra=bluesky)
+        text = config.read_text().replace('folder = "', 'targets = ["portal", "bluesky"]\nfolder = "')
+        config.write_text(text)
+        main(["--config", str(config), "pair", token])
+        capsys.readouterr()
+
+        status = main(["--config", str(config), "check"])
+
+    out = capsys.readouterr().out
+    assert line in out.splitlines(), out
+    assert status == (0 if line.startswith("  ok") else 1)
+    assert app_password not in out

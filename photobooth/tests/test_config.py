@@ -33,14 +33,14 @@ scale = 2
     assert str(raised.value).splitlines() == [
         "booth.toml has 8 problems:",
         '  [portal] url: must be a web address such as "https://jams.example.org", not "jams.example.org".',
-        '  [booth] targets: must be a list drawn from portal, x, mastodon, such as ["portal", "mastodon"], '
+        '  [booth] targets: must be a list drawn from portal, x, mastodon, bluesky, such as ["portal", "mastodon"], '
         "not ['portal', 'facebook'].",
         '  [camera] kind: "picamera" is not one of picamera2, webcam, fake.',
         '  [gpio] button_pin: must be a GPIO number from 0 to 27 (BCM numbering), not "17".',
         '  [gpio] buton is not a setting (did you mean "button_pin"?); [gpio] takes enabled, button_pin, led_pin.',
         "  [branding] scale: must be a number from 0.02 to 0.5, not 2.",
         '  [screan] is not a section (did you mean "screen"?); the sections are portal, booth, camera, gpio, '
-        "screen, branding, mastodon.",
+        "screen, branding, mastodon, bluesky.",
         f"  [branding] logo: no file at {tmp_path / 'missing.png'}.",
     ]
 
@@ -72,6 +72,7 @@ def test_secrets_come_from_the_file_and_the_environment_wins(tmp_path):
         "portal_token": "jpb_file",
         "x": {"consumer_key": "ck"},
         "mastodon": {"access_token": "env", "instance": "https://mastodon.example"},
+        "bluesky": {},
     }
 
 
@@ -145,7 +146,7 @@ def test_rotation_and_mirror_are_settings():
         (
             'portal_tokn = "jpb_x"',
             'portal_tokn is not a secret the booth knows (did you mean "portal_token"?); '
-            "the file takes portal_token, [x] and [mastodon].",
+            "the file takes portal_token, [x], [mastodon] and [bluesky].",
         ),
         (
             '[x]\nconsumer_kye = "ck"',
@@ -167,3 +168,78 @@ def test_a_mistake_in_the_secrets_file_gets_one_line_and_never_shows_a_secret(tm
     assert raised.value.problems == [problem]
     assert '"ck"' not in str(raised.value)
     assert "jpb_x" not in str(raised.value)
+
+
+# --- Bluesky ---
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            '[bluesky]\nhandle = "ourjam"',
+            '[bluesky] handle: must be the account\'s whole handle, such as "ourjam.bsky.social", not "ourjam".',
+        ),
+        (
+            '[bluesky]\nhandle = "jam@example.org"',
+            '[bluesky] handle: must be the account\'s whole handle, such as "ourjam.bsky.social", '
+            'not "jam@example.org".',
+        ),
+        (
+            '[bluesky]\nhandle = "ourjam.bsky.social"\nservice = "bsky.social"',
+            '[bluesky] service: must be the web address of the account\'s PDS, such as "https://bsky.social", '
+            'not "bsky.social".',
+        ),
+        (
+            '[bluesky]\nhandle = "ourjam.bsky.social"\napp_password = "abcd-efgh-ijkl-mnop"',
+            "[bluesky] app_password is a secret: put it in the secrets file ([booth] secrets) or the "
+            "PHOTOBOOTH_BLUESKY_APP_PASSWORD variable, never in the settings.",
+        ),
+        (
+            '[booth]\ntargets = ["portal", "bluesky"]',
+            '[bluesky] handle: needed to post to Bluesky, such as "ourjam.bsky.social".',
+        ),
+    ],
+)
+def test_a_bad_bluesky_section_gets_one_line_naming_the_key_and_the_fix(text, problem):
+    with pytest.raises(ConfigError) as raised:
+        parse(text, source="booth.toml")
+
+    assert str(raised.value).splitlines() == ["booth.toml has 1 problem:", f"  {problem}"]
+    assert "abcd-efgh" not in str(raised.value)  # a secret in the wrong file is named, never shown
+
+
+def test_bluesky_handle_and_service_come_from_the_settings_and_the_app_password_from_the_secrets(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[bluesky]\napp_password = "file-file-file-file"\n')
+    secrets.chmod(0o600)
+    config = parse(
+        f'[booth]\nsecrets = "{secrets}"\ntargets = ["portal", "bluesky"]\n'
+        '[bluesky]\nhandle = "@ourjam.bsky.social"\nservice = "https://pds.example.org"'
+    )
+
+    from_file = load_secrets(config, environ={})
+    from_environment = load_secrets(config, environ={"PHOTOBOOTH_BLUESKY_APP_PASSWORD": "envv-envv-envv-envv"})
+
+    assert config.targets == ("portal", "bluesky")
+    assert from_file["bluesky"] == {
+        "app_password": "file-file-file-file",
+        "handle": "ourjam.bsky.social",  # written as people write it, with its @; logged in without
+        "service": "https://pds.example.org",
+    }
+    assert from_environment["bluesky"]["app_password"] == "envv-envv-envv-envv"
+
+
+def test_a_mistake_in_the_bluesky_secrets_is_named_by_its_key(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[bluesky]\napp_pasword = "abcd-efgh-ijkl-mnop"\n')
+    secrets.chmod(0o600)
+
+    with pytest.raises(ConfigError) as raised:
+        load_secrets(parse(f'[booth]\nsecrets = "{secrets}"'), environ={})
+
+    assert raised.value.problems == [
+        '[bluesky] app_pasword is not a secret the booth knows (did you mean "app_password"?); '
+        "[bluesky] takes app_password."
+    ]
+    assert "abcd" not in str(raised.value)

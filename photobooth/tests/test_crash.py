@@ -2,8 +2,8 @@
 the countdown to the upload, and at random moments while it posts 200 photos
 through a network that fails half the time. After the restarts, every photo
 on disk that nobody declined is on every target exactly once, and a declined
-one on none. The portal is the real one (Django's live server); X and
-Mastodon are small stand-ins that keep what was posted to them."""
+one on none. The portal is the real one (Django's live server); X,
+Mastodon and Bluesky are small stand-ins that keep what was posted to them."""
 
 import collections
 import io
@@ -29,6 +29,7 @@ from jamportal.feed import services as feed_services
 from jamportal.feed.models import Photo
 from jamportal.jams.tests.factories import JamFactory
 from photobooth.outbox import Outbox, save_photo
+from photobooth.tests.bluesky_standin import StandInPDS
 
 PHOTOS = 200
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,13 +37,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 class StandIns:
-    """What X and Mastodon would hold: posts, media, idempotency keys."""
+    """What X, Mastodon and Bluesky would hold: posts, media, idempotency keys, records."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.ids = itertools.count(1000)
         self.x_posts, self.mastodon_posts, self.mastodon_keys, self.mastodon_media = [], [], {}, set()
         self.replays = collections.Counter()
+        self.pds = StandInPDS()  # Bluesky: the account's PDS, one record per record key
 
     def x(self, method, path, query, body):
         with self.lock:
@@ -120,6 +122,12 @@ class StandIns:
                 return 200, list(reversed(self.mastodon_posts))[: int(query.get("limit", ["20"])[0])]
         return 404, {"error": "Record not found"}
 
+    def bluesky(self, method, path, query, body, headers):
+        if path == "xrpc/com.atproto.repo.getRecord":
+            with self.lock:
+                self.replays["bluesky record lookups"] += 1
+        return self.pds.answer(method, path, query, body, headers)
+
 
 class FlakyNetwork(ThreadingHTTPServer):
     """Half of all requests fail (or `failing`): a quarter never arrive, a quarter
@@ -180,6 +188,9 @@ class Handler(BaseHTTPRequestHandler):
         elif target == "x":
             status, data = self.server.stand_ins.x(method, path, query, body)
             payload = json.dumps(data).encode()
+        elif target == "bluesky":
+            status, data = self.server.stand_ins.bluesky(method, path, query, body, self.headers)
+            payload = json.dumps(data).encode()
         else:
             status, data = self.server.stand_ins.mastodon(method, path, query, body, self.headers)
             payload = json.dumps(data).encode()
@@ -219,8 +230,16 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
         while starts < 300:
             starts += 1
             booth = subprocess.Popen(
-                [sys.executable, "-m", "photobooth.tests.crash_booth", str(tmp_path), network.url], cwd=ROOT
+                [sys.executable, "-m", "photobooth.tests.crash_booth", str(tmp_path), network.url],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
             )
+            # The kill comes at a random moment of the posting, counted from when the booth is ready to post:
+            # its imports (the AT Protocol SDK's take seconds on a busy machine) are not what is tested.
+            ready, _, _ = select.select([booth.stdout], [], [], 120)
+            assert ready, "the booth did not start within two minutes"
+            assert booth.stdout.readline() == "ready\n"
             try:
                 status = booth.wait(timeout=rng.uniform(0.6, 2.5))
             except subprocess.TimeoutExpired:
@@ -228,6 +247,8 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
                 booth.wait()
                 kills += 1
                 continue
+            finally:
+                booth.stdout.close()
             assert status == 0
             break
     finally:
@@ -239,6 +260,7 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
     portal = collections.Counter(Photo.objects.filter(jam=jam).values_list("caption", flat=True))
     x = collections.Counter(post["text"].split(" ")[0] for post in stand_ins.x_posts)
     mastodon = collections.Counter(post["content"].split(" ")[0] for post in stand_ins.mastodon_posts)
+    bluesky = collections.Counter(post["text"].split(" ")[0] for post in stand_ins.pds.posts)
     summary = {
         "photos": PHOTOS,
         "booth starts": starts,
@@ -251,10 +273,11 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
     (ARTIFACTS / f"crash-test-{uuid.uuid4().hex[:6]}.json").write_text(json.dumps(summary, indent=1))
     assert kills >= 5, summary  # the booth really was killed, many times
     assert network.fates["answer lost"] >= 100, summary
-    assert counts == {"held": 0, "pending": 0, "done": 3 * PHOTOS, "failed": 0, "declined": 0}
+    assert counts == {"held": 0, "pending": 0, "done": 4 * PHOTOS, "failed": 0, "declined": 0}
     assert portal == dict.fromkeys(names, 1)
     assert x == dict.fromkeys(names, 1)
     assert mastodon == dict.fromkeys(names, 1)
+    assert bluesky == dict.fromkeys(names, 1)
     assert sorted(path.stem for path in (tmp_path / "photos").glob("*.jpg")) == sorted(names)
 
 
@@ -301,7 +324,7 @@ class BoothProcess:
         return line.split()[1]
 
 
-@pytest.mark.slow  # eleven booth processes, each started for real
+@pytest.mark.slow  # twelve booth processes, each started for real
 @pytest.mark.django_db(transaction=True)
 def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(live_server, tmp_path):
     jam = JamFactory(title="Every Stage Jam")
@@ -335,13 +358,15 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
         stage("declined, killed just after the press", *take_a_photo, "press", expect="consent")
         stage("declined, then enqueued (another photo), not yet posted",
               *take_a_photo, "press", "tick 5", *take_a_photo, "tick 5", expect="idle")  # fmt: skip
-        # Posting the first photo: the portal, X, Mastodon; what it knows is recorded with each answer.
+        # Posting the first photo: the portal, X, Mastodon, Bluesky; what it knows is recorded with each answer.
         stage("uploading: on the portal, the answer not yet recorded", "die-before record_remote_id@portal", "publish",
               killed_by="itself")  # fmt: skip
         stage("uploading: X has the media, the post not yet made", "die-after record_remote_id@x", "publish",
               killed_by="itself")  # fmt: skip
         stage("uploading: on Mastodon, the answer not yet recorded",
               "die-before record_remote_id@mastodon 2", "publish", killed_by="itself")  # fmt: skip
+        stage("uploading: on Bluesky, the answer not yet recorded",
+              "die-before record_remote_id@bluesky 2", "publish", killed_by="itself")  # fmt: skip
         stage("uploading: posted and recorded, not yet marked done", "die-before mark_done 2", "publish",
               killed_by="itself")  # fmt: skip
         last = BoothProcess(tmp_path, network.url)
@@ -362,19 +387,23 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
     portal_keys = collections.Counter(Photo.objects.filter(jam=jam).values_list("idempotency_key", flat=True))
     x_labels = collections.Counter(post["text"].split("\n")[1] for post in stand_ins.x_posts)
     mastodon_labels = collections.Counter(post["content"].split("\n")[1] for post in stand_ins.mastodon_posts)
+    bluesky_labels = collections.Counter(post["text"].split("\n")[1] for post in stand_ins.pds.posts)
     label_of = {name: targets["portal"][2] for name, targets in by_photo.items()}
 
-    assert len(stages) == 10
+    assert len(stages) == 11
     assert set(by_photo) == photos  # every photo on disk is in the outbox; none is there without its file
     assert len(photos) == 5  # the countdown and the file never written left no photo
     assert len(declined) == 2
-    assert counts == {"held": 0, "pending": 0, "done": 9, "failed": 0, "declined": 6}
+    assert counts == {"held": 0, "pending": 0, "done": 12, "failed": 0, "declined": 8}
     assert portal_keys == {by_photo[name]["portal"][1]: 1 for name in posted}
     assert x_labels == {label_of[name]: 1 for name in posted}
     assert mastodon_labels == {label_of[name]: 1 for name in posted}
+    assert bluesky_labels == {label_of[name]: 1 for name in posted}
     assert len({label_of[name] for name in photos}) == 5  # each photo's text its own
     # The kills while uploading were where they say: a photo sent to the portal again under its key,
-    # X asked whether the media it had went out, Mastodon sent a post again under its key.
+    # X asked whether the media it had went out, Mastodon sent a post again under its key,
+    # Bluesky asked for the post's record before posting.
     assert network.requests["POST portal/api/booth/photos"] > len(posted)
     assert stand_ins.replays["x timeline lookups"] >= 1
     assert stand_ins.replays["mastodon timeline lookups"] >= 1
+    assert stand_ins.replays["bluesky record lookups"] >= 1

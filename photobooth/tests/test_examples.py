@@ -5,8 +5,9 @@ import doctest
 import pytest
 
 from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset
+from photobooth.publishers import bluesky
 
-MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset]
+MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
