@@ -8,6 +8,7 @@ from jamportal import celery_app
 
 APPS = ("jams", "kits", "feed", "accounts", "attendance")
 APPS += ("contact",)  # --- contact ---
+APPS += ("alerts",)  # --- alerts ---
 
 
 def our_tasks():
@@ -19,6 +20,10 @@ def test_every_task_is_named_by_its_app_and_a_verb():
     names = sorted(our_tasks())
 
     assert names == [
+        "alerts.expire_requests",
+        "alerts.match_jam",
+        "alerts.send_confirmation",
+        "alerts.send_notice",
         "attendance.anonymise_attendees",
         "attendance.ask_for_reports",
         "attendance.remind_attendees",
@@ -58,6 +63,7 @@ def test_beat_sends_tasks_by_their_names():
         "attendance.remind_attendees",
         "attendance.anonymise_attendees",
         "contact.forget_messages",
+        "alerts.expire_requests",
     }
     assert scheduled <= set(our_tasks())
 
@@ -70,6 +76,8 @@ def test_beat_sends_tasks_by_their_names():
         "attendance.send_email",
         "attendance.send_jam_removed",
         "attendance.send_report_request",
+        "alerts.send_confirmation",
+        "alerts.send_notice",
     ],
 )
 def test_email_tasks_retry_while_the_mail_server_cannot_be_reached(name):
