@@ -317,6 +317,7 @@ CELERY_BEAT_SCHEDULE = {
     "remind-attendees": {"task": "attendance.remind_attendees", "schedule": 3600},
     "anonymise-attendees": {"task": "attendance.anonymise_attendees", "schedule": 24 * 3600},
     "ask-for-jam-reports": {"task": "attendance.ask_for_reports", "schedule": 3600},
+    "extend-jam-series": {"task": "jams.extend_series", "schedule": 24 * 3600},  # series
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.

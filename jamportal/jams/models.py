@@ -207,6 +207,14 @@ class Jam(models.Model):
     changes_to_review_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- series ---
+    # A date of a repeating Jam (JamSeries), and the start its rule gave it: a moved date
+    # keeps it (calendars know the date by it, RECURRENCE-ID).
+    series = models.ForeignKey(
+        "JamSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="occurrences"
+    )
+    occurrence_start = models.DateTimeField(null=True, blank=True)
+    # --- end series ---
 
     class Meta:
         ordering = ["start"]
@@ -404,3 +412,51 @@ class JamEvent(models.Model):
     def is_automatic(self):
         """Recorded by JamPortal itself (a reminder), not by a person."""
         return self.action in (self.Action.REMINDED_WEEK, self.Action.REMINDED_DAY)
+
+
+# --- series ---
+
+
+class JamSeries(models.Model):
+    """A Jam that repeats: its rule (an iCalendar RRULE: every week, every month on a
+    date or on a weekday, until a date or a number of times), and its dates, each a Jam
+    of its own (Jam.series) made by services.series_extend up to a year ahead. The
+    first date's Jam holds what every date copies (title, venue, description...).
+    Approval is of the series: its status is what the moderator decided for it."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY_DATE = "monthly-date", _("Every month, on the same date")
+        MONTHLY_WEEKDAY = "monthly-weekday", _("Every month, on the same weekday")
+
+    MAX_COUNT = 200
+
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jam_series"
+    )
+    frequency = models.CharField(_("repeats"), max_length=20, choices=Frequency)
+    # For MONTHLY_WEEKDAY: the week of the month (1 to 4, or -1 for the last).
+    week_of_month = models.SmallIntegerField(null=True, blank=True)
+    # The first date's start and length, in its timezone: every date starts at the same
+    # wall-clock time there (10:00 stays 10:00 across a change to summer time).
+    starts = models.DateTimeField()
+    duration = models.DurationField()
+    timezone = models.CharField(max_length=64)
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(
+        _("number of dates"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(MAX_COUNT)]
+    )
+    status = models.CharField(max_length=20, choices=Jam.Status, default=Jam.Status.DRAFT)
+    # Dates are made up to this moment (a year ahead, moved on daily).
+    generated_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repeating Jam")
+        verbose_name_plural = _("repeating Jams")
+
+    def __str__(self):
+        return f"series {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("jams:series", kwargs={"pk": self.pk})

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,9 +340,19 @@ def jam_list_for_organiser(user):
 
 
 def jam_list_moderation_queue():
-    """Jams waiting for a moderator, oldest submission first."""
+    """Jams waiting for a moderator, oldest submission first; a repeating Jam once (its
+    first date waiting: approving it approves the series)."""
     return (
         Jam.objects.filter(status=Status.SUBMITTED)
+        .exclude(  # (series)
+            Exists(
+                Jam.objects.filter(
+                    series=OuterRef("series"),
+                    status=Status.SUBMITTED,
+                    occurrence_start__lt=OuterRef("occurrence_start"),
+                )
+            )
+        )
         .select_related("organiser", "campaign")
         .prefetch_related("campaign__translations")
         .order_by("submitted_at", "pk")

@@ -24,8 +24,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from jamportal import mail, pagecache
 from jamportal.celery import enqueue
 from jamportal.cldr import formats as cldr_formats
-from jamportal.jams import posters, selectors, signals
-from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamTranslation
+from jamportal.jams import posters, recurrence, selectors, signals
+from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamSeries, JamTranslation
 from jamportal.places import timezone_at
 from jamportal.text import validate_fields
 
@@ -169,6 +169,7 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
         if jam.status == Status.CANCELLED:
             raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
         changes = {}
+        old_times = (jam.start, jam.end)  # (series: jam_moved)
         for name in EDITABLE_FIELDS:
             old, new = getattr(jam, name), data[name]
             if _plain(old) != _plain(new):
@@ -180,6 +181,10 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
                 jam.changes_to_review_since = jam.changes_to_review_since or timezone.now()
             jam.save()
             _record(jam, by=by, action=Action.EDITED, changes=changes)
+            # --- series ---
+            if old_times != (jam.start, jam.end):
+                signals.jam_moved.send(sender=Jam, jam=jam, old_start=old_times[0], old_end=old_times[1])
+            # --- end series ---
         if submit and jam.status in (Status.DRAFT, Status.REJECTED):
             jam = jam_submit(jam, by=by)
     return jam
@@ -393,6 +398,8 @@ def _move(jam, to, *, by, note="", **fields) -> Jam:
             setattr(locked, name, value)
         locked.save(update_fields=["status", "updated_at", *fields])
         _record(locked, by=by, action=action, changes={"status": [old, to]}, note=note)
+        if locked.series_id and to in SERIES_FOLLOWS:  # (series: approval is per series)
+            _series_follow(locked, old, to, by=by, note=note, fields=fields)
     return locked
 
 
@@ -442,3 +449,160 @@ def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
     return str(value)
+
+
+# --- series ---
+
+# Dates of a repeating Jam are made this far ahead (and again daily: series_extend_all).
+SERIES_HORIZON = datetime.timedelta(days=365)
+# A moderator's decision on one date of a series is the series' (the queue shows it once):
+# the other dates in the same status follow it, quietly (the organiser hears it once).
+SERIES_FOLLOWS = {Status.SUBMITTED, Status.APPROVED, Status.REJECTED}
+
+
+def series_create(jam, *, by, frequency, last_week=False, until=None, count=None, now=None) -> JamSeries:
+    """Make `jam` the first date of a Jam that repeats `frequency` (weekly, monthly on
+    its date, monthly on its weekday: its week of the month, or the last such weekday
+    with `last_week`), until a day or for `count` dates in all (or with no end), and
+    make its dates for the coming year, each a Jam of its own.
+
+    The dates wait for the moderator as one: with a draft or a rejected first date, they
+    are drafts until it is submitted; otherwise they are submitted for review (an
+    approved first date stays up meanwhile)."""
+    now = now or timezone.now()
+    local = jam.local_start
+    week = None
+    if frequency == recurrence.MONTHLY_WEEKDAY:
+        week = -1 if last_week else recurrence.week_of_month(local.date())
+        if week > 4 or (last_week and not recurrence.is_last_of_month(local.date())):
+            raise ValidationError({"frequency": _("Please choose how the Jam repeats.")})
+    if until is not None and until <= local.date():
+        raise ValidationError({"until": _("Please choose a last day after the first date.")})
+    if count is not None and not 2 <= count <= JamSeries.MAX_COUNT:
+        raise ValidationError(
+            {"count": _("Choose between %(least)s and %(most)s dates.")
+             % {"least": cldr_formats.format_number(2), "most": cldr_formats.format_number(JamSeries.MAX_COUNT)}}
+        )  # fmt: skip
+    with transaction.atomic():
+        jam = Jam.objects.select_for_update().get(pk=jam.pk)
+        if jam.series_id is not None:
+            raise JamStateError(_("This Jam repeats already."))
+        if jam.status == Status.CANCELLED or jam.start <= now:
+            raise JamStateError(_("Only a Jam still to come can repeat."))
+        status = Status.DRAFT if jam.status in (Status.DRAFT, Status.REJECTED) else Status.SUBMITTED
+        series = JamSeries.objects.create(
+            organiser=jam.organiser,
+            frequency=frequency,
+            week_of_month=week,
+            starts=jam.start,
+            duration=jam.end - jam.start,
+            timezone=jam.timezone,
+            until=None if count else until,
+            count=count,
+            status=status,
+        )
+        jam.series, jam.occurrence_start = series, jam.start
+        jam.save(update_fields=["series", "occurrence_start", "updated_at"])
+        _record(jam, by=by, action=Action.EDITED, changes={"series": [None, series.pk]})
+        created = series_extend(series, now=now)
+        if status == Status.SUBMITTED and jam.status != Status.SUBMITTED and created:
+            # The first date is up already: the new dates go to the moderators, who hear of them.
+            _record(created[0], by=by, action=Action.SUBMITTED, changes={"status": [Status.DRAFT, Status.SUBMITTED]})
+    return series
+
+
+def series_rule(series) -> dict:
+    """The rule's parts as recurrence takes them."""
+    return {
+        "frequency": series.frequency,
+        "starts": series.starts.astimezone(ZoneInfo(series.timezone)).replace(tzinfo=None),
+        "week": series.week_of_month,
+        "until": series.until,
+        "count": series.count,
+    }
+
+
+def series_extend(series, *, now=None) -> list[Jam]:
+    """Make the series' dates up to SERIES_HORIZON from now that are not made yet, each
+    a copy of the first date (its words, venue and translations; the campaign only for
+    a date within it), in the series' status. Harmless to run twice. The new Jams."""
+    now = now or timezone.now()
+    if series.status in (Status.REJECTED, Status.CANCELLED):
+        return []
+    first = series.occurrences.order_by("occurrence_start").prefetch_related("translations").first()
+    if first is None:
+        return []
+    tz = ZoneInfo(series.timezone)
+    horizon = (now + SERIES_HORIZON).astimezone(tz).replace(tzinfo=None)
+    made = set(series.occurrences.values_list("occurrence_start", flat=True))
+    done = series.generated_until
+    created = []
+    for local in recurrence.local_starts(**series_rule(series), before=horizon):
+        start = local.replace(tzinfo=tz)
+        if start in made or (done is not None and start <= done):
+            continue
+        jam = Jam(**{name: getattr(first, name) for name in EDITABLE_FIELDS})
+        jam.start, jam.end = start, start + series.duration
+        campaign = first.campaign
+        if campaign and not campaign.starts_on <= local.date() <= campaign.ends_on:
+            jam.campaign = None
+        jam.organiser, jam.series, jam.occurrence_start = first.organiser, series, start
+        jam.description_html = first.description_html
+        jam.slug = _unique_slug(f"{first.title} {local.date().isoformat()}")
+        jam.status = series.status
+        jam.submitted_at = first.submitted_at if series.status != Status.DRAFT else None
+        jam.approved_at = now if series.status == Status.APPROVED else None
+        jam.save()
+        JamTranslation.objects.bulk_create(
+            JamTranslation(jam=jam, language=found.language, title=found.title, description=found.description,
+                           description_html=found.description_html)
+            for found in first.translations.all()
+        )  # fmt: skip
+        _record(jam, by=None, action=Action.CREATED, changes={"series": [None, series.pk]})
+        created.append(jam)
+    series.generated_until = max([now + SERIES_HORIZON, *([done] if done else [])])
+    series.save(update_fields=["generated_until"])
+    return created
+
+
+def series_extend_all(*, now=None) -> int:
+    """Make the dates of every repeating Jam that came within the horizon (daily, beat)."""
+    now = now or timezone.now()
+    due = JamSeries.objects.exclude(status__in=[Status.REJECTED, Status.CANCELLED]).filter(
+        generated_until__lt=now + SERIES_HORIZON - datetime.timedelta(hours=12)
+    )
+    made = 0
+    for series in due:
+        with transaction.atomic():
+            made += len(series_extend(series, now=now))
+    return made
+
+
+def series_date_move(jam, *, by, start, end) -> Jam:
+    """Move one date of a repeating Jam to another day or time (naive local times, as
+    jam_schedule takes them); those signed up are told (jams.signals.jam_moved)."""
+    data = {name: getattr(jam, name) for name in EDITABLE_FIELDS}
+    data.update(start=start, end=end)
+    return jam_update(jam, by=by, data=data)
+
+
+def series_date_skip(jam, *, by, reason="") -> Jam:
+    """Skip one date of a repeating Jam: it is cancelled (those signed up are told), and
+    calendars leave it out (EXDATE)."""
+    return jam_cancel(jam, by=by, reason=reason)
+
+
+def _series_follow(jam, old, to, *, by, note, fields) -> None:
+    """The series' other dates that were where `jam` was move with it, each with its
+    entry in the history but no email (the organiser's came with `jam`)."""
+    series = JamSeries.objects.select_for_update().get(pk=jam.series_id)
+    series.status = to
+    series.save(update_fields=["status"])
+    others = Jam.objects.filter(series=series, status=old).exclude(pk=jam.pk)
+    moved = list(others.values_list("pk", flat=True))
+    others.update(status=to, updated_at=timezone.now(), **fields)
+    action = MOVES[(old, to)]
+    JamEvent.objects.bulk_create(
+        JamEvent(jam_id=pk, actor=by, action=action, changes={"status": [old, to]}, note=note) for pk in moved
+    )
+    jams_public_changed()

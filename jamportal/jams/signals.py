@@ -5,3 +5,9 @@ from django.dispatch import Signal
 # A Jam was cancelled, in the transaction that cancels it: jam=, reason= (the organiser's
 # words, for the people who were coming). Attendance tells everyone signed up.
 jam_cancelled = Signal()
+
+# --- series ---
+# A Jam's day or hours changed (a date of a repeating Jam moved, or any Jam's times
+# edited), in the transaction that changes them: jam= (as it is now), old_start=,
+# old_end=. Attendance tells everyone signed up.
+jam_moved = Signal()
