@@ -8,11 +8,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from jamportal.cldr import formats
 from jamportal.cldr.names import CldrCountries
+from jamportal.jams import recurrence
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.text import is_one_line, validate_multiline, validate_single_line
 
@@ -460,3 +462,30 @@ class JamSeries(models.Model):
 
     def get_absolute_url(self):
         return reverse("jams:series", kwargs={"pk": self.pk})
+
+    def rule(self) -> dict:
+        """The rule's parts as jams.recurrence takes them (its start on the venue's clock)."""
+        return {
+            "frequency": self.frequency,
+            "starts": self.starts.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None),
+            "week": self.week_of_month,
+            "until": self.until,
+            "count": self.count,
+        }
+
+    @property
+    def rule_in_words(self) -> str:
+        """ "Every month, on the second Saturday", in the active language."""
+        rule = self.rule()
+        return recurrence.describe(frequency=rule["frequency"], starts=rule["starts"], week=rule["week"])
+
+    @property
+    def end_in_words(self) -> str:
+        """ "Until 12 December 2027", "6 dates in all", or nothing for a series without an end."""
+        if self.count:
+            return ngettext("%(count)s date in all", "%(count)s dates in all", self.count) % {
+                "count": formats.format_number(self.count)
+            }
+        if self.until:
+            return gettext("Until %(day)s") % {"day": formats.format_date(self.until)}
+        return ""

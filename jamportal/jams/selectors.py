@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jamportal import pagecache
 from jamportal.cldr import names
-from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamTranslation
+from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamSeries, JamTranslation
 from jamportal.places import continent_of, distance_km
 from jamportal.places.checks import FAR_FROM_TOWN_KM, location_check, timezone_label
 
@@ -532,3 +532,43 @@ def jam_timezone_in_words(zone, *, when=None) -> str:
     """ "Douala time, UTC+1": the timezone as people say it, in the current language."""
     label = timezone_label(zone, when=when)
     return _("%(city)s time, %(offset)s") % label
+
+
+# --- series ---
+
+
+def series_for_viewer_or_404(user, pk, *, language=None):
+    """(series, its dates in order, whether the user may change them): the dates the
+    user may see (public ones; all of them for its organiser or a moderator)."""
+    series = JamSeries.objects.filter(pk=pk).first()
+    if series is None:
+        raise Http404
+    dates = Jam.objects.filter(series=series).select_related("campaign").prefetch_related("campaign__translations")
+    dates = dates.order_by("occurrence_start", "pk")
+    dates = list(with_translation(dates, language) if language else dates)
+    can_edit = bool(dates) and jam_is_editable_by(dates[0], user)
+    if not (can_edit or user.has_perm("jams.moderate_jam")):
+        dates = [date for date in dates if date.is_public]
+    if not dates:
+        raise Http404
+    return series, dates, can_edit
+
+
+def series_date_for_organiser_or_404(user, slug) -> Jam:
+    """A date of a repeating Jam the user may move or skip: one of their own, still to come."""
+    jam = jam_for_organiser_or_404(user, slug)
+    if jam.series_id is None:
+        raise Http404
+    return jam
+
+
+def series_dates(series_ids, *, language=None) -> dict:
+    """{series id: [its public dates, first first]} (each with its series), for the feeds."""
+    dates = Jam.objects.filter(series_id__in=series_ids, approved_at__isnull=False)
+    dates = dates.filter(status__in=[Status.APPROVED, Status.CANCELLED]).select_related("series", "campaign")
+    if language:
+        dates = with_translation(dates, language)
+    found = {}
+    for date in dates.order_by("occurrence_start", "pk"):
+        found.setdefault(date.series_id, []).append(date)
+    return found

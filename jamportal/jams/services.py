@@ -511,17 +511,6 @@ def series_create(jam, *, by, frequency, last_week=False, until=None, count=None
     return series
 
 
-def series_rule(series) -> dict:
-    """The rule's parts as recurrence takes them."""
-    return {
-        "frequency": series.frequency,
-        "starts": series.starts.astimezone(ZoneInfo(series.timezone)).replace(tzinfo=None),
-        "week": series.week_of_month,
-        "until": series.until,
-        "count": series.count,
-    }
-
-
 def series_extend(series, *, now=None) -> list[Jam]:
     """Make the series' dates up to SERIES_HORIZON from now that are not made yet, each
     a copy of the first date (its words, venue and translations; the campaign only for
@@ -537,7 +526,7 @@ def series_extend(series, *, now=None) -> list[Jam]:
     made = set(series.occurrences.values_list("occurrence_start", flat=True))
     done = series.generated_until
     created = []
-    for local in recurrence.local_starts(**series_rule(series), before=horizon):
+    for local in recurrence.local_starts(**series.rule(), before=horizon):
         start = local.replace(tzinfo=tz)
         if start in made or (done is not None and start <= done):
             continue

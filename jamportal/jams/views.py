@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,16 @@ from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
 from jamportal.jams.feeds import calendar_response
-from jamportal.jams.forms import ApproveForm, CancelForm, JamFilterForm, JamForm, JamTranslationForm, RejectForm
+from jamportal.jams.forms import (
+    ApproveForm,
+    CancelForm,
+    JamFilterForm,
+    JamForm,
+    JamTranslationForm,
+    RejectForm,
+    SeriesDateMoveForm,
+    SeriesForm,
+)
 from jamportal.jams.languages import spoken_language_names
 from jamportal.jams.models import CampaignPoster
 from jamportal.jams.templatetags.jam_tags import distance
@@ -379,3 +389,91 @@ def _query_without_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# --- series ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_create(request, slug):
+    """The organiser makes their Jam repeat: how, and until when."""
+    jam = selectors.jam_for_organiser_or_404(request.user, slug)
+    if jam.series_id:
+        return redirect("jams:series", pk=jam.series_id)
+    form = SeriesForm(request.POST or None, jam=jam)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.series_create(jam, by=request.user, **form.options())
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+            return redirect(jam)
+        else:
+            messages.success(request, _("Your Jam repeats. Each date has its own page, sign-ups and photos."))
+            return redirect(series)
+    return render(request, "jams/series/series_form.html", {"jam": jam, "form": form})
+
+
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
+def series_detail(request, pk):
+    """A repeating Jam: how it repeats, its next dates and its past ones."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
+    now = timezone.now()
+    first = dates[0]
+    context = {
+        "series": series,
+        "jam": first,
+        "next": [date for date in dates if date.end >= now],
+        "past": [date for date in reversed(dates) if date.end < now],
+        "can_edit": can_edit,
+    }
+    return render(request, "jams/series/series_detail.html", context)
+
+
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
+def series_ics(request, pk):
+    """The whole series for a calendar: one event that repeats, with its moved and skipped dates."""
+    series, dates, _can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
+    return calendar_response(
+        dates, name=dates[0].display_title, filename=f"jam-series-{series.pk}.ics", as_attachment=True, series=True
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_date_move(request, slug):
+    jam = selectors.series_date_for_organiser_or_404(request.user, slug)
+    form = SeriesDateMoveForm(request.POST or None, jam=jam)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.times()
+        try:
+            services.series_date_move(jam, by=request.user, start=start, end=end)
+        except ValidationError as error:
+            fields = {"start": "day", "end": "ends"}
+            for field, problems in error.message_dict.items():
+                form.add_error(fields.get(field), problems)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+            return redirect("jams:series", pk=jam.series_id)
+        else:
+            messages.success(request, _("The date is moved. Everyone who signed up is emailed."))
+            return redirect("jams:series", pk=jam.series_id)
+    return render(request, "jams/series/date_move.html", {"jam": jam, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_date_skip(request, slug):
+    jam = selectors.series_date_for_organiser_or_404(request.user, slug)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_date_skip(jam, by=request.user, reason=form.cleaned_data["reason"])
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The date is skipped. Everyone who signed up is emailed."))
+        return redirect("jams:series", pk=jam.series_id)
+    return render(request, "jams/series/date_skip.html", {"jam": jam, "form": form})

@@ -16,7 +16,10 @@ from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam, JamTranslation
+from jamportal.jams.models import JamSeries as Series  # (series)
 from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.test_series import monthly_jam  # (series)
+from jamportal.jams.tests.test_series_views import approved_series  # (series)
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import KitRequest
 from jamportal.kits.tests.factories import address, kit_with_shirts
@@ -231,8 +234,15 @@ OWNER_PAGES = {
     "attendance:check-in-list",
     "attendance:check-in-sync",
     "attendance:jam-report",
+    # --- series (tested in the series block below) ---
+    "jams:series-create",
+    "jams:series-move",
+    "jams:series-skip",
 }
 OTHER_PAGES = {
+    # --- series: public once approved; the organiser's own before (the series block below) ---
+    "jams:series",
+    "jams:series-ics",
     # public (a draft's detail page is covered above)
     "jams:home",
     "jams:calendar",
@@ -344,3 +354,72 @@ def test_the_right_secret_opens_the_attendees_page_without_an_account(client, ow
 
     assert response.status_code == 200
     assert b"Owned Jam" in response.content
+
+
+# --- series ---
+
+
+@pytest.fixture
+def owned_series():
+    """An organiser's approved Jam, their approved repeating Jam and their draft one."""
+    series = approved_series(count=3)
+    first = series.occurrences.order_by("occurrence_start").first()
+    single = monthly_jam(title="Single Jam", organiser=first.organiser)
+    draft_first = monthly_jam(
+        title="Draft Series", organiser=first.organiser, status=Jam.Status.DRAFT, approved_at=None
+    )
+    draft = jam_services.series_create(draft_first, by=first.organiser, frequency="weekly", count=2)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    return {"series": series, "second": second, "single": single, "draft": draft}
+
+
+def series_state():
+    jams = Jam.objects.order_by("pk").values_list("pk", "status", "start", "series_id")
+    return json.dumps([list(jams), Series.objects.count()], default=str)
+
+
+SERIES_ACTIONS = [
+    ("open the repeat form", "get", lambda o: reverse("jams:series-create", args=[o["single"].slug]), None),
+    (
+        "make the Jam repeat",
+        "post",
+        lambda o: reverse("jams:series-create", args=[o["single"].slug]),
+        {"frequency": "weekly", "ends": "never"},
+    ),
+    ("open the move form", "get", lambda o: reverse("jams:series-move", args=[o["second"].slug]), None),
+    (
+        "move a date",
+        "post",
+        lambda o: reverse("jams:series-move", args=[o["second"].slug]),
+        {"day": "2031-01-04", "starts": "10:00", "ends": "12:00"},
+    ),
+    ("open the skip form", "get", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), None),
+    ("skip a date", "post", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), {"reason": ""}),
+    ("see a draft series", "get", lambda o: reverse("jams:series", args=[o["draft"].pk]), None),
+    ("download a draft series", "get", lambda o: reverse("jams:series-ics", args=[o["draft"].pk]), None),
+]
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), SERIES_ACTIONS, ids=[a[0] for a in SERIES_ACTIONS])
+def test_only_the_owner_may_act_on_their_series(client, owned_series, actor, action, method, url, data):
+    before = series_state()
+    as_actor(client, actor)
+
+    response = getattr(client, method)(url(owned_series), data or {})
+
+    assert refused(response), (actor, action, response.status_code, response.get("Location"))
+    assert series_state() == before
+    assert b"Draft Series" not in response.content
+
+
+SERIES_OWNER_VIEWS = [a for a in SERIES_ACTIONS if a[1] == "get"]
+
+
+@pytest.mark.parametrize(
+    ("action", "method", "url", "data"), SERIES_OWNER_VIEWS, ids=[a[0] for a in SERIES_OWNER_VIEWS]
+)
+def test_the_owner_may_see_their_series_pages(client, owned_series, action, method, url, data):
+    client.force_login(owned_series["series"].organiser)
+
+    assert client.get(url(owned_series)).status_code == 200

@@ -1,0 +1,264 @@
+"""Repeating Jams on the site: the editor, the series page, moving and skipping a date,
+and the feeds, where a series is one event that repeats."""
+
+import datetime
+
+import icalendar
+import pytest
+from django.utils import timezone
+
+from jamportal.jams import services
+from jamportal.jams.models import Jam, JamSeries
+from jamportal.jams.tests.factories import ModeratorFactory, UserFactory
+from jamportal.jams.tests.test_series import monthly_jam
+
+pytestmark = pytest.mark.django_db
+
+
+def approved_series(jam=None, **options):
+    jam = jam or monthly_jam(title="Cambridge Jam")
+    series = services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", **options)
+    queued = series.occurrences.filter(status=Jam.Status.SUBMITTED).first()
+    if queued:
+        services.jam_approve(queued, by=ModeratorFactory())
+    series.refresh_from_db()
+    return series
+
+
+def test_series_editor_offers_the_rule_in_words_of_the_jams_own_date(client):
+    jam = monthly_jam()
+    client.force_login(jam.organiser)
+
+    page = client.get(f"/en/jams/{jam.slug}/repeat/").content.decode()
+
+    assert "Every week, on Saturday" in page
+    assert f"Every month, on day {jam.local_start.day}" in page
+    assert "Every month, on the second Saturday" in page
+
+
+def test_series_editor_in_persian_names_the_day_in_persian(client):
+    jam = monthly_jam()
+    client.force_login(jam.organiser)
+
+    page = client.get(f"/fa/jams/{jam.slug}/repeat/").content.decode()
+
+    assert "شنبه" in page
+
+
+def test_series_editor_makes_the_jam_repeat_and_shows_its_dates(client):
+    jam = monthly_jam()
+    client.force_login(jam.organiser)
+
+    response = client.post(
+        f"/en/jams/{jam.slug}/repeat/", {"frequency": "monthly-weekday", "ends": "count", "count": "4"}
+    )
+
+    series = JamSeries.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/en/series/{series.pk}/"
+    assert series.occurrences.count() == 4
+    page = client.get(response.url).content.decode()
+    assert "Every month, on the second Saturday · 4 dates in all" in page
+    assert page.count('<li class="series-date') == 4
+
+
+def test_series_editor_asks_for_the_number_of_dates_and_keeps_what_was_typed(client):
+    jam = monthly_jam()
+    client.force_login(jam.organiser)
+
+    response = client.post(f"/en/jams/{jam.slug}/repeat/", {"frequency": "weekly", "ends": "count", "count": ""})
+
+    assert response.status_code == 200
+    assert "How many dates in all?" in response.content.decode()
+    assert JamSeries.objects.count() == 0
+
+
+def test_series_editor_refuses_a_last_day_before_the_first_date_in_the_field(client):
+    jam = monthly_jam()
+    client.force_login(jam.organiser)
+
+    response = client.post(
+        f"/en/jams/{jam.slug}/repeat/",
+        {"frequency": "weekly", "ends": "until", "until": jam.local_start.date().isoformat()},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"until": ["Please choose a last day after the first date."]}
+    assert JamSeries.objects.count() == 0
+
+
+def test_series_editor_is_not_for_another_organiser(client):
+    jam = monthly_jam()
+    client.force_login(UserFactory())
+
+    assert client.get(f"/en/jams/{jam.slug}/repeat/").status_code == 404
+    assert client.post(f"/en/jams/{jam.slug}/repeat/", {"frequency": "weekly", "ends": "never"}).status_code == 404
+    assert JamSeries.objects.count() == 0
+
+
+def test_series_page_shows_next_dates_moved_and_skipped_to_visitors(client):
+    series = approved_series(count=4)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    owner = dates[0].organiser
+    services.series_date_skip(dates[1], by=owner)
+    new_start = datetime.datetime.combine(dates[2].local_start.date() + datetime.timedelta(days=1), datetime.time(11))
+    services.series_date_move(dates[2], by=owner, start=new_start, end=new_start + datetime.timedelta(hours=2))
+
+    page = client.get(f"/en/series/{series.pk}/").content.decode()
+
+    assert page.count('<li class="series-date') == 4
+    assert page.count("Skipped") == 1
+    assert page.count("Moved from") == 1
+    assert f"/en/jams/{dates[3].slug}/" in page
+    assert "/move/" not in page
+
+
+def test_series_page_hides_dates_waiting_for_review_from_visitors(client):
+    jam = monthly_jam()
+    series = services.series_create(jam, by=jam.organiser, frequency="weekly", count=3)
+
+    page = client.get(f"/en/series/{series.pk}/").content.decode()
+
+    assert page.count('<li class="series-date') == 1
+    client.force_login(jam.organiser)
+    assert client.get(f"/en/series/{series.pk}/").content.decode().count('<li class="series-date') == 3
+
+
+def test_series_page_of_no_public_date_is_not_found(client):
+    jam = monthly_jam(status=Jam.Status.DRAFT, approved_at=None)
+    series = services.series_create(jam, by=jam.organiser, frequency="weekly", count=3)
+
+    assert client.get(f"/en/series/{series.pk}/").status_code == 404
+
+
+def test_series_page_costs_the_same_queries_for_more_dates(assert_constant_queries):
+    series = approved_series(count=2)
+    first = series.occurrences.order_by("occurrence_start").first()
+
+    def more():
+        services.series_extend(series, now=timezone.now())  # (made already: nothing)
+        for date in series.occurrences.all():
+            services.jam_translation_save(date, by=first.organiser, language="en", title="Jam", description="Hi")
+
+    assert_constant_queries(f"/en/series/{series.pk}/", more)
+
+
+def test_series_date_move_by_its_organiser_moves_it(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+    day = second.local_start.date() + datetime.timedelta(days=1)
+
+    response = client.post(
+        f"/en/jams/{second.slug}/move/", {"day": day.isoformat(), "starts": "11:00", "ends": "14:30"}
+    )
+
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert (second.local_start.date(), second.local_start.time(), second.local_end.time()) == (
+        day,
+        datetime.time(11),
+        datetime.time(14, 30),
+    )
+
+
+def test_series_date_move_to_a_past_day_says_why_in_the_day_field(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+    before = second.start
+
+    response = client.post(f"/en/jams/{second.slug}/move/", {"day": "2020-01-04", "starts": "10:00", "ends": "13:00"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "day": ["This time has already passed. Please choose a date in the future."]
+    }
+    second.refresh_from_db()
+    assert second.start == before
+
+
+def test_series_date_skip_by_its_organiser_cancels_that_date_only(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+
+    response = client.post(f"/en/jams/{second.slug}/skip/", {"reason": "Hall closed"})
+
+    assert response.status_code == 302
+    statuses = list(series.occurrences.order_by("occurrence_start").values_list("status", flat=True))
+    assert statuses == ["approved", "cancelled", "approved"]
+
+
+def test_series_date_move_and_skip_are_not_for_another_organiser(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(UserFactory())
+
+    assert client.post(f"/en/jams/{second.slug}/skip/", {"reason": ""}).status_code == 404
+    assert client.post(f"/en/jams/{second.slug}/move/", {"day": "2031-01-04"}).status_code == 404
+    assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
+
+
+def test_jam_page_of_a_date_links_to_its_series(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+
+    page = client.get(f"/en/jams/{second.slug}/").content.decode()
+
+    assert f'href="/en/series/{series.pk}/"' in page
+    assert "Every month, on the second Saturday" in page
+
+
+# --- Feeds ---
+
+
+def feed_events(client, url="/en/jams/calendar.ics"):
+    calendar = icalendar.Calendar.from_ical(client.get(url).content)
+    return calendar.walk("VEVENT")
+
+
+def test_feed_writes_a_series_as_one_event_with_its_rule_skips_and_moves(client):
+    series = approved_series(count=4)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    owner = dates[0].organiser
+    services.series_date_skip(dates[1], by=owner)
+    new_start = datetime.datetime.combine(dates[2].local_start.date() + datetime.timedelta(days=1), datetime.time(11))
+    services.series_date_move(dates[2], by=owner, start=new_start, end=new_start + datetime.timedelta(hours=2))
+
+    events = feed_events(client)
+
+    assert [str(event["UID"]) for event in events] == [f"jam-series-{series.pk}@jamportal"] * 2
+    master, moved = events
+    assert master["RRULE"].to_ical().decode() == "FREQ=MONTHLY;COUNT=4;BYDAY=2SA"
+    assert master.decoded("DTSTART") == dates[0].start
+    assert [found.dt for found in master["EXDATE"].dts] == [dates[1].start]
+    assert moved.decoded("RECURRENCE-ID") == dates[2].occurrence_start
+    assert moved.decoded("DTSTART").astimezone(dates[2].tz).replace(tzinfo=None) == new_start
+
+
+def test_feed_writes_a_series_waiting_for_review_as_its_public_dates(client):
+    jam = monthly_jam()
+    services.series_create(jam, by=jam.organiser, frequency="weekly", count=3)
+
+    assert [str(event["UID"]) for event in feed_events(client)] == [f"jam-{jam.pk}@jamportal"]
+
+
+def test_feed_of_a_campaign_or_span_of_days_writes_each_date(client):
+    series = approved_series(count=3)
+    last = series.occurrences.order_by("occurrence_start").last()
+    day = last.local_start.date().isoformat()
+
+    events = feed_events(client, f"/en/jams/calendar.ics?date_from={day}&date_to={day}")
+
+    assert [str(event["UID"]) for event in events] == [f"jam-{last.pk}@jamportal"]
+
+
+def test_series_calendar_file_holds_the_series(client):
+    series = approved_series(count=3)
+
+    response = client.get(f"/en/series/{series.pk}/calendar.ics")
+
+    assert response["Content-Disposition"] == f'attachment; filename="jam-series-{series.pk}.ics"'
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert [event["RRULE"].to_ical().decode() for event in events] == ["FREQ=MONTHLY;COUNT=3;BYDAY=2SA"]
