@@ -11,3 +11,7 @@ class AttendanceConfig(AppConfig):
         from jamportal.jams.signals import jam_cancelled
 
         jam_cancelled.connect(services.signups_jam_cancelled, dispatch_uid="attendance.jam_cancelled")
+        # --- series ---
+        from jamportal.jams.signals import jam_moved
+
+        jam_moved.connect(services.signups_jam_moved, dispatch_uid="attendance.jam_moved")

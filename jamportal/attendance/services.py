@@ -549,3 +549,34 @@ def _send(event: SignupEvent) -> None:
         email.attach("jam.ics", calendar_ical([jam], name=jam.title), "text/calendar")
         email.attach("place-qr.png", place_qr_png(signup), "image/png")
     email.send()
+
+
+# --- series ---
+
+
+def signups_jam_moved(sender=None, *, jam: Jam, old_start, old_end, **_signal) -> int:
+    """The Jam moved to another day or time (in its transaction, from jams.signals: a date
+    of a repeating Jam moved, or any Jam's times changed): everyone with a place or
+    waiting is emailed the new and the old times, in their language, with their link to
+    give up their place. The emails are drawn now and sent once the change commits."""
+    messages = []
+    signups = Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="")
+    for signup in signups:
+        with translation.override(signup.language):
+            token = signup_token(signup)
+            context = {
+                "signup": signup,
+                "jam": jam,
+                "old_when": formats.format_datetime_range(old_start.astimezone(jam.tz), old_end.astimezone(jam.tz)),
+                "new_when": formats.format_datetime_range(jam.local_start, jam.local_end),
+                "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+                "mine_url": token and settings.SITE_URL + reverse("attendance:mine", args=[token]),
+                "cancel_url": token and settings.SITE_URL + reverse("attendance:cancel", args=[token]),
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string("attendance/emails/jam-moved_subject.txt", context)
+            body = render_to_string("attendance/emails/jam-moved.txt", context)
+        messages.append({"to": signup.email, "subject": " ".join(subject.split()), "body": body})
+    if messages:
+        enqueue("attendance.send_jam_moved", messages=messages)
+    return len(messages)

@@ -22,11 +22,13 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "attendance.ask_for_reports",
         "attendance.remind_attendees",
         "attendance.send_email",
+        "attendance.send_jam_moved",  # series
         "attendance.send_jam_removed",
         "attendance.send_report_request",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
+        "jams.extend_series",  # series
         "jams.remind_organisers",
         "jams.send_email",
         "kits.anonymise_addresses",
@@ -54,6 +56,7 @@ def test_beat_sends_tasks_by_their_names():
         "feed.remove_stale_uploads",
         "attendance.remind_attendees",
         "attendance.anonymise_attendees",
+        "jams.extend_series",  # series
     }
     assert scheduled <= set(our_tasks())
 
@@ -65,6 +68,7 @@ def test_beat_sends_tasks_by_their_names():
         "kits.send_email",
         "attendance.send_email",
         "attendance.send_jam_removed",
+        "attendance.send_jam_moved",  # series
         "attendance.send_report_request",
     ],
 )
