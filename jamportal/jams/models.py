@@ -436,7 +436,7 @@ class JamSeries(models.Model):
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jam_series"
     )
-    frequency = models.CharField(_("repeats"), max_length=20, choices=Frequency)
+    frequency = models.CharField(max_length=20, choices=Frequency)
     # For MONTHLY_WEEKDAY: the week of the month (1 to 4, or -1 for the last).
     week_of_month = models.SmallIntegerField(null=True, blank=True)
     # The first date's start and length, in its timezone: every date starts at the same
@@ -444,18 +444,14 @@ class JamSeries(models.Model):
     starts = models.DateTimeField()
     duration = models.DurationField()
     timezone = models.CharField(max_length=64)
-    until = models.DateField(_("until"), null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
     count = models.PositiveSmallIntegerField(
-        _("number of dates"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(MAX_COUNT)]
+        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(MAX_COUNT)]
     )
     status = models.CharField(max_length=20, choices=Jam.Status, default=Jam.Status.DRAFT)
     # Dates are made up to this moment (a year ahead, moved on daily).
     generated_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("repeating Jam")
-        verbose_name_plural = _("repeating Jams")
 
     def __str__(self):
         return f"series {self.pk}"
