@@ -5,7 +5,10 @@ import datetime
 
 import icalendar
 import pytest
+import recurring_ical_events
+import vobject
 from django.utils import timezone
+from ical.calendar_stream import IcsCalendarStream
 
 from jamportal.jams import services
 from jamportal.jams.models import Jam, JamSeries
@@ -262,3 +265,59 @@ def test_series_calendar_file_holds_the_series(client):
     assert response["Content-Disposition"] == f'attachment; filename="jam-series-{series.pk}.ics"'
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert [event["RRULE"].to_ical().decode() for event in events] == ["FREQ=MONTHLY;COUNT=3;BYDAY=2SA"]
+
+
+# --- Three calendar libraries expand the feed to the series' dates -----------------------
+
+WINDOW = (datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC))
+
+
+def expanded_by_icalendar(data: bytes) -> list:
+    calendar = icalendar.Calendar.from_ical(data)
+    events = recurring_ical_events.of(calendar).between(*WINDOW)
+    return sorted((event.decoded("DTSTART").timestamp(), event.decoded("DTEND").timestamp()) for event in events)
+
+
+def expanded_by_vobject(data: bytes) -> list:
+    """vobject expands a rule (with its EXDATEs); the moved dates replace their originals."""
+    events = vobject.readOne(data.decode()).vevent_list
+    moved = [event for event in events if hasattr(event, "recurrence_id")]
+    replaced = {event.recurrence_id.value.timestamp() for event in moved}
+    found = [(event.dtstart.value.timestamp(), event.dtend.value.timestamp()) for event in moved]
+    for event in events:
+        if hasattr(event, "recurrence_id"):
+            continue
+        length = event.dtend.value - event.dtstart.value
+        if not hasattr(event, "rrule"):
+            found.append((event.dtstart.value.timestamp(), event.dtend.value.timestamp()))
+            continue
+        for start in event.getrruleset(addRDate=True):
+            if start.timestamp() not in replaced:
+                found.append((start.timestamp(), (start + length).timestamp()))
+    return sorted(found)
+
+
+def expanded_by_ical(data: bytes) -> list:
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode())
+    return sorted((event.dtstart.timestamp(), event.dtend.timestamp()) for event in calendar.timeline)
+
+
+EXPANDERS = {"icalendar": expanded_by_icalendar, "vobject": expanded_by_vobject, "ical": expanded_by_ical}
+
+
+def test_three_calendar_libraries_expand_the_feed_to_the_series_dates_across_summer_time(client):
+    series = approved_series(count=8)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    owner = dates[0].organiser
+    services.series_date_skip(dates[3], by=owner)
+    new_start = datetime.datetime.combine(dates[5].local_start.date() - datetime.timedelta(days=2), datetime.time(18))
+    services.series_date_move(dates[5], by=owner, start=new_start, end=new_start + datetime.timedelta(hours=2))
+    expected = sorted(
+        (date.start.timestamp(), date.end.timestamp())
+        for date in series.occurrences.exclude(status=Jam.Status.CANCELLED)
+    )
+    assert len(expected) == 7
+
+    data = client.get("/en/jams/calendar.ics").content
+
+    assert {name: expand(data) for name, expand in EXPANDERS.items()} == dict.fromkeys(EXPANDERS, expected)
