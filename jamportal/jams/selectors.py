@@ -353,7 +353,7 @@ def jam_list_moderation_queue():
                 )
             )
         )
-        .select_related("organiser", "campaign")
+        .select_related("organiser", "campaign", "series")
         .prefetch_related("campaign__translations")
         .order_by("submitted_at", "pk")
     )

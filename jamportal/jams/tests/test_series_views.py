@@ -321,3 +321,17 @@ def test_three_calendar_libraries_expand_the_feed_to_the_series_dates_across_sum
     data = client.get("/en/jams/calendar.ics").content
 
     assert {name: expand(data) for name, expand in EXPANDERS.items()} == dict.fromkeys(EXPANDERS, expected)
+
+
+def test_moderation_queue_shows_a_series_once_with_its_rule_and_its_page_says_every_date_follows(client):
+    jam = monthly_jam()
+    series = services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=5)
+    client.force_login(ModeratorFactory())
+
+    queue = client.get("/en/moderation/").content.decode()
+    first_waiting = series.occurrences.filter(status=Jam.Status.SUBMITTED).order_by("occurrence_start").first()
+    review = client.get(f"/en/moderation/{first_waiting.slug}/").content.decode()
+
+    assert queue.count('class="button" href="/en/moderation/') == 1
+    assert "Every month, on the second Saturday · 5 dates in all" in queue
+    assert f'<a href="/en/series/{series.pk}/">See every date</a>' in review
