@@ -580,3 +580,16 @@ def signups_jam_moved(sender=None, *, jam: Jam, old_start, old_end, **_signal) -
     if messages:
         enqueue("attendance.send_jam_moved", messages=messages)
     return len(messages)
+
+
+def sheets_series_dates_made(sender=None, *, series, dates, **_signal) -> int:
+    """New dates of a repeating Jam take sign-ups here, open, with as many places as its
+    latest date that took them (in their transaction, from jams.signals); none where no
+    date of the series took sign-ups here. How many sheets were made."""
+    model = SignupSheet.objects.filter(jam__series=series).exclude(jam__in=dates).order_by("-jam__occurrence_start")
+    latest = model.first()
+    if latest is None:
+        return 0
+    SignupSheet.objects.bulk_create(SignupSheet(jam=date, capacity=latest.capacity, is_open=True) for date in dates)
+    transaction.on_commit(lambda: pagecache.bump(PUBLIC_VERSION_KEY))
+    return len(dates)

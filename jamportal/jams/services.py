@@ -551,6 +551,8 @@ def series_extend(series, *, now=None) -> list[Jam]:
         created.append(jam)
     series.generated_until = max([now + SERIES_HORIZON, *([done] if done else [])])
     series.save(update_fields=["generated_until"])
+    if created:
+        signals.series_dates_made.send(sender=JamSeries, series=series, dates=created)
     return created
 
 

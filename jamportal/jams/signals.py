@@ -11,3 +11,6 @@ jam_cancelled = Signal()
 # edited), in the transaction that changes them: jam= (as it is now), old_start=,
 # old_end=. Attendance tells everyone signed up.
 jam_moved = Signal()
+# A repeating Jam's new dates were made (services.series_extend), in the transaction that
+# makes them: series=, dates= (the new Jams). Attendance gives them sign-ups like the others'.
+series_dates_made = Signal()

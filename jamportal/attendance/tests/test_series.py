@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 
 from jamportal.attendance import services
+from jamportal.attendance.models import SignupSheet
 from jamportal.attendance.tests.factories import sign_up
 from jamportal.jams import services as jam_services
+from jamportal.jams.tests.test_series import monthly_jam
 from jamportal.jams.tests.test_series_views import approved_series
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,24 @@ def test_a_skipped_date_emails_everyone_signed_up_that_it_is_cancelled(second_da
 
     assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.org", "reza@example.org"]
     assert all("The hall is closed that day." in message.body for message in mail.outbox)
+
+
+def test_new_dates_of_a_jam_taking_sign_ups_take_them_too_with_as_many_places():
+    jam = monthly_jam()
+    services.sheet_save(jam, capacity=25, is_open=False)
+
+    series = jam_services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=3)
+
+    sheets = [
+        (date.signup_sheet.capacity, date.signup_sheet.is_open)
+        for date in series.occurrences.order_by("occurrence_start").select_related("signup_sheet")
+    ]
+    assert sheets == [(25, False), (25, True), (25, True)]
+
+
+def test_new_dates_of_a_jam_booked_elsewhere_take_no_sign_ups_here():
+    jam = monthly_jam()
+
+    series = jam_services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=3)
+
+    assert SignupSheet.objects.filter(jam__series=series).count() == 0
