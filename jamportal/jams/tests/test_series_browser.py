@@ -20,7 +20,7 @@ from jamportal.jams.models import Jam, JamSeries
 from jamportal.jams.tests.factories import ModeratorFactory
 from jamportal.jams.tests.test_series import monthly_jam
 from jamportal.jams.tests.test_series_views import EXPANDERS
-from jamportal.tests.test_accessibility import ARTIFACTS, sign_in
+from jamportal.tests.test_accessibility import ARTIFACTS, sign_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = ARTIFACTS / "series-shots"
@@ -38,7 +38,11 @@ def when(language, jam):
 
 
 def open_page(browser, live_server, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        base_url=live_server.url,
+        bypass_csp=True,  # (axe, added to the page)
+    )
     context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
     page = context.new_page()
     page.errors = []
@@ -64,6 +68,7 @@ def test_a_monthly_jam_with_a_moved_and_a_skipped_date_agrees_on_its_page_the_ma
         organiser.get_by_label(words(language, "Number of dates, this one included")).fill("4")
         SHOTS.mkdir(parents=True, exist_ok=True)
         organiser.screenshot(path=SHOTS / f"series-form-{language}-1280.png", full_page=True)
+        assert violations(organiser) == []
         organiser.get_by_role("button", name=words(language, "Make it repeat")).click()
         expect(organiser.locator("li.series-date")).to_have_count(4)
         series = JamSeries.objects.get()
@@ -115,6 +120,7 @@ def test_a_monthly_jam_with_a_moved_and_a_skipped_date_agrees_on_its_page_the_ma
         )
         expect(visitor.locator(f"li[data-jam='{dates[2].pk}'] .badge")).to_have_text(words(language, "Skipped"))
         visitor.screenshot(path=SHOTS / f"series-{language}-390.png", full_page=True)
+        assert violations(visitor) == []
 
         # The map: the three dates still on are one pin at the venue, each date in its popup.
         visitor.goto(f"/{language}/")
