@@ -186,6 +186,7 @@ class NewJamsFeed(Feed):
 
     def items(self, jams):
         approved = [jam for jam in jams if jam.approved_at]
+        approved = series_once(approved)  # (series)
         return sorted(approved, key=lambda jam: jam.approved_at, reverse=True)[:100]
 
     def item_title(self, jam):
@@ -271,3 +272,14 @@ def _series_event(dates, now) -> list[str]:
 
 def _name(line: str) -> str:
     return line.split(":", 1)[0].split(";", 1)[0]
+
+
+def series_once(jams) -> list:
+    """The Jams, with a repeating Jam's dates approved together as one entry: its first
+    date among them (news of a new Jam, not of twelve)."""
+    seen, kept = set(), []
+    for jam in sorted(jams, key=lambda jam: (jam.start, jam.pk)):
+        if jam.series_id is None or jam.series_id not in seen:
+            kept.append(jam)
+        seen.add(jam.series_id)
+    return kept

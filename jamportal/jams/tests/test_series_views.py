@@ -3,6 +3,7 @@ and the feeds, where a series is one event that repeats."""
 
 import datetime
 
+import feedparser
 import icalendar
 import pytest
 import recurring_ical_events
@@ -335,3 +336,12 @@ def test_moderation_queue_shows_a_series_once_with_its_rule_and_its_page_says_ev
     assert queue.count('class="button" href="/en/moderation/') == 1
     assert "Every month, on the second Saturday · 5 dates in all" in queue
     assert f'<a href="/en/series/{series.pk}/">See every date</a>' in review
+
+
+def test_news_feed_of_new_jams_tells_of_a_series_once_by_its_next_date(client):
+    series = approved_series(count=4)
+    first = series.occurrences.order_by("occurrence_start").first()
+
+    atom = feedparser.parse(client.get("/en/jams/new.atom").content)
+
+    assert [entry.link for entry in atom.entries] == [f"http://testserver{first.get_absolute_url()}"]
