@@ -184,6 +184,8 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
             # --- series ---
             if old_times != (jam.start, jam.end):
                 signals.jam_moved.send(sender=Jam, jam=jam, old_start=old_times[0], old_end=old_times[1])
+            if jam.series_id:
+                _series_edit_later_dates(jam, by=by, changes=changes)
             # --- end series ---
         if submit and jam.status in (Status.DRAFT, Status.REJECTED):
             jam = jam_submit(jam, by=by)
@@ -513,12 +515,14 @@ def series_create(jam, *, by, frequency, last_week=False, until=None, count=None
 
 def series_extend(series, *, now=None) -> list[Jam]:
     """Make the series' dates up to SERIES_HORIZON from now that are not made yet, each
-    a copy of the first date (its words, venue and translations; the campaign only for
+    a copy of its latest date (its words, venue and translations; the campaign only for
     a date within it), in the series' status. Harmless to run twice. The new Jams."""
     now = now or timezone.now()
     if series.status in (Status.REJECTED, Status.CANCELLED):
         return []
-    first = series.occurrences.order_by("occurrence_start").prefetch_related("translations").first()
+    # The latest date holds the series' words as they are now (an edit reaches the dates after it).
+    dates = series.occurrences.order_by("-occurrence_start").prefetch_related("translations")
+    first = dates.exclude(status=Status.CANCELLED).first() or dates.first()
     if first is None:
         return []
     tz = ZoneInfo(series.timezone)
@@ -597,3 +601,30 @@ def _series_follow(jam, old, to, *, by, note, fields) -> None:
         JamEvent(jam_id=pk, actor=by, action=action, changes={"status": [old, to]}, note=note) for pk in moved
     )
     jams_public_changed()
+
+
+# What an edit of one date of a series changes on the dates after it: its words and
+# venue, not its own day, hours, zone or campaign (moving a date moves that date only).
+SERIES_SHARED_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("start", "end", "timezone", "campaign")]
+
+
+def _series_edit_later_dates(jam, *, by, changes) -> None:
+    """The organiser changed a date's words or venue: the dates after it (not skipped,
+    not over) change alike, each with its entry in the history. A venue moved into
+    another timezone stays on this date only (the later dates' hours would shift)."""
+    shared = [name for name in SERIES_SHARED_FIELDS if name in changes]
+    if "timezone" in changes:
+        shared = [name for name in shared if name not in ("latitude", "longitude", "city", "country")]
+    if not shared:
+        return
+    later = Jam.objects.filter(
+        series_id=jam.series_id, occurrence_start__gt=jam.occurrence_start, end__gt=timezone.now()
+    )
+    for date in later.exclude(status=Status.CANCELLED).select_for_update():
+        for name in shared:
+            setattr(date, name, getattr(jam, name))
+        date.description_html = jam.description_html
+        if date.status == Status.APPROVED and REVIEWED_FIELDS & set(shared):
+            date.changes_to_review_since = date.changes_to_review_since or timezone.now()
+        date.save()
+        _record(date, by=by, action=Action.EDITED, changes={name: changes[name] for name in shared})

@@ -206,3 +206,39 @@ def test_series_create_refuses_a_jam_that_repeats_already():
     with pytest.raises(services.JamStateError):
         services.series_create(jam, by=jam.organiser, frequency="weekly", count=2)
     assert JamSeries.objects.count() == 1
+
+
+def test_series_edit_of_a_date_changes_its_words_on_the_later_dates_not_their_times():
+    jam = monthly_jam(title="Cambridge Jam")
+    series = services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=4)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    services.series_date_skip(dates[3], by=jam.organiser)
+    data = {name: getattr(dates[1], name) for name in services.EDITABLE_FIELDS}
+    edited = {**data, "title": "Cambridge Pi Club", "venue_name": "Library"}
+
+    services.jam_update(dates[1], by=jam.organiser, data=edited)
+
+    after = list(series.occurrences.order_by("occurrence_start"))
+    assert [(date.title, date.venue_name) for date in after] == [
+        ("Cambridge Jam", "Cambridge Junction"),
+        ("Cambridge Pi Club", "Library"),
+        ("Cambridge Pi Club", "Library"),
+        ("Cambridge Jam", "Cambridge Junction"),  # skipped: left as it was
+    ]
+    assert [date.start for date in after] == [date.start for date in dates]
+    assert JamEvent.objects.filter(jam=after[2], action="edited").get().changes == {
+        "title": ["Cambridge Jam", "Cambridge Pi Club"],
+        "venue_name": ["Cambridge Junction", "Library"],
+    }
+
+
+def test_series_new_dates_copy_the_latest_date_as_edited():
+    jam = monthly_jam(title="Cambridge Jam")
+    series = services.series_create(jam, by=jam.organiser, frequency="weekly")
+    last = series.occurrences.order_by("occurrence_start").last()
+    data = {name: getattr(last, name) for name in services.EDITABLE_FIELDS}
+    services.jam_update(last, by=jam.organiser, data={**data, "title": "Cambridge Pi Club"})
+
+    made = services.series_extend(series, now=timezone.now() + datetime.timedelta(days=7))
+
+    assert [date.title for date in made] == ["Cambridge Pi Club"]

@@ -345,3 +345,13 @@ def test_news_feed_of_new_jams_tells_of_a_series_once_by_its_next_date(client):
     atom = feedparser.parse(client.get("/en/jams/new.atom").content)
 
     assert [entry.link for entry in atom.entries] == [f"http://testserver{first.get_absolute_url()}"]
+
+
+def test_edit_form_of_a_date_says_what_reaches_the_later_dates(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+
+    page = client.get(f"/en/jams/{second.slug}/edit/").content.decode()
+
+    assert "new words and a new venue apply to this date and the later ones" in page
