@@ -490,3 +490,10 @@ class SeriesDateMoveForm(forms.Form):
         start = datetime.datetime.combine(data["day"], data["starts"])
         end = datetime.datetime.combine(data["day"], data["ends"])
         return start, end if end > start else end + datetime.timedelta(days=1)
+
+
+class SeriesEndForm(forms.Form):
+    """The last day of a repeating Jam, and why it stops (for those signed up after it)."""
+
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

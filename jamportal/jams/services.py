@@ -628,3 +628,25 @@ def _series_edit_later_dates(jam, *, by, changes) -> None:
             date.changes_to_review_since = date.changes_to_review_since or timezone.now()
         date.save()
         _record(date, by=by, action=Action.EDITED, changes={name: changes[name] for name in shared})
+
+
+def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
+    """Stop a repeating Jam after `last_day` (on the venue's calendar): its dates after
+    that day are cancelled, those signed up told (jams.signals.jam_cancelled), and the
+    rule ends there (UNTIL). The dates cancelled."""
+    now = now or timezone.now()
+    first = series.occurrences.order_by("occurrence_start").first()
+    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
+        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
+    tz = ZoneInfo(series.timezone)
+    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tz)
+    ended = []
+    with transaction.atomic():
+        series = JamSeries.objects.select_for_update().get(pk=series.pk)
+        series.until, series.count = last_day, None
+        series.save(update_fields=["until", "count"])
+        dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now)
+        for date in dates.exclude(status=Status.CANCELLED).order_by("occurrence_start"):
+            ended.append(jam_cancel(date, by=by, reason=reason))
+        jams_public_changed()
+    return ended

@@ -32,6 +32,7 @@ urlpatterns = [
     path("jams/<str:slug>/skip/", views.series_date_skip, name="series-skip"),
     path("series/<int:pk>/", views.series_detail, name="series"),
     path("series/<int:pk>/calendar.ics", views.series_ics, name="series-ics"),
+    path("series/<int:pk>/end/", views.series_end, name="series-end"),
     # --- end series ---
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<str:slug>/", views.moderation_jam, name="moderate"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
@@ -31,6 +32,7 @@ from jamportal.jams.forms import (
     JamTranslationForm,
     RejectForm,
     SeriesDateMoveForm,
+    SeriesEndForm,
     SeriesForm,
 )
 from jamportal.jams.languages import spoken_language_names
@@ -477,3 +479,34 @@ def series_date_skip(request, slug):
             messages.success(request, _("The date is skipped. Everyone who signed up is emailed."))
         return redirect("jams:series", pk=jam.series_id)
     return render(request, "jams/series/date_skip.html", {"jam": jam, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_end(request, pk):
+    """The organiser stops their Jam repeating after a day of their choice."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk)
+    if not can_edit:
+        raise Http404
+    now = timezone.now()
+    upcoming = [date for date in dates if date.start > now and date.status != date.Status.CANCELLED]
+    form = SeriesEndForm(
+        request.POST or None, initial={"last_day": upcoming[0].local_start.date() if upcoming else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = services.series_end(series, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The Jam stops repeating; %(count)s date after it is cancelled.",
+                    "The Jam stops repeating; %(count)s dates after it are cancelled.",
+                    len(ended),
+                )
+                % {"count": native_digits(str(len(ended)))},
+            )
+            return redirect(series)
+    return render(request, "jams/series/series_end.html", {"series": series, "jam": dates[0], "form": form})

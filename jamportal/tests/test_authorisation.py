@@ -238,6 +238,7 @@ OWNER_PAGES = {
     "jams:series-create",
     "jams:series-move",
     "jams:series-skip",
+    "jams:series-end",
 }
 OTHER_PAGES = {
     # --- series: public once approved; the organiser's own before (the series block below) ---
@@ -395,6 +396,13 @@ SERIES_ACTIONS = [
     ),
     ("open the skip form", "get", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), None),
     ("skip a date", "post", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), {"reason": ""}),
+    ("open the end form", "get", lambda o: reverse("jams:series-end", args=[o["series"].pk]), None),
+    (
+        "stop the series",
+        "post",
+        lambda o: reverse("jams:series-end", args=[o["series"].pk]),
+        {"last_day": "2020-01-01", "reason": ""},
+    ),
     ("see a draft series", "get", lambda o: reverse("jams:series", args=[o["draft"].pk]), None),
     ("download a draft series", "get", lambda o: reverse("jams:series-ics", args=[o["draft"].pk]), None),
 ]

@@ -355,3 +355,35 @@ def test_edit_form_of_a_date_says_what_reaches_the_later_dates(client):
     page = client.get(f"/en/jams/{second.slug}/edit/").content.decode()
 
     assert "new words and a new venue apply to this date and the later ones" in page
+
+
+def test_series_end_cancels_the_dates_after_the_last_day_and_ends_the_rule(client):
+    series = approved_series(count=5)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    client.force_login(dates[0].organiser)
+    last_day = dates[1].local_start.date()
+
+    form = client.get(f"/en/series/{series.pk}/end/")
+    response = client.post(f"/en/series/{series.pk}/end/", {"last_day": last_day.isoformat(), "reason": "We move"})
+
+    assert form.context["form"]["last_day"].value() == dates[0].local_start.date()
+    assert response.status_code == 302
+    statuses = list(series.occurrences.order_by("occurrence_start").values_list("status", flat=True))
+    assert statuses == ["approved", "approved", "cancelled", "cancelled", "cancelled"]
+    page = client.get(f"/en/series/{series.pk}/").content.decode()
+    assert f"Every month, on the second Saturday · Until {last_day:%B} {last_day.day}, {last_day.year}" in page
+    rule = icalendar.Calendar.from_ical(client.get("/en/jams/calendar.ics").content).walk("VEVENT")[0]["RRULE"]
+    assert rule["UNTIL"][0].date() in (last_day, last_day + datetime.timedelta(days=1))
+    assert "COUNT" not in rule
+
+
+def test_series_end_before_the_first_date_is_refused_and_changes_nothing(client):
+    series = approved_series(count=3)
+    first = series.occurrences.order_by("occurrence_start").first()
+    client.force_login(first.organiser)
+
+    response = client.post(f"/en/series/{series.pk}/end/", {"last_day": "2020-01-01"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"last_day": ["Please choose a last day after the first date."]}
+    assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
