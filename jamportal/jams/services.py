@@ -249,6 +249,8 @@ def jam_translation_save(jam, *, by, language, title, description) -> JamTransla
             jam.changes_to_review_since = timezone.now()
             jam.save(update_fields=["changes_to_review_since", "updated_at"])
         _record(jam, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})
+        if jam.series_id:  # (series)
+            _series_translate_later_dates(jam, by=by, language=language, title=title, description=description)
     return translation_
 
 
@@ -617,10 +619,7 @@ def _series_edit_later_dates(jam, *, by, changes) -> None:
         shared = [name for name in shared if name not in ("latitude", "longitude", "city", "country")]
     if not shared:
         return
-    later = Jam.objects.filter(
-        series_id=jam.series_id, occurrence_start__gt=jam.occurrence_start, end__gt=timezone.now()
-    )
-    for date in later.exclude(status=Status.CANCELLED).select_for_update():
+    for date in _series_later_dates(jam).select_for_update():
         for name in shared:
             setattr(date, name, getattr(jam, name))
         date.description_html = jam.description_html
@@ -650,3 +649,22 @@ def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
             ended.append(jam_cancel(date, by=by, reason=reason))
         jams_public_changed()
     return ended
+
+
+def _series_later_dates(jam):
+    """The dates of `jam`'s series after it, still to come and not skipped."""
+    later = Jam.objects.filter(series_id=jam.series_id, occurrence_start__gt=jam.occurrence_start)
+    return later.filter(end__gt=timezone.now()).exclude(status=Status.CANCELLED)
+
+
+def _series_translate_later_dates(jam, *, by, language, title, description) -> None:
+    """A date's new translation reaches the dates after it, as its words do."""
+    html = render_description(description)
+    for date in _series_later_dates(jam).select_for_update():
+        _translation, created = JamTranslation.objects.update_or_create(
+            jam=date, language=language, defaults={"title": title, "description": description, "description_html": html}
+        )
+        if date.status == Status.APPROVED and date.changes_to_review_since is None:
+            date.changes_to_review_since = timezone.now()
+            date.save(update_fields=["changes_to_review_since", "updated_at"])
+        _record(date, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})

@@ -242,3 +242,19 @@ def test_series_new_dates_copy_the_latest_date_as_edited():
     made = services.series_extend(series, now=timezone.now() + datetime.timedelta(days=7))
 
     assert [date.title for date in made] == ["Cambridge Pi Club"]
+
+
+def test_series_translation_of_a_date_reaches_the_later_dates():
+    jam = monthly_jam()
+    series = services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+
+    services.jam_translation_save(
+        second, by=jam.organiser, language="ja", title="ケンブリッジ Jam", description="ようこそ"
+    )
+
+    titles = [
+        [found.title for found in date.translations.all()]
+        for date in series.occurrences.order_by("occurrence_start").prefetch_related("translations")
+    ]
+    assert titles == [[], ["ケンブリッジ Jam"], ["ケンブリッジ Jam"]]
