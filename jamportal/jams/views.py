@@ -427,8 +427,11 @@ def series_detail(request, pk):
     context = {
         "series": series,
         "jam": first,
-        "next": [date for date in dates if date.end >= now],
-        "past": [date for date in reversed(dates) if date.end < now],
+        # As they happen (a moved date among the others), soonest first; the past latest first.
+        "next": sorted((date for date in dates if date.end >= now), key=lambda date: (date.start, date.pk)),
+        "past": sorted(
+            (date for date in dates if date.end < now), key=lambda date: (date.start, date.pk), reverse=True
+        ),
         "can_edit": can_edit,
     }
     return render(request, "jams/series/series_detail.html", context)

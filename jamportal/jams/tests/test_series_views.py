@@ -387,3 +387,18 @@ def test_series_end_before_the_first_date_is_refused_and_changes_nothing(client)
     assert response.status_code == 200
     assert response.context["form"].errors == {"last_day": ["Please choose a last day after the first date."]}
     assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
+
+
+def test_series_page_lists_a_date_moved_past_the_next_one_in_the_order_they_happen(client):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    later = dates[2].local_start.date() + datetime.timedelta(days=1)
+    new_start = datetime.datetime.combine(later, datetime.time(10))
+    services.series_date_move(
+        dates[1], by=dates[1].organiser, start=new_start, end=new_start + datetime.timedelta(hours=3)
+    )
+
+    page = client.get(f"/en/series/{series.pk}/").content.decode()
+
+    positions = [page.index(f'data-jam="{date.pk}"') for date in (dates[0], dates[2], dates[1])]
+    assert positions == sorted(positions)
