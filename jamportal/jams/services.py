@@ -537,7 +537,7 @@ def series_extend(series, *, now=None) -> list[Jam]:
         if start in made or (done is not None and start <= done):
             continue
         jam = Jam(**{name: getattr(first, name) for name in EDITABLE_FIELDS})
-        jam.start, jam.end = start, start + series.duration
+        jam.start, jam.end, jam.timezone = start, start + series.duration, series.timezone
         campaign = first.campaign
         if campaign and not campaign.starts_on <= local.date() <= campaign.ends_on:
             jam.campaign = None
