@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-attendees": {"task": "attendance.anonymise_attendees", "schedule": 24 * 3600},
     "ask-for-jam-reports": {"task": "attendance.ask_for_reports", "schedule": 3600},
     "expire-alert-requests": {"task": "alerts.expire_requests", "schedule": 3600},  # --- alerts ---
+    "extend-jam-series": {"task": "jams.extend_series", "schedule": 24 * 3600},  # series
 }
 # Attendees' names, email addresses and needs are forgotten this many days after their
 # Jam ends (attendance.anonymise_attendees, daily); the figures stay for the reports.

@@ -549,3 +549,47 @@ def _send(event: SignupEvent) -> None:
         email.attach("jam.ics", calendar_ical([jam], name=jam.title), "text/calendar")
         email.attach("place-qr.png", place_qr_png(signup), "image/png")
     email.send()
+
+
+# --- series ---
+
+
+def signups_jam_moved(sender=None, *, jam: Jam, old_start, old_end, **_signal) -> int:
+    """The Jam moved to another day or time (in its transaction, from jams.signals: a date
+    of a repeating Jam moved, or any Jam's times changed): everyone with a place or
+    waiting is emailed the new and the old times, in their language, with their link to
+    give up their place. The emails are drawn now and sent once the change commits."""
+    messages = []
+    signups = Signup.objects.filter(jam=jam, status__in=[Status.PLACE, Status.WAITING]).exclude(email="")
+    for signup in signups:
+        with translation.override(signup.language):
+            token = signup_token(signup)
+            context = {
+                "signup": signup,
+                "jam": jam,
+                "old_when": formats.format_datetime_range(old_start.astimezone(jam.tz), old_end.astimezone(jam.tz)),
+                "new_when": formats.format_datetime_range(jam.local_start, jam.local_end),
+                "jam_url": settings.SITE_URL + jam.get_absolute_url(),
+                "mine_url": token and settings.SITE_URL + reverse("attendance:mine", args=[token]),
+                "cancel_url": token and settings.SITE_URL + reverse("attendance:cancel", args=[token]),
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string("attendance/emails/jam-moved_subject.txt", context)
+            body = render_to_string("attendance/emails/jam-moved.txt", context)
+        messages.append({"to": signup.email, "subject": " ".join(subject.split()), "body": body})
+    if messages:
+        enqueue("attendance.send_jam_moved", messages=messages)
+    return len(messages)
+
+
+def sheets_series_dates_made(sender=None, *, series, dates, **_signal) -> int:
+    """New dates of a repeating Jam take sign-ups here, open, with as many places as its
+    latest date that took them (in their transaction, from jams.signals); none where no
+    date of the series took sign-ups here. How many sheets were made."""
+    model = SignupSheet.objects.filter(jam__series=series).exclude(jam__in=dates).order_by("-jam__occurrence_start")
+    latest = model.first()
+    if latest is None:
+        return 0
+    SignupSheet.objects.bulk_create(SignupSheet(jam=date, capacity=latest.capacity, is_open=True) for date in dates)
+    transaction.on_commit(lambda: pagecache.bump(PUBLIC_VERSION_KEY))
+    return len(dates)

@@ -40,3 +40,10 @@ def task_send_report_request(*, request_id):
 @shared_task(name="attendance.ask_for_reports", time_limit=300, soft_time_limit=240)
 def task_ask_for_reports():
     return services.reports_request()
+
+
+# --- series ---
+@shared_task(name="attendance.send_jam_moved", **mail.TASK_OPTIONS)
+def task_send_jam_moved(*, messages):
+    """The emails drawn when a Jam (a date of a repeating one) moved to another day or time."""
+    services.send_drawn(messages)

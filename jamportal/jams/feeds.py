@@ -6,15 +6,16 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jamportal.jams import calendar_zones, selectors
+from jamportal.jams import calendar_zones, recurrence, selectors
 from jamportal.jams.api import bad_parameters
 from jamportal.jams.forms import JamFilterForm
+from jamportal.jams.models import Jam
 from jamportal.jams.templatetags.jam_tags import jam_when
 from jamportal.pagecache import public_page
 from jamportal.text import without_control_characters
@@ -22,13 +23,13 @@ from jamportal.text import without_control_characters
 FEED_LIMIT = 500
 
 
-def calendar_response(jams, *, name, filename, as_attachment=False) -> HttpResponse:
-    response = HttpResponse(calendar_ical(jams, name=name), content_type="text/calendar; charset=utf-8")
+def calendar_response(jams, *, name, filename, as_attachment=False, series=False) -> HttpResponse:
+    response = HttpResponse(calendar_ical(jams, name=name, series=series), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response
 
 
-def calendar_ical(jams, *, name) -> bytes:
+def calendar_ical(jams, *, name, series=False) -> bytes:
     """The Jams as an iCalendar file (RFC 5545): each Jam a VEVENT in its own
     timezone, and a VTIMEZONE for each zone they are in.
 
@@ -36,14 +37,20 @@ def calendar_ical(jams, *, name) -> bytes:
     building a component per Jam with icalendar took 1.5 ms a Jam, a second and
     a half for a campaign's thousand Jams (test_feeds checks that icalendar reads
     back what an icalendar-built calendar holds).
+
+    With `series`, the dates of an approved repeating Jam are one event that repeats
+    (series_events).
     """
     jams = list(jams)
     now = _value(timezone.now())[1]
     # The calendar's own properties, then the zones the events name, then the events (RFC 5545, 3.4 and 3.6).
     head = ["PRODID:-//JamPortal//Raspberry Jams//EN", "VERSION:2.0", f"X-WR-CALNAME:{_text(name)}"]
-    events = [line for jam in jams for line in _event(jam, now)]
+    events, zoned = [], jams
+    if series:  # (series)
+        jams, events, zoned = series_events(jams, now)
+    events += [line for jam in jams for line in _event(jam, now)]
     return b"".join(
-        [b"BEGIN:VCALENDAR\r\n", *map(_folded, head), *_vtimezones(jams), *map(_folded, events), b"END:VCALENDAR\r\n"]
+        [b"BEGIN:VCALENDAR\r\n", *map(_folded, head), *_vtimezones(zoned), *map(_folded, events), b"END:VCALENDAR\r\n"]
     )
 
 
@@ -131,7 +138,8 @@ def jams_calendar(request, slug=None):
     if jams is None:
         return bad_parameters(form)
     name = campaign.display_name if campaign else _("Raspberry Jams")
-    return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics")
+    series = campaign is None and series_whole(form)  # (series)
+    return calendar_response(jams, name=name, filename=f"{slug or 'jams'}.ics", series=series)
 
 
 class XML10Atom1Feed(Atom1Feed):
@@ -178,6 +186,7 @@ class NewJamsFeed(Feed):
 
     def items(self, jams):
         approved = [jam for jam in jams if jam.approved_at]
+        approved = series_once(approved)  # (series)
         return sorted(approved, key=lambda jam: jam.approved_at, reverse=True)[:100]
 
     def item_title(self, jam):
@@ -199,3 +208,78 @@ class NewJamsFeed(Feed):
 
     def item_updateddate(self, jam):
         return jam.updated_at
+
+
+# --- series ---
+
+
+def series_whole(form) -> bool:
+    """Whether a feed with these filters holds every date of a repeating Jam it holds one
+    of (by a place, a country or a language), so that one event that repeats can stand
+    for them; not for a campaign's weekend, a span of days or past Jams."""
+    data = form.cleaned_data
+    spans = ("campaign", "days", "date_from", "date_to")
+    return not any(data.get(name) for name in spans) and data.get("when") != selectors.PAST
+
+
+def series_events(jams, now) -> tuple[list, list[str], list]:
+    """(the Jams still to be written one by one, the lines of the repeating ones, the
+    Jams whose zones the calendar needs). Each approved series among `jams` becomes one
+    VEVENT with its RRULE, an EXDATE for each skipped date, and a VEVENT with a
+    RECURRENCE-ID for each moved date (RFC 5545 3.8.4.4), all under one UID, as calendar
+    apps (Google, Apple, Outlook, Thunderbird) understand them."""
+    ids = {jam.series_id for jam in jams if jam.series_id}
+    language = translation.get_language()
+    every = selectors.series_dates(ids, language=language) if ids else {}
+    whole = {pk for pk, dates in every.items() if dates[0].series.status == Jam.Status.APPROVED}
+    lines, zoned = [], [jam for jam in jams if jam.series_id not in whole]
+    for pk in sorted(whole):
+        dates = every[pk]
+        lines += _series_event(dates, now)
+        zoned += dates
+    return [jam for jam in jams if jam.series_id not in whole], lines, zoned
+
+
+def _series_event(dates, now) -> list[str]:
+    first, series = dates[0], dates[0].series
+    zone = series.timezone
+    rule = series.rule()
+    starts = rule["starts"]
+    uid = f"UID:jam-series-{series.pk}@jamportal"
+    skipped = [date for date in dates if date.status == Jam.Status.CANCELLED]
+    moved = [date for date in dates if date.status != Jam.Status.CANCELLED and date.start != date.occurrence_start]
+    replaced = {
+        "DTSTART": f"DTSTART;TZID={zone}:{starts:%Y%m%dT%H%M%S}",
+        "DTEND": f"DTEND;TZID={zone}:{starts + series.duration:%Y%m%dT%H%M%S}",
+        "UID": uid,
+        "LAST-MODIFIED": f"LAST-MODIFIED:{_value(max(date.updated_at for date in dates))[1]}",
+        "STATUS": "STATUS:CONFIRMED",
+        "URL": f"URL:{settings.SITE_URL}{series.get_absolute_url()}",
+    }
+    lines = [replaced.get(_name(line), line) for line in _event(first, now)]
+    extra = [f"RRULE:{recurrence.rule_text(**rule, zone=zone)}"]
+    if skipped:
+        local = (date.occurrence_start.astimezone(date.tz) for date in skipped)
+        extra.append(f"EXDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in local)}")
+    lines[-1:-1] = extra
+    for date in moved:
+        override = [uid if _name(line) == "UID" else line for line in _event(date, now)]
+        original = date.occurrence_start.astimezone(date.tz)
+        override.insert(-1, f"RECURRENCE-ID;TZID={zone}:{original:%Y%m%dT%H%M%S}")
+        lines += override
+    return lines
+
+
+def _name(line: str) -> str:
+    return line.split(":", 1)[0].split(";", 1)[0]
+
+
+def series_once(jams) -> list:
+    """The Jams, with a repeating Jam's dates approved together as one entry: its first
+    date among them (news of a new Jam, not of twelve)."""
+    seen, kept = set(), []
+    for jam in sorted(jams, key=lambda jam: (jam.start, jam.pk)):
+        if jam.series_id is None or jam.series_id not in seen:
+            kept.append(jam)
+        seen.add(jam.series_id)
+    return kept

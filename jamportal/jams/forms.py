@@ -15,7 +15,7 @@ from jamportal import places
 from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
 from jamportal.forms import LongSelect
-from jamportal.jams import selectors, services
+from jamportal.jams import recurrence, selectors, services
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.jams.models import Campaign, Jam, JamMember, JamTranslation
 from jamportal.places import checks as place_checks
@@ -465,3 +465,99 @@ class TeamInviteForm(forms.Form):
     def __init__(self, *args, inviter, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = inviter.language
+
+
+# --- series ---
+
+
+class SeriesForm(forms.Form):
+    """How a Jam repeats, in words made from its own date: "Every month, on the second
+    Saturday"; and when it ends: on a day, after a number of dates, or never."""
+
+    ENDS = (
+        ("count", _("After a number of dates")),
+        ("until", _("On a day")),
+        ("never", _("It has no end date")),
+    )
+
+    frequency = forms.ChoiceField(label=_("Repeats"), widget=forms.RadioSelect)
+    ends = forms.ChoiceField(label=_("Ends"), choices=ENDS, initial="count", widget=forms.RadioSelect)
+    count = forms.IntegerField(
+        label=_("Number of dates, this one included"),
+        required=False,
+        initial=6,
+        min_value=2,
+        max_value=200,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    until = forms.DateField(
+        label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, jam, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = jam.local_start.date()
+        local = jam.local_start.replace(tzinfo=None)
+        choices = [
+            (recurrence.WEEKLY, recurrence.describe(frequency=recurrence.WEEKLY, starts=local)),
+            (recurrence.MONTHLY_DATE, recurrence.describe(frequency=recurrence.MONTHLY_DATE, starts=local)),
+        ]
+        week = recurrence.week_of_month(day)
+        if week <= 4:
+            described = recurrence.describe(frequency=recurrence.MONTHLY_WEEKDAY, starts=local, week=week)
+            choices.append((recurrence.MONTHLY_WEEKDAY, described))
+        if recurrence.is_last_of_month(day):
+            described = recurrence.describe(frequency=recurrence.MONTHLY_WEEKDAY, starts=local, week=-1)
+            choices.append((LAST_WEEKDAY, described))
+        self.fields["frequency"].choices = choices
+        self.fields["frequency"].initial = choices[-1][0]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ends") == "count" and not data.get("count") and "count" not in self.errors:
+            self.add_error("count", _("How many dates in all?"))
+        if data.get("ends") == "until" and not data.get("until") and "until" not in self.errors:
+            self.add_error("until", _("Which is the last day?"))
+        return data
+
+    def options(self) -> dict:
+        """The keyword arguments of services.series_create."""
+        data = self.cleaned_data
+        last = data["frequency"] == LAST_WEEKDAY
+        return {
+            "frequency": recurrence.MONTHLY_WEEKDAY if last else data["frequency"],
+            "last_week": last,
+            "count": data["count"] if data["ends"] == "count" else None,
+            "until": data["until"] if data["ends"] == "until" else None,
+        }
+
+
+LAST_WEEKDAY = "monthly-last"
+
+
+class SeriesDateMoveForm(forms.Form):
+    """A date of a repeating Jam, moved: its day and hours, on the venue's clock."""
+
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, jam, **kwargs):
+        start, end = jam.local_start, jam.local_end
+        initial = {"day": start.date(), "starts": start.time(), "ends": end.time()}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def times(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """(start, end), naive on the venue's clock; a Jam ending at or before its start
+        time ends the next day (an evening Jam past midnight)."""
+        data = self.cleaned_data
+        start = datetime.datetime.combine(data["day"], data["starts"])
+        end = datetime.datetime.combine(data["day"], data["ends"])
+        return start, end if end > start else end + datetime.timedelta(days=1)
+
+
+class SeriesEndForm(forms.Form):
+    """The last day of a repeating Jam, and why it stops (for those signed up after it)."""
+
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

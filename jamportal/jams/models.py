@@ -8,11 +8,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from jamportal.cldr import formats
 from jamportal.cldr.names import CldrCountries
+from jamportal.jams import recurrence
 from jamportal.jams.languages import spoken_language_choices
 from jamportal.text import is_one_line, validate_multiline, validate_single_line
 
@@ -207,6 +209,14 @@ class Jam(models.Model):
     changes_to_review_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- series ---
+    # A date of a repeating Jam (JamSeries), and the start its rule gave it: a moved date
+    # keeps it (calendars know the date by it, RECURRENCE-ID).
+    series = models.ForeignKey(
+        "JamSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="occurrences"
+    )
+    occurrence_start = models.DateTimeField(null=True, blank=True)
+    # --- end series ---
 
     class Meta:
         ordering = ["start"]
@@ -474,3 +484,74 @@ class JamInvitation(models.Model):
 
     def is_pending(self, now) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+# --- series ---
+
+
+class JamSeries(models.Model):
+    """A Jam that repeats: its rule (an iCalendar RRULE: every week, every month on a
+    date or on a weekday, until a date or a number of times), and its dates, each a Jam
+    of its own (Jam.series) made by services.series_extend up to a year ahead. The
+    first date's Jam holds what every date copies (title, venue, description...).
+    Approval is of the series: its status is what the moderator decided for it."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY_DATE = "monthly-date", _("Every month, on the same date")
+        MONTHLY_WEEKDAY = "monthly-weekday", _("Every month, on the same weekday")
+
+    MAX_COUNT = 200
+
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jam_series"
+    )
+    frequency = models.CharField(max_length=20, choices=Frequency)
+    # For MONTHLY_WEEKDAY: the week of the month (1 to 4, or -1 for the last).
+    week_of_month = models.SmallIntegerField(null=True, blank=True)
+    # The first date's start and length, in its timezone: every date starts at the same
+    # wall-clock time there (10:00 stays 10:00 across a change to summer time).
+    starts = models.DateTimeField()
+    duration = models.DurationField()
+    timezone = models.CharField(max_length=64)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(MAX_COUNT)]
+    )
+    status = models.CharField(max_length=20, choices=Jam.Status, default=Jam.Status.DRAFT)
+    # Dates are made up to this moment (a year ahead, moved on daily).
+    generated_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"series {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("jams:series", kwargs={"pk": self.pk})
+
+    def rule(self) -> dict:
+        """The rule's parts as jams.recurrence takes them (its start on the venue's clock)."""
+        return {
+            "frequency": self.frequency,
+            "starts": self.starts.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None),
+            "week": self.week_of_month,
+            "until": self.until,
+            "count": self.count,
+        }
+
+    @property
+    def rule_in_words(self) -> str:
+        """ "Every month, on the second Saturday", in the active language."""
+        rule = self.rule()
+        return recurrence.describe(frequency=rule["frequency"], starts=rule["starts"], week=rule["week"])
+
+    @property
+    def end_in_words(self) -> str:
+        """ "Until 12 December 2027", "6 dates in all", or nothing for a series without an end."""
+        if self.count:
+            return ngettext("%(count)s date in all", "%(count)s dates in all", self.count) % {
+                "count": formats.format_number(self.count)
+            }
+        if self.until:
+            return gettext("Until %(day)s") % {"day": formats.format_date(self.until)}
+        return ""

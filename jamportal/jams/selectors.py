@@ -11,14 +11,14 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamportal import pagecache
 from jamportal.cldr import names
-from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamInvitation, JamMember, JamTranslation
+from jamportal.jams.models import Campaign, CampaignPoster, Jam, JamInvitation, JamMember, JamSeries, JamTranslation
 from jamportal.places import continent_of, distances_from
 from jamportal.places.checks import FAR_FROM_TOWN_KM, location_check, timezone_label
 
@@ -352,10 +352,20 @@ def jam_list_for_organiser(user):
 
 
 def jam_list_moderation_queue():
-    """Jams waiting for a moderator, oldest submission first."""
+    """Jams waiting for a moderator, oldest submission first; a repeating Jam once (its
+    first date waiting: approving it approves the series)."""
     return (
         Jam.objects.filter(status=Status.SUBMITTED)
-        .select_related("organiser", "campaign")
+        .exclude(  # (series)
+            Exists(
+                Jam.objects.filter(
+                    series=OuterRef("series"),
+                    status=Status.SUBMITTED,
+                    occurrence_start__lt=OuterRef("occurrence_start"),
+                )
+            )
+        )
+        .select_related("organiser", "campaign", "series")
         .prefetch_related("campaign__translations")
         .order_by("submitted_at", "pk")
     )
@@ -624,3 +634,43 @@ def team_invitation_by_token(token: str):
         .filter(token_hash=team_invitation_token_hash(token))
         .first()
     )
+
+
+# --- series ---
+
+
+def series_for_viewer_or_404(user, pk, *, language=None):
+    """(series, its dates in order, whether the user may change them): the dates the
+    user may see (public ones; all of them for its organiser or a moderator)."""
+    series = JamSeries.objects.filter(pk=pk).first()
+    if series is None:
+        raise Http404
+    dates = Jam.objects.filter(series=series).select_related("campaign").prefetch_related("campaign__translations")
+    dates = dates.order_by("occurrence_start", "pk")
+    dates = list(with_translation(dates, language) if language else dates)
+    can_edit = bool(dates) and jam_is_editable_by(dates[0], user)
+    if not (can_edit or user.has_perm("jams.moderate_jam")):
+        dates = [date for date in dates if date.is_public]
+    if not dates:
+        raise Http404
+    return series, dates, can_edit
+
+
+def series_date_for_team_or_404(user, slug) -> Jam:
+    """A date of a repeating Jam the user may move or skip: its organiser's or a co-organiser's."""
+    jam = jam_for_team_or_404(user, slug, role=CO_ORGANISER)
+    if jam.series_id is None:
+        raise Http404
+    return jam
+
+
+def series_dates(series_ids, *, language=None) -> dict:
+    """{series id: [its public dates, first first]} (each with its series), for the feeds."""
+    dates = Jam.objects.filter(series_id__in=series_ids, approved_at__isnull=False)
+    dates = dates.filter(status__in=[Status.APPROVED, Status.CANCELLED]).select_related("series", "campaign")
+    if language:
+        dates = with_translation(dates, language)
+    found = {}
+    for date in dates.order_by("occurrence_start", "pk"):
+        found.setdefault(date.series_id, []).append(date)
+    return found

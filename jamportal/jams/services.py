@@ -28,8 +28,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from jamportal import mail, pagecache
 from jamportal.celery import enqueue
 from jamportal.cldr import formats as cldr_formats
-from jamportal.jams import posters, selectors, signals
-from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamInvitation, JamMember, JamTranslation
+from jamportal.jams import posters, recurrence, selectors, signals
+from jamportal.jams.models import CampaignPoster, Jam, JamEvent, JamInvitation, JamMember, JamSeries, JamTranslation
 from jamportal.places import timezone_at
 from jamportal.text import validate_fields
 
@@ -173,6 +173,7 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
         if jam.status == Status.CANCELLED:
             raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
         changes = {}
+        old_times = (jam.start, jam.end)  # (series: jam_moved)
         for name in EDITABLE_FIELDS:
             old, new = getattr(jam, name), data[name]
             if _plain(old) != _plain(new):
@@ -184,6 +185,12 @@ def jam_update(jam, *, by, data, submit=False) -> Jam:
                 jam.changes_to_review_since = jam.changes_to_review_since or timezone.now()
             jam.save()
             _record(jam, by=by, action=Action.EDITED, changes=changes)
+            # --- series ---
+            if old_times != (jam.start, jam.end):
+                signals.jam_moved.send(sender=Jam, jam=jam, old_start=old_times[0], old_end=old_times[1])
+            if jam.series_id:
+                _series_edit_later_dates(jam, by=by, changes=changes)
+            # --- end series ---
         if submit and jam.status in (Status.DRAFT, Status.REJECTED):
             jam = jam_submit(jam, by=by)
     return jam
@@ -250,6 +257,8 @@ def jam_translation_save(jam, *, by, language, title, description) -> JamTransla
             jam.changes_to_review_since = timezone.now()
             jam.save(update_fields=["changes_to_review_since", "updated_at"])
         _record(jam, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})
+        if jam.series_id:  # (series)
+            _series_translate_later_dates(jam, by=by, language=language, title=title, description=description)
     return translation_
 
 
@@ -407,6 +416,8 @@ def _move(jam, to, *, by, note="", **fields) -> Jam:
             setattr(locked, name, value)
         locked.save(update_fields=["status", "updated_at", *fields])
         _record(locked, by=by, action=action, changes={"status": [old, to]}, note=note)
+        if locked.series_id and to in SERIES_FOLLOWS:  # (series: approval is per series)
+            _series_follow(locked, old, to, by=by, note=note, fields=fields)
     return locked
 
 
@@ -529,7 +540,10 @@ def team_invitation_accept(invitation, *, user, now=None) -> JamMember:
         problem = team_invitation_problem(invitation, user=user, now=now)
         if problem:
             raise TeamError(problem)
-        member, _created = JamMember.objects.update_or_create(jam=jam, user=user, defaults={"role": invitation.role})
+        # A repeating Jam has one team: every date of its series (services.series_extend copies it to new ones).
+        for date in _team_jams(jam):
+            JamMember.objects.update_or_create(jam=date, user=user, defaults={"role": invitation.role})
+        member = JamMember.objects.get(jam=jam, user=user)
         invitation.accepted_at, invitation.accepted_by = now, user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         _team_record(jam, by=user, action=Action.JOINED, invitation=invitation)
@@ -556,10 +570,15 @@ def team_member_remove(member, *, by) -> None:
     """Take someone off the team (the organiser does), or leave it (they do)."""
     action = Action.LEFT if member.user_id == by.pk else Action.MEMBER_REMOVED
     with transaction.atomic():
-        if not JamMember.objects.filter(pk=member.pk).delete()[0]:
+        if not JamMember.objects.filter(jam__in=_team_jams(member.jam), user=member.user_id).delete()[0]:
             return
         changes = {"email": member.user.email, "role": member.role}
         JamEvent.objects.create(jam=member.jam, actor=by, action=action, changes=changes)
+
+
+def _team_jams(jam):
+    """The Jams one team runs: this one, or every date of its series."""
+    return Jam.objects.filter(series=jam.series_id) if jam.series_id else Jam.objects.filter(pk=jam.pk)
 
 
 def jam_hand_over(jam, *, by):
@@ -625,3 +644,221 @@ def _invitation_email(event) -> None:
         subject = render_to_string("jams/emails/team_invited_subject.txt", context)
         body = render_to_string("jams/emails/team_invited.txt", context)
     mail.message(event, invitation, subject=subject, body=body).send()
+
+
+# --- series ---
+
+# Dates of a repeating Jam are made this far ahead (and again daily: series_extend_all).
+SERIES_HORIZON = datetime.timedelta(days=365)
+# A moderator's decision on one date of a series is the series' (the queue shows it once):
+# the other dates in the same status follow it, quietly (the organiser hears it once).
+SERIES_FOLLOWS = {Status.SUBMITTED, Status.APPROVED, Status.REJECTED}
+
+
+def series_create(jam, *, by, frequency, last_week=False, until=None, count=None, now=None) -> JamSeries:
+    """Make `jam` the first date of a Jam that repeats `frequency` (weekly, monthly on
+    its date, monthly on its weekday: its week of the month, or the last such weekday
+    with `last_week`), until a day or for `count` dates in all (or with no end), and
+    make its dates for the coming year, each a Jam of its own.
+
+    The dates wait for the moderator as one: with a draft or a rejected first date, they
+    are drafts until it is submitted; otherwise they are submitted for review (an
+    approved first date stays up meanwhile)."""
+    now = now or timezone.now()
+    local = jam.local_start
+    week = None
+    if frequency == recurrence.MONTHLY_WEEKDAY:
+        week = -1 if last_week else recurrence.week_of_month(local.date())
+        if week > 4 or (last_week and not recurrence.is_last_of_month(local.date())):
+            raise ValidationError({"frequency": _("Please choose how the Jam repeats.")})
+    if until is not None and until <= local.date():
+        raise ValidationError({"until": _("Please choose a last day after the first date.")})
+    if count is not None and not 2 <= count <= JamSeries.MAX_COUNT:
+        raise ValidationError(
+            {"count": _("Choose between %(least)s and %(most)s dates.")
+             % {"least": cldr_formats.format_number(2), "most": cldr_formats.format_number(JamSeries.MAX_COUNT)}}
+        )  # fmt: skip
+    with transaction.atomic():
+        jam = Jam.objects.select_for_update().get(pk=jam.pk)
+        if jam.series_id is not None:
+            raise JamStateError(_("This Jam repeats already."))
+        if jam.status == Status.CANCELLED or jam.start <= now:
+            raise JamStateError(_("Only a Jam still to come can repeat."))
+        status = Status.DRAFT if jam.status in (Status.DRAFT, Status.REJECTED) else Status.SUBMITTED
+        series = JamSeries.objects.create(
+            organiser=jam.organiser,
+            frequency=frequency,
+            week_of_month=week,
+            starts=jam.start,
+            duration=jam.end - jam.start,
+            timezone=jam.timezone,
+            until=None if count else until,
+            count=count,
+            status=status,
+        )
+        jam.series, jam.occurrence_start = series, jam.start
+        jam.save(update_fields=["series", "occurrence_start", "updated_at"])
+        _record(jam, by=by, action=Action.EDITED, changes={"series": [None, series.pk]})
+        created = series_extend(series, now=now)
+        if status == Status.SUBMITTED and jam.status != Status.SUBMITTED and created:
+            # The first date is up already: the new dates go to the moderators, who hear of them.
+            _record(created[0], by=by, action=Action.SUBMITTED, changes={"status": [Status.DRAFT, Status.SUBMITTED]})
+    return series
+
+
+def series_extend(series, *, now=None) -> list[Jam]:
+    """Make the series' dates up to SERIES_HORIZON from now that are not made yet, each
+    a copy of its latest date (its words, venue and translations; the campaign only for
+    a date within it), in the series' status. Harmless to run twice. The new Jams."""
+    now = now or timezone.now()
+    if series.status in (Status.REJECTED, Status.CANCELLED):
+        return []
+    # The latest date holds the series' words as they are now (an edit reaches the dates after it).
+    dates = series.occurrences.order_by("-occurrence_start").prefetch_related("translations", "team")
+    first = dates.exclude(status=Status.CANCELLED).first() or dates.first()
+    if first is None:
+        return []
+    tz = ZoneInfo(series.timezone)
+    horizon = (now + SERIES_HORIZON).astimezone(tz).replace(tzinfo=None)
+    made = set(series.occurrences.values_list("occurrence_start", flat=True))
+    done = series.generated_until
+    created = []
+    for local in recurrence.local_starts(**series.rule(), before=horizon):
+        start = local.replace(tzinfo=tz)
+        if start in made or (done is not None and start <= done):
+            continue
+        jam = Jam(**{name: getattr(first, name) for name in EDITABLE_FIELDS})
+        jam.start, jam.end, jam.timezone = start, start + series.duration, series.timezone
+        campaign = first.campaign
+        if campaign and not campaign.starts_on <= local.date() <= campaign.ends_on:
+            jam.campaign = None
+        jam.organiser, jam.series, jam.occurrence_start = first.organiser, series, start
+        jam.description_html = first.description_html
+        jam.slug = _unique_slug(f"{first.title} {local.date().isoformat()}")
+        jam.status = series.status
+        jam.submitted_at = first.submitted_at if series.status != Status.DRAFT else None
+        jam.approved_at = now if series.status == Status.APPROVED else None
+        jam.save()
+        JamTranslation.objects.bulk_create(
+            JamTranslation(jam=jam, language=found.language, title=found.title, description=found.description,
+                           description_html=found.description_html)
+            for found in first.translations.all()
+        )  # fmt: skip
+        JamMember.objects.bulk_create(
+            JamMember(jam=jam, user_id=member.user_id, role=member.role) for member in first.team.all()
+        )  # the series' team runs each date
+        _record(jam, by=None, action=Action.CREATED, changes={"series": [None, series.pk]})
+        created.append(jam)
+    series.generated_until = max([now + SERIES_HORIZON, *([done] if done else [])])
+    series.save(update_fields=["generated_until"])
+    if created:
+        signals.series_dates_made.send(sender=JamSeries, series=series, dates=created)
+    return created
+
+
+def series_extend_all(*, now=None) -> int:
+    """Make the dates of every repeating Jam that came within the horizon (daily, beat)."""
+    now = now or timezone.now()
+    due = JamSeries.objects.exclude(status__in=[Status.REJECTED, Status.CANCELLED]).filter(
+        generated_until__lt=now + SERIES_HORIZON - datetime.timedelta(hours=12)
+    )
+    made = 0
+    for series in due:
+        with transaction.atomic():
+            made += len(series_extend(series, now=now))
+    return made
+
+
+def series_date_move(jam, *, by, start, end) -> Jam:
+    """Move one date of a repeating Jam to another day or time (naive local times, as
+    jam_schedule takes them); those signed up are told (jams.signals.jam_moved)."""
+    data = {name: getattr(jam, name) for name in EDITABLE_FIELDS}
+    data.update(start=start, end=end)
+    return jam_update(jam, by=by, data=data)
+
+
+def series_date_skip(jam, *, by, reason="") -> Jam:
+    """Skip one date of a repeating Jam: it is cancelled (those signed up are told), and
+    calendars leave it out (EXDATE)."""
+    return jam_cancel(jam, by=by, reason=reason)
+
+
+def _series_follow(jam, old, to, *, by, note, fields) -> None:
+    """The series' other dates that were where `jam` was move with it, each with its
+    entry in the history but no email (the organiser's came with `jam`)."""
+    series = JamSeries.objects.select_for_update().get(pk=jam.series_id)
+    series.status = to
+    series.save(update_fields=["status"])
+    others = Jam.objects.filter(series=series, status=old).exclude(pk=jam.pk)
+    moved = list(others.values_list("pk", flat=True))
+    others.update(status=to, updated_at=timezone.now(), **fields)
+    action = MOVES[(old, to)]
+    JamEvent.objects.bulk_create(
+        JamEvent(jam_id=pk, actor=by, action=action, changes={"status": [old, to]}, note=note) for pk in moved
+    )
+    jams_public_changed()
+
+
+# What an edit of one date of a series changes on the dates after it: its words and
+# venue, not its own day, hours, zone or campaign (moving a date moves that date only).
+SERIES_SHARED_FIELDS = [name for name in EDITABLE_FIELDS if name not in ("start", "end", "timezone", "campaign")]
+
+
+def _series_edit_later_dates(jam, *, by, changes) -> None:
+    """The organiser changed a date's words or venue: the dates after it (not skipped,
+    not over) change alike, each with its entry in the history. A venue moved into
+    another timezone stays on this date only (the later dates' hours would shift)."""
+    shared = [name for name in SERIES_SHARED_FIELDS if name in changes]
+    if "timezone" in changes:
+        shared = [name for name in shared if name not in ("latitude", "longitude", "city", "country")]
+    if not shared:
+        return
+    for date in _series_later_dates(jam).select_for_update():
+        for name in shared:
+            setattr(date, name, getattr(jam, name))
+        date.description_html = jam.description_html
+        if date.status == Status.APPROVED and REVIEWED_FIELDS & set(shared):
+            date.changes_to_review_since = date.changes_to_review_since or timezone.now()
+        date.save()
+        _record(date, by=by, action=Action.EDITED, changes={name: changes[name] for name in shared})
+
+
+def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
+    """Stop a repeating Jam after `last_day` (on the venue's calendar): its dates after
+    that day are cancelled, those signed up told (jams.signals.jam_cancelled), and the
+    rule ends there (UNTIL). The dates cancelled."""
+    now = now or timezone.now()
+    first = series.occurrences.order_by("occurrence_start").first()
+    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
+        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
+    tz = ZoneInfo(series.timezone)
+    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tz)
+    ended = []
+    with transaction.atomic():
+        series = JamSeries.objects.select_for_update().get(pk=series.pk)
+        series.until, series.count = last_day, None
+        series.save(update_fields=["until", "count"])
+        dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now)
+        for date in dates.exclude(status=Status.CANCELLED).order_by("occurrence_start"):
+            ended.append(jam_cancel(date, by=by, reason=reason))
+        jams_public_changed()
+    return ended
+
+
+def _series_later_dates(jam):
+    """The dates of `jam`'s series after it, still to come and not skipped."""
+    later = Jam.objects.filter(series_id=jam.series_id, occurrence_start__gt=jam.occurrence_start)
+    return later.filter(end__gt=timezone.now()).exclude(status=Status.CANCELLED)
+
+
+def _series_translate_later_dates(jam, *, by, language, title, description) -> None:
+    """A date's new translation reaches the dates after it, as its words do."""
+    html = render_description(description)
+    for date in _series_later_dates(jam).select_for_update():
+        _translation, created = JamTranslation.objects.update_or_create(
+            jam=date, language=language, defaults={"title": title, "description": description, "description_html": html}
+        )
+        if date.status == Status.APPROVED and date.changes_to_review_since is None:
+            date.changes_to_review_since = timezone.now()
+            date.save(update_fields=["changes_to_review_since", "updated_at"])
+        _record(date, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})

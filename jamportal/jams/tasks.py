@@ -36,3 +36,10 @@ def task_build_poster(*, poster_id):
 def task_remind_organisers():
     """A week and a day before each Jam."""
     return services.jams_remind()
+
+
+# --- series ---
+# Periodic (Celery beat, daily): the dates of repeating Jams that came within a year.
+@shared_task(name="jams.extend_series", time_limit=600, soft_time_limit=540)
+def task_extend_series():
+    return services.series_extend_all()

@@ -26,6 +26,14 @@ urlpatterns = [
         views.jam_translation_delete,
         name="translation-delete",
     ),
+    # --- series ---
+    path("jams/<str:slug>/repeat/", views.series_create, name="series-create"),
+    path("jams/<str:slug>/move/", views.series_date_move, name="series-move"),
+    path("jams/<str:slug>/skip/", views.series_date_skip, name="series-skip"),
+    path("series/<int:pk>/", views.series_detail, name="series"),
+    path("series/<int:pk>/calendar.ics", views.series_ics, name="series-ics"),
+    path("series/<int:pk>/end/", views.series_end, name="series-end"),
+    # --- end series ---
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<str:slug>/", views.moderation_jam, name="moderate"),
 ]

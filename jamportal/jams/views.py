@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import caches
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,6 +35,9 @@ from jamportal.jams.forms import (
     JamForm,
     JamTranslationForm,
     RejectForm,
+    SeriesDateMoveForm,
+    SeriesEndForm,
+    SeriesForm,
     TeamInviteForm,
 )
 from jamportal.jams.languages import spoken_language_names
@@ -529,3 +533,125 @@ def team_join(request, token):
     }
     response = render(request, "jams/team/join.html", context, status=410 if problem else 200)
     return _team_join_private(response)
+
+
+# --- series ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_create(request, slug):
+    """The organiser makes their Jam repeat: how, and until when."""
+    jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.CO_ORGANISER)
+    if jam.series_id:
+        return redirect("jams:series", pk=jam.series_id)
+    form = SeriesForm(request.POST or None, jam=jam)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.series_create(jam, by=request.user, **form.options())
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+            return redirect(jam)
+        else:
+            messages.success(request, _("Your Jam repeats. Each date has its own page, sign-ups and photos."))
+            return redirect(series)
+    return render(request, "jams/series/series_form.html", {"jam": jam, "form": form})
+
+
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
+def series_detail(request, pk):
+    """A repeating Jam: how it repeats, its next dates and its past ones."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
+    now = timezone.now()
+    first = dates[0]
+    context = {
+        "series": series,
+        "jam": first,
+        # As they happen (a moved date among the others), soonest first; the past latest first.
+        "next": sorted((date for date in dates if date.end >= now), key=lambda date: (date.start, date.pk)),
+        "past": sorted(
+            (date for date in dates if date.end < now), key=lambda date: (date.start, date.pk), reverse=True
+        ),
+        "can_edit": can_edit,
+    }
+    return render(request, "jams/series/series_detail.html", context)
+
+
+@public_page(versions=[selectors.PUBLIC_VERSION_KEY])
+def series_ics(request, pk):
+    """The whole series for a calendar: one event that repeats, with its moved and skipped dates."""
+    series, dates, _can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
+    return calendar_response(
+        dates, name=dates[0].display_title, filename=f"jam-series-{series.pk}.ics", as_attachment=True, series=True
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_date_move(request, slug):
+    jam = selectors.series_date_for_team_or_404(request.user, slug)
+    form = SeriesDateMoveForm(request.POST or None, jam=jam)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.times()
+        try:
+            services.series_date_move(jam, by=request.user, start=start, end=end)
+        except ValidationError as error:
+            fields = {"start": "day", "end": "ends"}
+            for field, problems in error.message_dict.items():
+                form.add_error(fields.get(field), problems)
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+            return redirect("jams:series", pk=jam.series_id)
+        else:
+            messages.success(request, _("The date is moved. Everyone who signed up is emailed."))
+            return redirect("jams:series", pk=jam.series_id)
+    return render(request, "jams/series/date_move.html", {"jam": jam, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_date_skip(request, slug):
+    jam = selectors.series_date_for_team_or_404(request.user, slug)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_date_skip(jam, by=request.user, reason=form.cleaned_data["reason"])
+        except services.JamStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The date is skipped. Everyone who signed up is emailed."))
+        return redirect("jams:series", pk=jam.series_id)
+    return render(request, "jams/series/date_skip.html", {"jam": jam, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_end(request, pk):
+    """The organiser stops their Jam repeating after a day of their choice."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk)
+    if not can_edit:
+        raise Http404
+    now = timezone.now()
+    upcoming = [date for date in dates if date.start > now and date.status != date.Status.CANCELLED]
+    form = SeriesEndForm(
+        request.POST or None, initial={"last_day": upcoming[0].local_start.date() if upcoming else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = services.series_end(series, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The Jam stops repeating; %(count)s date after it is cancelled.",
+                    "The Jam stops repeating; %(count)s dates after it are cancelled.",
+                    len(ended),
+                )
+                % {"count": native_digits(str(len(ended)))},
+            )
+            return redirect(series)
+    return render(request, "jams/series/series_end.html", {"series": series, "jam": dates[0], "form": form})

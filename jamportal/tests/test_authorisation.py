@@ -16,7 +16,10 @@ from jamportal.feed.models import Booth, FeedSettings, Photo
 from jamportal.feed.tests.test_feed import post as upload
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import Jam, JamInvitation, JamMember, JamTranslation
+from jamportal.jams.models import JamSeries as Series  # (series)
 from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.test_series import monthly_jam  # (series)
+from jamportal.jams.tests.test_series_views import approved_series  # (series)
 from jamportal.kits import services as kit_services
 from jamportal.kits.models import KitRequest
 from jamportal.kits.tests.factories import address, kit_with_shirts
@@ -314,8 +317,16 @@ OWNER_PAGES = {
     "jams:team-revoke",
     "jams:team-remove",
     "jams:team-leave",
+    # --- series (tested in the series block below) ---
+    "jams:series-create",
+    "jams:series-move",
+    "jams:series-skip",
+    "jams:series-end",
 }
 OTHER_PAGES = {
+    # --- series: public once approved; the organiser's own before (the series block below) ---
+    "jams:series",
+    "jams:series-ics",
     # public (a draft's detail page is covered above)
     "jams:home",
     "jams:calendar",
@@ -563,3 +574,98 @@ def test_an_alert_link_with_a_wrong_secret_finds_nothing(client, actor, page):
         url = reverse(page, args=[secret])
         assert [client.get(url).status_code, client.post(url).status_code] == [404, 404]
     assert Alert.objects.filter(pk=made.pk, confirmed_at__isnull=True).count() == 1
+
+
+# --- series ---
+
+
+@pytest.fixture
+def owned_series():
+    """An organiser's approved Jam, their approved repeating Jam and their draft one."""
+    series = approved_series(count=3)
+    first = series.occurrences.order_by("occurrence_start").first()
+    single = monthly_jam(title="Single Jam", organiser=first.organiser)
+    draft_first = monthly_jam(
+        title="Draft Series", organiser=first.organiser, status=Jam.Status.DRAFT, approved_at=None
+    )
+    draft = jam_services.series_create(draft_first, by=first.organiser, frequency="weekly", count=2)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    return {"series": series, "second": second, "single": single, "draft": draft}
+
+
+def series_state():
+    jams = Jam.objects.order_by("pk").values_list("pk", "status", "start", "series_id")
+    return json.dumps([list(jams), Series.objects.count()], default=str)
+
+
+SERIES_ACTIONS = [
+    ("open the repeat form", "get", lambda o: reverse("jams:series-create", args=[o["single"].slug]), None),
+    (
+        "make the Jam repeat",
+        "post",
+        lambda o: reverse("jams:series-create", args=[o["single"].slug]),
+        {"frequency": "weekly", "ends": "never"},
+    ),
+    ("open the move form", "get", lambda o: reverse("jams:series-move", args=[o["second"].slug]), None),
+    (
+        "move a date",
+        "post",
+        lambda o: reverse("jams:series-move", args=[o["second"].slug]),
+        {"day": "2031-01-04", "starts": "10:00", "ends": "12:00"},
+    ),
+    ("open the skip form", "get", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), None),
+    ("skip a date", "post", lambda o: reverse("jams:series-skip", args=[o["second"].slug]), {"reason": ""}),
+    ("open the end form", "get", lambda o: reverse("jams:series-end", args=[o["series"].pk]), None),
+    (
+        "stop the series",
+        "post",
+        lambda o: reverse("jams:series-end", args=[o["series"].pk]),
+        {"last_day": "2020-01-01", "reason": ""},
+    ),
+    ("see a draft series", "get", lambda o: reverse("jams:series", args=[o["draft"].pk]), None),
+    ("download a draft series", "get", lambda o: reverse("jams:series-ics", args=[o["draft"].pk]), None),
+]
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), SERIES_ACTIONS, ids=[a[0] for a in SERIES_ACTIONS])
+def test_only_the_owner_may_act_on_their_series(client, owned_series, actor, action, method, url, data):
+    before = series_state()
+    as_actor(client, actor)
+
+    response = getattr(client, method)(url(owned_series), data or {})
+
+    assert refused(response), (actor, action, response.status_code, response.get("Location"))
+    assert series_state() == before
+    assert b"Draft Series" not in response.content
+
+
+SERIES_OWNER_VIEWS = [a for a in SERIES_ACTIONS if a[1] == "get"]
+
+
+@pytest.mark.parametrize(
+    ("action", "method", "url", "data"), SERIES_OWNER_VIEWS, ids=[a[0] for a in SERIES_OWNER_VIEWS]
+)
+def test_the_owner_may_see_their_series_pages(client, owned_series, action, method, url, data):
+    client.force_login(owned_series["series"].organiser)
+
+    assert client.get(url(owned_series)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["co-organiser", "helper"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), SERIES_ACTIONS, ids=[a[0] for a in SERIES_ACTIONS])
+def test_a_co_organiser_runs_the_series_and_a_helper_does_not(client, owned_series, role, action, method, url, data):
+    """One person on the team of each of the organiser's Jams (a series' team is on all its dates)."""
+    member = UserFactory()
+    for jam in Jam.objects.filter(organiser=owned_series["single"].organiser):
+        JamMember.objects.create(jam=jam, user=member, role=role)
+    before = series_state()
+    client.force_login(member)
+
+    response = getattr(client, method)(url(owned_series), data or {})
+
+    if role == "co-organiser":
+        assert not refused(response), (role, action, response.status_code)
+    else:
+        assert refused(response), (role, action, response.status_code, response.get("Location"))
+        assert series_state() == before

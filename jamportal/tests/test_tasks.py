@@ -28,6 +28,7 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "attendance.ask_for_reports",
         "attendance.remind_attendees",
         "attendance.send_email",
+        "attendance.send_jam_moved",  # series
         "attendance.send_jam_removed",
         "attendance.send_report_request",
         "contact.forget_messages",
@@ -35,6 +36,7 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
         "jams.build_poster",
+        "jams.extend_series",  # series
         "jams.remind_organisers",
         "jams.send_email",
         "kits.anonymise_addresses",
@@ -64,6 +66,7 @@ def test_beat_sends_tasks_by_their_names():
         "attendance.anonymise_attendees",
         "contact.forget_messages",
         "alerts.expire_requests",
+        "jams.extend_series",  # series
     }
     assert scheduled <= set(our_tasks())
 
@@ -75,6 +78,7 @@ def test_beat_sends_tasks_by_their_names():
         "kits.send_email",
         "attendance.send_email",
         "attendance.send_jam_removed",
+        "attendance.send_jam_moved",  # series
         "attendance.send_report_request",
         "alerts.send_confirmation",
         "alerts.send_notice",

@@ -65,3 +65,12 @@ def apple_maps_url(jam) -> str:
     """The same place for Apple's devices, which do not open geo: URIs (static/jams/jam_page.js swaps it in)."""
     lat, lon = jam.public_latitude, jam.public_longitude
     return f"https://maps.apple.com/?{urlencode({'ll': f'{lat},{lon}', 'q': jam.venue_name})}"
+
+
+# --- series ---
+
+
+@register.filter
+def series_original_when(jam) -> str:
+    """The day and time a moved date of a repeating Jam had before, on the venue's clock."""
+    return formats.format_datetime(jam.occurrence_start.astimezone(jam.tz))

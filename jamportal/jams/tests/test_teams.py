@@ -362,3 +362,33 @@ def test_staff_see_a_jams_team_in_the_admin_but_cannot_change_it(admin_client, j
     assert invitation.token_hash not in one
     assert removed.status_code == 403
     assert JamMember.objects.filter(pk=member.pk).exists()
+
+
+# --- teams and series ---
+
+
+def test_a_repeating_jams_team_runs_every_date_even_those_made_later():
+    """Joining the team at any date of a repeating Jam puts you on every date, those
+    made later too; leaving takes you off them all."""
+    from jamportal.jams.tests.test_series import monthly_jam
+
+    first = monthly_jam(title="Monthly Jam")
+    series = services.series_create(first, by=first.organiser, frequency="monthly-weekday")
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    friend = UserFactory(email="friend@example.org")
+    invitation = services.team_invite(
+        dates[1], by=first.organiser, email=friend.email, role="co-organiser", language="en"
+    )
+
+    services.team_invitation_accept(invitation, user=friend)
+
+    for date in dates:
+        assert selectors.jam_for_team_or_404(friend, date.slug, role=selectors.CO_ORGANISER) == date
+    made = services.series_extend(series, now=timezone.now() + datetime.timedelta(days=70))  # two months on
+    assert made
+    for date in made:
+        assert selectors.jam_for_team_or_404(friend, date.slug, role=selectors.CO_ORGANISER) == date
+
+    services.team_member_remove(selectors.team_member_or_404_for_user(dates[0], friend), by=friend)
+
+    assert JamMember.objects.filter(user=friend).count() == 0
