@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jamportal.kits",
     "jamportal.feed",
     "jamportal.attendance",
+    "jamportal.imports",  # imports
     "ninja",
 ]
 
@@ -441,3 +442,14 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- imports ---
+# Calendars organisers import their Jams from (jamportal/imports/fetching.py): at most
+# this many bytes, read within this many seconds in all, with at most this many events.
+IMPORT_MAX_BYTES = whole_number("JAMPORTAL_IMPORT_MAX_BYTES", default=2_000_000, least=1)
+IMPORT_TIMEOUT = whole_number("JAMPORTAL_IMPORT_TIMEOUT", default=10, least=1)
+IMPORT_MAX_EVENTS = whole_number("JAMPORTAL_IMPORT_MAX_EVENTS", default=500, least=1)
+# Only the tests read calendars from this machine itself (127.0.0.1): never in production.
+IMPORT_ALLOW_LOOPBACK = env.bool("JAMPORTAL_IMPORT_ALLOW_LOOPBACK", default=False)
+CELERY_BEAT_SCHEDULE["sync-calendars"] = {"task": "imports.sync_sources", "schedule": 3600}
+# --- end imports ---

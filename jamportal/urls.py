@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.kits.urls")),
     path("", include("jamportal.feed.urls")),
     path("", include("jamportal.attendance.urls")),
+    path("", include("jamportal.imports.urls")),  # imports
     path("", include("jamportal.jams.urls")),
 )
 
