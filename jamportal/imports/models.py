@@ -43,7 +43,6 @@ REASONS = {
     "no-location": _("The event does not say where it is. Say where it is below, and it is imported."),
     "all-day": _("It lasts all day in the calendar: JamPortal needs a start and an end time. Add it by hand."),
     "no-end": _("It has no end time in the calendar. Add it by hand."),
-    "past": _("It is over already."),
     "rule": _(
         "It repeats in a way JamPortal's repeating Jams cannot (%(rule)s): every week, or every month "
         "on a date or a weekday. Add its dates by hand."
@@ -54,7 +53,6 @@ REASONS = {
         "The calendar changed how it repeats (now %(rule)s). JamPortal does not change a repeating Jam's "
         "rule: change its dates here, or remove the calendar and import it again."
     ),
-    "cancelled-here": _("You cancelled it here; it stays cancelled."),
 }
 
 

@@ -149,3 +149,15 @@ def test_a_host_resolving_to_loopback_is_never_asked(client, calendar_server, se
     client.post(reverse("imports:sources"), {"url": url})
 
     assert calendar_server.asked == []
+
+
+def test_the_problem_is_told_in_the_page_language(client, calendar_server, settings):
+    client.force_login(UserFactory())
+    url, _message = _hostile(calendar_server, settings, "too-many-events")
+
+    response = client.post(reverse("imports:sources").replace("/en/", "/fa/"), {"url": url})
+
+    assert response.context["form"].errors["url"] == [
+        "این تقویم ۳ رویداد دارد؛ JamPortal حداکثر ۲ رویداد را وارد می‌کند. "
+        "لطفاً تقویمی بدهید که فقط جم‌های شما در آن باشد."
+    ]
