@@ -449,6 +449,9 @@ if SENTRY_DSN:
 IMPORT_MAX_BYTES = whole_number("JAMPORTAL_IMPORT_MAX_BYTES", default=2_000_000, least=1)
 IMPORT_TIMEOUT = whole_number("JAMPORTAL_IMPORT_TIMEOUT", default=10, least=1)
 IMPORT_MAX_EVENTS = whole_number("JAMPORTAL_IMPORT_MAX_EVENTS", default=500, least=1)
+# Calendars one organiser may have read by hand (adding one, "Sync now") in an hour:
+# each read may hold a web process for IMPORT_TIMEOUT seconds.
+IMPORT_FETCHES_PER_HOUR = whole_number("JAMPORTAL_IMPORT_FETCHES_PER_HOUR", default=20, least=1)
 # Only the tests read calendars from this machine itself (127.0.0.1): never in production.
 IMPORT_ALLOW_LOOPBACK = env.bool("JAMPORTAL_IMPORT_ALLOW_LOOPBACK", default=False)
 CELERY_BEAT_SCHEDULE["sync-calendars"] = {"task": "imports.sync_sources", "schedule": 3600}

@@ -7,6 +7,7 @@ from django.conf import settings
 from jamportal import celery_app
 
 APPS = ("jams", "kits", "feed", "accounts", "attendance")
+APPS += ("imports",)  # imports
 
 
 def our_tasks():
@@ -26,6 +27,8 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "attendance.send_report_request",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
+        "imports.sync_source",
+        "imports.sync_sources",
         "jams.build_poster",
         "jams.remind_organisers",
         "jams.send_email",
@@ -54,6 +57,7 @@ def test_beat_sends_tasks_by_their_names():
         "feed.remove_stale_uploads",
         "attendance.remind_attendees",
         "attendance.anonymise_attendees",
+        "imports.sync_sources",
     }
     assert scheduled <= set(our_tasks())
 

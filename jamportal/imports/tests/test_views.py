@@ -124,3 +124,18 @@ def test_the_report_costs_the_same_queries_for_more_lines(organiser, calendar_se
 
     assert_constant_queries(reverse("imports:source", args=[source.pk]), more)
     assert len(SyncRun.objects.filter(source=source).first().lines) == 3
+
+
+def test_reading_calendars_by_hand_is_limited_each_hour(client, organiser, calendar_server, settings):
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam")))
+    source = services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+    settings.IMPORT_FETCHES_PER_HOUR = 1
+    client.post(reverse("imports:sync", args=[source.pk]))
+    asked = len(calendar_server.asked)
+
+    response = client.post(reverse("imports:sync", args=[source.pk]), follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Calendars can be read by hand 1 time an hour. Please wait a while before the next."
+    ]
+    assert (len(calendar_server.asked), source.runs.count()) == (asked, 2)
