@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from jamportal.imports.fetching import FetchError
 from jamportal.jams import recurrence
-from jamportal.jams.models import JamSeries
+from jamportal.jams.models import MAX_DESCRIPTION, Jam, JamSeries
 from jamportal.places import distance_km, gazetteer, geocode, timezone_at
 from jamportal.places.gazetteer import normalise
 
@@ -53,8 +55,12 @@ def parse(body: bytes) -> list[Event]:
     components = calendar.walk("VEVENT")
     if len(components) > settings.IMPORT_MAX_EVENTS:
         raise FetchError("too-many-events", count=len(components), most=settings.IMPORT_MAX_EVENTS)
-    events = [_event(component) for component in components]
-    return [event for event in events if event.uid]
+    events, seen = [], set()
+    for event in map(_event, components):
+        if event.uid and (event.uid, event.recurrence_id) not in seen:  # the first of the same event only
+            seen.add((event.uid, event.recurrence_id))
+            events.append(event)
+    return events
 
 
 def utc_key(moment) -> str:
@@ -70,11 +76,10 @@ def _event(component) -> Event:
     broken = {name for name, _error in getattr(component, "errors", [])}
     event = Event(uid=str(component.get("UID", "")).strip()[:500])
     event.title = _text(component.get("SUMMARY"))[:150]
-    event.description = _text(component.get("DESCRIPTION"))
+    event.description = _text(component.get("DESCRIPTION"))[:MAX_DESCRIPTION]
     event.location = " ".join(_text(component.get("LOCATION")).split())
     event.cancelled = str(component.get("STATUS", "")).upper() == "CANCELLED"
-    url = _text(component.get("URL"))
-    event.url = url if re.match(r"https?://", url) else ""
+    event.url = _web_address(_text(component.get("URL")))
     if "RECURRENCE-ID" in component and "RECURRENCE-ID" not in broken:
         event.recurrence_id = utc_key(component.decoded("RECURRENCE-ID"))
     if broken & {"DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID", "EXDATE"}:
@@ -110,6 +115,15 @@ def _event(component) -> Event:
             if listed is not None:
                 event.exdates.extend(utc_key(found.dt) for found in listed.dts)
     return event
+
+
+def _web_address(url: str) -> str:
+    """The event's page, if it is one a Jam can link to (http(s), and short enough to keep)."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url if len(url) <= Jam._meta.get_field("website").max_length else ""
 
 
 def _text(value) -> str:

@@ -85,9 +85,10 @@ def _get(url, deadline):
         raise FetchError("no-host") from None
     address = checked_address(host, port)
     kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-    connection = kind(host, port, address=address, timeout=_left(deadline))
+    connection = kind(host, port, address=address, timeout=max(deadline - time.monotonic(), 0.001))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
+        _left(deadline)
         connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/calendar, */*"})
         response = connection.getresponse()
         if response.status in (301, 302, 303, 307, 308):

@@ -48,11 +48,15 @@ FIELDS = [
 VENUE_FIELDS = ["venue_name", "address", "city", "country", "latitude", "longitude"]
 # Calendars are synced this often (beat: imports.sync_sources, hourly).
 SYNC_EVERY = datetime.timedelta(hours=6)
+KEEP_RUNS = 20
 
 
 def source_add(*, organiser, url, campaign=None, language="en") -> CalendarSource:
     """Read the calendar at `url` and import its events as `organiser`'s draft Jams.
-    Raises FetchError (and keeps nothing) when it cannot be read."""
+    Raises FetchError (and keeps nothing) when it cannot be read, ValidationError when
+    the organiser imports it already."""
+    if CalendarSource.objects.filter(organiser=organiser, url=url).exists():
+        raise ValidationError({"url": _("You import this calendar already.")})
     events = calendars.parse(fetch(url))
     with transaction.atomic():
         source = CalendarSource.objects.create(organiser=organiser, url=url, campaign=campaign, language=language)
@@ -70,6 +74,7 @@ def source_sync(source, *, now=None) -> SyncRun:
         except FetchError as error:
             with transaction.atomic():
                 run = SyncRun.objects.create(source=source, problem=error.code, problem_values=error.values)
+                _runs_prune(source)
                 source.state, source.problem, source.problem_values = (
                     CalendarSource.State.FAILED,
                     error.code,
@@ -121,10 +126,17 @@ def _sync(source, events, *, now=None) -> SyncRun:
     with translation.override(source.language):
         sync.run()
     run = SyncRun.objects.create(source=source, lines=sync.lines)
+    _runs_prune(source)
     source.state, source.problem, source.problem_values = CalendarSource.State.OK, "", {}
     source.last_fetched_at = now
     source.save(update_fields=["state", "problem", "problem_values", "last_fetched_at"])
     return run
+
+
+def _runs_prune(source):
+    """Only the latest KEEP_RUNS reports of a calendar are kept (it is read every few hours)."""
+    old = SyncRun.objects.filter(source=source).order_by("-started_at", "-pk").values_list("pk", flat=True)[KEEP_RUNS:]
+    SyncRun.objects.filter(pk__in=list(old)).delete()
 
 
 class _Sync:

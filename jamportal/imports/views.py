@@ -32,6 +32,8 @@ def sources(request):
             )
         except FetchError as error:
             form.add_error("url", describe(PROBLEMS, error.code, error.values))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             return redirect("imports:source", pk=source.pk)
     return render(request, "imports/sources.html", {"form": form, "sources": selectors.sources_of(request.user)})

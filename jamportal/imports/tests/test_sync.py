@@ -242,3 +242,10 @@ def test_the_beat_task_syncs_the_calendars_due(calendar_server, organiser, djang
 
     assert Jam.objects.get().title == "Renamed in the calendar"
     assert tasks.task_sync_sources.apply().get() == 0
+
+
+def test_an_event_listed_twice_and_a_page_too_long_to_keep_make_one_jam_without_a_website(calendar_server, organiser):
+    long_page = "URL:https://example.org/" + "e" * 200
+    _import(calendar_server, organiser, _single(extra=long_page), _single(summary="The same event again"))
+
+    assert list(Jam.objects.values_list("title", "website")) == [("Cambridge Raspberry Jam", "")]

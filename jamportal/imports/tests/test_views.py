@@ -139,3 +139,21 @@ def test_reading_calendars_by_hand_is_limited_each_hour(client, organiser, calen
         "Calendars can be read by hand 1 time an hour. Please wait a while before the next."
     ]
     assert (len(calendar_server.asked), source.runs.count()) == (asked, 2)
+
+
+def test_the_same_calendar_is_not_imported_twice(client, organiser, calendar_server):
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam")))
+    services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+
+    response = client.post(reverse("imports:sources"), {"url": calendar_server.url("/jams.ics")})
+
+    assert response.context["form"].errors["url"] == ["You import this calendar already."]
+    assert (CalendarSource.objects.count(), Jam.objects.count(), len(calendar_server.asked)) == (1, 1, 1)
+
+
+def test_only_the_latest_reports_are_kept(organiser, calendar_server, settings):
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam")))
+    source = services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+    latest = [services.source_sync(source).pk for _ in range(services.KEEP_RUNS)]
+
+    assert sorted(SyncRun.objects.values_list("pk", flat=True)) == latest
