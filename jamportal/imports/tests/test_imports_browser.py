@@ -1,8 +1,9 @@
 """Import and sync in Chromium, in English and in Persian: the organiser gives the
-address of a calendar served from this machine, their Jams appear as drafts; they
-change one Jam's title here; the calendar then moves that Jam's time and renames it,
-cancels one and drops another; "Sync now" reports each change in the page's language,
-keeps the organiser's title, and the Jams follow the calendar."""
+address of a calendar served from this machine, and their Jams appear as drafts; they
+change one Jam's title here, and say where the event whose place was not found is; the
+calendar then moves that Jam's time and renames it, cancels one and drops another;
+"Sync now" reports each change in the page's language, keeps the organiser's title, and
+the Jams follow the calendar."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -23,12 +24,15 @@ LONDON = ZoneInfo("Europe/London")
 DAY = (timezone.now() + datetime.timedelta(days=45)).date()
 
 
-def _event(uid, summary, *, start=10, extra=""):
+def _event(uid, summary, *, start=10, extra="", location="Central Library\\, 7 Lion Yard\\, Cambridge\\, UK"):
     return event(
         uid, f"DTSTART;TZID=Europe/London:{DAY:%Y%m%d}T{start:02}0000", f"DTEND;TZID=Europe/London:{DAY:%Y%m%d}T160000",
-        summary=summary, location="Central Library\\, 7 Lion Yard\\, Cambridge\\, UK",
+        summary=summary, location=location,
         extra="DESCRIPTION:Bring a Raspberry Pi if you have one." + (f"\r\n{extra}" if extra else ""),
     )  # fmt: skip
+
+
+LOST = _event("d@jams", "Quiz Jam", location="Wolfson Hall\\, Nowheresville")
 
 
 @pytest.fixture
@@ -45,7 +49,7 @@ def test_an_organiser_imports_a_calendar_and_keeps_it_in_step(page, calendar_ser
     organiser = UserFactory(email="ada@example.org")
     calendar_server.serve(
         "/jams.ics",
-        calendar(_event("a@jams", "Cambridge Jam"), _event("b@jams", "Ely Jam"), _event("c@jams", "Histon Jam")),
+        calendar(_event("a@jams", "Cambridge Jam"), _event("b@jams", "Ely Jam"), _event("c@jams", "Histon Jam"), LOST),
     )
     with translation.override(language):
         words = {
@@ -62,7 +66,13 @@ def test_an_organiser_imports_a_calendar_and_keeps_it_in_step(page, calendar_ser
                 "Cancelled",
                 "Cancelled in the calendar.",
                 "Removed from the calendar.",
+                "Not imported",
+                "Town or city",
+                "Import it there",
             )
+        }
+        not_found = _("We could not find the place “%(location)s”. Say where it is below, and it is imported.") % {
+            "location": "Wolfson Hall, Nowheresville"
         }
         title_label = str(Jam._meta.get_field("title").verbose_name).capitalize()
         changed_line = f"Cambridge Birthday Jam: {Jam._meta.get_field('start').verbose_name}"
@@ -80,6 +90,9 @@ def test_an_organiser_imports_a_calendar_and_keeps_it_in_step(page, calendar_ser
     created = page.locator("ul.report-lines[data-kind=created]")
     expect(page.get_by_role("heading", name=words["Created (drafts for you to look over and submit)"])).to_be_visible()
     expect(created.get_by_role("link")).to_have_text(["Cambridge Jam", "Ely Jam", "Histon Jam"])
+    skipped = page.locator("ul.report-lines[data-kind=skipped] li")
+    expect(page.get_by_role("heading", name=words["Not imported"])).to_be_visible()
+    expect(skipped).to_contain_text([f"Quiz Jam {not_found}"])
     assert violations(page) == []
     report_url = page.url
 
@@ -89,13 +102,20 @@ def test_an_organiser_imports_a_calendar_and_keeps_it_in_step(page, calendar_ser
     page.get_by_role("button", name=words["Save as draft"]).click()
     page.wait_for_url(lambda url: "/edit/" not in url)
     assert Jam.objects.get(title="Cambridge Birthday Jam").status == Jam.Status.DRAFT
+    page.goto(report_url)
+
+    # The event whose place was not found: the organiser says where it is.
+    skipped.get_by_label(words["Town or city"]).fill("Oxford")
+    skipped.get_by_role("button", name=words["Import it there"]).click()
+    expect(created.get_by_role("link")).to_have_text(["Quiz Jam"])
+    assert Jam.objects.get(title="Quiz Jam").city == "Oxford"
 
     # The calendar moves that Jam to 11:00 and renames it, cancels Ely, drops Histon.
     moved, cancelled = (
         _event("a@jams", "Cambridge Raspberry Jam", start=11),
         _event("b@jams", "Ely Jam", extra="STATUS:CANCELLED"),
     )
-    calendar_server.serve("/jams.ics", calendar(moved, cancelled))
+    calendar_server.serve("/jams.ics", calendar(moved, cancelled, LOST))
     page.goto(report_url)
     page.get_by_role("button", name=words["Sync now"]).click()
 
