@@ -249,3 +249,29 @@ def test_an_event_listed_twice_and_a_page_too_long_to_keep_make_one_jam_without_
     _import(calendar_server, organiser, _single(extra=long_page), _single(summary="The same event again"))
 
     assert list(Jam.objects.values_list("title", "website")) == [("Cambridge Raspberry Jam", "")]
+
+
+def test_a_calendar_moved_to_another_address_is_followed_there(calendar_server, organiser):
+    calendar_server.serve("/jams.ics", calendar(_single()))
+    calendar_server.redirect("/old.ics", calendar_server.url("/jams.ics"), status=301)
+
+    services.source_add(organiser=organiser, url=calendar_server.url("/old.ics"))
+
+    assert calendar_server.asked == ["/old.ics", "/jams.ics"]
+    assert Jam.objects.get().title == "Cambridge Raspberry Jam"
+
+
+def test_a_monthly_event_on_a_date_with_one_date_cancelled_by_its_override(calendar_server, organiser):
+    first = _monday_weeks_ahead(3)
+    while first.day > 28:  # a date every month has
+        first += datetime.timedelta(days=7)
+    second = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=first.day)
+    master = _single("monthly@x", day=first, extra="RRULE:FREQ=MONTHLY;COUNT=3")
+    cancelled = _single("monthly@x", day=second, extra=f"RECURRENCE-ID;{_tzid(second, 10)}\r\nSTATUS:CANCELLED")
+    _import(calendar_server, organiser, master, cancelled)
+
+    series = JamSeries.objects.get()
+    assert (series.frequency, series.count) == ("monthly-date", 3)
+    assert [jam.status for jam in series.occurrences.order_by("occurrence_start")] == [
+        Jam.Status.DRAFT, Jam.Status.CANCELLED, Jam.Status.DRAFT
+    ]  # fmt: skip
