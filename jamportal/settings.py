@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jamportal.public_api",
     "jamportal.embeds",
     "jamportal.alerts",  # --- alerts ---
+    "jamportal.imports",  # imports
     "ninja",
 ]
 
@@ -479,3 +480,17 @@ ALERTS_PER_ADDRESS_PER_HOUR = whole_number("JAMPORTAL_ALERTS_PER_ADDRESS_PER_HOU
 ALERT_EMAILS_PER_ADDRESS_PER_DAY = whole_number("JAMPORTAL_ALERT_EMAILS_PER_ADDRESS_PER_DAY", default=3, least=1)
 ALERTS_PER_EMAIL = whole_number("JAMPORTAL_ALERTS_PER_EMAIL", default=5, least=1)
 ALERTS_DEMAND_THRESHOLD = whole_number("JAMPORTAL_ALERTS_DEMAND_THRESHOLD", default=5, least=2)
+
+# --- imports ---
+# Calendars organisers import their Jams from (jamportal/imports/fetching.py): at most
+# this many bytes, read within this many seconds in all, with at most this many events.
+IMPORT_MAX_BYTES = whole_number("JAMPORTAL_IMPORT_MAX_BYTES", default=2_000_000, least=1)
+IMPORT_TIMEOUT = whole_number("JAMPORTAL_IMPORT_TIMEOUT", default=10, least=1)
+IMPORT_MAX_EVENTS = whole_number("JAMPORTAL_IMPORT_MAX_EVENTS", default=500, least=1)
+# Calendars one organiser may have read by hand (adding one, "Sync now") in an hour:
+# each read may hold a web process for IMPORT_TIMEOUT seconds.
+IMPORT_FETCHES_PER_HOUR = whole_number("JAMPORTAL_IMPORT_FETCHES_PER_HOUR", default=20, least=1)
+# Only the tests read calendars from this machine itself (127.0.0.1): never in production.
+IMPORT_ALLOW_LOOPBACK = env.bool("JAMPORTAL_IMPORT_ALLOW_LOOPBACK", default=False)
+CELERY_BEAT_SCHEDULE["sync-calendars"] = {"task": "imports.sync_sources", "schedule": 3600}
+# --- end imports ---

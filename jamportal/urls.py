@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("jamportal.attendance.urls")),
     path("", include("jamportal.contact.urls")),  # --- contact ---
     path("", include("jamportal.alerts.urls")),  # --- alerts ---
+    path("", include("jamportal.imports.urls")),  # imports
     path("", include("jamportal.jams.urls")),
     path("embed/", include("jamportal.embeds.urls")),
 )

@@ -669,3 +669,77 @@ def test_a_co_organiser_runs_the_series_and_a_helper_does_not(client, owned_seri
     else:
         assert refused(response), (role, action, response.status_code, response.get("Location"))
         assert series_state() == before
+
+
+# --- imports ---
+# An organiser's calendars (jamportal.imports): only their own to see, sync, place or remove.
+
+
+@pytest.fixture
+def owned_calendar():
+    from jamportal.imports.models import CalendarSource, ImportedEvent
+
+    source = CalendarSource.objects.create(organiser=UserFactory(), url="http://127.0.0.1:9/owned.ics")
+    event = ImportedEvent.objects.create(source=source, uid="unplaced@example.org")
+    return {"source": source, "event": event}
+
+
+def calendar_state():
+    from jamportal.imports.models import CalendarSource, ImportedEvent, SyncRun
+
+    return json.dumps(
+        {
+            "sources": list(CalendarSource.objects.values_list("pk", "url", "state", "last_fetched_at")),
+            "events": list(ImportedEvent.objects.values_list("pk", "place", "jam")),
+            "runs": SyncRun.objects.count(),
+        },
+        default=str,
+    )
+
+
+CALENDAR_ACTIONS = [
+    ("see a calendar's report", "get", lambda o: reverse("imports:source", args=[o["source"].pk]), None),
+    ("sync a calendar", "post", lambda o: reverse("imports:sync", args=[o["source"].pk]), {}),
+    (
+        "place a calendar's event",
+        "post",
+        lambda o: reverse("imports:place", args=[o["source"].pk, o["event"].pk]),
+        {"place": "Oxford"},
+    ),
+    ("remove a calendar", "post", lambda o: reverse("imports:delete", args=[o["source"].pk]), {}),
+]
+CALENDAR_OWNER_PAGES = {"imports:source", "imports:sync", "imports:place", "imports:delete"}  # the actions above
+# One's own list of calendars and the form to add one: nothing of anyone else's.
+CALENDAR_OTHER_PAGES = {"imports:sources"}
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission"])
+@pytest.mark.parametrize(("action", "method", "url", "data"), CALENDAR_ACTIONS, ids=[a[0] for a in CALENDAR_ACTIONS])
+def test_only_the_owner_may_act_on_their_calendars(client, owned_calendar, actor, action, method, url, data):
+    before = calendar_state()
+    as_actor(client, actor)
+
+    response = getattr(client, method)(url(owned_calendar), data or {})
+
+    assert refused(response), (actor, action, response.status_code, response.get("Location"))
+    assert calendar_state() == before
+    assert b"owned.ics" not in response.content
+
+
+def test_the_owner_may_see_their_calendar(client, owned_calendar):
+    client.force_login(owned_calendar["source"].organiser)
+
+    response = client.get(reverse("imports:source", args=[owned_calendar["source"].pk]))
+
+    assert response.status_code == 200
+    assert b"http://127.0.0.1:9/owned.ics" in response.content
+
+
+def test_every_calendar_page_is_classified():
+    _prefix, sub = get_resolver().namespace_dict["imports"]
+    names = {f"imports:{name}" for name in sub.reverse_dict if isinstance(name, str)}
+
+    assert names == CALENDAR_OWNER_PAGES | CALENDAR_OTHER_PAGES
+
+
+# --- end imports ---

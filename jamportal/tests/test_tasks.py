@@ -9,6 +9,7 @@ from jamportal import celery_app
 APPS = ("jams", "kits", "feed", "accounts", "attendance")
 APPS += ("contact",)  # --- contact ---
 APPS += ("alerts",)  # --- alerts ---
+APPS += ("imports",)  # imports
 
 
 def our_tasks():
@@ -35,6 +36,8 @@ def test_every_task_is_named_by_its_app_and_a_verb():
         "contact.send_message",
         "feed.make_photo_sizes",
         "feed.remove_stale_uploads",
+        "imports.sync_source",
+        "imports.sync_sources",
         "jams.build_poster",
         "jams.extend_series",  # series
         "jams.remind_organisers",
@@ -67,6 +70,7 @@ def test_beat_sends_tasks_by_their_names():
         "contact.forget_messages",
         "alerts.expire_requests",
         "jams.extend_series",  # series
+        "imports.sync_sources",
     }
     assert scheduled <= set(our_tasks())
 

@@ -1,0 +1,65 @@
+"""Reads of imports: an organiser's calendars, and a sync's report drawn in the
+reader's language."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from jamportal.imports.models import REASONS, CalendarSource, ImportedEvent, describe
+from jamportal.jams.models import Jam
+
+# The report's sections, in the order the page shows them.
+KINDS = ("created", "changed", "cancelled", "kept", "skipped", "past")
+
+
+def sources_of(user):
+    return CalendarSource.objects.filter(organiser=user).select_related("campaign").order_by("created_at")
+
+
+def source_for_organiser_or_404(user, pk) -> CalendarSource:
+    """A calendar the user may see and sync: only their own."""
+    source = sources_of(user).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
+
+
+def event_for_organiser_or_404(user, source, pk) -> ImportedEvent:
+    link = ImportedEvent.objects.filter(source=source, pk=pk, jam=None, series=None).first()
+    if link is None or source.organiser_id != user.pk:
+        raise Http404
+    return link
+
+
+def report(run) -> dict:
+    """{kind: [line, ...]} for the page: each line with its Jam (for a link), the
+    names of the fields it is about, and why, in the active language."""
+    if run is None:
+        return {}
+    ids = {line["jam"] for line in run.lines if line.get("jam")}
+    jams = {jam.pk: jam for jam in Jam.objects.filter(pk__in=ids).only("pk", "slug", "title", "status")}
+    grouped = {kind: [] for kind in KINDS}
+    for line in run.lines:
+        kind = line.get("kind")
+        if kind not in grouped:
+            continue
+        grouped[kind].append(
+            {
+                "title": line.get("title", ""),
+                "jam": jams.get(line.get("jam")),
+                "fields": [str(Jam._meta.get_field(name).verbose_name) for name in line.get("fields", [])],
+                "why": _why(line),
+                "count": line.get("values", {}).get("count"),
+                "series": line.get("series", False),
+                "event": line.get("event"),
+            }
+        )
+    return {kind: lines for kind, lines in grouped.items() if lines}
+
+
+def _why(line) -> str:
+    reason = line.get("reason", "")
+    if reason == "removed":
+        return _("Removed from the calendar.")
+    if reason == "cancelled":
+        return _("Cancelled in the calendar.")
+    return describe(REASONS, reason, line.get("values", {}))
