@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('jams', '0014_series'),
+        ('jams', '0015_series'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
