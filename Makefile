@@ -9,6 +9,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The development server's port (make run PORT=8001).
+PORT ?= 8000
 # pip's own output is several lines per package: show a line every twenty instead (errors still show).
 PIP_INSTALL = $(PY) -m pip --disable-pip-version-check install --progress-bar off -r $(1) | awk \
 	-v total=$$(grep -c '^[A-Za-z0-9]' $(1)) '/^(Collecting|Requirement already satisfied)/ && ++found % 20 == 0 \
@@ -41,9 +43,9 @@ run: system-packages $(VENV)/.run-installed node_modules/.base-map-installed mes
 	@$(PY) manage.py build_gazetteer --if-missing
 	@echo "==> Loading the demo Jams and logins"
 	@EMAIL_URL=dummymail:// DJANGO_LOG_LEVEL=ERROR $(PY) manage.py load_demo
-	@echo "==> Open http://127.0.0.1:8000/ and sign in with a login above. Emails the site sends appear in this terminal."
+	@echo "==> Open http://127.0.0.1:$(PORT)/ and sign in with a login above. Emails the site sends appear in this terminal."
 	@echo "    Ctrl+C stops the server."
-	@$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Lint and the fast tests on SQLite in parallel: the loop to run after every change (under two minutes).
 check: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint pytest-fast
