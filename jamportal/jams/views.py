@@ -153,10 +153,30 @@ def _near_items(found, language, *, miles):
     ]
 
 
+# The alerts' offer under a near-me list is the same for every position but for the
+# place in its link (rounded to 0.01°, as alerts keeps it): drawn with PLACE standing
+# for it, and kept per language, kind and radius. Drawn for each search it was a fifth
+# of a search from a new position (profiled; docs/benchmarks.md).
+PLACE = "place" + secrets.token_hex(8)
+
+
+def _alert_offer(language, *, near, none_nearby):
+    key = f"alert-offer:{language}:{none_nearby}:{near['radius_km']}"
+    offer = caches["fragments"].get(key)
+    if offer is None:
+        context = {"place": PLACE, "radius_km": near["radius_km"], "none_nearby": none_nearby}
+        offer = render_to_string("alerts/_offer.html", context)
+        caches["fragments"].set(key, offer, pagecache.SERVER_TIMEOUT_S)
+    return mark_safe(offer.replace(PLACE, f"{near['latitude']:.2f},{near['longitude']:.2f}"))
+
+
 def _near_page(request, context, *, around):
     """The page of Jams near `around` ("latitude,longitude"), from the kept page
     when the visitor gets the page everyone gets."""
-    results = render_to_string("jams/_near_results.html", context)  # (no context processors: it needs none)
+    near, items = context["near"], context["near_items"]
+    none_nearby = not items or context["nearest_km"] > near["radius_km"]
+    offer = _alert_offer(request.LANGUAGE_CODE, near=near, none_nearby=none_nearby)
+    results = render_to_string("jams/_near_results.html", {**context, "alert_offer": offer})  # (no context processors)
     query = request.GET.copy()
     query.pop("page", None)
     query["around"] = around

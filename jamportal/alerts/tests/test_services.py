@@ -318,6 +318,21 @@ def test_near_me_with_no_jam_within_reach_offers_the_alert():
     assert 'href="/en/alerts/new/?around=3.87,11.52&amp;radius=50"' in html
 
 
+def test_each_near_me_search_offers_the_alert_for_its_own_place_and_radius_in_its_language():
+    """The offer is drawn once and kept (jams.views._alert_offer): each search still names its own place."""
+    client = Client()
+    pages = [
+        client.get("/en/?around=3.8667,11.5167").content.decode(),
+        client.get("/en/?around=-33.9249,18.4241&radius=20").content.decode(),
+        client.get("/fa/?around=-33.9249,18.4241&radius=20").content.decode(),
+    ]
+
+    assert 'href="/en/alerts/new/?around=3.87,11.52&amp;radius=50"' in pages[0]
+    assert 'href="/en/alerts/new/?around=-33.92,18.42&amp;radius=20"' in pages[1]
+    assert 'href="/fa/alerts/new/?around=-33.92,18.42&amp;radius=20"' in pages[2]
+    assert "3.87,11.52" not in pages[1] + pages[2]
+
+
 def test_near_me_with_jams_nearby_offers_to_follow_the_area():
     JamFactory(latitude=3.9, longitude=11.5)
     html = Client().get("/en/?around=3.8667,11.5167").content.decode()
