@@ -33,6 +33,7 @@ from ninja.errors import ValidationError
 from jamportal import places, ratelimit
 from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
+from jamportal.jams import recurrence
 from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.forms import DEFAULT_NEAREST, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, FilterDateField, JamFilterForm
 from jamportal.jams.templatetags.jam_tags import jam_when
@@ -105,6 +106,7 @@ class JamOut(Schema):
     host_name: str
     social_handle: str
     expected_attendees: int | None
+    series: int | None  # a date of a repeating Jam: /api/v1/series/<id>
     distance_km: float | None = None
 
 
@@ -209,6 +211,7 @@ def jam_out(jam, *, distance_km=None) -> dict:
         "host_name": jam.host_name,
         "social_handle": jam.social_handle,
         "expected_attendees": jam.expected_attendees,
+        "series": jam.series_id,
         "distance_km": None if distance_km is None else round(distance_km, 1),
     }
 
@@ -462,6 +465,41 @@ def campaign_detail(request, slug: str):
     campaign = selectors.campaign_or_404(slug)
     figures = selectors.campaign_figures(campaign)
     return campaign_out(campaign, jams=figures["jams"], countries=figures["countries"])
+
+
+# --- Series ---
+
+
+class SeriesOut(Schema):
+    id: int
+    url: str
+    rule: str  # in words, in the language asked for
+    rrule: str  # the iCalendar RRULE's value
+    ends: str  # in words ("6 dates in all", "Until ..."), empty for a series without an end
+    timezone: str
+    dates: list[JamOut]  # its public dates, first first (a skipped one with status "cancelled")
+
+
+@api.get(
+    "/series/{series_id}",
+    response={200: SeriesOut, **ERRORS},
+    summary="A repeating Jam: its rule and its dates",
+    openapi_extra={"parameters": [LANG]},
+)
+@decorate_view(public_page(versions=[jam_selectors.PUBLIC_VERSION_KEY]))
+def series_detail(request, series_id: int):
+    """A Jam that repeats (every week, or every month on a date or a weekday): each of
+    its dates is a Jam of its own (/api/v1/jams/<slug>), listed here in order."""
+    series, dates = selectors.series_public_or_404(series_id, language=request.LANGUAGE_CODE)
+    return {
+        "id": series.pk,
+        "url": absolute(series.get_absolute_url()),
+        "rule": series.rule_in_words,
+        "rrule": recurrence.rule_text(**series.rule(), zone=series.timezone),
+        "ends": series.end_in_words,
+        "timezone": series.timezone,
+        "dates": [jam_out(jam) for jam in dates],
+    }
 
 
 # --- Places ---

@@ -69,3 +69,11 @@ def campaign_or_404(slug):
 
 def campaign_figures(campaign) -> dict:
     return jam_selectors.campaign_figures(campaign)
+
+
+def series_public_or_404(pk, *, language):
+    """(series, its public dates in order, each with its translation and campaign's
+    names) as the series' page shows them to a visitor without an account."""
+    series, dates, _can_edit = jam_selectors.series_for_viewer_or_404(AnonymousUser(), pk)
+    by_pk = jams_by_pk([jam.pk for jam in dates], language=language)
+    return series, [by_pk[jam.pk] for jam in dates]

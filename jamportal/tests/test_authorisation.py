@@ -455,6 +455,7 @@ PUBLIC_API_PAGES = {
     "public-api:campaign_list",
     "public-api:campaign_detail",
     "public-api:place_list",
+    "public-api:series_detail",
 }
 
 

@@ -5,7 +5,7 @@ open to other sites and limited per address."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jamportal.jams import services as jam_services
 from jamportal.jams.models import CampaignTranslation, Jam
@@ -96,6 +96,7 @@ def test_jam_list_item_holds_what_the_jam_page_shows(client):
         "host_name": "Club Raspberry",
         "social_handle": "",
         "expected_attendees": 40,
+        "series": None,
         "distance_km": None,
     }
 
@@ -356,6 +357,7 @@ def test_the_schema_documents_every_address_and_the_docs_page_shows_it(client):
         "/api/v1/jams",
         "/api/v1/jams/{slug}",
         "/api/v1/places",
+        "/api/v1/series/{series_id}",
     ]
     jam_parameters = [parameter["name"] for parameter in schema["paths"]["/api/v1/jams"]["get"]["parameters"]]
     assert jam_parameters == [
@@ -553,3 +555,53 @@ def test_jam_list_refuses_a_box_upside_down(client):
 def test_only_the_docs_are_outside_the_content_security_policy(client):
     assert "Content-Security-Policy" not in get(client, "/api/v1/docs")  # Swagger UI's inline script
     assert "Content-Security-Policy" in get(client, JAMS)
+
+
+# --- Series ---
+
+
+def test_a_repeating_jam_is_one_series_with_its_rule_and_public_dates(client):
+    from jamportal.jams.tests.test_series_views import approved_series
+
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    jam_services.series_date_skip(dates[1], by=dates[1].organiser)
+
+    answer = get(client, f"/api/v1/series/{series.pk}?lang=de").json()
+    one = get(client, f"/api/v1/jams/{dates[0].slug}").json()
+
+    assert answer["id"] == series.pk
+    assert answer["url"] == f"https://jams.example/de/series/{series.pk}/"
+    assert answer["rrule"] == "FREQ=MONTHLY;BYDAY=2SA;COUNT=3"
+    with translation.override("de"):
+        assert answer["rule"] == series.rule_in_words  # "Jeden Monat am zweiten Samstag"...
+    assert answer["timezone"] == "Europe/London"
+    assert [(d["slug"], d["status"]) for d in answer["dates"]] == [
+        (dates[0].slug, "approved"),
+        (dates[1].slug, "cancelled"),
+        (dates[2].slug, "approved"),
+    ]
+    assert one["series"] == series.pk
+
+
+def test_a_draft_series_is_nobodys_business(client):
+    from jamportal.jams.tests.test_series import monthly_jam
+
+    draft = monthly_jam(status=Jam.Status.DRAFT, approved_at=None)
+    series = jam_services.series_create(draft, by=draft.organiser, frequency="weekly", count=2)
+
+    response = get(client, f"/api/v1/series/{series.pk}")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+
+
+def test_a_series_costs_the_same_queries_for_more_dates(assert_constant_queries):
+    from jamportal.jams.tests.test_series_views import approved_series
+
+    series = approved_series()
+
+    def more():
+        jam_services.series_extend(series, now=timezone.now() + datetime.timedelta(days=70))
+
+    assert_constant_queries(f"/api/v1/series/{series.pk}?lang=fr", more)
