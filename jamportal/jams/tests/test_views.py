@@ -636,6 +636,21 @@ def test_moderation_queue_lists_submitted_jams_oldest_first(client):
     assert "Approved already" not in html
 
 
+def test_moderation_queue_with_jams_waiting_and_jams_changed_since_approval_shows_both(client):
+    now = timezone.now()
+    JamFactory(title="Waiting Jam", status=Status.SUBMITTED, submitted_at=now - datetime.timedelta(hours=3))
+    JamFactory(title="Changed Jam", changes_to_review_since=now - datetime.timedelta(days=2))
+    client.force_login(ModeratorFactory())
+
+    response = client.get(reverse("jams:moderation"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Waiting Jam") < html.index("Changed since approval") < html.index("Changed Jam")
+    assert "3 hours ago" in html
+    assert "2 days ago" in html
+
+
 def test_moderation_queue_query_count_does_not_grow_with_jams(client, assert_constant_queries):
     JamFactory(status=Status.SUBMITTED, campaign=CampaignFactory())
     client.force_login(ModeratorFactory())
