@@ -547,8 +547,14 @@ class SeriesDateMoveForm(forms.Form):
         initial = {"day": start.date(), "starts": start.time(), "ends": end.time()}
         super().__init__(*args, initial=initial, **kwargs)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") is not None and data.get("starts") == data.get("ends"):
+            self.add_error("ends", _("The Jam must end after it starts."))  # (not a Jam of a whole day)
+        return data
+
     def times(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """(start, end), naive on the venue's clock; a Jam ending at or before its start
+        """(start, end), naive on the venue's clock; a Jam ending before its start
         time ends the next day (an evening Jam past midnight)."""
         data = self.cleaned_data
         start = datetime.datetime.combine(data["day"], data["starts"])

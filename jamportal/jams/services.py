@@ -113,12 +113,20 @@ def jam_schedule(data, *, jam=None) -> dict:
     if not data.get("timezone") or (moved and data["timezone"] == jam.timezone):
         data["timezone"] = timezone_at(latitude, longitude)
     tz = ZoneInfo(data["timezone"])
+    problems = {}
     for name in ("start", "end"):
         if data.get(name) and timezone.is_naive(data[name]):
-            data[name] = timezone.make_aware(data[name], tz)
+            typed, data[name] = data[name], timezone.make_aware(data[name], tz)
+            if data[name].astimezone(datetime.UTC).astimezone(tz).replace(tzinfo=None) != typed:
+                problems[name] = _(
+                    "There is no %(time)s on that day at the venue: the clocks go forward then. "
+                    "Please choose another time."
+                ) % {"time": cldr_formats.format_time(typed)}
+    if problems:
+        raise ValidationError(problems)
     start, end, campaign = data.get("start"), data.get("end"), data.get("campaign")
-    problems = {}
-    if start and end and end <= start:
+    # Compared as instants: two times of one zone compare by their wall clocks in Python.
+    if start and end and end.astimezone(datetime.UTC) <= start.astimezone(datetime.UTC):
         problems["end"] = _("The Jam must end after it starts.")
     start_changed = start and (jam is None or start != jam.start)
     if start_changed and start < timezone.now():
@@ -831,6 +839,11 @@ def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
     first = series.occurrences.order_by("occurrence_start").first()
     if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
         raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
+    if series.count or series.until:  # a rule with an end: stopping later would lengthen it
+        ends = recurrence.local_starts(**series.rule())[-1].date()
+        if last_day >= ends:
+            message = _("This Jam already stops repeating after %(day)s: choose an earlier last day.")
+            raise ValidationError({"last_day": message % {"day": cldr_formats.format_date(ends)}})
     tz = ZoneInfo(series.timezone)
     after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tz)
     ended = []

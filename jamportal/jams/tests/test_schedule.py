@@ -74,3 +74,23 @@ def test_jam_create_refuses_times_that_cannot_be():
 
     assert sorted(refused.value.message_dict) == ["campaign", "end"]
     assert refused.value.message_dict["end"] == ["The Jam must end after it starts."]
+
+
+def test_a_time_the_clocks_skip_is_explained_not_stored():
+    """02:30 on the night Vienna's clocks go forward does not exist there; 02:30 to 03:30
+    that night is no time at all (found by the outsider pass: a database error)."""
+    day = datetime.date(2027, 3, 28)
+    data = jam_data(
+        start=local(day, 2) + datetime.timedelta(minutes=30), end=local(day, 3) + datetime.timedelta(minutes=30)
+    )
+    data.update(latitude=48.21, longitude=16.37, city="Wien", country="AT", timezone="Europe/Vienna")
+
+    with pytest.raises(ValidationError) as refused:
+        services.jam_schedule(data)
+
+    (message,) = refused.value.message_dict["start"]
+    assert (
+        message
+        == "There is no 2:30 AM on that day at the venue: the clocks go forward then. Please choose another time."
+    )
+    assert list(refused.value.message_dict) == ["start"]

@@ -11,6 +11,7 @@ import vobject
 from django.utils import timezone
 from ical.calendar_stream import IcsCalendarStream
 
+from jamportal.cldr import formats
 from jamportal.jams import services
 from jamportal.jams.models import Jam, JamSeries
 from jamportal.jams.tests.factories import ModeratorFactory, UserFactory
@@ -180,6 +181,22 @@ def test_series_date_move_to_a_past_day_says_why_in_the_day_field(client):
     }
     second.refresh_from_db()
     assert second.start == before
+
+
+def test_series_date_move_ending_when_it_starts_is_refused(client):
+    """Not a day-long Jam (found by the outsider pass: 10:00 to 10:00 became 24 hours)."""
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+    before = second.end
+    day = second.local_start.date().isoformat()
+
+    response = client.post(f"/en/jams/{second.slug}/move/", {"day": day, "starts": "10:00", "ends": "10:00"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"ends": ["The Jam must end after it starts."]}
+    second.refresh_from_db()
+    assert second.end == before
 
 
 def test_series_date_skip_by_its_organiser_cancels_that_date_only(client):
@@ -387,6 +404,24 @@ def test_series_end_before_the_first_date_is_refused_and_changes_nothing(client)
     assert response.status_code == 200
     assert response.context["form"].errors == {"last_day": ["Please choose a last day after the first date."]}
     assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
+
+
+def test_series_end_on_or_after_its_own_end_is_refused_and_changes_nothing(client):
+    """Stopping a series later than it already stops would lengthen its rule: calendars
+    would show dates the site never made (found by the outsider pass)."""
+    series = approved_series(count=3)
+    last = series.occurrences.order_by("occurrence_start").last().local_start.date()
+    client.force_login(series.organiser)
+
+    response = client.post(f"/en/series/{series.pk}/end/", {"last_day": "2030-01-01"})
+
+    assert response.status_code == 200
+    day = formats.format_date(last)
+    assert response.context["form"].errors == {
+        "last_day": [f"This Jam already stops repeating after {day}: choose an earlier last day."]
+    }
+    series.refresh_from_db()
+    assert (series.count, series.until) == (3, None)
 
 
 def test_series_page_lists_a_date_moved_past_the_next_one_in_the_order_they_happen(client):
