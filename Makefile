@@ -42,10 +42,10 @@ run: system-packages $(VENV)/.run-installed node_modules/.base-map-installed mes
 	@echo "==> The place-name index (var/gazetteer.sqlite3)"
 	@$(PY) manage.py build_gazetteer --if-missing
 	@echo "==> Loading the demo Jams and logins"
-	@EMAIL_URL=dummymail:// DJANGO_LOG_LEVEL=ERROR $(PY) manage.py load_demo
+	@JAMPORTAL_SITE_URL=$${JAMPORTAL_SITE_URL:-http://127.0.0.1:$(PORT)} EMAIL_URL=dummymail:// DJANGO_LOG_LEVEL=ERROR $(PY) manage.py load_demo
 	@echo "==> Open http://127.0.0.1:$(PORT)/ and sign in with a login above. Emails the site sends appear in this terminal."
 	@echo "    Ctrl+C stops the server."
-	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@JAMPORTAL_SITE_URL=$${JAMPORTAL_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Lint and the fast tests on SQLite in parallel: the loop to run after every change (under two minutes).
 check: system-packages-test $(VENV)/.dev-installed node_modules/.installed lint pytest-fast
