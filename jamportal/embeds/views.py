@@ -12,7 +12,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.http import parse_http_date_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from jamportal import pagecache, places
@@ -37,6 +38,16 @@ def embeddable(view):
             response = view(request, *args, **kwargs)
         except Http404:
             response = render(request, "embeds/missing.html", status=404)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.streaming:
+            # A browser asking again with its ETag is answered here: ConditionalGetMiddleware's
+            # 304 is a new answer that would carry the site's frame-ancestors 'none', and the
+            # embed would go blank for everyone coming back.
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+            response = get_conditional_response(
+                request, etag=response["ETag"], last_modified=last_modified, response=response
+            )
         # The decorators of Django and django-csp, applied to the answer (the setting read now).
         allowed = csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})
         return xframe_options_exempt(allowed(lambda: response))()

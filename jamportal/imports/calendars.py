@@ -150,7 +150,8 @@ def locate(event: Event, *, place_text: str = "") -> dict | None:
     """The venue's fields of a Jam (venue_name, address, city, country, latitude,
     longitude) from the event's LOCATION (its town found in the offline gazetteer) or
     its GEO, or from where the organiser said it is (`place_text`); None if not found."""
-    parts = [part.strip() for part in re.split(r"[,;\n]", event.location) if part.strip()]
+    # Parts split at commas of any script (Arabic and Persian "،", CJK "、" and "，").
+    parts = [part.strip() for part in re.split(r"[,;\n،、，]", event.location) if part.strip()]
     place = geocode(place_text).place if place_text else _town(parts)
     if place is None and event.geo:
         place = _nearest(*event.geo)
@@ -178,6 +179,8 @@ def _town(parts):
             return found
         if found := geocode(name).place:
             return found
+    if len(parts) == 2 and gazetteer.exact(normalise(parts[0])):  # "Cambridge, United Kingdom": no venue named
+        return geocode(f"{parts[0]}, {parts[1]}").place
     return None
 
 

@@ -70,6 +70,20 @@ def test_site_pages_still_refuse_framing(client, pages, url):
     assert frame_ancestors(response) == "frame-ancestors 'none'"
 
 
+@pytest.mark.parametrize("url", EMBED_PAGES[:5], ids=["jam", "ours", "near", "country", "map"])
+def test_an_embed_asked_again_may_still_be_framed(client, pages, url):
+    """A browser that kept the page asks again with its ETag: the 304 must allow the
+    frame too, or the embed goes blank for everyone coming back (found by the outsider pass)."""
+    first = client.get(url(pages))
+
+    again = client.get(url(pages), headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200
+    assert again.status_code == 304
+    assert "X-Frame-Options" not in again
+    assert frame_ancestors(again) == "frame-ancestors *"
+
+
 def test_embed_frame_ancestors_follow_the_setting(client, pages, settings):
     settings.EMBED_FRAME_ANCESTORS = ["https://school.example"]
 

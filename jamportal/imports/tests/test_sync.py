@@ -275,3 +275,23 @@ def test_a_monthly_event_on_a_date_with_one_date_cancelled_by_its_override(calen
     assert [jam.status for jam in series.occurrences.order_by("occurrence_start")] == [
         Jam.Status.DRAFT, Jam.Status.CANCELLED, Jam.Status.DRAFT
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("location", "city", "country"),
+    [
+        ("Cambridge, United Kingdom", "Cambridge", "GB"),
+        ("Manchester, UK", "Manchester", "GB"),
+        ("سالن کتابخانه، تهران", "Tehran", "IR"),  # the Persian comma
+        ("Makerspace, 12 Mill Road, Cambridge, CB1 2AD, UK", "Cambridge", "GB"),
+    ],
+)
+def test_a_location_names_its_town_however_the_calendar_writes_it(location, city, country):
+    """ "Town, Country" is how many calendars write a place (found by the outsider pass:
+    only "Venue, Town" was found)."""
+    from jamportal.imports.calendars import Event, locate
+
+    venue = locate(Event(uid="x", location=location))
+
+    assert venue is not None, location
+    assert (venue["city"], venue["country"]) == (city, country)
