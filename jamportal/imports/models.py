@@ -31,6 +31,10 @@ PROBLEMS = {
         "on the calendar's page and give that address."
     ),
     "malformed": _("The calendar could not be read: it is not written as iCalendar requires."),
+    "empty": _(
+        "The calendar has no events now, so nothing was cancelled. If you took your Jams off "
+        "it on purpose, cancel them here."
+    ),
     "too-many-events": _(
         "The calendar has %(count)s events; JamPortal imports up to %(most)s. "
         "Please give a calendar with only your Jams."

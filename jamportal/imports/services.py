@@ -71,6 +71,10 @@ def source_sync(source, *, now=None) -> SyncRun:
     with translation.override(source.language):
         try:
             events = calendars.parse(fetch(source.url))
+            if not events and source.events.filter(jam__isnull=False).exists():
+                # An empty answer where Jams came from is a calendar service's bad moment more
+                # often than an organiser's choice: cancelling every Jam would be for good.
+                raise FetchError("empty")
         except FetchError as error:
             with transaction.atomic():
                 run = SyncRun.objects.create(source=source, problem=error.code, problem_values=error.values)

@@ -295,3 +295,18 @@ def test_a_location_names_its_town_however_the_calendar_writes_it(location, city
 
     assert venue is not None, location
     assert (venue["city"], venue["country"]) == (city, country)
+
+
+def test_a_calendar_that_comes_back_empty_cancels_nothing_and_says_so(calendar_server, organiser):
+    """A calendar service answering an empty calendar for a moment must not cancel every
+    Jam made from it (found by the outsider pass: they were cancelled for good)."""
+    source = _import(calendar_server, organiser, _single("a@x", summary="Jam A"), _single("b@x", summary="Jam B"))
+    calendar_server.serve("/jams.ics", calendar())
+
+    run = services.source_sync(source)
+
+    assert set(Jam.objects.values_list("status", flat=True)) == {Jam.Status.DRAFT}
+    assert run.problem == "empty"
+    assert str(run.problem_text).startswith("The calendar has no events now, so nothing was cancelled.")
+    source.refresh_from_db()
+    assert source.state == source.State.FAILED
