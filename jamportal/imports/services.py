@@ -258,7 +258,10 @@ class _Sync:
             override = self.overrides.get((event.uid, key))
             cancelled = event.cancelled or key in event.exdates or bool(override and override.cancelled)
             if override is not None and not override.problem:
-                date_values = self.values(override, link) or values
+                # Its own times; its words stay the series' (a date's own words would reach
+                # every later date, as an organiser's edit of a date's words does).
+                moved = self.values(override, link)
+                date_values = {**values, "start": moved["start"], "end": moved["end"]} if moved else values
             else:
                 day = jam.occurrence_start.astimezone(zone).date()
                 start = datetime.datetime.combine(day, local_time).replace(tzinfo=zone)

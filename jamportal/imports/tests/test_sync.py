@@ -207,6 +207,26 @@ def test_a_weekly_event_becomes_a_repeating_jam_with_its_skipped_and_moved_dates
     assert services.source_sync(source).lines == []
 
 
+def test_a_moved_date_with_words_of_its_own_moves_alone(calendar_server, organiser):
+    """A RECURRENCE-ID date's own title must not become every later date's (a repeating
+    Jam's words are its series'; found by the outsider pass)."""
+    first = _monday_weeks_ahead(2)
+    second, third = first + datetime.timedelta(days=7), first + datetime.timedelta(days=14)
+    master = _single("weekly@x", day=first, summary="Monday Jam",
+                     extra="RRULE:FREQ=WEEKLY;COUNT=4\r\nDESCRIPTION:Every Monday.")  # fmt: skip
+    moved = _single("weekly@x", day=second + datetime.timedelta(days=1), start=13, end=18,
+                    summary="Monday Jam (on Tuesday)", extra=f"RECURRENCE-ID;{_tzid(second, 10)}")  # fmt: skip
+    _import(calendar_server, organiser, master, moved)
+
+    dates = list(JamSeries.objects.get().occurrences.order_by("occurrence_start"))
+    assert [(jam.start, jam.title, jam.description) for jam in dates] == [
+        (_at(first, 10), "Monday Jam", "Every Monday."),
+        (_at(second + datetime.timedelta(days=1), 13), "Monday Jam", "Every Monday."),
+        (_at(third, 10), "Monday Jam", "Every Monday."),
+        (_at(third + datetime.timedelta(days=7), 10), "Monday Jam", "Every Monday."),
+    ]
+
+
 def test_a_monthly_event_on_a_weekday_becomes_a_repeating_jam(calendar_server, organiser):
     day = _monday_weeks_ahead(6)
     week = (day.day - 1) // 7 + 1
