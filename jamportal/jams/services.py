@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -571,7 +572,26 @@ def team_invitation_problem(invitation, *, user, now=None) -> str:
         return _("This Jam has been cancelled and can no longer be changed.")
     if user.is_authenticated and invitation.jam.organiser_id == user.pk:
         return _("You are this Jam’s organiser already.")
+    if user.is_authenticated and not _has_address(user, invitation.email):
+        # The link alone could have been forwarded or leaked: it is for the address it was sent to.
+        return _(
+            "This invitation was sent to %(email)s. Sign in with that address, or add it to your account "
+            "(My account) and open the link again."
+        ) % {"email": _masked(invitation.email)}
     return ""
+
+
+def _has_address(user, email) -> bool:
+    """The account's own address, or one it has confirmed (allauth's list of addresses)."""
+    if user.email.lower() == email.lower():
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _masked(email) -> str:
+    """ "a•••@example.org": enough to know which address, not to learn it."""
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}"
 
 
 def team_member_remove(member, *, by) -> None:

@@ -392,3 +392,28 @@ def test_a_repeating_jams_team_runs_every_date_even_those_made_later():
     services.team_member_remove(selectors.team_member_or_404_for_user(dates[0], friend), by=friend)
 
     assert JamMember.objects.filter(user=friend).count() == 0
+
+
+def test_an_invitation_is_for_the_address_it_was_sent_to():
+    """A forwarded or leaked link does not make whoever holds it a co-organiser (found by
+    the outsider pass); an address the invitee confirmed on their account will do."""
+    from allauth.account.models import EmailAddress
+
+    jam = JamFactory(title="Leeds Raspberry Jam")
+    invitation = services.team_invite(
+        jam, by=jam.organiser, email="kenji@example.org", role="co-organiser", language="en"
+    )
+    stranger = UserFactory(email="stranger@example.org")
+    kenji = UserFactory(email="kenji.work@example.org")
+    EmailAddress.objects.create(user=kenji, email="Kenji@example.org", verified=True, primary=False)
+
+    with pytest.raises(services.TeamError) as refused:
+        services.team_invitation_accept(invitation, user=stranger)
+    member = services.team_invitation_accept(invitation, user=kenji)
+
+    assert str(refused.value) == (
+        "This invitation was sent to k•••@example.org. Sign in with that address, or add it to your account "
+        "(My account) and open the link again."
+    )
+    assert member.user == kenji
+    assert not JamMember.objects.filter(user=stranger).exists()
