@@ -775,7 +775,7 @@ def series_extend(series, *, now=None) -> list[Jam]:
         JamMember.objects.bulk_create(
             JamMember(jam=jam, user_id=member.user_id, role=member.role) for member in first.team.all()
         )  # the series' team runs each date
-        _record(jam, by=None, action=Action.CREATED, changes={"series": [None, series.pk]})
+        _record(jam, by=first.organiser, action=Action.CREATED, changes={"series": [None, series.pk]})
         created.append(jam)
     series.generated_until = max([now + SERIES_HORIZON, *([done] if done else [])])
     series.save(update_fields=["generated_until"])

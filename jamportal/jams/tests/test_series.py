@@ -258,3 +258,14 @@ def test_series_translation_of_a_date_reaches_the_later_dates():
         for date in series.occurrences.order_by("occurrence_start").prefetch_related("translations")
     ]
     assert titles == [[], ["ケンブリッジ Jam"], ["ケンブリッジ Jam"]]
+
+
+def test_a_series_dates_history_names_the_organiser_who_made_it_repeat():
+    """Not "someone whose account was deleted" (found by the outsider pass)."""
+    first = monthly_jam()
+    series = services.series_create(first, by=first.organiser, frequency="weekly", count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+
+    created = JamEvent.objects.get(jam=second, action=JamEvent.Action.CREATED)
+
+    assert created.actor == first.organiser
