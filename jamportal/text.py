@@ -31,6 +31,12 @@ def is_multiline_text(text: str) -> bool:
     return not any(unicodedata.category(character) == "Cc" and character not in MULTILINE_ALLOWED for character in text)
 
 
+def visible_length(text: str) -> int:
+    """How many characters a reader sees: no spaces, no invisible format characters
+    (zero-width spaces, direction marks and overrides)."""
+    return sum(unicodedata.category(character) not in ("Cf", "Cc", "Zs", "Zl", "Zp") for character in text)
+
+
 def validate_single_line(text: str) -> None:
     """For names, places, addresses, captions: one line, no control characters."""
     if not is_one_line(text):

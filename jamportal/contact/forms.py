@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jamportal.contact.models import MAX_BODY, ContactMessage
 from jamportal.forms import HoneypotField
+from jamportal.text import visible_length
 
 
 class ContactForm(forms.ModelForm):
@@ -18,6 +19,12 @@ class ContactForm(forms.ModelForm):
             "The organisers answer you here. They see your address; you do not see theirs unless they answer."
         )
         self.fields["body"].widget.attrs.update({"dir": "auto", "maxlength": MAX_BODY})
+
+    def clean_sender_name(self):
+        name = self.cleaned_data["sender_name"]
+        if not visible_length(name):  # only invisible characters: no name at all
+            raise forms.ValidationError(_("Please give your name."), code="required")
+        return name
 
     def from_a_bot(self):
         return bool(self.cleaned_data.get("website"))

@@ -13,16 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from jamportal.cldr import formats
 from jamportal.jams.models import Jam
-from jamportal.text import validate_multiline, validate_single_line
+from jamportal.text import validate_multiline, validate_single_line, visible_length
 
 MAX_BODY = 3000
 MIN_BODY = 10  # "hi" tells the organiser nothing they could answer
 
 
 def validate_body_length(text: str) -> None:
-    """Between MIN_BODY and MAX_BODY characters, said with the language's digits."""
+    """Between MIN_BODY and MAX_BODY characters, said with the language's digits; only
+    what a reader sees counts towards the least (twelve zero-width spaces are no message)."""
     length = len(text.strip())
-    if length < MIN_BODY:
+    if visible_length(text) < MIN_BODY:
         raise ValidationError(
             gettext("Please write a little more, so that the organisers can answer: at least %(least)s characters.")
             % {"least": formats.format_number(MIN_BODY)},

@@ -416,3 +416,17 @@ def test_a_message_goes_to_the_organiser_and_each_co_organiser_never_to_a_helper
     assert by_address["org@example.org"].startswith("Message from")
     # Nobody sees another's address.
     assert all(m.reply_to == ["ada@example.org"] and len(m.to) == 1 for m in mail.outbox)
+
+
+def test_invisible_characters_are_no_message_and_no_name(client, django_capture_on_commit_callbacks):
+    """Twelve zero-width spaces passed the ten-character rule, and made an empty-looking
+    email (found by the outsider pass)."""
+    jam = JamFactory()
+
+    response = _post(client, jam, django_capture_on_commit_callbacks, sender_name="\u200b\u200b", body="\u200b" * 12)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["sender_name"] == ["Please give your name."]
+    assert errors["body"] == ["Please write a little more, so that the organisers can answer: at least 10 characters."]
+    assert mail.outbox == []
