@@ -137,3 +137,15 @@ def test_the_check_in_page_warns_before_the_jam_has_started(client):
     page = client.get(reverse("attendance:check-in", args=[sheet.jam.slug])).text
 
     assert "Your Jam has not started yet" in page
+
+
+def test_the_venue_and_town_are_joined_as_the_pages_language_joins_them(client):
+    """A Persian page joins them with the Persian comma, each isolated (found by the outsider pass)."""
+    from jamportal.cldr import names
+
+    sheet = SignupSheetFactory(jam__venue_name="Metalab", jam__city="Wien")
+
+    html = client.get(f"/fa/jams/{sheet.jam.slug}/signup/").text
+
+    assert f"<bdi>Metalab</bdi>{names.list_comma('fa')}<bdi>Wien</bdi>" in html
+    assert names.list_comma("fa") != ", "
