@@ -183,3 +183,14 @@ def _key(request, variant) -> str:
     extra = variant(request) if variant else ""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{request.LANGUAGE_CODE}:{extra}:{path}"
+
+
+def secret_link_page(response):
+    """A page behind a secret link (a sign-up's, an invitation's, an email's): indexed by
+    no search engine, its address sent to no other site. ("same-origin", not
+    "no-referrer": under "no-referrer" browsers send `Origin: null` with the page's own
+    forms, and Django's CSRF check refuses every one of them.) Kept by nobody: the views
+    are `never_cache`."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response

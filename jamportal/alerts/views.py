@@ -13,19 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jamportal import places, ratelimit
+from jamportal import pagecache, places, ratelimit
 from jamportal.alerts import selectors, services
 from jamportal.alerts.forms import AlertForm, radius_choices
 from jamportal.cldr import formats
 from jamportal.places.checks import nearest_place
-
-
-def _private(response):
-    """A page behind a link from an email: kept by nobody, its address sent to no other
-    site (as attendance's personal links)."""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _place_name(point):
@@ -109,7 +101,7 @@ def alert_link(view):
             alert = selectors.alert_for_token_or_404(token)
         except Http404:
             alert = None
-        return _private(view(request, token, alert))
+        return pagecache.secret_link_page(view(request, token, alert))
 
     return never_cache(require_http_methods(["GET", "POST"])(wrapped))
 

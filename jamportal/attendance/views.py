@@ -34,17 +34,9 @@ from jamportal.attendance.models import Signup
 from jamportal.cldr import formats
 from jamportal.cldr.formats import format_number
 from jamportal.jams import selectors as jam_selectors
+from jamportal.pagecache import secret_link_page as _private  # (a page behind a personal link)
 from jamportal.pdf import pdf_response, render_pdf
 from jamportal.text import spreadsheet_cell
-
-
-def _private(response):
-    """A page behind a personal link: kept by nobody, its address sent to no other site.
-    ("same-origin", not "no-referrer": under "no-referrer" browsers send `Origin: null`
-    with the page's own forms, and Django's CSRF check refuses every one of them.)"""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @never_cache

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jamportal import ratelimit
+from jamportal import pagecache, ratelimit
 from jamportal.contact import selectors, services
 from jamportal.contact.forms import ContactForm
 from jamportal.jams import selectors as jam_selectors
@@ -91,6 +91,4 @@ def report(request, token):
         else:
             context = {"jam": message.jam, "message": message, "already": message.reported_at is not None}
             response = render(request, "contact/report.html", context)
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return pagecache.secret_link_page(response)

@@ -506,13 +506,6 @@ def team_leave(request, slug):
     return redirect("dashboard")
 
 
-def _team_join_private(response):
-    """The page behind an invitation's secret link: kept by nobody, its address sent to no other site."""
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def team_join(request, token):
@@ -522,7 +515,7 @@ def team_join(request, token):
         problem = _(
             "This invitation link does not work. Check that you copied all of it, or ask the organiser for a new one."
         )
-        return _team_join_private(render(request, "jams/team/join.html", {"problem": problem}, status=404))
+        return pagecache.secret_link_page(render(request, "jams/team/join.html", {"problem": problem}, status=404))
     user = request.user
     if invitation.accepted_at is not None and user.is_authenticated and invitation.accepted_by_id == user.pk:
         return redirect("dashboard")
@@ -552,7 +545,7 @@ def team_join(request, token):
         "signup_url": f"{reverse('account_signup')}?{next_url}",
     }
     response = render(request, "jams/team/join.html", context, status=410 if problem else 200)
-    return _team_join_private(response)
+    return pagecache.secret_link_page(response)
 
 
 # --- series ---
