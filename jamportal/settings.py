@@ -293,14 +293,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Parts of pages that change only with the language and the deployment (the menu, the
 # footer, the map's scripts), each web process keeping its own: no round trip at all.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "jamportal.cache.ProcessMemoryCache",  # text kept as it is: no pickling
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 # Each Jam's line in the near-me list, per language (jams.views._near_items): kept
 # apart so that a hundred thousand Jams do not push the fragments above out.
 CACHES["jam_items"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # (map features too: dicts, pickled)
     "LOCATION": "jam_items",
     "OPTIONS": {"MAX_ENTRIES": 50_000},
 }
