@@ -77,6 +77,20 @@ def _fresh_language():
 
 
 @pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """For tests that call the WSGI application directly (schemathesis): Django would close
+    the test's database connection after each request, as its own test client avoids."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def assert_constant_queries(client):
     """check(url, add_more): GET `url`, call `add_more()`, GET it again; both
     answers must be 200 and cost the same number of queries (no N+1)."""

@@ -7,8 +7,6 @@ from urllib.parse import quote
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,22 +16,12 @@ from jamportal.feed import services
 from jamportal.feed.tests import multipart
 from jamportal.jams.tests.factories import JamFactory
 
-pytestmark = pytest.mark.slow  # fuzzing: hundreds of generated requests
+# Fuzzing: hundreds of generated requests, sent to the WSGI application directly.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("wsgi_keeps_the_test_connection")]
 
 schema = schemathesis.openapi.from_wsgi("/api/booth/openapi.json", multipart.application)
 CASES_PER_OPERATION = 40
 CASES_PER_MALFORMATION = 8
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Schemathesis calls the WSGI app directly, which would close the database
-    connection after each request (Django's own test client avoids that too)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import Client, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,21 +15,11 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance,
 from jamportal.jams.models import CampaignTranslation, Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory
 
-pytestmark = pytest.mark.slow  # fuzzing: hundreds of generated requests
+# Fuzzing: hundreds of generated requests, sent to the WSGI application directly.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("wsgi_keeps_the_test_connection")]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CASES_PER_OPERATION = 60
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Schemathesis calls the WSGI app directly, which would close the database
-    connection after each request (Django's own test client avoids that too)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
