@@ -34,6 +34,11 @@ if [ "${1:-run}" = test ]; then
     need chromium command -v chromium
     need poppler-utils command -v pdftotext
     need default-jre-headless command -v java   # the Nu HTML checker (vnu.jar)
+    # The booth's printing: a real CUPS server with its PDF printer, and pycups built against it.
+    need cups test -x /usr/sbin/cupsd
+    need printer-driver-cups-pdf test -x /usr/lib/cups/backend/cups-pdf
+    need libcups2-dev test -f /usr/include/cups/cups.h
+    need gcc command -v gcc
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
