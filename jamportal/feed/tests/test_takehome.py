@@ -220,3 +220,27 @@ def test_takehome_pages_cost_the_same_queries_however_many_photos(
                 post(client, booth_token, key=f"more-{number}")
 
     assert_constant_queries(url(name), add_more)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_takehome_tokens_are_given_to_photos_posted_before_by_the_migration():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("feed", "0008_photo_upload_until_cleaned")], [("feed", "0009_photo_takehome_token")]
+    jam = JamFactory()
+    first, second = (services.booth_create(jam, by=jam.organiser, name=name)[0] for name in ("Door", "Garden"))
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_photo = executor.loader.project_state(before).apps.get_model("feed", "Photo")
+    made = [
+        old_photo.objects.create(jam_id=jam.pk, booth_id=booth.pk, idempotency_key=key, taken_at=jam.start).pk
+        for booth, key in ((first, KEY), (second, KEY), (first, "other-key"))
+    ]
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    tokens = dict(Photo.objects.filter(pk__in=made).values_list("pk", "takehome_token"))
+    assert tokens == {made[0]: TOKEN, made[1]: None, made[2]: takehome_token("other-key")}
