@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from jamportal import ratelimit
 from jamportal.cldr import formats as cldr_formats
@@ -238,7 +238,7 @@ def _takehome_json(request, photo, state):
     return answer
 
 
-@require_GET
+@require_safe  # (HEAD too: link previews of the scanned address)
 def takehome(request, token):
     """A photo's own page, the address its booth showed as a QR code: on its way until
     the photo arrives (the page fills in by itself), then the photo to take home."""
@@ -248,14 +248,14 @@ def takehome(request, token):
     return _takehome_private(render(request, "feed/takehome.html", context))
 
 
-@require_GET
+@require_safe
 def takehome_json(request, token):
     """What the photo's page shows now, for the page to fill in without a reload."""
     photo = selectors.photo_for_takehome(token)
     return _takehome_private(JsonResponse(_takehome_json(request, photo, selectors.takehome_state(photo))))
 
 
-@require_GET
+@require_safe
 def takehome_download(request, token):
     """The photo at full size, as a file to keep (Content-Disposition: attachment);
     only while it is shown."""

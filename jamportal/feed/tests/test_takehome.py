@@ -244,3 +244,7 @@ def test_takehome_tokens_are_given_to_photos_posted_before_by_the_migration():
 
     tokens = dict(Photo.objects.filter(pk__in=made).values_list("pk", "takehome_token"))
     assert tokens == {made[0]: TOKEN, made[1]: None, made[2]: takehome_token("other-key")}
+
+
+def test_takehome_page_answers_a_link_previews_head_request(client, posted):
+    assert [client.head(url(name)).status_code for name in ("feed:takehome", "feed:takehome-json")] == [200, 200]
