@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 from mastodon import MastodonNetworkError
 
-from . import i18n
+from . import i18n, takehome
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
@@ -259,6 +259,10 @@ class Session:
                     seconds,
                 ) % {"seconds": seconds}
             return View(image=booth.last_photo[1], detail=detail, **common)
+        if booth.takehome:  # a posted photo's own page, until the next press (take-home)
+            return View(
+                image=takehome.qr_picture(booth.takehome[0]), detail=_("Scan to take your photo home"), **common
+            )
         detail = _("Hold the button to change the language: %(language)s") % {"language": i18n.language_name(language)}
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
@@ -384,7 +388,14 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
         led=led,
         shots=config.shots,
         collage=collage,
+        takehome_address=lambda path: takehome_address(config, outbox, path),
     )
+
+
+def takehome_address(config, outbox, path) -> str | None:
+    """The address of the photo's own page on the portal, if it goes there (take-home)."""
+    key = outbox.key(path, "portal") if "portal" in config.targets else None
+    return takehome.photo_address(config.portal_url, key) if key else None
 
 
 def open_outbox(config) -> Outbox:

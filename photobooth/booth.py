@@ -4,6 +4,7 @@
          --> capture, brand, save to disk (fsync; held in the outbox) --> consent
              (5 s: show the photo; a press now means "do not post it": declined at once)
          --> enqueue for every target (or not) --> idle
+             (a posted photo's own page as a QR code, `takehome`, until a press or TAKEHOME_S)
     idle --long press--> next caption language;   any state --exit hold--> stopped
 
 With `shots=4` the countdown runs four times and the four frames become one
@@ -29,11 +30,24 @@ IDLE, COUNTDOWN, CONSENT, STOPPED = "idle", "countdown", "consent", "stopped"
 COUNTDOWN_S = 3
 BETWEEN_SHOTS_S = 2
 CONSENT_S = 5
+TAKEHOME_S = 20  # photobooth/takehome.py: the QR code of the photo's page, after its consent window
 
 
 class Booth:
     def __init__(
-        self, *, camera, brand, save, enqueue, caption, languages, decline=None, led=None, shots=1, collage=None
+        self,
+        *,
+        camera,
+        brand,
+        save,
+        enqueue,
+        caption,
+        languages,
+        decline=None,
+        led=None,
+        shots=1,
+        collage=None,
+        takehome_address=None,
     ):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
@@ -51,8 +65,11 @@ class Booth:
         self.deadline = None
         self.last_photo = None  # (path, branded image), for the screen
         self.vetoed = False
+        self.takehome_address = takehome_address  # path -> its page's address, or None: not to the portal
+        self.takehome = None  # (address, until when): a posted photo's page, shown while idle
 
     def press(self, kind, *, now):
+        self.takehome = None  # the next press ends it
         if kind == "exit":
             self.state = STOPPED
         elif self.state == IDLE and kind == "short":
@@ -78,7 +95,11 @@ class Booth:
             path, _image = self.last_photo
             if not self.vetoed:
                 self.enqueue(path, self.caption(self.language), self.language)
+                address = self.takehome_address(path) if self.takehome_address else None
+                self.takehome = (address, now + TAKEHOME_S) if address else None
             self.state, self.deadline = IDLE, None
+        elif self.takehome and now >= self.takehome[1]:
+            self.takehome = None
 
     def countdown(self, *, now):
         """The number to show during the countdown (3, 2, 1)."""

@@ -318,6 +318,15 @@ class Outbox:
     def _transaction(self):
         return _Transaction(self._db)
 
+    # --- take-home ---
+    def key(self, photo, target) -> str | None:
+        """The idempotency key of the photo's job for `target` (photobooth/takehome.py
+        makes the photo's page address from the portal's); None if it has none."""
+        row = self._db.execute(
+            "SELECT idempotency_key FROM jobs WHERE photo = ? AND target = ?", (str(photo), target)
+        ).fetchone()
+        return row[0] if row else None
+
 
 class _Transaction:
     def __init__(self, db):

@@ -1,4 +1,5 @@
 import functools
+import hashlib
 import string
 
 from django.conf import settings
@@ -153,6 +154,10 @@ class Photo(models.Model):
     thumbnail = models.ImageField(upload_to="photos/thumbnails/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VISIBLE)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    # The photo's own page, /photo/<token>/ (take-home): takehome_token(idempotency_key),
+    # which the booth works out too, to show its QR code before the photo is posted.
+    # Empty for a photo whose token another photo holds (a booth reusing another's key).
+    takehome_token = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-taken_at", "-pk"]
@@ -220,3 +225,15 @@ class PhotoReport(models.Model):
 
     def __str__(self):
         return _("Report on photo %(number)s") % {"number": self.photo_id}
+
+
+# --- take-home ---
+TAKEHOME_TOKEN_LENGTH = 32
+
+
+def takehome_token(idempotency_key: str) -> str:
+    """The token of a photo's own page, from the key its booth posted it with; the
+    booth works out the same (photobooth/takehome.py), before posting. A hash, so the
+    page's address does not give the key away: 128 bits of a uuid4 the booth made."""
+    digest = hashlib.sha256(f"jamportal take-home\0{idempotency_key}".encode()).hexdigest()
+    return digest[:TAKEHOME_TOKEN_LENGTH]

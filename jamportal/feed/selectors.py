@@ -80,3 +80,27 @@ def photo_may_manage(user, photo, least) -> bool:
     return user.has_perm("feed.moderate_photo") or jam_selectors.role_allows(
         jam_selectors.jam_role(photo.jam, user), least
     )
+
+
+# --- take-home ---
+# What a photo's own page (/photo/<token>/, the QR code on the booth's screen) says:
+COMING, SHOWN, CHECKING, REMOVED = "coming", "visible", "pending", "removed"
+
+
+def photo_for_takehome(token):
+    """The photo whose own page this is, with its Jam; None before the booth has posted
+    it (or for a token no photo has: the page cannot tell them apart, and says nothing)."""
+    return Photo.objects.select_related("jam").filter(takehome_token=token).first()
+
+
+def takehome_state(photo) -> str:
+    """On its way (not posted yet, or not cleaned yet), shown, waiting for the organisers'
+    check (so is a visible photo of a Jam the public may not see yet: fail closed), or
+    taken down (hidden, reported, deleted)."""
+    if photo is None:
+        return COMING
+    if photo.status in (Status.HIDDEN, Status.REPORTED, Status.DELETED):
+        return REMOVED
+    if photo.status == Status.PENDING or not photo.jam.is_public:
+        return CHECKING
+    return SHOWN if photo.is_cleaned else COMING

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from jamportal import pagecache, ratelimit
 from jamportal.celery import enqueue
 from jamportal.feed import files, images
-from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport
+from jamportal.feed.models import Booth, FeedSettings, Photo, PhotoReport, takehome_token
 from jamportal.jams import selectors as jam_selectors
 from jamportal.text import validate_fields
 
@@ -126,6 +126,7 @@ def photo_upload(booth, *, upload, caption, language, taken_at, idempotency_key,
         language=language,
         taken_at=photo_time_plausible(taken_at),
         status=status,
+        takehome_token=takehome_token_free(idempotency_key),
     )
     # Metadata and all: never in the public storage, whatever the photo's status.
     upload.seek(0)
@@ -288,3 +289,12 @@ def _require_team(jam, user, least):
 def _require_team_or_moderator(jam, user, least):
     if not (user.is_authenticated and user.has_perm("feed.moderate_photo")):
         _require_team(jam, user, least)
+
+
+# --- take-home ---
+def takehome_token_free(idempotency_key) -> str | None:
+    """The token of the photo's own page (models.takehome_token), unless another photo
+    holds it already (another booth posting with the same key): then the photo has no
+    page, rather than showing someone else's, or refusing the photo."""
+    token = takehome_token(idempotency_key)
+    return None if Photo.objects.filter(takehome_token=token).exists() else token

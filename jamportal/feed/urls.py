@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from jamportal.feed import views
 
@@ -15,4 +15,12 @@ urlpatterns = [
     path("campaigns/<slug:slug>/wall/", views.campaign_wall, name="wall"),
     path("campaigns/<slug:slug>/wall.json", views.campaign_wall_json, name="wall-json"),
     path("moderation/photos/", views.moderation, name="moderation"),
+]
+
+# --- take-home: a photo's own page, its address shown by the booth as a QR code ---
+PHOTO_PAGE = r"^photo/(?P<token>[0-9a-f]{32})/"
+urlpatterns += [
+    re_path(rf"{PHOTO_PAGE}$", views.takehome, name="takehome"),
+    re_path(rf"{PHOTO_PAGE}state\.json$", views.takehome_json, name="takehome-json"),
+    re_path(rf"{PHOTO_PAGE}download/$", views.takehome_download, name="takehome-download"),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from jamportal import ratelimit
 from jamportal.cldr import formats as cldr_formats
@@ -210,3 +210,62 @@ def moderation(request):
     if not request.user.has_perm("feed.moderate_photo"):
         raise PermissionDenied
     return render(request, "feed/moderation.html", {"photos": selectors.photos_needing_moderation()})
+
+
+# --- take-home ---
+def _takehome_private(response):
+    """A photo's own page is found by its secret address alone: no search engine, no
+    shared cache, and no Referer taking the address to the next page. Browsers ask
+    again each time (it fills in, and a takedown is at once)."""
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _takehome_json(request, photo, state):
+    answer = {"state": state}
+    if state == selectors.SHOWN:
+        answer |= {
+            "url": request.build_absolute_uri(photo.display_url),
+            "alt": photo.alt_text or photo.caption,
+            "caption": photo.caption,
+            "download": reverse("feed:takehome-download", args=[photo.takehome_token]),
+            "jam_url": photo.jam.get_absolute_url(),
+            "jam": photo.jam.display_title,
+            "report_url": reverse("feed:report", args=[photo.pk]),
+        }
+    return answer
+
+
+@require_safe  # (HEAD too: link previews of the scanned address)
+def takehome(request, token):
+    """A photo's own page, the address its booth showed as a QR code: on its way until
+    the photo arrives (the page fills in by itself), then the photo to take home."""
+    photo = selectors.photo_for_takehome(token)
+    state = selectors.takehome_state(photo)
+    context = {"photo": photo, "state": state, "token": token, "jam": photo.jam if photo else None}
+    return _takehome_private(render(request, "feed/takehome.html", context))
+
+
+@require_safe
+def takehome_json(request, token):
+    """What the photo's page shows now, for the page to fill in without a reload."""
+    photo = selectors.photo_for_takehome(token)
+    return _takehome_private(JsonResponse(_takehome_json(request, photo, selectors.takehome_state(photo))))
+
+
+@require_safe
+def takehome_download(request, token):
+    """The photo at full size, as a file to keep (Content-Disposition: attachment);
+    only while it is shown."""
+    photo = selectors.photo_for_takehome(token)
+    if selectors.takehome_state(photo) != selectors.SHOWN:
+        raise Http404
+    try:
+        content = files.storage_for(photo.status).open(photo.image.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = f"{photo.jam.slug}-{photo.pk}.jpg"
+    response = FileResponse(content, as_attachment=True, filename=name, content_type="image/jpeg")
+    return _takehome_private(response)

@@ -744,3 +744,34 @@ def test_every_calendar_page_is_classified():
 
 
 # --- end imports ---
+
+
+# --- take-home ---
+# A photo's own page (the booth's QR code) opens with its token alone, for anyone, and
+# shows only what the Jam's public gallery shows; a hidden photo's page says it was taken
+# down, to its organiser too (they have the booths page); a token no photo has, nothing.
+TAKEHOME_PAGES = {"feed:takehome", "feed:takehome-json", "feed:takehome-download"}
+OTHER_PAGES |= TAKEHOME_PAGES
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission", "owner"])
+def test_a_hidden_photos_own_page_shows_it_to_nobody(client, owned, actor):
+    from jamportal.feed.models import takehome_token  # (take-home's own block)
+
+    before = state(owned)
+    client.logout()
+    if actor == "owner":
+        client.force_login(owned["jam"].organiser)
+    else:
+        as_actor(client, actor)
+    token = takehome_token(owned["hidden"].idempotency_key)
+    wrong = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+
+    answers = {name: client.get(reverse(name, args=[token])) for name in sorted(TAKEHOME_PAGES)}
+
+    assert [answers[name].status_code for name in sorted(TAKEHOME_PAGES)] == [200, 404, 200]
+    assert answers["feed:takehome-json"].json() == {"state": "removed"}
+    assert b"/photos/" not in answers["feed:takehome"].content
+    assert client.get(reverse("feed:takehome-json", args=[wrong])).json() == {"state": "coming"}
+    assert client.get(reverse("feed:takehome-download", args=[wrong])).status_code == 404
+    assert state(owned) == before

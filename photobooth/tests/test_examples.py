@@ -4,10 +4,11 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset
+from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, takehome, typeset
 from photobooth.publishers import bluesky
 
 MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky]
+MODULES += [takehome]  # --- take-home ---
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

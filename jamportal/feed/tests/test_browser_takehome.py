@@ -1,0 +1,50 @@
+"""A photo's own page in a real browser (Debian's Chromium driven by Playwright):
+opened from the booth's QR code before the photo is posted, it fills in by itself,
+without a reload, when the photo arrives; its download is a file to keep."""
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from jamportal.feed import services
+from jamportal.feed.models import Photo, takehome_token
+from jamportal.feed.tests.test_feed import jpeg
+from jamportal.jams.tests.factories import CampaignFactory, JamFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+KEY = "0123456789abcdef0123456789abcdef-portal"
+WAIT_MS = 20_000  # the page asks every 4 seconds; the worker makes the sizes first
+
+
+def test_takehome_page_fills_in_by_itself_when_the_photo_arrives(new_page, live_server):
+    jam = JamFactory(title="Browser Booth Jam", campaign=CampaignFactory())
+    _booth, booth_token = services.booth_create(jam, by=jam.organiser, name="Door")
+    page = new_page()
+    page.goto(f"/photo/{takehome_token(KEY)}/")
+    expect(page.get_by_role("heading", name="Your photo is on its way")).to_be_visible()
+    page.evaluate("window.openedOnce = true")  # gone if the page were loaded again
+
+    answer = requests.post(
+        f"{live_server.url}/api/booth/photos",
+        data={"idempotency_key": KEY, "taken_at": "2031-03-01T10:00:00+00:00", "caption": "Cake!", "language": "en"},
+        files={"image": ("photo.jpg", jpeg(size=(1600, 1200)), "image/jpeg")},
+        headers={"Authorization": f"Bearer {booth_token}"},
+        timeout=30,
+    )
+    assert answer.status_code == 201
+    photo = Photo.objects.get()
+
+    expect(page.get_by_role("heading", name="Your photo", exact=True)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("heading", name="Your photo is on its way")).to_be_hidden()
+    expect(page.get_by_role("img", name="Cake!")).to_have_attribute("src", re.compile(re.escape(photo.web.name) + "$"))
+    expect(page.get_by_role("link", name="Browser Booth Jam")).to_have_attribute("href", jam.get_absolute_url())
+    expect(page.get_by_role("link", name=re.compile("Ask for it to be taken down"))).to_have_attribute(
+        "href", f"/en/photos/{photo.pk}/report/"
+    )
+    assert page.evaluate("window.openedOnce") is True
+    assert page.evaluate("document.querySelector('img[data-fill-src]').naturalWidth") > 0  # it loaded
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the photo (full size)").click()
+    assert download.value.suggested_filename == f"{jam.slug}-{photo.pk}.jpg"
