@@ -37,3 +37,34 @@ def test_the_home_pages_map_draws_its_markers_from_the_public_api(browser, live_
     expect(page.locator(".leaflet-marker-pane .leaflet-marker-icon")).to_have_count(len(features))
     expect(page.get_by_role("button", name="Cape Town Jam")).to_be_visible()
     context.close()
+
+
+def test_the_map_asks_again_when_the_public_api_says_wait(browser, live_server):
+    """A classroom behind one address may reach the API's limit: the map waits as the
+    429 says (Retry-After), asks once more, and draws its markers."""
+    place_jams()
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, base_url=live_server.url)
+    context.route(re.compile(r"^(?!" + re.escape(live_server.url) + ").*"), lambda route: route.abort())
+    refused = []
+
+    def refuse_once(route):
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(
+            status=429,
+            headers={"Retry-After": "1", "Access-Control-Allow-Origin": "*"},
+            content_type="application/json",
+            body='{"error": "rate_limited", "message": "Too many requests from this address."}',
+        )
+
+    context.route("**/api/v1/jams.geojson?*", refuse_once)
+    page = context.new_page()
+    page.goto("/en/")
+
+    expect(page.locator("body[data-map-ready]")).to_be_attached()
+    assert len(refused) == 1
+    expect(page.get_by_role("button", name="Cape Town Jam")).to_be_visible()
+    expect(page.locator("#jam-map-status")).to_have_text("")
+    context.close()
