@@ -75,7 +75,7 @@ def feature_collection(features) -> JsonResponse:
 MAP_VIEW = {"bbox", "zoom"}
 # Jams listed for a box without a zoom: a popup's worth (a cluster at one spot holds a few).
 MAP_BOX_MOST = 100
-MAP_OWN = {*MAP_VIEW, "v"}  # and the public version the page was drawn under (only in the address)
+MAP_OWN = {*MAP_VIEW, "v", "lang"}  # and the public version the page was drawn under, the API's language
 
 
 @functools.cache
