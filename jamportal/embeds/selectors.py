@@ -1,7 +1,9 @@
 """What the embedded pages show: public Jams only, whoever asks (an embed is the
 same page for everyone, on someone else's site)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils import timezone
 
 from jamportal.jams import selectors as jam_selectors
 
@@ -25,7 +27,14 @@ def embed_organiser_jams(jam, *, language):
     return list(jams.order_by("start", "pk")[:EMBED_LIST_LIMIT])
 
 
-# (A series' Jams, once jams has series, get a selector here beside the organiser's.)
+def embed_series_or_404(pk, *, language):
+    """(the repeating Jam `pk`, its public dates to come soonest first, its past ones
+    latest first), at most EMBED_LIST_LIMIT of each, as its page shows them to everyone."""
+    series, dates, _can_edit = jam_selectors.series_for_viewer_or_404(AnonymousUser(), pk, language=language)
+    now = timezone.now()
+    upcoming = sorted((date for date in dates if date.end >= now), key=lambda date: (date.start, date.pk))
+    past = sorted((date for date in dates if date.end < now), key=lambda date: (date.start, date.pk), reverse=True)
+    return series, upcoming[:EMBED_LIST_LIMIT], past[:EMBED_LIST_LIMIT]
 
 
 def embed_jam_list(filters, *, language):

@@ -11,7 +11,7 @@ urlpatterns = [
     path("jams/", views.embed_jam_list, name="jam-list"),
     path("jams/<str:slug>/", views.embed_jam, name="jam"),
     path("jams/<str:slug>/ours/", views.embed_organiser_jams, name="organiser-jams"),
-    # (A series' Jams, once jams has series: "series/<slug>/", beside the organiser's.)
+    path("series/<int:pk>/", views.embed_series, name="series"),
     path("campaigns/<slug:slug>/map/", views.embed_campaign_map, name="campaign-map"),
 ]
 

@@ -1,5 +1,5 @@
-"""The pages other sites frame: a Jam, an organiser's Jams, Jams near a place or in
-a country, a campaign's map. Each is light (no site header or footer, a small
+"""The pages other sites frame: a Jam, an organiser's Jams, a repeating Jam's dates,
+Jams near a place or in a country, a campaign's map. Each is light (no site header or footer, a small
 stylesheet), in the visitor's language, the same for everyone (kept whole by the
 page cache), and the only pages of the portal another site may frame."""
 
@@ -129,6 +129,16 @@ def embed_campaign_map(request, slug):
         "portal_url": reverse("jams:campaign", args=[campaign.slug]),
     }
     return render(request, "embeds/campaign_map.html", context)
+
+
+@embeddable
+@public_page(versions=[jam_selectors.PUBLIC_VERSION_KEY])
+def embed_series(request, pk):
+    """A repeating Jam: how it repeats, its next dates and its latest past ones."""
+    series, upcoming, past = selectors.embed_series_or_404(pk, language=request.LANGUAGE_CODE)
+    first = (upcoming or past)[0]
+    context = {"series": series, "jam": first, "next": upcoming, "past": past, "portal_url": series.get_absolute_url()}
+    return render(request, "embeds/series.html", context)
 
 
 @embeddable

@@ -75,7 +75,7 @@ def feature_collection(features) -> JsonResponse:
 MAP_VIEW = {"bbox", "zoom"}
 # Jams listed for a box without a zoom: a popup's worth (a cluster at one spot holds a few).
 MAP_BOX_MOST = 100
-MAP_OWN = {*MAP_VIEW, "v"}  # and the public version the page was drawn under (only in the address)
+MAP_OWN = {*MAP_VIEW, "v", "lang"}  # and the public version the page was drawn under, the API's language
 
 
 @functools.cache
@@ -90,42 +90,51 @@ def _unfiltered() -> tuple:
 @require_GET
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY])
 def jams_geojson(request):
-    """Approved Jams as GeoJSON, with the list's filters.
+    """Approved Jams as GeoJSON, with the list's filters (see map_features). The map
+    reads the same answers from the public API (/api/v1/jams.geojson); this address
+    stays for the links and scripts that use it.
+
+    Answers are kept whole per language and query (jamportal.pagecache), and
+    go stale as soon as any public Jam changes.
+    """
+    refused, features = map_features(request.GET, request.LANGUAGE_CODE)
+    if refused:
+        return bad_parameters(*refused)
+    return feature_collection(features)
+
+
+def map_features(query, language) -> tuple[list, list]:
+    """(the forms that refused `query`, else []; the Features it asks for, in `language`):
 
     - with around=lat,lon (and radius, nearest): the Jams near that point, nearest first;
     - with bbox=w,s,e,n and zoom: what the map shows there, crowded areas as clusters;
     - with bbox alone: the Jams in that box themselves, in date order (at most
       MAP_BOX_MOST): what a cluster of Jams at one spot lists when clicked;
     - otherwise every Jam that matches.
-
-    Answers are kept whole per language and query (jamportal.pagecache), and
-    go stale as soon as any public Jam changes.
     """
     # The map's own requests carry a view and no filter: no filter form to build for them.
-    filters = JamFilterForm(request.GET) if set(request.GET) - MAP_OWN else None
-    view = MapViewForm(request.GET) if MAP_VIEW & set(request.GET) else None
+    filters = JamFilterForm(query) if set(query) - MAP_OWN else None
+    view = MapViewForm(query) if MAP_VIEW & set(query) else None
     forms_ = [form for form in (filters, view) if form is not None]
     valid = [form.is_valid() for form in forms_]  # every form, so that every error is reported
     if not all(valid):
-        return bad_parameters(*forms_)
+        return [form for form in forms_ if form.errors], []
     chosen = filters.filters() if filters else dict(_unfiltered())
     if filters and (near := filters.near()):
         found = selectors.nearest_keys(selectors.public_reader(chosen), **near)
-        features = selectors.jams_drawn("map-feature", [pk for _, pk in found], request.LANGUAGE_CODE, jam_feature)
-        return feature_collection([with_distance(features[pk], km) for km, pk in found if pk in features])
+        features = selectors.jams_drawn("map-feature", [pk for _, pk in found], language, jam_feature)
+        return [], [with_distance(features[pk], km) for km, pk in found if pk in features]
     if view is not None and view.cleaned_data["zoom"] is None:
         keys = selectors.jam_keys_in_box(
             selectors.public_reader(chosen), bbox=view.cleaned_data["bbox"], most=MAP_BOX_MOST
         )
-        features = selectors.jams_drawn("map-feature", keys, request.LANGUAGE_CODE, jam_feature)
-        return feature_collection(sorted(features.values(), key=lambda f: (f["properties"]["start"], f["id"])))
+        features = selectors.jams_drawn("map-feature", keys, language, jam_feature)
+        return [], sorted(features.values(), key=lambda f: (f["properties"]["start"], f["id"]))
     if view is not None:
         clusters, single = selectors.jam_map_cells(selectors.public_reader(chosen), **view.cleaned_data)
-        features = selectors.jams_drawn("map-feature", single, request.LANGUAGE_CODE, jam_feature)
-        return feature_collection([cluster_feature(c) for c in clusters] + list(features.values()))
-    return feature_collection(
-        [jam_feature(jam) for jam in selectors.jam_list_public(**chosen, language=request.LANGUAGE_CODE)]
-    )
+        features = selectors.jams_drawn("map-feature", single, language, jam_feature)
+        return [], [cluster_feature(c) for c in clusters] + list(features.values())
+    return [], [jam_feature(jam) for jam in selectors.jam_list_public(**chosen, language=language)]
 
 
 class SuggestForm(forms.Form):

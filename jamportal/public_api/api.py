@@ -4,6 +4,7 @@ OpenAPI schema at /api/v1/openapi.json (and browsable at /api/v1/docs).
     curl '/api/v1/jams?country=CM&lang=fr'
     curl '/api/v1/jams?q=Cambridge,UK&radius=30'
     curl '/api/v1/campaigns/bbw-2031'
+    curl '/api/v1/jams.geojson?bbox=-11,35,30,60&zoom=4'   (what the site's maps show)
 
 Only what the site shows a visitor without an account: approved Jams, a private
 venue to about a kilometre and without its street address. Names (titles,
@@ -16,11 +17,12 @@ a minute. Every error is JSON: {"error": <code>, "message": <words>}.
 import functools
 import time
 from datetime import date, datetime
+from typing import Literal
 from urllib.parse import urlencode
 
 from csp.decorators import csp_exempt
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
@@ -33,6 +35,7 @@ from ninja.errors import ValidationError
 from jamportal import places, ratelimit
 from jamportal.cldr import formats as cldr_formats
 from jamportal.cldr import names
+from jamportal.jams import api as jam_api
 from jamportal.jams import recurrence
 from jamportal.jams import selectors as jam_selectors
 from jamportal.jams.forms import DEFAULT_NEAREST, DEFAULT_RADIUS_KM, MAX_RADIUS_KM, FilterDateField, JamFilterForm
@@ -625,3 +628,87 @@ def urls():
 
 # /api/v1 without its slash answers as any address the API does not have.
 bare_root = unknown_address
+
+
+# --- The map's Jams, as GeoJSON (the site's maps and the campaign map embed read it) ---
+
+
+class Point(Schema):
+    type: Literal["Point"]
+    coordinates: list[float]  # [longitude, latitude], as GeoJSON writes positions
+
+
+class JamProperties(Schema):
+    title: str
+    url: str  # its page on the portal, in the language asked for (a path: the portal's own)
+    start: str
+    end: str
+    timezone: str
+    when: str  # as the site writes it, in the language's digits and clock
+    city: str
+    country: str
+    country_name: str
+    where: str
+    distance_km: float | None = None  # near a point only
+
+
+class JamFeature(Schema):
+    type: Literal["Feature"]
+    id: int
+    geometry: Point
+    properties: JamProperties
+
+
+class ClusterProperties(Schema):
+    cluster: Literal[True]
+    count: int
+    bbox: list[float]  # [west, south, east, north]: zoom to it, or ask for it without zoom to list its Jams
+
+
+class ClusterFeature(Schema):
+    type: Literal["Feature"]
+    geometry: Point
+    properties: ClusterProperties
+
+
+class FeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[JamFeature | ClusterFeature]
+
+
+MAP_PARAMETERS = [
+    *(p for p in FILTERS if p["name"] not in ("q", "bbox")),
+    parameter(
+        "bbox",
+        next(p for p in FILTERS if p["name"] == "bbox")["schema"],
+        "west,south,east,north in degrees: the map's view. With zoom, what the map shows there, "
+        "crowded areas as clusters; without it, the Jams in the box themselves, in date order "
+        f"(at most {jam_api.MAP_BOX_MOST}): what a cluster lists.",
+    ),
+    parameter("zoom", {"type": "integer", "minimum": 0, "maximum": 20}, "With bbox: the map's zoom level."),
+    parameter(
+        "v", {"type": "string", "maxLength": 30}, "Not read: the version of the site's data a map was drawn under."
+    ),
+    LANG,
+]
+
+
+@api.get(
+    "/jams.geojson",
+    response={200: FeatureCollection, **ERRORS},
+    summary="Public Jams as GeoJSON, for a map: near a point, in a view (clustered), or all",
+    openapi_extra={"parameters": MAP_PARAMETERS},
+)
+@decorate_view(public_page(versions=[jam_selectors.PUBLIC_VERSION_KEY]))
+def jams_geojson(request):
+    """What the site's maps show: a GeoJSON FeatureCollection of Jams (each a Point
+    at [longitude, latitude]; a private venue to about a kilometre), with the site's
+    filters. With `around`, the Jams near it, nearest first, with `distance_km`; with
+    `bbox` and `zoom`, that view, crowded areas as one Feature each with `cluster`,
+    `count` and `bbox`; with `bbox` alone, the Jams in it; otherwise every Jam that
+    matches (all of them: a page of them is /api/v1/jams)."""
+    refused, features = jam_api.map_features(request.GET, request.LANGUAGE_CODE)
+    if refused:
+        return not_valid(*refused)
+    # (Written here as JSON, not read back through the schema: the map asks often.)
+    return JsonResponse({"type": "FeatureCollection", "features": features})

@@ -456,6 +456,7 @@ PUBLIC_API_PAGES = {
     "public-api:campaign_detail",
     "public-api:place_list",
     "public-api:series_detail",
+    "public-api:jams_geojson",
 }
 
 
@@ -503,7 +504,7 @@ def test_the_public_api_shows_even_the_owner_only_what_the_public_sees(client, o
 
 # --- embeds ---
 # Every embed is public and the same for everyone: public Jams only, even to their owner.
-EMBED_PAGES = {"embeds:jam-list", "embeds:jam", "embeds:organiser-jams", "embeds:campaign-map"}
+EMBED_PAGES = {"embeds:jam-list", "embeds:jam", "embeds:organiser-jams", "embeds:campaign-map", "embeds:series"}
 
 
 def test_every_embed_page_is_classified():
@@ -526,6 +527,22 @@ def test_embeds_never_show_a_draft(client, owned, actor, page):
 
     assert response.status_code == 404
     assert b"Draft Jam" not in response.content
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "another organiser", "staff without permission", "owner"])
+def test_the_series_embed_never_shows_a_draft_series(client, owned_series, actor):
+    client.logout()
+    if actor == "owner":
+        client.force_login(owned_series["draft"].occurrences.first().organiser)
+    else:
+        as_actor(client, actor)
+
+    response = client.get(reverse("embeds:series", args=[owned_series["draft"].pk]))
+    public = client.get(reverse("embeds:series", args=[owned_series["series"].pk]))
+
+    assert response.status_code == 404
+    assert b"Draft Series" not in response.content
+    assert public.status_code == 200
 
 
 # --- contact ---

@@ -109,6 +109,7 @@ def test_pages_send_the_security_headers(client):
         "/en/jams/new/",
         "/en/",
         "/en/api/jams.geojson",
+        "/api/v1/jams.geojson?lang=en",
         "/en/api/places/suggest?q=cam",
         "/en/jams/calendar.ics",
     ],
@@ -139,6 +140,7 @@ def test_public_pages_stay_public_for_visitors_without_an_account(client):
 
     assert client.get("/en/")["Cache-Control"] == "public, max-age=60"
     assert client.get("/en/api/jams.geojson")["Cache-Control"] == "public, max-age=60"
+    assert client.get("/api/v1/jams.geojson?lang=en")["Cache-Control"] == "public, max-age=60"
 
 
 @pytest.mark.slow  # a process with production settings

@@ -5,7 +5,8 @@
  *
  * <jamportal-jams> shows a list: near="place" or around="latitude,longitude" (with
  * radius="km" and nearest="how many at least"), country="CM", campaign="slug"; or jam="slug" for one Jam, with
- * `ours` for that Jam's organiser's upcoming Jams. <jamportal-map campaign="slug">
+ * `ours` for that Jam's organiser's upcoming Jams; or series="id" for a repeating Jam's
+ * next and past dates (the number in its page's address). <jamportal-map campaign="slug">
  * shows a campaign's map. lang="fr" picks the language; without it, the visitor's.
  *
  * Each element holds a frame of the portal's embed page (jamportal/embeds), sized to
@@ -28,6 +29,8 @@
     let path;
     if (element.localName === "jamportal-map") {
       path = "campaigns/" + encodeURIComponent(element.getAttribute("campaign") || "") + "/map/";
+    } else if (element.hasAttribute("series")) {
+      path = "series/" + encodeURIComponent(element.getAttribute("series")) + "/";
     } else if (element.hasAttribute("jam")) {
       path = "jams/" + encodeURIComponent(element.getAttribute("jam")) + "/" + (element.hasAttribute("ours") ? "ours/" : "");
     } else {
@@ -45,7 +48,7 @@
 
   class JamPortalEmbed extends HTMLElement {
     static get observedAttributes() {
-      return ["jam", "ours", "near", "around", "radius", "nearest", "country", "campaign", "lang"];
+      return ["jam", "ours", "series", "near", "around", "radius", "nearest", "country", "campaign", "lang"];
     }
 
     constructor() {

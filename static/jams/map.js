@@ -21,6 +21,8 @@
   const MAX_ZOOM = 18;
   // Jams closer than this at the closest zoom are one spot (a cluster cell of the server is 64 px).
   const SAME_SPOT_PX = 32;
+  // The public API's rate limit is per minute: its Retry-After is never longer.
+  const RETRY_MOST_S = 60;
 
   function formatWhen(props) {
     if (props.when) return props.when; // the server's words, as in the list beside the map
@@ -231,6 +233,32 @@
     return marker;
   }
 
+  /* The public API's answer (parsed), asking once more after the wait it names when it
+   * refuses for too many requests from this address (a classroom behind one address). */
+  function ask(address, signal, again) {
+    return fetch(address, { signal: signal, headers: { Accept: "application/json" } }).then(function (response) {
+      if (response.status === 429 && again) {
+        const seconds = Math.min(RETRY_MOST_S, Math.max(1, Number(response.headers.get("Retry-After")) || 1));
+        return wait(seconds * 1000, signal).then(function () { return ask(address, signal, false); });
+      }
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    });
+  }
+
+  /* A promise kept after `ms`, or broken as an abort if `signal` aborts first. */
+  function wait(ms, signal) {
+    return new Promise(function (resolve, reject) {
+      const timer = setTimeout(resolve, ms);
+      if (signal) {
+        signal.addEventListener("abort", function () {
+          clearTimeout(timer);
+          reject(new DOMException("A newer view", "AbortError"));
+        });
+      }
+    });
+  }
+
   function start(map, data) {
     const url = data.dataset.geojsonUrl;
     const status = document.getElementById("jam-map-status");
@@ -263,11 +291,7 @@
         if (pending) pending.abort();
         controller = pending = new AbortController();
       }
-      return fetch(url + query, { signal: controller && controller.signal, headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return response.json();
-        })
+      return ask(url + query, controller && controller.signal, true)
         .catch(function (error) {
           if (error.name === "AbortError") return null;
           if (status) status.textContent = gettext("The map could not load the Jams. The list shows them all.");

@@ -1,5 +1,5 @@
-"""{% embed_this %}: the "Embed this" button and dialog of a Jam's, a country's or a
-campaign's page (templates/embeds/_embed_this.html, static/embeds/embed_dialog.js)."""
+"""{% embed_this %}: the "Embed this" button and dialog of a Jam's, a country's, a
+campaign's or a repeating Jam's page (templates/embeds/_embed_this.html, static/embeds/embed_dialog.js)."""
 
 import json
 from urllib.parse import urlencode, urljoin
@@ -24,9 +24,16 @@ def _choice(label, path, element, attributes, query=None):
 
 
 @register.inclusion_tag("embeds/_embed_this.html")
-def embed_this(*, jam=None, country="", campaign=None):
-    """The button and dialog for a public `jam`, a `country` code or a `campaign`."""
-    if jam is not None:
+def embed_this(*, jam=None, country="", campaign=None, series=None):
+    """The button and dialog for a public `jam`, a `country` code, a `campaign` or a
+    repeating Jam (`series`)."""
+    if series is not None:
+        choices = [
+            _choice(
+                _("This repeating Jam's dates"), f"series/{series.pk}/", "jamportal-jams", {"series": str(series.pk)}
+            )
+        ]
+    elif jam is not None:
         slug = jam.slug
         choices = [
             _choice(_("This Jam"), f"jams/{slug}/", "jamportal-jams", {"jam": slug}),

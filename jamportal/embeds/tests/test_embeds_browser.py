@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from conftest import wait_for
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.jams.tests.test_series_views import approved_series
 from jamportal.tests.test_accessibility import violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -223,3 +224,53 @@ def test_dialog_preview_follows_the_choice_on_campaign_and_country_pages(browser
     page.get_by_role("button", name="Embed this").click()
     dialog.get_by_label("Language").select_option("ja")
     expect(dialog.frame_locator("jamportal-jams iframe").locator("h1")).to_have_text("カメルーン の Jam")
+
+
+# --- series embed ---
+
+
+def test_series_snippet_from_its_page_shows_its_dates_on_another_site(browser, live_server, host_site, settings):
+    settings.SITE_URL = live_server.url
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    host, pages = host_site
+    page = browser_page(browser, live_server, host)
+    page.goto(f"{live_server.url}/en/series/{series.pk}/")
+
+    page.get_by_role("button", name="Embed this").click()
+    dialog = page.get_by_role("dialog", name="Embed this on your site")
+    expect(dialog.get_by_label("This repeating Jam's dates")).to_be_checked()
+    dialog.get_by_label("Language").select_option("fr")
+    snippet = dialog.get_by_label("Our element (sizes itself to what it shows)").input_value()
+    assert snippet == (
+        f'<script src="{live_server.url}/static/embeds/jamportal-embed.js" defer></script>\n'
+        f'<jamportal-jams series="{series.pk}" lang="fr"></jamportal-jams>'
+    )
+    expect(dialog.frame_locator("jamportal-jams iframe").locator("h2").first).to_have_text("Prochaines dates")
+    page.keyboard.press("Escape")
+
+    pages["/club.html"] = f'<!DOCTYPE html><html lang="en"><title>Our club</title><h1>Our club</h1>{snippet}'
+    page.goto(f"{host}/club.html")
+
+    frame = page.frame_locator("jamportal-jams iframe")
+    expect(frame.locator("html")).to_have_attribute("lang", "fr")
+    expect(frame.locator("h1")).to_have_text("Cambridge Jam")
+    expect(frame.locator(".next-dates .embed-jam")).to_have_count(3)
+    iframe = page.locator("jamportal-jams iframe")
+    content_height = frame.locator("html").evaluate("html => Math.ceil(html.getBoundingClientRect().height)")
+    expect(iframe).to_have_js_property("clientHeight", content_height)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "embed-series-fr.png")
+    with page.context.expect_page() as opened:
+        frame.locator(".next-dates .embed-jam a").first.click()
+    assert opened.value.url == f"{live_server.url}/fr/jams/{dates[0].slug}/"
+    assert page.url == f"{host}/club.html"
+
+
+def test_series_embed_has_no_serious_accessibility_violations(browser, live_server, host_site):
+    series = approved_series(count=2)
+    host, _pages = host_site
+    page = browser_page(browser, live_server, host, bypass_csp=True)
+    for language in ("en", "fa"):
+        page.goto(f"{live_server.url}/{language}/embed/series/{series.pk}/")
+        assert violations(page) == [], language

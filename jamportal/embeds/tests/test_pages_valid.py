@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory
+from jamportal.jams.tests.test_series_views import approved_series
 from jamportal.tests.test_csp import inline_code
 from jamportal.tests.test_html_valid import validate
 
@@ -19,6 +20,7 @@ PAGES = {
     "bad-settings": "/{lang}/embed/jams/?radius=-1",
     "map": "/{lang}/embed/campaigns/bbw/map/",
     "missing": "/{lang}/embed/jams/no-such-jam/",
+    "series": "/{lang}/embed/series/{series}/",
 }
 
 
@@ -31,10 +33,11 @@ def test_embed_pages_are_valid_html_without_inline_code(client, tmp_path):
         longitude=-1.55,
         campaign=CampaignFactory(slug="bbw"),
     )
+    series = approved_series(count=3)
     files, inline = [], {}
     for lang in ("en", "fa"):
         for name, url in PAGES.items():
-            response = client.get(url.format(lang=lang))
+            response = client.get(url.format(lang=lang, series=series.pk))
             assert response.status_code == (404 if name == "missing" else 200), name
             files.append(tmp_path / f"{name}-{lang}.html")
             files[-1].write_bytes(response.content)

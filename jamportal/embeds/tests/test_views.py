@@ -9,8 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from jamportal.jams.models import Jam
+from jamportal.jams import services as jam_services
+from jamportal.jams.models import CampaignTranslation, Jam
 from jamportal.jams.tests.factories import CampaignFactory, JamFactory, UserFactory
+from jamportal.jams.tests.test_series import monthly_jam
+from jamportal.jams.tests.test_series_views import approved_series
 
 pytestmark = pytest.mark.django_db
 
@@ -264,7 +267,7 @@ def test_embed_campaign_map_has_the_campaigns_map(client, pages):
     html = client.get(embed_url("campaign-map", "bbw", language="ja")).content.decode()
 
     assert '<html lang="ja" dir="ltr"' in html
-    assert 'data-geojson-url="/ja/api/jams.geojson?v=' in html
+    assert 'data-geojson-url="/api/v1/jams.geojson?lang=ja&amp;v=' in html
     assert "campaign=bbw&amp;when=all" in html
     assert 'id="jam-map"' in html
 
@@ -340,3 +343,81 @@ def test_embed_snippet_names_the_scripts_lasting_address_in_production(client, p
 
     assert 'data-script="https://jams.example/static/embeds/jamportal-embed.js"' in html
     assert '<script src="/static/embeds/jamportal-embed.' in html  # the page's own copy: hashed
+
+
+# --- series embed ---
+
+
+def series_with_a_past_and_a_skipped_date():
+    series = approved_series(count=4)
+    first, _second, third, _fourth = series.occurrences.order_by("occurrence_start")
+    jam_services.series_date_skip(third, by=third.organiser, reason="")
+    past = timezone.now() - datetime.timedelta(days=30)
+    Jam.objects.filter(pk=first.pk).update(start=past, end=past + datetime.timedelta(hours=3))
+    return series
+
+
+def test_embed_series_shows_its_rule_next_dates_and_past_ones_in_the_language_of_its_address(client):
+    series = series_with_a_past_and_a_skipped_date()
+    first, second, _third, _fourth = series.occurrences.order_by("occurrence_start")
+
+    response = client.get(embed_url("series", series.pk, language="fr"))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert '<html lang="fr" dir="ltr"' in html
+    assert "Cambridge Jam" in html
+    assert "Chaque mois, le deuxième samedi" in html
+    assert "4 dates en tout" in html
+    with translation.override("fr"):
+        second_url, first_url = second.get_absolute_url(), first.get_absolute_url()
+    assert html.index("Prochaines dates") < html.index(second_url) < html.index("Dates passées") < html.index(first_url)
+    assert html.count('class="embed-jam cancelled"') == 1
+    assert f'href="/fr/series/{series.pk}/"' in html
+    assert frame_ancestors(response) == "frame-ancestors *"
+
+
+def test_embed_series_of_a_draft_series_is_not_found(client):
+    jam = monthly_jam(title="Hidden Jam", status=Jam.Status.DRAFT, approved_at=None)
+    series = jam_services.series_create(jam, by=jam.organiser, frequency="weekly", count=2)
+
+    response = client.get(embed_url("series", series.pk))
+
+    assert response.status_code == 404
+    assert "Hidden Jam" not in response.content.decode()
+    assert frame_ancestors(response) == "frame-ancestors *"
+
+
+def test_embed_series_query_count_does_not_grow_with_its_dates(assert_constant_queries):
+    series = approved_series(count=6)
+    later = [jam.pk for jam in series.occurrences.order_by("occurrence_start")[2:]]
+    Jam.objects.filter(pk__in=later).update(status=Jam.Status.DRAFT)
+    campaign = CampaignFactory()
+    CampaignTranslation.objects.create(campaign=campaign, language="en", name="Birthday")
+    series.occurrences.update(campaign=campaign)
+
+    def more():
+        Jam.objects.filter(pk__in=later).update(status=Jam.Status.APPROVED, campaign=CampaignFactory())
+
+    assert_constant_queries(embed_url("series", series.pk), more)
+
+
+def test_series_page_offers_embed_this_with_the_series_element(client):
+    series = approved_series(count=3)
+
+    html = client.get(reverse("jams:series", args=[series.pk])).content.decode()
+
+    assert "Embed this" in html
+    assert f'data-path="series/{series.pk}/"' in html
+    assert f'data-attributes="{{&quot;series&quot;: &quot;{series.pk}&quot;}}"' in html
+
+
+def test_series_page_of_a_draft_series_offers_no_embed_even_to_its_organiser(client):
+    jam = monthly_jam(status=Jam.Status.DRAFT, approved_at=None)
+    series = jam_services.series_create(jam, by=jam.organiser, frequency="weekly", count=2)
+    client.force_login(jam.organiser)
+
+    response = client.get(reverse("jams:series", args=[series.pk]))
+
+    assert response.status_code == 200
+    assert "Embed this" not in response.content.decode()

@@ -355,6 +355,7 @@ def test_the_schema_documents_every_address_and_the_docs_page_shows_it(client):
         "/api/v1/campaigns",
         "/api/v1/campaigns/{slug}",
         "/api/v1/jams",
+        "/api/v1/jams.geojson",
         "/api/v1/jams/{slug}",
         "/api/v1/places",
         "/api/v1/series/{series_id}",

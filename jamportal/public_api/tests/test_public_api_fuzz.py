@@ -54,12 +54,16 @@ def test_public_api_never_answers_with_a_server_error(case, jams):
 @given(
     method=st.sampled_from(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]),
     path=st.one_of(
-        st.sampled_from(["jams", "jams/", "jams/cambridge", "jams/draft", "campaigns/bbw", "places", "", "nope"]),
+        st.sampled_from(
+            ["jams", "jams/", "jams/cambridge", "jams/draft", "campaigns/bbw", "places", "jams.geojson", "", "nope"]
+        ),
         st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=30),
     ),
     query=st.lists(
         st.tuples(
-            st.sampled_from(["lang", "q", "around", "page", "page_size", "days", "when", "campaign", "country", "x"]),
+            st.sampled_from(
+                ["lang", "q", "around", "page", "page_size", "days", "when", "campaign", "country", "bbox", "zoom", "x"]
+            ),
             st.text(st.characters(min_codepoint=0, max_codepoint=0x2FFF), max_size=20),
         ),
         max_size=4,
