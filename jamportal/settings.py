@@ -449,7 +449,9 @@ if SENTRY_DSN:
 
 # --- public read API (jamportal/public_api) ---
 # Requests one network address may make to /api/v1/ in a minute (then 429 with Retry-After).
-PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER_MINUTE", default=120, least=1)
+# The site's own map reads it too, a request each time a visitor pans: a classroom of thirty
+# behind one school address panning together asks a few hundred times a minute.
+PUBLIC_API_REQUESTS_PER_MINUTE = whole_number("JAMPORTAL_PUBLIC_API_REQUESTS_PER_MINUTE", default=600, least=1)
 
 # --- embeds ---
 # Who may frame the embeds (/embed/..., jamportal/embeds), as CSP frame-ancestors sources:
