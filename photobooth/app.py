@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 from mastodon import MastodonNetworkError
 
-from . import i18n
+from . import boomerang, i18n
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
@@ -354,16 +354,22 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
     they are saved, posted when the consent window ends, declined at once on
     a "don't post it" press."""
     style = Brand(logo=logo_image, corner=config.corner, margin=config.margin, scale=config.scale)
+    settings = boomerang.Settings(config.boomerang, config.boomerang_frames, config.boomerang_seconds)
     languages = [booth_settings.get("language") or "en"]
     languages += [code for code in booth_settings.get("languages", []) if code not in languages]
 
     def save(image, caption, language):
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=90)
+        suffix = ".jpg"
+        if isinstance(image, list):  # a boomerang's frames, looped
+            data, suffix = boomerang.webp(image, frame_ms=settings.frame_ms), boomerang.SUFFIX
+        else:
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=90)
+            data = buffer.getvalue()
         taken = datetime.datetime.now(datetime.UTC)
         number = outbox.next_number(today().isoformat())
         return outbox.hold(
-            buffer.getvalue(),
+            data,
             config.folder / "photos",
             config.targets,
             caption=caption,
@@ -371,6 +377,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
             taken_at=taken.isoformat(timespec="seconds"),
             alt_text=i18n.alt_text(caption, language),
             label=i18n.photo_label(number, taken, language, booth_settings.get("timezone", "")),
+            suffix=suffix,
         )
 
     return Booth(
@@ -384,6 +391,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
         led=led,
         shots=config.shots,
         collage=collage,
+        burst=(lambda: camera.burst(settings.frames, settings.seconds)) if settings.enabled else None,
     )
 
 

@@ -7,7 +7,9 @@
     idle --long press--> next caption language;   any state --exit hold--> stopped
 
 With `shots=4` the countdown runs four times and the four frames become one
-2x2 collage before branding.
+2x2 collage before branding. With `burst` (boomerang mode, `[boomerang] enabled`)
+the countdown ends in a burst of frames instead: each is branded, and they are
+saved as one loop, forward then backward (`save` is given the list of frames).
 
 It has no threads and no timers: the display loop calls `tick(now)` and the
 controls call `press(kind, now)`, so tests drive it with a fake clock.
@@ -25,6 +27,8 @@ controls call `press(kind, now)`, so tests drive it with a fake clock.
 
 import math
 
+from .boomerang import loop
+
 IDLE, COUNTDOWN, CONSENT, STOPPED = "idle", "countdown", "consent", "stopped"
 COUNTDOWN_S = 3
 BETWEEN_SHOTS_S = 2
@@ -33,7 +37,19 @@ CONSENT_S = 5
 
 class Booth:
     def __init__(
-        self, *, camera, brand, save, enqueue, caption, languages, decline=None, led=None, shots=1, collage=None
+        self,
+        *,
+        camera,
+        brand,
+        save,
+        enqueue,
+        caption,
+        languages,
+        decline=None,
+        led=None,
+        shots=1,
+        collage=None,
+        burst=None,
     ):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
@@ -46,6 +62,7 @@ class Booth:
         self.led = led
         self.shots = shots
         self.collage = collage  # [frames] -> one image, when shots > 1
+        self.burst = burst  # () -> [frames]: a boomerang's burst, instead of a photo
         self.frames = []
         self.state = IDLE
         self.deadline = None
@@ -67,7 +84,10 @@ class Booth:
                 self.decline(self.last_photo[0])
 
     def tick(self, *, now):
-        if self.state == COUNTDOWN and now >= self.deadline:
+        if self.state == COUNTDOWN and now >= self.deadline and self.burst:
+            self._keep_boomerang()
+            self.state, self.deadline, self.vetoed = CONSENT, now + CONSENT_S, False
+        elif self.state == COUNTDOWN and now >= self.deadline:
             self.frames.append(self.camera.capture())
             if len(self.frames) < self.shots:
                 self.deadline = now + BETWEEN_SHOTS_S
@@ -93,5 +113,17 @@ class Booth:
         branded = self.brand(photo, caption, self.language)
         path = self.save(branded, caption, self.language)  # on disk before anything else happens to it
         self.last_photo = (path, branded)
+        if self.led:
+            self.led.light(False)
+
+    # --- Boomerang ---
+    def _keep_boomerang(self):
+        """The burst, each frame branded, saved as one loop; the screen shows its first frame."""
+        if self.led:
+            self.led.light(True)
+        caption = self.caption(self.language)
+        branded = [self.brand(frame, caption, self.language) for frame in self.burst()]
+        path = self.save(loop(branded), caption, self.language)  # on disk before anything else happens to it
+        self.last_photo = (path, branded[0])
         if self.led:
             self.led.light(False)
