@@ -50,12 +50,13 @@ class Settings:
 @dataclass(frozen=True)
 class AnimationLimits:
     """What a target takes of an animation: bytes in the file, a box each frame
-    fits in (width, height), pixels in a frame, frames in the file."""
+    fits in (width, height), pixels in a frame, frames in the file, pixels in all frames."""
 
     max_bytes: int
     box: tuple[int, int] | None = None
     max_pixels: int | None = None
     max_frames: int | None = None
+    max_total_pixels: int | None = None
 
 
 # X: "GIF: 15 MB" (counted as 15,000,000 bytes, the smaller reading), at most 1280 x 1080 pixels.
@@ -140,7 +141,7 @@ def fit_animation(data: bytes, limits: AnimationLimits, *, kind: str) -> bytes |
     frames, frame_ms = frames_of(data)
     while limits.max_frames and len(frames) > limits.max_frames:
         frames, frame_ms = frames[::2], frame_ms * 2
-    scale = _scale(size, limits)
+    scale = _scale(size, len(frames), limits)
     encode = gif if kind == "GIF" else webp
     while True:
         width, height = max(1, math.floor(size[0] * scale)), max(1, math.floor(size[1] * scale))
@@ -160,12 +161,15 @@ def _allowed(size, count, length, limits) -> bool:
         and (limits.box is None or (width <= limits.box[0] and height <= limits.box[1]))
         and (limits.max_pixels is None or width * height <= limits.max_pixels)
         and (limits.max_frames is None or count <= limits.max_frames)
+        and (limits.max_total_pixels is None or width * height * count <= limits.max_total_pixels)
     )
 
 
-def _scale(size, limits) -> float:
+def _scale(size, count, limits) -> float:
     width, height = size
     scale = 1.0
+    if limits.max_total_pixels:
+        scale = min(scale, math.sqrt(limits.max_total_pixels / (width * height * count)))
     if limits.box:
         scale = min(scale, limits.box[0] / width, limits.box[1] / height)
     if limits.max_pixels:

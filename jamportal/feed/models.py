@@ -153,6 +153,11 @@ class Photo(models.Model):
     thumbnail = models.ImageField(upload_to="photos/thumbnails/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VISIBLE)
     created_at = models.DateTimeField(_("date created"), auto_now_add=True)
+    # --- Boomerang ---
+    # A booth's boomerang: image, web and thumbnail are animated WebPs, and `still` its
+    # first frame (a JPEG at the web size), shown to visitors who ask for less motion.
+    animated = models.BooleanField(_("animated"), default=False)
+    still = models.ImageField(upload_to="photos/stills/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-taken_at", "-pk"]
@@ -168,7 +173,12 @@ class Photo(models.Model):
         return f"{self.jam_id}: {self.caption[:40]}"
 
     # Each size, with the larger ones standing in until the task has made it.
-    SIZE_FILES = {"thumbnail": ("thumbnail", "web", "image"), "web": ("web", "image"), "image": ("image",)}
+    SIZE_FILES = {
+        "thumbnail": ("thumbnail", "web", "image"),
+        "web": ("web", "image"),
+        "image": ("image",),
+        "still": ("still", "web", "image"),
+    }
 
     @property
     def is_cleaned(self):
@@ -195,6 +205,11 @@ class Photo(models.Model):
     @property
     def thumbnail_url(self):
         return self.file_url("thumbnail")
+
+    @property
+    def still_url(self):
+        """A boomerang's first frame (a photo's web size), for pages asked for less motion."""
+        return self.file_url("still")
 
 
 class PhotoReport(models.Model):

@@ -116,6 +116,7 @@ class PortalPublisher:
                 max_bytes=self.limits.max_bytes,
                 max_pixels=self.limits.max_pixels,
                 max_frames=int(config["photo_max_frames"]),
+                max_total_pixels=int(config["photo_max_animation_pixels"]),
             )
         except (KeyError, TypeError, ValueError):
             self.animation_limits = None

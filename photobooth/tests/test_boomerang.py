@@ -169,7 +169,14 @@ def test_portal_that_takes_boomerangs_gets_the_animated_webp(booth_with_one_boom
     _booth, outbox = booth_with_one_boomerang
     post = responses.post("https://jams.example.org/api/booth/photos", json={"id": 7}, status=201)
     portal = PortalPublisher("https://jams.example.org", "jpb_token")
-    portal.use_limits({"photo_max_bytes": 25_000_000, "photo_max_pixels": 40_000_000, "photo_max_frames": 100})
+    portal.use_limits(
+        {
+            "photo_max_bytes": 25_000_000,
+            "photo_max_pixels": 40_000_000,
+            "photo_max_frames": 100,
+            "photo_max_animation_pixels": 60_000_000,
+        }
+    )
 
     assert publish_due(outbox, {"portal": portal}, now=1e12) == (1, 0)
 
