@@ -4,6 +4,7 @@ plays it on the Jam's page and the campaign's wall; a visitor who asks for less
 motion sees its still first frame and a Play button."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -60,8 +61,9 @@ def posted(live_server, tmp_path):
         booth.press("short", now=0)
         booth.tick(now=3)
         booth.tick(now=8)
+        [job] = outbox.due(now=1e12)
         assert publish_due(outbox, {"portal": portal}, now=1e12) == (1, 0)
-    return jam, Photo.objects.get()
+    return SimpleNamespace(jam=jam, photo=Photo.objects.get(), portal=portal, job=job)
 
 
 def watch(page, selector):
@@ -75,7 +77,7 @@ def watch(page, selector):
 
 
 def test_boomerang_from_the_booth_plays_on_the_jams_page_and_the_wall(posted, new_page):
-    jam, photo = posted
+    jam, photo = posted.jam, posted.photo
     page = new_page()
 
     page.goto(jam.get_absolute_url())
@@ -90,7 +92,7 @@ def test_boomerang_from_the_booth_plays_on_the_jams_page_and_the_wall(posted, ne
 
 
 def test_a_visitor_asking_for_less_motion_sees_the_still_and_plays_it_by_hand(posted, browser, live_server):
-    jam, photo = posted
+    jam, photo = posted.jam, posted.photo
     context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
     page = context.new_page()
     page.goto(jam.get_absolute_url())
@@ -111,3 +113,10 @@ def test_a_visitor_asking_for_less_motion_sees_the_still_and_plays_it_by_hand(po
     page.wait_for_function("(img) => img.currentSrc.endsWith('.jpg')", arg=image.element_handle())
     expect(play).to_have_text("Play")
     context.close()
+
+
+def test_a_boomerang_sent_again_after_a_lost_answer_is_one_photo(posted):
+    again = posted.portal.publish(posted.job)
+
+    assert again == str(posted.photo.pk)
+    assert list(Photo.objects.values_list("animated", flat=True)) == [True]

@@ -164,3 +164,14 @@ def test_a_hidden_boomerangs_files_leave_the_public_storage_and_its_still_is_ser
     assert not os.path.exists(public_still)
     assert (web.status_code, web["Content-Type"]) == (200, "image/webp")
     assert (still.status_code, still["Content-Type"]) == (200, "image/jpeg")
+
+
+@pytest.mark.parametrize("name", ["feed:photos", "feed:photos-json", "feed:wall", "feed:wall-json"])
+def test_gallery_and_wall_query_counts_do_not_grow_with_boomerangs(client, booth, name, assert_constant_queries):
+    booth_, token = booth
+    argument = booth_.jam.campaign.slug if "wall" in name else booth_.jam.slug
+    post_boomerang(client, token, boomerang_webp(), key="a")
+
+    assert_constant_queries(
+        en(name, argument), lambda: [post_boomerang(client, token, boomerang_webp(), key=key) for key in "bc"]
+    )
