@@ -58,7 +58,9 @@ def upload_check(upload) -> None:
     PHOTO_MAX_PIXELS in its header, or not whole. A JPEG's wholeness is read from its
     structure (`_jpeg_whole`: 2 ms for a 12 MP photo, where decoding it even at 1/8
     scale takes 50);
-    other formats, which booths do not send, are decoded here as well."""
+    other formats, which booths do not send, are decoded here as well. An animation (a
+    booth's boomerang) is held against PHOTO_MAX_FRAMES and PHOTO_MAX_ANIMATION_PIXELS
+    from its header, then each of its frames decoded (`_animation_check`)."""
     data = _read(upload)
     opener = _opener(data[:12])
     if opener is None:
@@ -356,8 +358,11 @@ def _animation_check(opener, data, *, decode=False) -> Animation | None:
                     "too_large",
                     _("The animation has more than %(limit)s million pixels in all its frames.") % {"limit": limit},
                 )
-            animation = _animation_from(image)  # every frame decoded: a file cut short is refused here
-            return animation if decode else None
+            if decode:
+                return _animation_from(image)
+            for frame in ImageSequence.Iterator(image):  # every frame decoded, one at a time: a file cut short
+                frame.load()  # is refused here, and no more than one frame is held
+            return None
     except PhotoRejected:
         raise
     except Image.DecompressionBombError as error:
