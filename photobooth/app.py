@@ -258,7 +258,7 @@ class Session:
                     "Press again within %(seconds)d seconds if you do NOT want this photo posted.",
                     seconds,
                 ) % {"seconds": seconds}
-            return View(image=booth.last_photo[1], detail=detail, **common)
+            return View(image=booth.shown(now=now), detail=detail, **common)
         detail = _("Hold the button to change the language: %(language)s") % {"language": i18n.language_name(language)}
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
@@ -392,6 +392,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
         shots=config.shots,
         collage=collage,
         burst=(lambda: camera.burst(settings.frames, settings.seconds)) if settings.enabled else None,
+        loop_frame_s=settings.frame_ms / 1000,
     )
 
 

@@ -50,6 +50,7 @@ class Booth:
         shots=1,
         collage=None,
         burst=None,
+        loop_frame_s=0.15,
     ):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
@@ -63,6 +64,8 @@ class Booth:
         self.shots = shots
         self.collage = collage  # [frames] -> one image, when shots > 1
         self.burst = burst  # () -> [frames]: a boomerang's burst, instead of a photo
+        self.loop_frame_s = loop_frame_s  # how long the screen shows each frame of a boomerang
+        self.last_loop = None  # a boomerang's frames, looped, for the screen
         self.frames = []
         self.state = IDLE
         self.deadline = None
@@ -112,7 +115,7 @@ class Booth:
         caption = self.caption(self.language)
         branded = self.brand(photo, caption, self.language)
         path = self.save(branded, caption, self.language)  # on disk before anything else happens to it
-        self.last_photo = (path, branded)
+        self.last_photo, self.last_loop = (path, branded), None
         if self.led:
             self.led.light(False)
 
@@ -123,7 +126,16 @@ class Booth:
             self.led.light(True)
         caption = self.caption(self.language)
         branded = [self.brand(frame, caption, self.language) for frame in self.burst()]
-        path = self.save(loop(branded), caption, self.language)  # on disk before anything else happens to it
-        self.last_photo = (path, branded[0])
+        looped = loop(branded)
+        path = self.save(looped, caption, self.language)  # on disk before anything else happens to it
+        self.last_photo, self.last_loop = (path, branded[0]), looped
         if self.led:
             self.led.light(False)
+
+    def shown(self, *, now):
+        """What the screen shows in the consent window: the photo, or the boomerang playing
+        (its frame for this moment, from the window's start)."""
+        if not self.last_loop or self.deadline is None:
+            return self.last_photo[1]
+        since = max(0.0, now - (self.deadline - CONSENT_S))
+        return self.last_loop[int(since / self.loop_frame_s) % len(self.last_loop)]

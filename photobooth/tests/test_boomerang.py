@@ -123,6 +123,25 @@ def test_booth_in_boomerang_mode_shows_its_first_frame_during_consent(tmp_path):
     assert booth.last_photo == ("boomerang.webp", saved[0][0])
 
 
+def test_booth_screen_plays_the_boomerang_during_consent(tmp_path):
+    booth = Booth(
+        camera=FakeCamera((64, 36), preview_box=(64, 36)),
+        brand=lambda image, caption, language: image,
+        save=lambda frames, caption, language: "boomerang.webp",
+        enqueue=lambda path, caption, language: None,
+        caption=lambda language: "Hi",
+        languages=["en"],
+        burst=lambda: ["a", "b", "c", "d"],
+        loop_frame_s=0.25,
+    )
+    booth.press("short", now=0)
+    booth.tick(now=3)
+
+    shown = [booth.shown(now=3 + step * 0.25) for step in range(8)]
+
+    assert shown == ["a", "b", "c", "d", "c", "b", "a", "b"]
+
+
 def test_picamera2_burst_takes_frames_of_the_live_view_evenly_over_the_seconds():
     with picamera2_standin.installed(model="imx708") as rig:
         camera = open_camera("picamera2", preview_box=(1280, 800), rotation=90)
