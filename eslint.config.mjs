@@ -17,6 +17,7 @@ export default [
         // Django's JavaScript catalogue (/<language>/jsi18n/), loaded by base.html
         gettext: "readonly",
         ngettext: "readonly",
+        pgettext: "readonly", // Boomerang: words with a context ("Play" an animated photo)
         interpolate: "readonly",
       },
     },

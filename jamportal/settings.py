@@ -279,6 +279,11 @@ FILE_UPLOAD_HANDLERS = [
 PHOTO_MAX_BYTES = whole_number("JAMPORTAL_PHOTO_MAX_BYTES", default=25_000_000, least=1)
 PHOTO_MAX_PIXELS = whole_number("JAMPORTAL_PHOTO_MAX_PIXELS", default=40_000_000, least=1)
 PHOTO_UPLOADS_PER_MINUTE = whole_number("JAMPORTAL_PHOTO_UPLOADS_PER_MINUTE", default=30, least=1)
+# Boomerangs (animated uploads): the most frames, and the most pixels in all frames together
+# (what a worker holds decoded at once: 60 million pixels is 180 MB; a booth's default
+# boomerang, 18 frames of 1280 x 720, is 17 million).
+PHOTO_MAX_FRAMES = whole_number("JAMPORTAL_PHOTO_MAX_FRAMES", default=60, least=2)
+PHOTO_MAX_ANIMATION_PIXELS = whole_number("JAMPORTAL_PHOTO_MAX_ANIMATION_PIXELS", default=60_000_000, least=1)
 # Other limits against floods: new Jams an organiser may create in an hour, and
 # photo reports one address may send in an hour (each hides a photo at once).
 JAMS_CREATED_PER_HOUR = whole_number("JAMPORTAL_JAMS_CREATED_PER_HOUR", default=10, least=1)

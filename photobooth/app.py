@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 from mastodon import MastodonNetworkError
 
-from . import i18n, takehome
+from . import boomerang, i18n, takehome
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
@@ -258,7 +258,7 @@ class Session:
                     "Press again within %(seconds)d seconds if you do NOT want this photo posted.",
                     seconds,
                 ) % {"seconds": seconds}
-            return View(image=booth.last_photo[1], detail=detail, **common)
+            return View(image=booth.shown(now=now), detail=detail, **common)
         if booth.takehome:  # a posted photo's own page, until the next press (take-home)
             return View(
                 image=takehome.qr_picture(booth.takehome[0]), detail=_("Scan to take your photo home"), **common
@@ -358,16 +358,22 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
     they are saved, posted when the consent window ends, declined at once on
     a "don't post it" press."""
     style = Brand(logo=logo_image, corner=config.corner, margin=config.margin, scale=config.scale)
+    settings = boomerang.Settings(config.boomerang, config.boomerang_frames, config.boomerang_seconds)
     languages = [booth_settings.get("language") or "en"]
     languages += [code for code in booth_settings.get("languages", []) if code not in languages]
 
     def save(image, caption, language):
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=90)
+        suffix = ".jpg"
+        if isinstance(image, list):  # a boomerang's frames, looped
+            data, suffix = boomerang.webp(image, frame_ms=settings.frame_ms), boomerang.SUFFIX
+        else:
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=90)
+            data = buffer.getvalue()
         taken = datetime.datetime.now(datetime.UTC)
         number = outbox.next_number(today().isoformat())
         return outbox.hold(
-            buffer.getvalue(),
+            data,
             config.folder / "photos",
             config.targets,
             caption=caption,
@@ -375,6 +381,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
             taken_at=taken.isoformat(timespec="seconds"),
             alt_text=i18n.alt_text(caption, language),
             label=i18n.photo_label(number, taken, language, booth_settings.get("timezone", "")),
+            suffix=suffix,
         )
 
     return Booth(
@@ -389,6 +396,8 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
         shots=config.shots,
         collage=collage,
         takehome_address=lambda path: takehome_address(config, outbox, path),
+        burst=(lambda: camera.burst(settings.frames, settings.seconds)) if settings.enabled else None,
+        loop_frame_s=settings.frame_ms / 1000,
     )
 
 

@@ -8,7 +8,9 @@
     idle --long press--> next caption language;   any state --exit hold--> stopped
 
 With `shots=4` the countdown runs four times and the four frames become one
-2x2 collage before branding.
+2x2 collage before branding. With `burst` (boomerang mode, `[boomerang] enabled`)
+the countdown ends in a burst of frames instead: each is branded, and they are
+saved as one loop, forward then backward (`save` is given the list of frames).
 
 It has no threads and no timers: the display loop calls `tick(now)` and the
 controls call `press(kind, now)`, so tests drive it with a fake clock.
@@ -25,6 +27,8 @@ controls call `press(kind, now)`, so tests drive it with a fake clock.
 """
 
 import math
+
+from .boomerang import loop
 
 IDLE, COUNTDOWN, CONSENT, STOPPED = "idle", "countdown", "consent", "stopped"
 COUNTDOWN_S = 3
@@ -48,6 +52,8 @@ class Booth:
         shots=1,
         collage=None,
         takehome_address=None,
+        burst=None,
+        loop_frame_s=0.15,
     ):
         self.camera = camera
         self.brand = brand  # (image, caption, language) -> branded image
@@ -60,6 +66,9 @@ class Booth:
         self.led = led
         self.shots = shots
         self.collage = collage  # [frames] -> one image, when shots > 1
+        self.burst = burst  # () -> [frames]: a boomerang's burst, instead of a photo
+        self.loop_frame_s = loop_frame_s  # how long the screen shows each frame of a boomerang
+        self.last_loop = None  # a boomerang's frames, looped, for the screen
         self.frames = []
         self.state = IDLE
         self.deadline = None
@@ -84,7 +93,10 @@ class Booth:
                 self.decline(self.last_photo[0])
 
     def tick(self, *, now):
-        if self.state == COUNTDOWN and now >= self.deadline:
+        if self.state == COUNTDOWN and now >= self.deadline and self.burst:
+            self._keep_boomerang()
+            self.state, self.deadline, self.vetoed = CONSENT, now + CONSENT_S, False
+        elif self.state == COUNTDOWN and now >= self.deadline:
             self.frames.append(self.camera.capture())
             if len(self.frames) < self.shots:
                 self.deadline = now + BETWEEN_SHOTS_S
@@ -113,6 +125,27 @@ class Booth:
         caption = self.caption(self.language)
         branded = self.brand(photo, caption, self.language)
         path = self.save(branded, caption, self.language)  # on disk before anything else happens to it
-        self.last_photo = (path, branded)
+        self.last_photo, self.last_loop = (path, branded), None
         if self.led:
             self.led.light(False)
+
+    # --- Boomerang ---
+    def _keep_boomerang(self):
+        """The burst, each frame branded, saved as one loop; the screen shows its first frame."""
+        if self.led:
+            self.led.light(True)
+        caption = self.caption(self.language)
+        branded = [self.brand(frame, caption, self.language) for frame in self.burst()]
+        looped = loop(branded)
+        path = self.save(looped, caption, self.language)  # on disk before anything else happens to it
+        self.last_photo, self.last_loop = (path, branded[0]), looped
+        if self.led:
+            self.led.light(False)
+
+    def shown(self, *, now):
+        """What the screen shows in the consent window: the photo, or the boomerang playing
+        (its frame for this moment, from the window's start)."""
+        if not self.last_loop or self.deadline is None:
+            return self.last_photo[1]
+        since = max(0.0, now - (self.deadline - CONSENT_S))
+        return self.last_loop[int(since / self.loop_frame_s) % len(self.last_loop)]

@@ -22,6 +22,7 @@ uses a USB or laptop camera through pygame (for `make booth-demo`).
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -74,6 +75,8 @@ class Camera(Protocol):
 
     def capture(self) -> Image.Image: ...  # the photo, at full resolution
 
+    def burst(self, count: int, seconds: float) -> list[Image.Image]: ...  # a boomerang's frames (live view's size)
+
     def close(self) -> None: ...
 
 
@@ -123,6 +126,19 @@ class FakeCamera:
     def capture(self) -> Image.Image:
         self.shots += 1
         return turned(_gradient(self.resolution, f"fake camera, shot {self.shots}"), self.rotation)
+
+    # --- Boomerang ---
+    def burst(self, count: int, seconds: float) -> list[Image.Image]:
+        """`count` frames the size of the live view, each its own (a bar moves across)."""
+        self.shots += 1
+        size = self._frame.size
+        frames = []
+        for number in range(count):
+            frame = _gradient(size, f"fake camera, burst {self.shots}, frame {number + 1}")
+            left = round(number * (size[0] - size[0] // 8) / max(1, count - 1))
+            ImageDraw.Draw(frame).rectangle((left, size[1] // 3, left + size[0] // 8, size[1] * 2 // 3), fill="red")
+            frames.append(turned(frame, self.rotation))
+        return frames
 
     def close(self) -> None:
         pass
@@ -206,6 +222,23 @@ class Picamera2Camera:
         photo = self._camera.switch_mode_and_capture_image(self._still, "main")
         return turned(photo if photo.mode == "RGB" else photo.convert("RGB"), self._turn)
 
+    # --- Boomerang ---
+    def burst(self, count: int, seconds: float, *, sleep=time.sleep, clock=time.monotonic) -> list[Image.Image]:
+        """`count` frames of the running live view, evenly over `seconds`: picamera2's
+        `capture_image("main")` (the next frame of the current configuration, as a
+        Pillow image), so no mode switch interrupts the burst. The live view is the
+        screen's size (1280 x 720 on most booths): the right size for an animation,
+        and one a Pi encodes in a few seconds, where 12 megapixels a frame would not."""
+        interval = seconds / max(1, count)
+        frames, start = [], clock()
+        for number in range(count):
+            wait = start + number * interval - clock()
+            if wait > 0:
+                sleep(wait)
+            frame = self._camera.capture_image("main")
+            frames.append(turned(frame if frame.mode == "RGB" else frame.convert("RGB"), self._turn))
+        return frames
+
     def _focus(self):
         job = self._camera.autofocus_cycle(wait=False)
         try:
@@ -257,6 +290,16 @@ class WebcamCamera:
         surface = self._camera.get_image()
         image = Image.frombytes("RGB", surface.get_size(), self._pygame.image.tobytes(surface, "RGB"))
         return turned(image, self.rotation)
+
+    # --- Boomerang ---
+    def burst(self, count: int, seconds: float, *, sleep=time.sleep) -> list[Image.Image]:
+        """`count` frames, one every `seconds / count`."""
+        frames = []
+        for number in range(count):
+            if number:
+                sleep(seconds / count)
+            frames.append(self.capture())
+        return frames
 
     def close(self) -> None:
         if self._camera is not None:

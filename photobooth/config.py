@@ -91,6 +91,9 @@ class Config:
     mastodon_instance: str = ""
     bluesky_handle: str = ""
     bluesky_service: str = ""  # the account's PDS; empty: Bluesky's own (https://bsky.social)
+    boomerang: bool = False  # every press makes a boomerang instead of a photo
+    boomerang_frames: int = 10
+    boomerang_seconds: float = 1.5
     source: str = "photobooth.toml"
 
 
@@ -167,6 +170,10 @@ def _shots(value):
     return None if value in (1, 4) else "must be 1 (one photo) or 4 (a 2x2 collage)"
 
 
+def _frames(value):
+    return None if type(value) is int and 4 <= value <= 30 else "must be a whole number of frames from 4 to 30"
+
+
 # section -> key -> (Config field, check)
 SCHEMA = {
     "portal": {"url": ("portal_url", _url)},
@@ -191,6 +198,11 @@ SCHEMA = {
     },
     "mastodon": {"instance": ("mastodon_instance", _url)},
     "bluesky": {"handle": ("bluesky_handle", _handle), "service": ("bluesky_service", _service)},
+    "boomerang": {
+        "enabled": ("boomerang", _flag),
+        "frames": ("boomerang_frames", _frames),
+        "seconds": ("boomerang_seconds", _fraction(0.5, 4)),
+    },
 }
 PATHS = {"folder", "secrets", "logo"}
 PAIRS = {"resolution", "size", "targets"}

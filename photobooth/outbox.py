@@ -130,11 +130,14 @@ class Outbox:
             self._db.close()
             self._db = None
 
-    def hold(self, jpeg: bytes, folder, targets, *, caption, language, taken_at, alt_text="", label="") -> Path:
+    def hold(
+        self, jpeg: bytes, folder, targets, *, caption, language, taken_at, alt_text="", label="", suffix=".jpg"
+    ) -> Path:
         """Keep a new photo: its jobs first, held (not to be posted yet), then the
         file, written durably. Returns the photo's path. Held jobs wait for
-        `release` (consent given) or `decline`; after a restart, `recover`."""
-        path = new_photo_path(folder)
+        `release` (consent given) or `decline`; after a restart, `recover`. A boomerang
+        is kept the same way, its file an animated WebP (`suffix=".webp"`)."""
+        path = new_photo_path(folder, suffix)
         self._insert(
             path, targets, HELD, caption=caption, language=language, taken_at=taken_at, alt_text=alt_text, label=label
         )
@@ -381,9 +384,9 @@ def save_photo(jpeg: bytes, folder) -> Path:
     return final
 
 
-def new_photo_path(folder) -> Path:
+def new_photo_path(folder, suffix=".jpg") -> Path:
     """A name of its own for a new photo, in the order they were taken."""
-    return Path(folder) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.jpg"
+    return Path(folder) / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}{suffix}"
 
 
 def write_durably(path: Path, data: bytes) -> None:

@@ -95,6 +95,8 @@ class ConfigOut(Schema):
     logo_png_url: str
     photo_max_bytes: int = Field(description="The largest photo file this portal takes, in bytes")
     photo_max_pixels: int = Field(description="The most pixels (width times height) a photo may have")
+    photo_max_frames: int = Field(description="The most frames an animated photo (a boomerang) may have")
+    photo_max_animation_pixels: int = Field(description="The most pixels an animation may have in all its frames")
 
 
 def error(request, status, code, message):
@@ -228,6 +230,8 @@ def config(request):
         "logo_png_url": absolute(staticfiles_storage.url("branding/birthday-jam.png")),
         "photo_max_bytes": settings.PHOTO_MAX_BYTES,
         "photo_max_pixels": settings.PHOTO_MAX_PIXELS,
+        "photo_max_frames": settings.PHOTO_MAX_FRAMES,
+        "photo_max_animation_pixels": settings.PHOTO_MAX_ANIMATION_PIXELS,
     }
 
 

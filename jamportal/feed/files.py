@@ -18,7 +18,7 @@ from django.db import transaction
 
 from jamportal.feed.models import Photo
 
-FILE_FIELDS = ("image", "web", "thumbnail")
+FILE_FIELDS = ("image", "web", "thumbnail", "still")
 
 
 def is_public(status) -> bool:
@@ -36,9 +36,10 @@ def uploads_storage():
     return storages["private"]
 
 
-def new_name(field: str, photo: Photo) -> str:
-    """A fresh random name in the field's folder (photos/2031/03/..., photos/web/..., uploads/...)."""
-    return Photo._meta.get_field(field).generate_filename(photo, f"{secrets.token_urlsafe(16)}.jpg")
+def new_name(field: str, photo: Photo, suffix=".jpg") -> str:
+    """A fresh random name in the field's folder (photos/2031/03/..., photos/web/..., uploads/...);
+    a boomerang's animated files end in .webp."""
+    return Photo._meta.get_field(field).generate_filename(photo, f"{secrets.token_urlsafe(16)}{suffix}")
 
 
 def names(photo: Photo) -> list[str]:

@@ -18,7 +18,16 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import GifImagePlugin, Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import (
+    GifImagePlugin,
+    Image,
+    ImageFile,
+    ImageOps,
+    ImageSequence,
+    JpegImagePlugin,
+    PngImagePlugin,
+    WebPImagePlugin,
+)
 
 JPEG_QUALITY = 88
 # The sizes pages show: a photo's own page and the wall, and galleries.
@@ -49,11 +58,16 @@ def upload_check(upload) -> None:
     PHOTO_MAX_PIXELS in its header, or not whole. A JPEG's wholeness is read from its
     structure (`_jpeg_whole`: 2 ms for a 12 MP photo, where decoding it even at 1/8
     scale takes 50);
-    other formats, which booths do not send, are decoded here as well."""
+    other formats, which booths do not send, are decoded here as well. An animation (a
+    booth's boomerang) is held against PHOTO_MAX_FRAMES and PHOTO_MAX_ANIMATION_PIXELS
+    from its header, then each of its frames decoded (`_animation_check`)."""
     data = _read(upload)
     opener = _opener(data[:12])
     if opener is None:
         raise _not_an_image()
+    if _frame_count(opener, data) > 1:
+        _animation_check(opener, data)
+        return
     if opener is JpegImagePlugin.JpegImageFile:
         _opened(opener, data, decode=False)
         if not _jpeg_whole(data):
@@ -62,12 +76,16 @@ def upload_check(upload) -> None:
         _opened(opener, data, decode=True)
 
 
-def upload_decode(upload) -> Image.Image:
-    """The upload's pixels, upright, at most KEPT_LONGEST pixels long; or PhotoRejected."""
+def upload_decode(upload) -> "Image.Image | Animation":
+    """The upload's pixels, upright, at most KEPT_LONGEST pixels long; or PhotoRejected.
+    An animation (a booth's boomerang) is an `Animation`: its frames, each at most
+    WEB_LONGEST long (a boomerang is shown at the web size, never larger)."""
     data = _read(upload)
     opener = _opener(data[:12])
     if opener is None:
         raise _not_an_image()
+    if _frame_count(opener, data) > 1:
+        return _animation_check(opener, data, decode=True)
     return _opened(opener, data, decode=True)
 
 
@@ -248,9 +266,11 @@ def jpeg(image, *, shown=True) -> ContentFile:
     return ContentFile(buffer.getvalue())
 
 
-def opened(kept) -> Image.Image:
-    """The pixels of a kept copy (a JPEG this module made), to make sizes from."""
+def opened(kept) -> "Image.Image | Animation":
+    """The pixels of a kept copy (a JPEG, or a boomerang's WebP, this module made), to make sizes from."""
     with Image.open(kept) as image:
+        if getattr(image, "is_animated", False):
+            return _animation_from(image)
         image.load()
         return image
 
@@ -258,6 +278,8 @@ def opened(kept) -> Image.Image:
 def sizes(image, longest: dict[str, int]) -> dict[str, ContentFile]:
     """{name: a JPEG of `image` at most `longest[name]` pixels long}, each made from
     the smallest made before it that is large enough (a thumbnail from the web size)."""
+    if isinstance(image, Animation):
+        return animation_sizes(image, longest)
     made, source = {}, image
     for name, side in sorted(longest.items(), key=lambda item: -item[1]):
         copy = source.copy()
@@ -265,4 +287,129 @@ def sizes(image, longest: dict[str, int]) -> dict[str, ContentFile]:
         # the size, then bicubic (a 480 px thumbnail from 1600 px in a quarter of the time).
         copy.thumbnail((side, side), reducing_gap=1.5)
         made[name], source = jpeg(copy), copy
+    return made
+
+
+# --- Boomerang ---
+# A booth's boomerang arrives as an animated WebP (an animated GIF is taken too). It is
+# checked from its header (frames, each frame's size, all frames' pixels) before any
+# frame is decoded, then every frame is decoded and kept animated: a new WebP made from
+# the frames' pixels alone (no EXIF, XMP or ICC of the upload), the web size animated,
+# and a still of the first frame for visitors who ask for less motion.
+WEBP_QUALITY = 80
+
+
+class Animation:
+    """An animation's frames (RGB, each its own Pillow image) and each frame's milliseconds."""
+
+    def __init__(self, frames, durations):
+        self.frames, self.durations = list(frames), list(durations)
+
+    @property
+    def size(self):
+        return self.frames[0].size
+
+    @property
+    def width(self):
+        return self.size[0]
+
+    @property
+    def height(self):
+        return self.size[1]
+
+
+def is_webp(content) -> bool:
+    """Is this file (a ContentFile this module made) a WebP? Its name ends in .webp then."""
+    head = content.read(12)
+    content.seek(0)
+    return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+
+
+def _frame_count(opener, data) -> int:
+    """How many frames the header says: one for a still, a JPEG or a PNG (never an animation here)."""
+    if opener not in (WebPImagePlugin.WebPImageFile, GifImagePlugin.GifImageFile):
+        return 1
+    try:
+        with _refusing_truncated_files(), opener(io.BytesIO(data)) as probe:
+            return getattr(probe, "n_frames", 1)
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise _not_an_image() from error
+
+
+def _animation_check(opener, data, *, decode=False) -> Animation | None:
+    """PhotoRejected for an animation over PHOTO_MAX_FRAMES frames, a frame over
+    PHOTO_MAX_PIXELS or all frames over PHOTO_MAX_ANIMATION_PIXELS, or one that does not
+    decode whole; with `decode`, its frames (each at most WEB_LONGEST long)."""
+    try:
+        with _refusing_truncated_files(), opener(io.BytesIO(data)) as image:
+            frames, (width, height) = image.n_frames, image.size
+            if frames > settings.PHOTO_MAX_FRAMES:
+                raise PhotoRejected(
+                    "too_large",
+                    _("The animation has more than %(limit)s frames.") % {"limit": settings.PHOTO_MAX_FRAMES},
+                )
+            if width * height > settings.PHOTO_MAX_PIXELS:
+                raise _too_many_pixels()
+            if width * height * frames > settings.PHOTO_MAX_ANIMATION_PIXELS:
+                limit = settings.PHOTO_MAX_ANIMATION_PIXELS // 1_000_000
+                raise PhotoRejected(
+                    "too_large",
+                    _("The animation has more than %(limit)s million pixels in all its frames.") % {"limit": limit},
+                )
+            if decode:
+                return _animation_from(image)
+            for frame in ImageSequence.Iterator(image):  # every frame decoded, one at a time: a file cut short
+                frame.load()  # is refused here, and no more than one frame is held
+            return None
+    except PhotoRejected:
+        raise
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise _not_an_image() from error
+
+
+def _animation_from(image) -> Animation:
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        pixels = Image.new("RGB", frame.size)
+        pixels.paste(frame.convert("RGB"))
+        pixels.thumbnail((WEB_LONGEST, WEB_LONGEST))
+        frames.append(pixels)
+        durations.append(max(20, int(frame.info.get("duration") or 100)))
+    return Animation(frames, durations)
+
+
+def animated_webp(animation: Animation, longest: int | None = None) -> ContentFile:
+    """The animation as a fresh animated WebP that loops for ever, at most `longest`
+    pixels long: made from its frames' pixels, so nothing else of the upload is kept."""
+    frames = []
+    for frame in animation.frames:
+        copy = frame.copy()
+        if longest:
+            copy.thumbnail((longest, longest), reducing_gap=1.5)
+        frames.append(copy)
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer,
+        "WEBP",
+        save_all=True,
+        append_images=frames[1:],
+        duration=animation.durations,
+        loop=0,
+        quality=WEBP_QUALITY,
+        method=4,
+    )
+    return ContentFile(buffer.getvalue())
+
+
+def animation_sizes(animation: Animation, longest: dict[str, int]) -> dict[str, ContentFile]:
+    """{name: an animated WebP at most `longest[name]` long} for each size, and "still": the
+    first frame as a JPEG at the largest size, for pages asked for less motion."""
+    made = {name: animated_webp(animation, side) for name, side in longest.items()}
+    still = animation.frames[0].copy()
+    still.thumbnail((max(longest.values()), max(longest.values())), reducing_gap=1.5)
+    made["still"] = jpeg(still)
     return made

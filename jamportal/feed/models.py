@@ -158,6 +158,11 @@ class Photo(models.Model):
     # which the booth works out too, to show its QR code before the photo is posted.
     # Empty for a photo whose token another photo holds (a booth reusing another's key).
     takehome_token = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False)
+    # --- Boomerang ---
+    # A booth's boomerang: image, web and thumbnail are animated WebPs, and `still` its
+    # first frame (a JPEG at the web size), shown to visitors who ask for less motion.
+    animated = models.BooleanField(_("animated"), default=False)
+    still = models.ImageField(upload_to="photos/stills/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-taken_at", "-pk"]
@@ -173,7 +178,12 @@ class Photo(models.Model):
         return f"{self.jam_id}: {self.caption[:40]}"
 
     # Each size, with the larger ones standing in until the task has made it.
-    SIZE_FILES = {"thumbnail": ("thumbnail", "web", "image"), "web": ("web", "image"), "image": ("image",)}
+    SIZE_FILES = {
+        "thumbnail": ("thumbnail", "web", "image"),
+        "web": ("web", "image"),
+        "image": ("image",),
+        "still": ("still", "web", "image"),
+    }
 
     @property
     def is_cleaned(self):
@@ -200,6 +210,11 @@ class Photo(models.Model):
     @property
     def thumbnail_url(self):
         return self.file_url("thumbnail")
+
+    @property
+    def still_url(self):
+        """A boomerang's first frame (a photo's web size), for pages asked for less motion."""
+        return self.file_url("still")
 
 
 class PhotoReport(models.Model):

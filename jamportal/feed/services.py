@@ -173,7 +173,7 @@ def photo_make_sizes(photo) -> None:
         photo.refresh_from_db()
         if photo.status == Status.DELETED:  # deleted before its sizes were made: nothing to do
             return
-        if not photo.upload and photo.web and photo.thumbnail:  # another run made them
+        if not photo.upload and photo.web and photo.thumbnail and (photo.still or not photo.animated):  # made
             return
         storage = files.storage_for(photo.status)
         kept = {}
@@ -185,13 +185,15 @@ def photo_make_sizes(photo) -> None:
                 logger.warning("Photo %s: its upload was refused by the full check (%s)", photo.pk, rejected.code)
                 photos_delete(Photo.objects.filter(pk=photo.pk))
                 return
-            name = storage.save(files.new_name("image", photo), images.jpeg(pixels, shown=False))
-            kept = {"image": name, "upload": "", "width": pixels.width, "height": pixels.height}
+            animated = isinstance(pixels, images.Animation)
+            content = images.animated_webp(pixels) if animated else images.jpeg(pixels, shown=False)
+            name = storage.save(files.new_name("image", photo, _suffix(content)), content)
+            kept = {"image": name, "upload": "", "width": pixels.width, "height": pixels.height, "animated": animated}
         else:  # a photo stored cleaned (before issue 16) or whose sizes a moderator's move dropped
             with storage.open(photo.image.name, "rb") as source:
                 pixels = images.opened(source)
         made = {
-            field: storage.save(files.new_name(field, photo), content)
+            field: storage.save(files.new_name(field, photo, _suffix(content)), content)
             for field, content in images.sizes(pixels, SIZES).items()
         }
         unmoved = Photo.objects.filter(pk=photo.pk, image=photo.image.name, upload=photo.upload.name)
@@ -298,3 +300,9 @@ def takehome_token_free(idempotency_key) -> str | None:
     page, rather than showing someone else's, or refusing the photo."""
     token = takehome_token(idempotency_key)
     return None if Photo.objects.filter(takehome_token=token).exists() else token
+
+
+# --- Boomerang ---
+def _suffix(content) -> str:
+    """The file name's ending for a size: a boomerang's animated sizes are WebP."""
+    return ".webp" if images.is_webp(content) else ".jpg"

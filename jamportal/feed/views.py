@@ -118,7 +118,7 @@ def photo_file(request, pk, size):
         content = files.storage_for(photo.status).open(file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(content, content_type="image/jpeg")
+    response = FileResponse(content, content_type="image/webp" if file.name.endswith(".webp") else "image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -141,6 +141,8 @@ def photo_json(photo, request):
         "taken_at_text": cldr_formats.format_datetime(photo.taken_at.astimezone(photo.jam.tz)),
         "jam": photo.jam.title,
         "report_url": reverse("feed:report", args=[photo.pk]),
+        # --- Boomerang ---: its first frame, for pages asked for less motion
+        "still": request.build_absolute_uri(photo.still_url) if photo.animated else None,
     }
 
 

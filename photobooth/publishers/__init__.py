@@ -96,7 +96,8 @@ def fit_photo(path, limits: Limits) -> bytes:
     data = Path(path).read_bytes()
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if limits.allow(image.size, len(data)):
+            # A boomerang (animated) is never sent as it is: a target given a still gets its first frame, a JPEG.
+            if limits.allow(image.size, len(data)) and image.format == "JPEG":
                 return data
             image.load()
             picture = image.convert("RGB")

@@ -20,6 +20,7 @@ import time
 
 from mastodon import Mastodon, MastodonAPIError, MastodonError, MastodonRatelimitError
 
+from .. import boomerang
 from . import Limits, Refused, fit_photo, http_session, post_tail, post_text, refusal, url_aware
 
 DEFAULT_LIMIT = 500
@@ -70,9 +71,9 @@ class MastodonPublisher:
         elif job.remote_id:
             return job.remote_id
         if media_id is None:
-            photo = fit_photo(job.photo, self.image_limits())
+            photo, mime_type, name = self._picture(job)
             media = self._call(
-                self.api.media_post, photo, mime_type="image/jpeg", file_name=job.photo.name, description=job.alt_text
+                self.api.media_post, photo, mime_type=mime_type, file_name=name, description=job.alt_text
             )
             media_id = str(media.id)
             on_remote_id(f"media:{media_id}")
@@ -148,3 +149,18 @@ class MastodonPublisher:
             raise kind(str(error)) from error
         except MastodonError as error:
             raise MastodonPublisherError(str(error)) from error
+
+    # --- Boomerang ---
+    def _picture(self, job):
+        """(bytes, type, file name): a boomerang as an animated GIF, which the instance turns into
+        a looping video ("gifv"), within its image limits (bytes, pixels a frame); else a JPEG."""
+        if boomerang.is_boomerang(job.photo):
+            limits = self.image_limits()
+            animated = boomerang.fit_animation(
+                job.photo.read_bytes(),
+                boomerang.AnimationLimits(max_bytes=limits.max_bytes, max_pixels=limits.max_pixels),
+                kind="GIF",
+            )
+            if animated is not None:
+                return animated, "image/gif", job.photo.with_suffix(".gif").name
+        return fit_photo(job.photo, self.image_limits()), "image/jpeg", job.photo.with_suffix(".jpg").name

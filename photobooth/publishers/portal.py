@@ -13,6 +13,7 @@ says otherwise (`photo_max_bytes`, `photo_max_pixels`).
 
 import requests
 
+from .. import boomerang
 from . import Limits, Refused, fit_photo, http_session, refusal
 
 # The portal's defaults (JAMPORTAL_PHOTO_MAX_BYTES, JAMPORTAL_PHOTO_MAX_PIXELS), for one that does not say.
@@ -34,6 +35,7 @@ class PortalPublisher:
         self.session = http_session(session)
         self.use_token(token)
         self.limits = DEFAULT_LIMITS
+        self.animation_limits = None  # a portal that takes boomerangs says so (photo_max_frames)
 
     def use_token(self, token: str) -> None:
         """Post with this token from now on (a booth paired again while it runs)."""
@@ -53,6 +55,7 @@ class PortalPublisher:
             self.limits = Limits(max_bytes=int(config["photo_max_bytes"]), max_pixels=int(config["photo_max_pixels"]))
         except (KeyError, TypeError, ValueError):
             self.limits = DEFAULT_LIMITS
+        self.use_animation_limits(config)
 
     def heartbeat(self, *, backlog: int) -> None:
         """The booth is alive, with this many photos still to post."""
@@ -71,7 +74,7 @@ class PortalPublisher:
             return False
 
     def publish(self, job, on_remote_id=None) -> str:
-        photo = fit_photo(job.photo, self.limits)
+        photo, name, kind = self._picture(job)
         response = self.session.post(
             f"{self.base_url}/api/booth/photos",
             data={
@@ -81,7 +84,7 @@ class PortalPublisher:
                 "alt_text": job.alt_text,
                 "language": job.language,
             },
-            files={"image": (job.photo.name, photo, "image/jpeg")},
+            files={"image": (name, photo, kind)},
         )
         self._raise_for(response)
         remote_id = str(response.json()["id"])
@@ -103,3 +106,25 @@ class PortalPublisher:
                 "with no path after it (such as https://jams.example.org)?"
             )
         raise PortalError(f"{response.status_code}: {detail}", status=response.status_code)
+
+    # --- Boomerang ---
+    def use_animation_limits(self, config: dict) -> None:
+        """A portal that keeps boomerangs animated says how many frames it takes; an older one
+        says nothing, and is sent each boomerang's first frame."""
+        try:
+            self.animation_limits = boomerang.AnimationLimits(
+                max_bytes=self.limits.max_bytes,
+                max_pixels=self.limits.max_pixels,
+                max_frames=int(config["photo_max_frames"]),
+                max_total_pixels=int(config["photo_max_animation_pixels"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            self.animation_limits = None
+
+    def _picture(self, job):
+        """(bytes, file name, type): a boomerang as an animated WebP within the portal's limits, else a JPEG."""
+        if self.animation_limits and boomerang.is_boomerang(job.photo):
+            animated = boomerang.fit_animation(job.photo.read_bytes(), self.animation_limits, kind="WEBP")
+            if animated is not None:
+                return animated, job.photo.name, "image/webp"
+        return fit_photo(job.photo, self.limits), job.photo.with_suffix(".jpg").name, "image/jpeg"

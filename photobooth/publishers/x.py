@@ -20,6 +20,7 @@ import time
 
 import tweepy
 
+from .. import boomerang
 from . import Limits, Refused, fit_photo, http_session, post_tail, post_text, refusal, url_aware
 
 API = "https://api.x.com/2"
@@ -28,6 +29,8 @@ MEDIA_LIFETIME_S = 20 * 3600  # X keeps uploaded media for 24 hours; re-upload w
 CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 # X's documented limits for an image: 5 MB (counted as 5,000,000 bytes, the smaller reading), 8192 px a side.
 IMAGE_LIMITS = Limits(max_bytes=5_000_000, max_side=8192)
+CHUNK_BYTES = 4 * 1024 * 1024  # each APPEND at most 5 MB, as X's chunked upload asks
+PROCESSING_CHECKS = 30  # X processes a GIF after FINALIZE: ask again as it says, this many times at most
 
 
 def x_length(text: str) -> int:
@@ -54,7 +57,7 @@ class XRefused(XError, Refused):
 
 
 class XPublisher:
-    def __init__(self, credentials: dict, *, hashtags=(), url="", session=None):
+    def __init__(self, credentials: dict, *, hashtags=(), url="", session=None, sleep=time.sleep):
         missing = [name for name in CREDENTIALS if not credentials.get(name)]
         if missing:
             raise XError(f"X credentials are missing: {', '.join(missing)}")
@@ -65,6 +68,7 @@ class XPublisher:
         self.session = self.client.session = http_session(session)
         self.session.auth = tweepy.OAuth1UserHandler(*keys).apply_auth()
         self.tail = post_tail(hashtags, url)
+        self.sleep = sleep
         self._user = None
 
     def check(self) -> str:
@@ -92,13 +96,17 @@ class XPublisher:
         return post_id
 
     def _upload(self, job) -> str:
-        photo = fit_photo(job.photo, IMAGE_LIMITS)
-        response = self.session.post(
-            f"{API}/media/upload",
-            files={"media": (job.photo.name, photo, "image/jpeg")},
-            data={"media_category": "tweet_image", "media_type": "image/jpeg"},
-        )
-        media_id = str(self._json(response)["data"]["id"])
+        animation = self._animation(job)
+        if animation is not None:
+            media_id = self._upload_chunked(animation, name=job.photo.with_suffix(".gif").name)
+        else:
+            photo = fit_photo(job.photo, IMAGE_LIMITS)
+            response = self.session.post(
+                f"{API}/media/upload",
+                files={"media": (job.photo.name, photo, "image/jpeg")},
+                data={"media_category": "tweet_image", "media_type": "image/jpeg"},
+            )
+            media_id = str(self._json(response)["data"]["id"])
         if job.alt_text:
             self._json(
                 self.session.post(
@@ -147,7 +155,7 @@ class XPublisher:
             raise XError(str(error)) from error
 
     @staticmethod
-    def _json(response):
+    def _json(response, *, empty=False):
         if response.status_code >= 400:
             try:
                 detail = response.json().get("detail") or response.json().get("title", "")
@@ -155,4 +163,54 @@ class XPublisher:
                 detail = response.text[:200]
             kind = XRefused if refusal(response.status_code) else XError
             raise kind(f"{response.status_code}: {detail}")
+        if empty and not response.content:  # APPEND answers 2xx with no body
+            return {}
         return response.json()
+
+    # --- Boomerang ---
+    @staticmethod
+    def _animation(job):
+        """A boomerang as an animated GIF within X's limits for one, or None (a photo, or too big: a still)."""
+        if not boomerang.is_boomerang(job.photo):
+            return None
+        return boomerang.fit_animation(job.photo.read_bytes(), boomerang.X_GIF_LIMITS, kind="GIF")
+
+    def _upload_chunked(self, data: bytes, *, name: str) -> str:
+        """An animated GIF through X's chunked upload (INIT, APPEND, FINALIZE, then STATUS
+        until processed), which is how X takes GIFs (its simple upload takes images only)."""
+        started = self._json(
+            self.session.post(
+                f"{API}/media/upload",
+                data={
+                    "command": "INIT",
+                    "media_type": "image/gif",
+                    "total_bytes": str(len(data)),
+                    "media_category": "tweet_gif",
+                },
+            )
+        )
+        media_id = str(started["data"]["id"])
+        for index, start in enumerate(range(0, len(data), CHUNK_BYTES)):
+            self._json(
+                self.session.post(
+                    f"{API}/media/upload",
+                    data={"command": "APPEND", "media_id": media_id, "segment_index": str(index)},
+                    files={"media": (name, data[start : start + CHUNK_BYTES], "application/octet-stream")},
+                ),
+                empty=True,
+            )
+        answer = self._json(
+            self.session.post(f"{API}/media/upload", data={"command": "FINALIZE", "media_id": media_id})
+        )
+        for _ in range(PROCESSING_CHECKS):
+            processing = (answer.get("data") or {}).get("processing_info") or {}
+            state = processing.get("state", "succeeded")
+            if state == "succeeded":
+                return media_id
+            if state == "failed":
+                raise XRefused(f"X could not process the GIF: {processing.get('error', {}).get('message', state)}")
+            self.sleep(int(processing.get("check_after_secs", 1)))
+            answer = self._json(
+                self.session.get(f"{API}/media/upload", params={"command": "STATUS", "media_id": media_id})
+            )
+        raise XError(f"X is still processing media {media_id}; will try again.")

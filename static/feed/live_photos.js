@@ -23,6 +23,22 @@
     return span;
   }
 
+  // A boomerang as feed/_picture.html and _play.html draw it: [its <picture>, its Play button].
+  function boomerang(photo, img) {
+    const picture = document.createElement("picture");
+    picture.className = "boomerang";
+    const still = document.createElement("source");
+    still.media = "(prefers-reduced-motion: reduce)";
+    still.srcset = photo.still;
+    picture.append(still, img);
+    const play = document.createElement("button");
+    play.type = "button";
+    play.className = "secondary boomerang-play";
+    play.setAttribute("aria-pressed", "false");
+    play.textContent = pgettext("an animated photo", "Play");
+    return [picture, play];
+  }
+
   function figure(photo, onWall) {
     const fig = document.createElement("figure");
     fig.className = "photo";
@@ -30,6 +46,7 @@
     const img = document.createElement("img");
     img.src = onWall ? photo.url : photo.thumbnail;
     img.alt = photo.alt || photo.caption || "";
+    const shown = photo.still ? boomerang(photo, img) : [img];
     const caption = document.createElement("figcaption");
     if (onWall) {
       const jam = document.createElement("strong");
@@ -50,12 +67,12 @@
       caption.append(time, " · ", report);
     }
     if (onWall) {
-      fig.append(img, caption);
+      fig.append(...shown, caption);
     } else {
       const link = document.createElement("a");
       link.href = photo.url;
-      link.append(img);
-      fig.append(link, caption);
+      link.append(shown[0]);
+      fig.append(link, ...shown.slice(1), caption);
     }
     return fig;
   }
