@@ -44,6 +44,7 @@ KEY_ATTRIBUTE = "photobooth-key"
 NAME_PREFIX = "photobooth "
 IPP_NOT_FOUND = 0x0406
 PRINTER_STOPPED = 5  # IPP printer-state: 3 idle, 4 processing, 5 stopped
+JOB_CANCELED = 7  # IPP job-state: 3 pending, 4 held, 5 processing, 6 stopped, 7 canceled, 8 aborted, 9 completed
 # printer-state-reasons the booth explains, most urgent first (CUPS adds -error, -warning or -report).
 PROBLEMS = (
     "media-empty",
@@ -203,14 +204,30 @@ class PrintPublisher:
 
 
 def find_job(connection, key: str) -> str:
-    """ "printer/id" of the CUPS job carrying `key`, finished or not, or ""."""
+    """ "printer/id" of the CUPS job carrying `key`, finished or not, or "".
+    A job CUPS created but never received the page for (the booth stopped
+    between the two requests of a print) is cancelled and not counted: it
+    would never print."""
     jobs = connection.getJobs(
-        which_jobs="all", requested_attributes=["job-id", "job-name", "job-printer-uri", KEY_ATTRIBUTE]
+        which_jobs="all",
+        requested_attributes=[
+            "job-id",
+            "job-name",
+            "job-state",
+            "job-printer-uri",
+            "number-of-documents",
+            KEY_ATTRIBUTE,
+        ],
     )
-    for job_id, attributes in jobs.items():
-        if attributes.get(KEY_ATTRIBUTE) == key or attributes.get("job-name") == f"{NAME_PREFIX}{key}":
-            printer = attributes.get("job-printer-uri", "").rpartition("/")[2]
-            return f"{printer}/{job_id}"
+    for job_id, attributes in sorted(jobs.items()):
+        if attributes.get(KEY_ATTRIBUTE) != key and attributes.get("job-name") != f"{NAME_PREFIX}{key}":
+            continue
+        if not attributes.get("number-of-documents"):
+            if attributes.get("job-state", JOB_CANCELED) < JOB_CANCELED:
+                connection.cancelJob(job_id)
+            continue
+        printer = attributes.get("job-printer-uri", "").rpartition("/")[2]
+        return f"{printer}/{job_id}"
     return ""
 
 

@@ -122,6 +122,22 @@ def test_a_print_cups_has_is_not_printed_again_after_a_lost_answer(cups_server, 
     assert [job[printing.KEY_ATTRIBUTE] for job in jobs.values()] == [outbox_key(outbox)]
 
 
+def test_a_print_cups_created_but_never_got_the_page_for_is_printed_anew(cups_server, outbox, tmp_path):
+    take_photo(outbox, tmp_path)
+    [job] = outbox.due()
+    connection = cups.Connection()
+    # The booth stopped between the print's two requests: CUPS made the job, the page never came.
+    half = connection.createJob("booth-pdf", "photobooth half", {printing.KEY_ATTRIBUTE: job.idempotency_key})
+
+    assert publish_due(outbox, {"print": PrintPublisher("booth-pdf")}) == (1, 0)
+
+    jobs = cups_jobs()
+    assert jobs[half]["job-state"] == cups.IPP_JOB_CANCELED
+    [printed] = [job_id for job_id in jobs if job_id != half]
+    assert outbox.jobs()[0].remote_id == f"booth-pdf/{printed}"
+    wait_for_pdfs(cups_server, 1)
+
+
 def outbox_key(outbox):
     return outbox._db.execute("SELECT idempotency_key FROM jobs").fetchone()[0]
 
