@@ -16,6 +16,7 @@ only on its own domain socket. The cups-pdf backend reads its settings from
 gets one naming the server's output folder, removed when the server stops.
 """
 
+import collections
 import os
 import shutil
 import subprocess
@@ -156,6 +157,19 @@ class CupsServer:
         )
         host = self.socket.replace("/", "%2F")
         self.run("ipptool", "-t", f"ipp://{host}/printers/{printer}", str(test))
+
+    def printed_keys(self) -> collections.Counter:
+        """How many prints CUPS has (with their page) for each booth job's key."""
+        import cups
+
+        from photobooth.printing import KEY_ATTRIBUTE
+
+        jobs = cups.Connection(host=self.socket).getJobs(
+            which_jobs="all", requested_attributes=["job-id", "number-of-documents", KEY_ATTRIBUTE]
+        )
+        return collections.Counter(
+            job[KEY_ATTRIBUTE] for job in jobs.values() if job.get("number-of-documents") and KEY_ATTRIBUTE in job
+        )
 
     def pdfs(self) -> list[Path]:
         return sorted(self.out.glob("*.pdf"))
