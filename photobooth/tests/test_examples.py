@@ -4,10 +4,10 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset
+from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, printing, publishers, typeset
 from photobooth.publishers import bluesky
 
-MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky]
+MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky, printing]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
