@@ -251,9 +251,12 @@ def test_the_status_line_says_what_is_wrong_with_the_printer(tmp_path):
 
 def test_cups_not_running_is_shown(tmp_path, monkeypatch):
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no.sock"))
+    before = cups.getServer()
     cups.setServer(str(tmp_path / "no.sock"))
-
-    result = status(booth_config(tmp_path))
+    try:
+        result = status(booth_config(tmp_path))
+    finally:
+        cups.setServer(before)
 
     assert result["state"] == "unreachable"
     assert printing.message(result, "en") == "Printing is not working: the print service is not running."
@@ -265,6 +268,26 @@ def test_a_booth_that_does_not_print_says_nothing_about_printing(tmp_path):
     assert status(config)["enabled"] is False
     assert app.printer_status(config) is None
     assert config.targets == ("portal",)
+
+
+def test_the_publishing_thread_tells_the_screen_how_the_printer_stands(outbox):
+    outlook = app.Outlook()
+    answers = iter([{"enabled": True, "printer": "p", "state": "stopped", "problems": ["media-empty"]}])
+    publishing = app.Publishing(outbox, {}, outlook, printer=lambda: next(answers))
+
+    publishing.round()
+    publishing.round()  # within PRINTER_EVERY_S: CUPS is not asked again
+
+    assert outlook.read_printer() == (("media-empty",), "p")
+
+
+def test_a_booth_that_prints_on_request_only_has_a_print_publisher(tmp_path):
+    config = booth_config(tmp_path, auto=False, copies=3)
+
+    publishers = app.publishers_for(config, {}, {}, portal=object())
+
+    assert sorted(publishers) == ["portal", "print"]
+    assert (publishers["print"].printer, publishers["print"].copies) == ("booth-pdf", 3)
 
 
 # --- Settings ---------------------------------------------------------------------------
