@@ -23,6 +23,7 @@ from pathlib import Path
 
 import requests
 from mastodon import MastodonNetworkError
+from PIL import Image
 
 from . import i18n
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
@@ -395,12 +396,14 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
     languages = [booth_settings.get("language") or "en"]
     languages += [code for code in booth_settings.get("languages", []) if code not in languages]
 
+    unbranded = {}  # a booth that prints keeps each photo unbranded too: the page is branded for print
+
     def save(image, caption, language):
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=90)
         taken = datetime.datetime.now(datetime.UTC)
         number = outbox.next_number(today().isoformat())
-        return outbox.hold(
+        path = outbox.hold(
             buffer.getvalue(),
             config.folder / "photos",
             config.targets,
@@ -410,10 +413,18 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
             alt_text=i18n.alt_text(caption, language),
             label=i18n.photo_label(number, taken, language, booth_settings.get("timezone", "")),
         )
+        if "original" in unbranded:
+            keep_for_print(config, path, unbranded.pop("original"))
+        return path
+
+    def branded(image, caption, language):
+        if config.printing:
+            unbranded["original"] = for_print(image)
+        return brand_in_place(image, style, caption, language)
 
     return Booth(
         camera=camera,
-        brand=lambda image, caption, language: brand_in_place(image, style, caption, language),
+        brand=branded,
         save=save,
         enqueue=lambda path, caption, language: outbox.release(path),
         decline=outbox.decline,
@@ -528,7 +539,7 @@ def _show_until(screen, view, deadline=float("inf")):
 def _print_publisher(config):
     from .printing import PrintPublisher
 
-    return PrintPublisher(config.printer, copies=config.print_copies)
+    return PrintPublisher(config.printer, copies=config.print_copies, folder=config.folder, brand=print_brand(config))
 
 
 def printer_status(config):
@@ -554,3 +565,53 @@ def printer_line(problems: tuple, printer: str, language: str) -> str:
         "problems": [] if state != "idle" else list(problems),
     }
     return printing.message(result, language)
+
+
+def for_print(image):
+    """A smaller copy of the unbranded photo, as large as a page at the most a printer prints."""
+    from .printing import ORIGINAL_SIDE
+
+    copy = image.copy()
+    copy.thumbnail((ORIGINAL_SIDE, ORIGINAL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return copy
+
+
+def keep_for_print(config, photo, original) -> None:
+    """Keep the unbranded photo for its print (`printing.original_of`). A booth stopped before
+    this prints the branded photo instead; a full disk is logged, never stops the booth."""
+    from .printing import original_of
+
+    buffer = io.BytesIO()
+    original.convert("RGB").save(buffer, "JPEG", quality=92)
+    try:
+        write_durably(original_of(config.folder, photo), buffer.getvalue())
+    except OSError as error:
+        log.warning("The unbranded photo for the print was not kept (%s): the print is of the branded photo", error)
+
+
+def print_brand(config):
+    """() -> the Brand for a print: the logo as the booth keeps it on disk (fetched
+    from the portal), else the local file named in the settings, else the bundled
+    artwork; opened once, at the first print."""
+    opened = []
+
+    def brand():
+        if not opened:
+            for path in (
+                config.folder / "branding" / "logo.svg",
+                config.folder / "branding" / "logo.png",
+                config.logo,
+                BUNDLED_LOGO,
+                BUNDLED_PNG,
+            ):
+                if path and Path(path).is_file():
+                    try:
+                        opened.append(Brand(logo=open_logo(path), corner=config.corner))
+                        break
+                    except ValueError as error:
+                        log.warning("%s", error)
+            else:
+                opened.append(None)
+        return opened[0]
+
+    return brand

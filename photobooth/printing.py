@@ -14,11 +14,15 @@ finished ones too, for that key.
     status(config)                    # {"enabled": True, "state": "stopped", "problems": ["media-empty"], ...}
     print_again(photo, config)        # one more print of a photo (the panel's button)
 
-The page (`page`): the photo as the booth saved it (its logo and caption
-placed by compose.py) fitted on the page at the printer's resolution, and
-under it the photo's own line ("Photo 12 of the day, taken at 10:42"), set
-like the photo's caption: the same fonts, sizes and margin measured from
-the page's long side.
+The page (`branded_page`), at the printer's resolution: the photo as the
+camera took it (the booth keeps an unbranded copy for the print,
+`original_of`), and the branding laid out for paper: under the photo, on the
+white of the page, the logo on its corner's side and the caption beside it
+in dark ink, set as compose.py sets the photo's (the same fonts and shaping,
+its size and the margin measured from the page's long side). A photo whose
+unbranded copy is missing (taken before printing was turned on, or the
+booth stopped in between) is printed as it was saved, its logo and caption
+on it, with its line of the day under it (`page`).
 """
 
 import io
@@ -29,7 +33,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageOps
 
 from . import i18n
-from .compose import caption_size
+from .compose import _scaled_logo, caption_size
 from .publishers import NotAPicture, Refused
 from .typeset import set_text
 
@@ -39,6 +43,8 @@ MEDIA = "na_index-4x6_4x6in"  # its IPP (PWG) name: CUPS finds the printer's own
 DEFAULT_DPI = 300
 LARGEST_DPI = 600  # a 2400 dpi page would be 400 megapixels: photo printers print 300
 MARGIN = 0.025  # of the page's long side, as compose's margin on a photo
+BAND = 0.1  # the logo's and caption's band under the photo, of the page's long side: 15 mm
+ORIGINAL_SIDE = 3600  # the unbranded copy kept for the print: a page's long side at 600 dpi
 INK = (29, 29, 31)
 KEY_ATTRIBUTE = "photobooth-key"
 NAME_PREFIX = "photobooth "
@@ -124,6 +130,45 @@ def page(photo: Image.Image, label: str, language: str, *, dpi=DEFAULT_DPI) -> I
     return sheet
 
 
+def branded_page(photo: Image.Image, brand, caption: str, language: str, *, dpi=DEFAULT_DPI) -> Image.Image:
+    """The printed page of an unbranded photo: the photo fitted above a band as
+    tall as BAND, and in the band the logo (on the side of the brand's corner)
+    and the caption beside it, a margin apart, in dark ink on the paper.
+
+    >>> from photobooth.compose import BUNDLED_LOGO, Brand, open_logo
+    >>> branded_page(Image.new("RGB", (1600, 900)), Brand(open_logo(BUNDLED_LOGO)), "A Jam", "en").size
+    (1800, 1200)
+    """
+    size = page_size(dpi, portrait=photo.height > photo.width)
+    width, height = size
+    space, band = round(MARGIN * max(size)), round(BAND * max(size))
+    sheet = Image.new("RGB", size, "white")
+    room = (width - 2 * space, height - 3 * space - band)
+    picture = ImageOps.contain(photo.convert("RGB"), room, Image.Resampling.LANCZOS)
+    sheet.paste(picture, ((width - picture.width) // 2, space + (room[1] - picture.height) // 2))
+    top = height - space - band
+    logo_width = max(1, min(round(band / brand.aspect), width // 3))
+    logo = _scaled_logo(brand, logo_width)
+    on_left = brand.corner.endswith("left")
+    logo_left = space if on_left else width - space - logo.width
+    sheet.paste(logo, (logo_left, top + (band - logo.height) // 2), logo)
+    left, right = (logo_left + logo.width + space, width - space) if on_left else (space, logo_left - space)
+    block = set_text(caption.strip(), language, width=max(1, right - left), size=min(caption_size(size), band // 2))
+    line_height = block.ascent + block.descent
+    baseline = top + (band - line_height * len(block.lines)) // 2 + block.ascent
+    draw = ImageDraw.Draw(sheet)
+    for line in block.lines:
+        line.draw(draw, right - line.width if block.rtl else left, baseline, INK)
+        baseline += line_height
+    sheet.info["dpi"] = (dpi, dpi)
+    return sheet
+
+
+def original_of(folder, photo) -> Path:
+    """Where the booth keeps a photo's unbranded copy for its print."""
+    return Path(folder) / "print-originals" / Path(photo).name
+
+
 def page_pdf(sheet: Image.Image, dpi: int) -> bytes:
     """The page as a one-page PDF whose page is the paper's size (pixels / dpi)."""
     buffer = io.BytesIO()
@@ -149,10 +194,12 @@ def printer_dpi(connection, printer: str) -> int:
 class PrintPublisher:
     """The outbox's publisher for the "print" target (and "print#2"... for prints again)."""
 
-    def __init__(self, printer: str, *, copies=1, connection=connect):
+    def __init__(self, printer: str, *, copies=1, connection=connect, folder=None, brand=None):
         if not printer:
             raise PrintError("[printing] printer is not set")
         self.printer, self.copies, self.connection = printer, copies, connection
+        self.folder = folder  # the booth's folder, where the unbranded copies are (`original_of`)
+        self.brand = brand or (lambda: None)  # () -> the Brand for prints, or None
 
     def check(self) -> str:
         """The printer's name and how it stands (raises PrintError if CUPS does not know it)."""
@@ -172,11 +219,7 @@ class PrintPublisher:
             if found:
                 return found
             dpi = printer_dpi(connection, self.printer)
-            try:
-                with Image.open(job.photo) as photo:
-                    sheet = page(photo, job.label, job.language or "en", dpi=dpi)
-            except (OSError, Image.DecompressionBombError) as error:
-                raise NotAPicture(f"{job.photo.name} is not a picture the booth can read ({error})") from None
+            sheet = self.page(job, dpi)
             job_id = self._submit(connection, job, page_pdf(sheet, dpi))
         except _cups().IPPError as error:
             raise _refusal(self.printer, error) from None
@@ -186,6 +229,23 @@ class PrintPublisher:
         if on_remote_id:
             on_remote_id(remote_id)
         return remote_id
+
+    def page(self, job, dpi) -> Image.Image:
+        """The job's page: branded for print from the unbranded copy if the booth kept one."""
+        language = job.language or "en"
+        original = original_of(self.folder, job.photo) if self.folder else None
+        brand = self.brand() if original and original.is_file() else None
+        try:
+            if brand is not None:
+                try:
+                    with Image.open(original) as photo:
+                        return branded_page(photo, brand, job.caption, language, dpi=dpi)
+                except (OSError, Image.DecompressionBombError):
+                    pass  # a damaged copy: the photo as saved
+            with Image.open(job.photo) as photo:
+                return page(photo, job.label, language, dpi=dpi)
+        except (OSError, Image.DecompressionBombError) as error:
+            raise NotAPicture(f"{job.photo.name} is not a picture the booth can read ({error})") from None
 
     def _submit(self, connection, job, pdf: bytes) -> int:
         handle, path = tempfile.mkstemp(prefix="photobooth-print-", suffix=".pdf")

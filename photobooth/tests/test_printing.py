@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from photobooth import app, printing
+from photobooth.compose import BUNDLED_LOGO, Brand, logo_box, open_logo
 from photobooth.config import ConfigError, parse
 from photobooth.outbox import Outbox, publish_due
-from photobooth.printing import PrintPublisher, page, print_again, status
+from photobooth.printing import PrintPublisher, branded_page, original_of, page, print_again, status
 
 TAKEN = "2031-03-01T10:00:00+00:00"
 LABEL = "Photo 12 of the day, taken at 10:42"
@@ -73,6 +74,66 @@ def test_page_is_10x15_at_the_printers_resolution_with_the_photo_and_its_line():
     assert page(Image.new("RGB", (1600, 900)), LABEL, "en", dpi=600).size == (3600, 2400)
 
 
+def non_white(image, box):
+    """How many pixels in `box` are not the paper's white."""
+    return image.crop(box).convert("L").point(lambda value: 255 if value < 200 else 0).histogram()[255]
+
+
+def test_branded_page_has_the_photo_above_the_logo_and_caption_laid_out_for_paper():
+    brand = Brand(open_logo(BUNDLED_LOGO), corner="top-right")
+
+    sheet = branded_page(Image.new("RGB", (1600, 900), RASPBERRY), brand, "Cambridge Jam, 3 March", "en", dpi=300)
+
+    assert sheet.size == (1800, 1200)
+    assert sheet.getpixel((900, 450)) == RASPBERRY
+    band_top = 1200 - 45 - 180  # the margin and the band: 2.5 % and 10 % of the long side
+    assert non_white(sheet, (0, 0, 1800, 45)) == 0  # the top margin
+    assert non_white(sheet, (1800 - 45 - 150, band_top, 1800 - 45, 1200 - 45)) > 2000  # the logo, on the right
+    assert non_white(sheet, (45, band_top, 900, 1200 - 45)) > 2000  # the caption's ink, on the left
+    assert non_white(sheet, (45, 1200 - 45, 1800, 1200)) == 0  # the bottom margin
+
+
+def test_branded_page_puts_a_left_corners_logo_on_the_left_and_rtl_captions_on_the_right():
+    brand = Brand(open_logo(BUNDLED_LOGO), corner="bottom-left")
+
+    sheet = branded_page(Image.new("RGB", (900, 1600), RASPBERRY), brand, "جم تهران", "fa", dpi=300)
+
+    assert sheet.size == (1200, 1800)
+    band = (1800 - 45 - 180, 1800 - 45)
+    assert non_white(sheet, (45, band[0], 45 + 150, band[1])) > 2000  # the logo
+    assert non_white(sheet, (600, band[0], 1200 - 45, band[1])) > 1000  # the caption, from the right
+    assert non_white(sheet, (45 + 150 + 45, band[0], 500, band[1])) == 0
+
+
+def test_a_booth_that_prints_keeps_each_photo_unbranded_for_its_print(tmp_path):
+    from photobooth.camera import FakeCamera
+
+    config = booth_config(tmp_path)
+    settings = {"jam_title": "Caerdydd Jam", "language": "en"}
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        booth = app.make_booth(config, settings, FakeCamera((1280, 720)), outbox, Image.new("RGBA", (10, 12), "red"))
+        booth.press("short", now=0)
+        booth.tick(now=3)
+        [photo] = (tmp_path / "photos").glob("*.jpg")
+
+    logo = logo_box((1280, 720), Brand(logo=Image.new("RGBA", (10, 12))))  # where compose put it: top right
+    spot = (logo[0] + 5, logo[1] + 5)
+    with Image.open(original_of(tmp_path, photo)) as original, Image.open(photo) as saved:
+        assert original.size == saved.size == (1280, 720)
+        assert saved.convert("RGB").getpixel(spot)[0] > 200  # red: the logo on the saved photo
+        assert original.convert("RGB").getpixel(spot) == saved_without_logo(tmp_path, spot)
+
+
+def saved_without_logo(tmp_path, spot):
+    """The fake camera's pixel at `spot`, as JPEG keeps it: what the unbranded copy has there."""
+    from photobooth.camera import FakeCamera
+
+    image = FakeCamera((1280, 720)).capture().convert("RGB")
+    image.save(tmp_path / "plain.jpg", quality=92)
+    with Image.open(tmp_path / "plain.jpg") as plain:
+        return plain.convert("RGB").getpixel(spot)
+
+
 def test_a_portrait_photo_gets_a_portrait_page():
     assert page(Image.new("RGB", (900, 1600)), LABEL, "fa", dpi=300).size == (1200, 1800)
 
@@ -85,9 +146,13 @@ def test_printer_resolution_is_read_from_cups(cups_server):
 
 
 def test_a_photo_printed_reaches_the_cups_pdf_printer_on_10x15_paper(cups_server, outbox, tmp_path):
-    take_photo(outbox, tmp_path)
+    photo = take_photo(outbox, tmp_path, colour="white")  # as saved, branded: not what is printed
+    original_of(tmp_path, photo).parent.mkdir()
+    Image.new("RGB", (1600, 900), RASPBERRY).save(original_of(tmp_path, photo))
+    brand = Brand(open_logo(BUNDLED_LOGO))
+    publisher = PrintPublisher("booth-pdf", folder=tmp_path, brand=lambda: brand)
 
-    posted, failed = publish_due(outbox, {"print": PrintPublisher("booth-pdf")})
+    posted, failed = publish_due(outbox, {"print": publisher})
 
     assert (posted, failed) == (1, 0)
     [job] = outbox.jobs()
@@ -103,8 +168,28 @@ def test_a_photo_printed_reaches_the_cups_pdf_printer_on_10x15_paper(cups_server
     [image] = tmp_path.glob("image-*.png")
     with Image.open(image) as printed:
         assert sorted(printed.size) == [1200, 1800]  # the page, at the printer's 300 dpi
-        centre = printed.convert("RGB").getpixel((printed.width // 2, printed.height // 2))
-    assert all(abs(a - b) <= 8 for a, b in zip(centre, RASPBERRY, strict=True)), centre
+        landscape = printed.convert("RGB").rotate(90 if printed.width < printed.height else 0, expand=True)
+    expected = branded_page(Image.new("RGB", (1600, 900), RASPBERRY), brand, "A Jam", "en", dpi=300)
+    # the page CUPS-PDF made (rotated onto 4x6 paper fed portrait, either way) is the branded page
+    difference = min(
+        sum(abs(a - b) for a, b in zip(turned.tobytes()[::97], expected.tobytes()[::97], strict=True))
+        for turned in (landscape, landscape.rotate(180))
+    )
+    assert difference / len(expected.tobytes()[::97]) < 6, difference
+
+
+def test_a_photo_without_its_unbranded_copy_is_printed_as_saved(tmp_path):
+    photo = tmp_path / "photos" / "a.jpg"
+    photo.parent.mkdir()
+    Image.new("RGB", (1600, 900), RASPBERRY).save(photo)
+    brand = Brand(open_logo(BUNDLED_LOGO))
+    publisher = PrintPublisher("booth-pdf", folder=tmp_path, brand=lambda: brand)
+    job = type("Job", (), {"photo": photo, "caption": "A Jam", "label": LABEL, "language": "en"})
+
+    sheet = publisher.page(job, 300)
+
+    with Image.open(photo) as saved:
+        assert sheet.tobytes() == page(saved, LABEL, "en", dpi=300).tobytes()
 
 
 def test_a_print_cups_has_is_not_printed_again_after_a_lost_answer(cups_server, outbox, tmp_path):
