@@ -44,6 +44,7 @@ from requests.adapters import HTTPAdapter
 from photobooth import app
 from photobooth import outbox as outbox_module
 from photobooth.camera import FakeCamera
+from photobooth.compose import Brand
 from photobooth.config import parse
 from photobooth.outbox import Outbox, publish_due
 from photobooth.printing import PrintPublisher
@@ -86,7 +87,7 @@ def publishers_through(folder: Path, network: str) -> dict:
         "bluesky": BlueskyPublisher(
             {"handle": HANDLE, "app_password": APP_PASSWORD, "service": f"{network}/bluesky"}, hashtags=["#PiParty"]
         ),
-        "print": PrintPublisher(PRINTER),
+        "print": PrintPublisher(PRINTER, folder=folder, brand=lambda: Brand(logo=Image.new("RGBA", (20, 24), "red"))),
     }
 
 
