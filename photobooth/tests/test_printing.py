@@ -398,3 +398,73 @@ def test_printing_settings_are_checked_with_clear_messages():
     ]
     with pytest.raises(ConfigError, match=r"\[printing\] printer: needed to print"):
         parse("[printing]\nenabled = true")
+
+
+# --- The booth itself ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow  # the booth's whole main loop against a live server and a real cupsd
+@pytest.mark.django_db(transaction=True)
+def test_run_prints_the_photo_and_says_the_printer_is_out_of_paper(
+    live_server, settings, tmp_path, monkeypatch, cups_server
+):
+    import threading
+
+    import pygame
+
+    from jamportal.feed import services as feed_services
+    from jamportal.feed.models import Photo
+    from jamportal.jams.tests.factories import JamFactory
+
+    settings.SITE_URL = live_server.url
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "no-such-factory")
+    monkeypatch.setattr(app, "PRINTER_EVERY_S", 0.5)
+    jam = JamFactory(title="Print Jam")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    monkeypatch.setenv("PHOTOBOOTH_PORTAL_TOKEN", token)
+    config = parse(
+        f'[portal]\nurl = "{live_server.url}"\n[booth]\nfolder = "{tmp_path}"\nsecrets = "{tmp_path / "none.toml"}"\n'
+        '[camera]\nkind = "fake"\nresolution = [640, 360]\n[screen]\nfullscreen = false\nsize = [320, 180]\n'
+        '[gpio]\nenabled = false\n[printing]\nenabled = true\nprinter = "booth-pdf"',
+        base=tmp_path,
+    )
+    cups_server.run("cupsdisable", "booth-pdf")  # the print waits in CUPS's queue while the tray is empty
+    cups_server.set_reasons("booth-pdf", "media-empty-error")
+    statuses = []
+    real_show = app.Screen.show
+
+    def show(screen, view):
+        statuses.append(view.status)
+        real_show(screen, view)
+
+    monkeypatch.setattr(app.Screen, "show", show)
+
+    def done():
+        if not (tmp_path / "outbox.sqlite3").exists():
+            return False
+        with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+            return outbox.counts()["done"] == 2  # the portal and the print
+
+    def attendee():
+        def key(kind, name):
+            pygame.event.post(pygame.event.Event(kind, key=name))
+
+        time.sleep(1.0)
+        key(pygame.KEYDOWN, pygame.K_SPACE)
+        key(pygame.KEYUP, pygame.K_SPACE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (done() and statuses and "paper" in statuses[-1]):
+            time.sleep(0.2)
+        key(pygame.KEYDOWN, pygame.K_ESCAPE)
+
+    threading.Thread(target=attendee, daemon=True).start()
+    assert app.run(config) == 0
+
+    assert Photo.objects.get().jam == jam
+    [photo] = (tmp_path / "photos").glob("*.jpg")
+    assert original_of(tmp_path, photo).is_file()
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        [key] = outbox._db.execute("SELECT idempotency_key FROM jobs WHERE target = 'print'").fetchone()
+    assert cups_server.printed_keys() == {key: 1}
+    assert statuses[-1] == "All photos posted · The printer is out of paper."
