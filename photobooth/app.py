@@ -568,7 +568,8 @@ def printer_line(problems: tuple, printer: str, language: str) -> str:
 
 
 def for_print(image):
-    """A smaller copy of the unbranded photo, as large as a page at the most a printer prints."""
+    """A smaller copy of the unbranded photo, as large as a page at 300 dpi: the capture's
+    12 megapixels are not copied and encoded again before the consent window."""
     from .printing import ORIGINAL_SIDE
 
     copy = image.copy()

@@ -124,6 +124,13 @@ def test_a_booth_that_prints_keeps_each_photo_unbranded_for_its_print(tmp_path):
         assert original.convert("RGB").getpixel(spot) == saved_without_logo(tmp_path, spot)
 
 
+def test_the_unbranded_copy_of_a_12_megapixel_photo_is_a_pages_size():
+    capture = Image.new("RGB", (4608, 2592), RASPBERRY)
+
+    assert app.for_print(capture).size == (1800, 1013)
+    assert capture.size == (4608, 2592)  # the capture itself is branded and saved as it is
+
+
 def saved_without_logo(tmp_path, spot):
     """The fake camera's pixel at `spot`, as JPEG keeps it: what the unbranded copy has there."""
     from photobooth.camera import FakeCamera
