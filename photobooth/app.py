@@ -23,6 +23,7 @@ from pathlib import Path
 
 import requests
 from mastodon import MastodonNetworkError
+from PIL import Image
 
 from . import boomerang, i18n, takehome
 from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
@@ -39,6 +40,7 @@ BUNDLED_PNG = BUNDLED_LOGO.with_suffix(".png")  # for a booth whose cairo cannot
 FRAME_S = 1 / 30
 PUBLISH_EVERY_S = 2.0
 HEARTBEAT_EVERY_S = 60.0
+PRINTER_EVERY_S = 10.0  # how often the publishing thread asks CUPS how the printer stands
 ERROR_SHOWN_S = 10
 STATUS_REASON_CHARACTERS = 80  # the status line is one line: the whole reason is in `outbox list`
 
@@ -58,6 +60,7 @@ class Outlook:
 
     def __init__(self):
         self.pending, self.offline, self.failed, self.failure = 0, False, 0, ""
+        self.printer = ((), "")  # the printer's problems and name (`update_printer`)
         self._lock = threading.Lock()
 
     def update(self, *, pending, offline, failed=0, failure=""):
@@ -67,6 +70,19 @@ class Outlook:
     def read(self) -> Standing:
         with self._lock:
             return Standing(self.pending, self.offline, self.failed, self.failure)
+
+    def read_printer(self) -> tuple[tuple, str]:
+        """The printer's problems (printing.PROBLEMS, or "missing", "unreachable") and its name."""
+        with self._lock:
+            return self.printer
+
+    def update_printer(self, result: dict) -> None:
+        """How the printer stands (`printing.status`), for the status line."""
+        problems = result.get("problems", [])
+        if result.get("state") in ("missing", "unreachable"):
+            problems = [result["state"]]
+        with self._lock:
+            self.printer = (tuple(problems), result.get("printer", ""))
 
 
 def is_network_error(error) -> bool:
@@ -91,8 +107,10 @@ class Publishing:
         posted, failed = publishing.round()
     """
 
-    def __init__(self, outbox, publishers, outlook, *, probe=None, keys=None):
+    def __init__(self, outbox, publishers, outlook, *, probe=None, keys=None, printer=None):
         self.outbox, self.publishers, self.outlook, self.probe = outbox, publishers, outlook, probe
+        self.printer = printer  # () -> printing.status(config), asked every PRINTER_EVERY_S; None: no printer
+        self.printer_asked = None
         self.keys = keys  # a Keys: publishers made again when the secrets file changes
         self.outage = False  # the probe went unanswered since the last time it was answered
 
@@ -113,7 +131,15 @@ class Publishing:
                     posted, failed = posted + more_posted, failed + more_failed
         refused, failure = self.outbox.failures()
         self.outlook.update(pending=self.outbox.counts()["pending"], offline=offline, failed=refused, failure=failure)
+        self._ask_printer()
         return posted, failed
+
+    def _ask_printer(self):
+        now = time.monotonic()
+        if self.printer is None or (self.printer_asked is not None and now - self.printer_asked < PRINTER_EVERY_S):
+            return
+        self.printer_asked = now
+        self.outlook.update_printer(self.printer())
 
     def _post(self):
         errors = []
@@ -169,7 +195,15 @@ def _stamp(path):
 
 
 def publish_forever(
-    outbox_path, publishers, outlook, stop: threading.Event, *, portal=None, keys=None, every=PUBLISH_EVERY_S
+    outbox_path,
+    publishers,
+    outlook,
+    stop: threading.Event,
+    *,
+    portal=None,
+    keys=None,
+    every=PUBLISH_EVERY_S,
+    printer=None,
 ):
     """Post what is due, again and again; and tell the portal about once a
     minute that the booth is alive and how many photos wait (its organiser's
@@ -177,6 +211,7 @@ def publish_forever(
     last_heartbeat = None
     with Outbox(outbox_path) as outbox:
         publishing = start_publishing(outbox, publishers, outlook, portal=portal, keys=keys)
+        publishing.printer = printer
         while not stop.is_set():
             publishing.round()
             now = time.monotonic()
@@ -243,6 +278,9 @@ class Session:
                 standing.failed,
             ) % {"count": standing.failed, "reason": standing.failure[:STATUS_REASON_CHARACTERS]}
             status = failed if not standing.pending else f"{status} · {failed}"
+        printer = printer_line(*self.outlook.read_printer(), language)
+        if printer:
+            status = f"{status} · {printer}"
         alert = self.alert or (_("No network: photos will be posted when it is back.") if standing.offline else "")
         common = {"status": status, "alert": alert, "language": language}
         booth = self.booth
@@ -338,8 +376,9 @@ def publishers_for(config, secrets, booth_settings, portal) -> dict:
     made["x"] = lambda: XPublisher(secrets["x"], hashtags=hashtags, url=url)
     made["mastodon"] = lambda: MastodonPublisher(secrets["mastodon"], hashtags=hashtags, url=url)
     made["bluesky"] = lambda: _bluesky_publisher(secrets["bluesky"], hashtags=hashtags, url=url)
+    made["print"] = lambda: _print_publisher(config)
     publishers = {}
-    for target in config.targets:
+    for target in (*config.targets, *(["print"] if config.printing else [])):  # on request only: the panel's prints
         try:
             publishers[target] = made[target]()
         except Exception as error:
@@ -362,6 +401,8 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
     languages = [booth_settings.get("language") or "en"]
     languages += [code for code in booth_settings.get("languages", []) if code not in languages]
 
+    unbranded = {}  # a booth that prints keeps each photo unbranded too: the page is branded for print
+
     def save(image, caption, language):
         suffix = ".jpg"
         if isinstance(image, list):  # a boomerang's frames, looped
@@ -372,7 +413,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
             data = buffer.getvalue()
         taken = datetime.datetime.now(datetime.UTC)
         number = outbox.next_number(today().isoformat())
-        return outbox.hold(
+        path = outbox.hold(
             data,
             config.folder / "photos",
             config.targets,
@@ -383,10 +424,18 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
             label=i18n.photo_label(number, taken, language, booth_settings.get("timezone", "")),
             suffix=suffix,
         )
+        if "original" in unbranded:
+            keep_for_print(config, path, unbranded.pop("original"))
+        return path
+
+    def branded(image, caption, language):
+        if config.printing and "original" not in unbranded:  # (a boomerang prints its first frame)
+            unbranded["original"] = for_print(image)
+        return brand_in_place(image, style, caption, language)
 
     return Booth(
         camera=camera,
-        brand=lambda image, caption, language: brand_in_place(image, style, caption, language),
+        brand=branded,
         save=save,
         enqueue=lambda path, caption, language: outbox.release(path),
         decline=outbox.decline,
@@ -479,7 +528,7 @@ def run(config) -> int:
         worker = threading.Thread(
             target=publish_forever,
             args=(outbox.path, publishers, outlook, stop),
-            kwargs={"portal": portal, "keys": keys_for(config, settings, portal)},
+            kwargs={"portal": portal, "keys": keys_for(config, settings, portal), "printer": printer_status(config)},
             name="publisher",
             daemon=True,
         )
@@ -502,3 +551,88 @@ def _show_until(screen, view, deadline=float("inf")):
     while time.monotonic() < deadline and "exit" not in screen.presses(time.monotonic()):
         screen.show(view)
         time.sleep(0.2)
+
+
+# --- Printing ---
+
+
+def _print_publisher(config):
+    from .printing import PrintPublisher
+
+    return PrintPublisher(config.printer, copies=config.print_copies, folder=config.folder, brand=print_brand(config))
+
+
+def printer_status(config):
+    """What the publishing thread asks about the printer: None for a booth that does not print."""
+    if not config.printing:
+        return None
+    from . import printing
+
+    return lambda: printing.status(config)
+
+
+def printer_line(problems: tuple, printer: str, language: str) -> str:
+    """The printer's problems as the status line says them, in `language` ("" if none)."""
+    if not problems:
+        return ""
+    from . import printing
+
+    state = problems[0] if problems[0] in ("missing", "unreachable") else "idle"
+    result = {
+        "enabled": True,
+        "printer": printer,
+        "state": state,
+        "problems": [] if state != "idle" else list(problems),
+    }
+    return printing.message(result, language)
+
+
+def for_print(image):
+    """A smaller copy of the unbranded photo, as large as a page at 300 dpi: the capture's
+    12 megapixels are not copied and encoded again before the consent window."""
+    from .printing import ORIGINAL_SIDE
+
+    copy = image.copy()
+    copy.thumbnail((ORIGINAL_SIDE, ORIGINAL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return copy
+
+
+def keep_for_print(config, photo, original) -> None:
+    """Keep the unbranded photo for its print (`printing.original_of`). A booth stopped before
+    this prints the branded photo instead; a full disk is logged, never stops the booth."""
+    from .printing import original_of
+
+    buffer = io.BytesIO()
+    original.convert("RGB").save(buffer, "JPEG", quality=92)
+    try:
+        write_durably(original_of(config.folder, photo), buffer.getvalue())
+    except OSError as error:
+        log.warning("The unbranded photo for the print was not kept (%s): the print is of the branded photo", error)
+
+
+def print_brand(config):
+    """() -> the Brand for a print: the logo as the booth keeps it on disk (fetched
+    from the portal), else the local file named in the settings, else the bundled
+    artwork; opened once, at the first print."""
+    opened = []
+
+    def brand():
+        if not opened:
+            for path in (
+                config.folder / "branding" / "logo.svg",
+                config.folder / "branding" / "logo.png",
+                config.logo,
+                BUNDLED_LOGO,
+                BUNDLED_PNG,
+            ):
+                if path and Path(path).is_file():
+                    try:
+                        opened.append(Brand(logo=open_logo(path), corner=config.corner))
+                        break
+                    except ValueError as error:
+                        log.warning("%s", error)
+            else:
+                opened.append(None)
+        return opened[0]
+
+    return brand

@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -94,6 +94,10 @@ class Config:
     boomerang: bool = False  # every press makes a boomerang instead of a photo
     boomerang_frames: int = 10
     boomerang_seconds: float = 1.5
+    printing: bool = False  # [printing]: see photobooth/printing.py
+    printer: str = ""
+    print_auto: bool = True  # print each photo ("print" is then one of the targets); false: on request only
+    print_copies: int = 1
     source: str = "photobooth.toml"
 
 
@@ -258,6 +262,9 @@ def parse(text: str, *, source="photobooth.toml", base=Path()) -> Config:
         problems.append('[mastodon] instance: needed to post to Mastodon, such as "https://mastodon.social".')
     if "bluesky" in config.targets and not config.bluesky_handle:
         problems.append('[bluesky] handle: needed to post to Bluesky, such as "ourjam.bsky.social".')
+    problems += _printing_problems(config)
+    if config.printing and config.print_auto and "print" not in config.targets:
+        config = replace(config, targets=(*config.targets, "print"))
     if config.logo is not None and not config.logo.is_file():
         problems.append(f"[branding] logo: no file at {config.logo}.")
     if problems:
@@ -389,3 +396,38 @@ def _secret_problems(key, value) -> list[str]:
 def _put(secrets, dotted, value):
     section, _, key = dotted.rpartition(".")
     (secrets[section] if section else secrets)[key] = value
+
+
+# --- Printing ---
+
+# A CUPS queue's name: printable characters but space, "/", "\\", "#", quotes; at most 127.
+PRINTER_NAME = re.compile(r"[^\s/\\#'\"]{1,127}")
+
+
+def _printer(value):
+    ok = isinstance(value, str) and PRINTER_NAME.fullmatch(value)
+    return None if ok else 'must be the CUPS name of the printer (`lpstat -p` lists them), such as "SELPHY_CP1500"'
+
+
+def _copies(value):
+    from .printing import MAX_COPIES
+
+    ok = type(value) is int and 1 <= value <= MAX_COPIES
+    return None if ok else f"must be a whole number from 1 to {MAX_COPIES}"
+
+
+SCHEMA["printing"] = {
+    "enabled": ("printing", _flag),
+    "printer": ("printer", _printer),
+    "auto": ("print_auto", _flag),
+    "copies": ("print_copies", _copies),
+}
+
+
+def _printing_problems(config) -> list[str]:
+    if config.printing and not config.printer:
+        return [
+            "[printing] printer: needed to print, the CUPS name of the printer (`lpstat -p` lists them), "
+            'such as "SELPHY_CP1500".'
+        ]
+    return []

@@ -349,7 +349,7 @@ def publish_due(outbox: Outbox, publishers: dict, *, now=None, errors=None) -> t
     error is tried again after a backoff."""
     posted = failed = 0
     for job in outbox.due(now=now):
-        publisher = publishers.get(job.target)
+        publisher = publishers.get(job.target) or publishers.get(job.target.partition("#")[0])  # "print#2": again
         if publisher is None:
             continue
         try:
@@ -409,3 +409,41 @@ def write_durably(path: Path, data: bytes) -> None:
 def _one_line(error: str) -> str:
     """An error as one line of at most 500 characters, for `outbox list` and the screen."""
     return " ".join(error.split())[:500]
+
+
+# --- Printing ---
+
+
+def add_print(outbox: Outbox, photo) -> str:
+    """One more print of a photo already in the outbox (or only on disk): a job
+    of its own, "print" for the first, then "print#2", "print#3"..., with the
+    photo's caption, language and label, due now. Returns its target."""
+    db = outbox._db
+    with outbox._transaction():
+        rows = db.execute(
+            "SELECT target, caption, alt_text, label, language, taken_at FROM jobs WHERE photo = ? ORDER BY id",
+            (str(photo),),
+        ).fetchall()
+        prints = {row[0] for row in rows if row[0] == "print" or row[0].startswith("print#")}
+        target = "print" if "print" not in prints else f"print#{len(prints) + 1}"
+        while target in prints:
+            target = f"print#{int(target.partition('#')[2]) + 1}"
+        _target, caption, alt_text, label, language, taken_at = rows[0] if rows else ("", "", "", "", "", "")
+        db.execute(
+            """INSERT INTO jobs (photo, target, idempotency_key, caption, alt_text, label, language, taken_at, status,
+                                 created)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                str(photo),
+                target,
+                f"{uuid.uuid4().hex}-{target.replace('#', '-')}",
+                caption,
+                alt_text,
+                label,
+                language,
+                taken_at or time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                PENDING,
+                time.time(),
+            ),
+        )
+    return target

@@ -6,9 +6,9 @@ start them again.
 
 The soak says "ready" once it can post, then queues the photos already
 saved in a folder, as the booth does after each shot, and posts them to the
-portal, X, Mastodon and Bluesky through the test's flaky network until nothing
-is left to post; its clock runs an hour per round so backoff never makes the
-test wait.
+portal, X, Mastodon and Bluesky through the test's flaky network, and prints
+them through the test's CUPS server (CUPS_SERVER), until nothing is left; its
+clock runs an hour per round so backoff never makes the test wait.
 
 The flow is the booth itself (`app.make_booth` with a fake camera, the
 outbox as `app.run` opens it, posting as its publishing thread starts and
@@ -26,7 +26,8 @@ kill it at a known stage of the flow:
                              happened to the other targets' jobs on the way, e.g. a slow answer)
     quit
 
-X's, Mastodon's and Bluesky's addresses are sent to the test's stand-ins for them.
+X's, Mastodon's and Bluesky's addresses are sent to the test's stand-ins for them;
+prints go to the test's own cupsd (its CUPS_SERVER) and its printer "booth-pdf".
 """
 
 import json
@@ -43,8 +44,10 @@ from requests.adapters import HTTPAdapter
 from photobooth import app
 from photobooth import outbox as outbox_module
 from photobooth.camera import FakeCamera
+from photobooth.compose import Brand
 from photobooth.config import parse
 from photobooth.outbox import Outbox, publish_due
+from photobooth.printing import PrintPublisher
 from photobooth.publishers.bluesky import BlueskyPublisher
 from photobooth.publishers.mastodon import MastodonPublisher
 from photobooth.publishers.portal import PortalPublisher
@@ -52,6 +55,7 @@ from photobooth.publishers.x import XPublisher
 from photobooth.tests.bluesky_standin import APP_PASSWORD, HANDLE
 
 TARGETS = ["portal", "x", "mastodon", "bluesky"]
+PRINTER = "booth-pdf"
 BATCH = 10
 X_HOSTS = ("https://api.x.com/", "https://api.twitter.com/")
 
@@ -83,6 +87,7 @@ def publishers_through(folder: Path, network: str) -> dict:
         "bluesky": BlueskyPublisher(
             {"handle": HANDLE, "app_password": APP_PASSWORD, "service": f"{network}/bluesky"}, hashtags=["#PiParty"]
         ),
+        "print": PrintPublisher(PRINTER, folder=folder, brand=lambda: Brand(logo=Image.new("RGBA", (20, 24), "red"))),
     }
 
 
@@ -94,7 +99,9 @@ def main(folder: Path, network: str) -> int:
     with Outbox(folder / "outbox.sqlite3") as outbox:
         for start in range(0, len(photos), BATCH):
             for photo in photos[start : start + BATCH]:  # queued again after a restart: harmless
-                outbox.enqueue(photo, TARGETS, caption=photo.stem, language="en", taken_at="2031-03-01T10:00:00+00:00")
+                outbox.enqueue(
+                    photo, [*TARGETS, "print"], caption=photo.stem, language="en", taken_at="2031-03-01T10:00:00+00:00"
+                )
             now += 3600
             publish_due(outbox, publishers, now=now)
         while outbox.counts()["pending"]:
@@ -108,6 +115,7 @@ def flow(folder: Path, network: str) -> int:
     config = parse(
         f'[booth]\nfolder = "{folder}"\ntargets = {json.dumps(TARGETS)}\n[camera]\nkind = "fake"\n'
         f'[mastodon]\ninstance = "{network}/mastodon"\n[bluesky]\nhandle = "{HANDLE}"\nservice = "{network}/bluesky"'
+        f'\n[printing]\nenabled = true\nprinter = "{PRINTER}"'  # each photo printed too
     )
     portal = publishers["portal"]
     settings = app.booth_config(portal, folder / "booth-config.json")

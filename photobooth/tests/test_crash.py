@@ -3,7 +3,9 @@ the countdown to the upload, and at random moments while it posts 200 photos
 through a network that fails half the time. After the restarts, every photo
 on disk that nobody declined is on every target exactly once, and a declined
 one on none. The portal is the real one (Django's live server); X,
-Mastodon and Bluesky are small stand-ins that keep what was posted to them."""
+Mastodon and Bluesky are small stand-ins that keep what was posted to them.
+Every photo is printed too, through a real CUPS server of the test's own
+(`cups_server`, conftest.py), exactly once."""
 
 import collections
 import io
@@ -214,8 +216,11 @@ def small_jpeg(number):
 
 @pytest.mark.slow  # a soak: 200 photos, the booth killed again and again
 @pytest.mark.django_db(transaction=True)
-def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_server, settings, tmp_path):
+def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(
+    live_server, settings, tmp_path, cups_server
+):
     settings.PHOTO_UPLOADS_PER_MINUTE = 100_000  # the portal's flood limit is not what is tested here
+    cups_server.run("cupsdisable", "booth-pdf")  # CUPS takes the prints and keeps them: 200 pages are not rendered
     jam = JamFactory(title="Crash Test Jam")
     _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
     (tmp_path / "token").write_text(token)
@@ -257,6 +262,8 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
 
     with Outbox(tmp_path / "outbox.sqlite3") as outbox:
         counts = outbox.counts()
+        photo_of_key = dict(outbox._db.execute("SELECT idempotency_key, photo FROM jobs WHERE target = 'print'"))
+    printed = collections.Counter(Path(photo_of_key[key]).stem for key in cups_server.printed_keys().elements())
     portal = collections.Counter(Photo.objects.filter(jam=jam).values_list("caption", flat=True))
     x = collections.Counter(post["text"].split(" ")[0] for post in stand_ins.x_posts)
     mastodon = collections.Counter(post["content"].split(" ")[0] for post in stand_ins.mastodon_posts)
@@ -273,11 +280,12 @@ def test_killed_booth_on_a_flaky_network_posts_every_photo_once_everywhere(live_
     (ARTIFACTS / f"crash-test-{uuid.uuid4().hex[:6]}.json").write_text(json.dumps(summary, indent=1))
     assert kills >= 5, summary  # the booth really was killed, many times
     assert network.fates["answer lost"] >= 100, summary
-    assert counts == {"held": 0, "pending": 0, "done": 4 * PHOTOS, "failed": 0, "declined": 0}
+    assert counts == {"held": 0, "pending": 0, "done": 5 * PHOTOS, "failed": 0, "declined": 0}
     assert portal == dict.fromkeys(names, 1)
     assert x == dict.fromkeys(names, 1)
     assert mastodon == dict.fromkeys(names, 1)
     assert bluesky == dict.fromkeys(names, 1)
+    assert printed == dict.fromkeys(names, 1)
     assert sorted(path.stem for path in (tmp_path / "photos").glob("*.jpg")) == sorted(names)
 
 
@@ -326,7 +334,7 @@ class BoothProcess:
 
 @pytest.mark.slow  # twelve booth processes, each started for real
 @pytest.mark.django_db(transaction=True)
-def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(live_server, tmp_path):
+def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(live_server, tmp_path, cups_server):
     jam = JamFactory(title="Every Stage Jam")
     _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
     (tmp_path / "token").write_text(token)
@@ -367,6 +375,8 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
               "die-before record_remote_id@mastodon 2", "publish", killed_by="itself")  # fmt: skip
         stage("uploading: on Bluesky, the answer not yet recorded",
               "die-before record_remote_id@bluesky 2", "publish", killed_by="itself")  # fmt: skip
+        stage("printing: CUPS has the print, the answer not yet recorded", "die-before record_remote_id@print",
+              "publish", killed_by="itself")  # fmt: skip
         stage("uploading: posted and recorded, not yet marked done", "die-before mark_done 2", "publish",
               killed_by="itself")  # fmt: skip
         last = BoothProcess(tmp_path, network.url)
@@ -389,16 +399,18 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
     mastodon_labels = collections.Counter(post["content"].split("\n")[1] for post in stand_ins.mastodon_posts)
     bluesky_labels = collections.Counter(post["text"].split("\n")[1] for post in stand_ins.pds.posts)
     label_of = {name: targets["portal"][2] for name, targets in by_photo.items()}
+    printed = cups_server.printed_keys()
 
-    assert len(stages) == 11
+    assert len(stages) == 12
     assert set(by_photo) == photos  # every photo on disk is in the outbox; none is there without its file
     assert len(photos) == 5  # the countdown and the file never written left no photo
     assert len(declined) == 2
-    assert counts == {"held": 0, "pending": 0, "done": 12, "failed": 0, "declined": 8}
+    assert counts == {"held": 0, "pending": 0, "done": 15, "failed": 0, "declined": 10}
     assert portal_keys == {by_photo[name]["portal"][1]: 1 for name in posted}
     assert x_labels == {label_of[name]: 1 for name in posted}
     assert mastodon_labels == {label_of[name]: 1 for name in posted}
     assert bluesky_labels == {label_of[name]: 1 for name in posted}
+    assert printed == {by_photo[name]["print"][1]: 1 for name in posted}
     assert len({label_of[name] for name in photos}) == 5  # each photo's text its own
     # The kills while uploading were where they say: a photo sent to the portal again under its key,
     # X asked whether the media it had went out, Mastodon sent a post again under its key,

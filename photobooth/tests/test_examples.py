@@ -4,10 +4,23 @@ import doctest
 
 import pytest
 
-from photobooth import booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, takehome, typeset
+from photobooth import (
+    booth,
+    camera,
+    compose,
+    controls,
+    display,
+    fonts,
+    i18n,
+    outbox,
+    printing,
+    publishers,
+    takehome,
+    typeset,
+)
 from photobooth.publishers import bluesky
 
-MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky]
+MODULES = [booth, camera, compose, controls, display, fonts, i18n, outbox, publishers, typeset, bluesky, printing]
 MODULES += [takehome]  # --- take-home ---
 
 
