@@ -500,7 +500,8 @@ def team_invitation_token(invitation) -> str:
 def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     """Invite `email` to the Jam's team as `role`, by an email in `language` whose link
     works for selectors.INVITATION_DAYS days. A pending invitation to the same address
-    is replaced (its link stops working). Raises TeamError for someone on the team already."""
+    is replaced (its link stops working): the new one's `replaced` is True then, for the
+    organiser to be told. Raises TeamError for someone on the team already."""
     now = now or timezone.now()
     email = get_user_model().objects.normalize_email(email.strip())
     if jam.status == Status.CANCELLED:
@@ -510,7 +511,7 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     if JamMember.objects.filter(jam=jam, user__email__iexact=email).exists():
         raise TeamError(_("%(email)s is on the team already.") % {"email": email})
     with transaction.atomic():
-        selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
+        replaced = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
         invitation = JamInvitation(
             jam=jam,
             email=email,
@@ -524,6 +525,7 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
         invitation.token_hash = selectors.team_invitation_token_hash(team_invitation_token(invitation))
         invitation.save()
         _team_record(jam, by=by, action=Action.INVITED, invitation=invitation, notify=True)
+    invitation.replaced = bool(replaced)
     return invitation
 
 
@@ -664,7 +666,7 @@ def _invitation_email(event) -> None:
             "invitation": invitation,
             "inviter": team_inviter(invitation),
             "role": invitation.get_role_display(),
-            "expires": cldr_formats.format_datetime(invitation.expires_at.astimezone(jam.tz)),
+            "expires": cldr_formats.format_datetime_zone(invitation.expires_at.astimezone(jam.tz)),
             "accept_url": settings.SITE_URL + reverse("jams:team-join", args=[token]),
             "jam_url": settings.SITE_URL + jam.get_absolute_url(),
             "site_url": settings.SITE_URL,

@@ -223,6 +223,8 @@ def jam_detail(request, slug):
         "calendar": calendar_links(jam, url=share_url),
         "event_json_ld": mark_safe(event_json_ld(jam, url=share_url)),
     }
+    if jam.series_id and jam.status == jam.Status.CANCELLED:  # (series: a skipped date sends people on)
+        context["skipped"], context["next_date"] = True, selectors.series_date_next(jam)
     return render(request, "jams/jam_detail.html", context)
 
 
@@ -448,11 +450,16 @@ def team(request, slug):
             except services.TeamError as error:
                 form.add_error("email", str(error))
             else:
-                messages.success(
-                    request,
-                    _("We have emailed an invitation to %(email)s. Its link works for %(days)s days.")
-                    % {"email": invitation.email, "days": native_digits(str(selectors.INVITATION_DAYS))},
-                )
+                if invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
+                    sent = _(
+                        "We have emailed a new invitation to %(email)s. The link in the earlier one no longer works."
+                    ) % {"email": invitation.email}
+                else:
+                    sent = _("We have emailed an invitation to %(email)s. Its link works for %(days)s days.") % {
+                        "email": invitation.email,
+                        "days": native_digits(str(selectors.INVITATION_DAYS)),
+                    }
+                messages.success(request, sent)
                 return redirect("jams:team", slug=jam.slug)
     if form is not None and form.errors and status == 200:
         status = 400
@@ -485,10 +492,13 @@ def team_invitation_revoke(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_member_remove(request, slug, pk):
+    """Asks first (a page, so that it needs no JavaScript), then takes them off the team."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
     member = selectors.team_member_or_404(jam, pk)
+    if request.method == "GET":
+        return render(request, "jams/team/member_remove.html", {"jam": jam, "member": member})
     services.team_member_remove(member, by=request.user)
     messages.success(request, _("%(name)s is no longer on the team.") % {"name": member.user})
     return redirect("jams:team", slug=jam.slug)

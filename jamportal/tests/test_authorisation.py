@@ -185,6 +185,12 @@ ACTIONS = [
         {},
     ),
     (
+        "ask before removing a team member",
+        "get",
+        lambda o: reverse("jams:team-remove", args=[o["jam"].slug, o["helper"].pk]),
+        None,
+    ),
+    (
         "remove a team member",
         "post",
         lambda o: reverse("jams:team-remove", args=[o["jam"].slug, o["helper"].pk]),
@@ -241,6 +247,7 @@ ORGANISER_ALONE = {
     "cancel the kit",
     "invite to the team",
     "withdraw an invitation",
+    "ask before removing a team member",
     "remove a team member",
 }
 ROLE_MAY = {
@@ -707,6 +714,7 @@ CALENDAR_ACTIONS = [
         lambda o: reverse("imports:place", args=[o["source"].pk, o["event"].pk]),
         {"place": "Oxford"},
     ),
+    ("ask before removing a calendar", "get", lambda o: reverse("imports:delete", args=[o["source"].pk]), None),
     ("remove a calendar", "post", lambda o: reverse("imports:delete", args=[o["source"].pk]), {}),
 ]
 CALENDAR_OWNER_PAGES = {"imports:source", "imports:sync", "imports:place", "imports:delete"}  # the actions above

@@ -1,4 +1,5 @@
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from django import template
 
@@ -74,3 +75,15 @@ def apple_maps_url(jam) -> str:
 def series_original_when(jam) -> str:
     """The day and time a moved date of a repeating Jam had before, on the venue's clock."""
     return formats.format_datetime(jam.occurrence_start.astimezone(jam.tz))
+
+
+# --- issue 22 ---
+
+
+@register.filter
+def datetime_with_zone(value, zone):
+    """A moment on `zone`'s clock (a Jam's timezone), with the zone's name for someone who
+    lives in another: "January 24, 2031, 12:00 PM Greenwich Mean Time"."""
+    if not value:
+        return ""
+    return formats.format_datetime_zone(value.astimezone(ZoneInfo(zone)))
