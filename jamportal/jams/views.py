@@ -27,7 +27,7 @@ from jamportal.cldr import names
 from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
-from jamportal.jams.feeds import calendar_response
+from jamportal.jams.feeds import calendar_response, series_words_date
 from jamportal.jams.forms import (
     ApproveForm,
     CancelForm,
@@ -607,7 +607,11 @@ def series_ics(request, pk):
     """The whole series for a calendar: one event that repeats, with its moved and skipped dates."""
     series, dates, _can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
     return calendar_response(
-        dates, name=dates[0].display_title, filename=f"jam-series-{series.pk}.ics", as_attachment=True, series=True
+        dates,
+        name=series_words_date(dates).display_title,
+        filename=f"jam-series-{series.pk}.ics",
+        as_attachment=True,
+        series=True,
     )
 
 
