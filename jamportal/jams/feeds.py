@@ -2,6 +2,9 @@
 newly approved Jams (Django's syndication framework). Both take the same
 filters as the list, near-me included."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -275,9 +278,16 @@ def _series_event(dates, now) -> list[str]:
     }
     lines = [replaced.get(_name(line), line) for line in _event(words_date, now)]
     extra = [f"RRULE:{recurrence.rule_text(**rule, zone=zone)}"]
-    if skipped:
-        local = (date.occurrence_start.astimezone(date.tz) for date in skipped)
-        extra.append(f"EXDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in local)}")
+    # The rule's own dates. After the organiser changed the rule (services.series_rule_change),
+    # the dates kept from the old one (past or moved) are not among them: each is an RDATE.
+    last = max(date.occurrence_start for date in dates).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    instances = set(recurrence.local_starts(**rule, before=last + datetime.timedelta(seconds=1)))
+    added = [local for local in _originals(held) if local not in instances]
+    if added:
+        extra.append(f"RDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in added)}")
+    removed = [local for local in _originals(skipped) if local in instances]
+    if removed:
+        extra.append(f"EXDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in removed)}")
     lines[-1:-1] = extra
     words = _words(lines)
     for date in held:
@@ -289,6 +299,11 @@ def _series_event(dates, now) -> list[str]:
         override.insert(-1, f"RECURRENCE-ID;TZID={zone}:{original:%Y%m%dT%H%M%S}")
         lines += override
     return lines
+
+
+def _originals(dates) -> list:
+    """The dates' places in the series (their first start, before any move), on the venue's clock."""
+    return [date.occurrence_start.astimezone(date.tz).replace(tzinfo=None) for date in dates]
 
 
 def _name(line: str) -> str:

@@ -38,6 +38,7 @@ from jamportal.jams.forms import (
     SeriesDateMoveForm,
     SeriesEndForm,
     SeriesForm,
+    SeriesRuleForm,
     TeamInviteForm,
 )
 from jamportal.jams.languages import spoken_language_names
@@ -682,3 +683,52 @@ def series_end(request, pk):
             )
             return redirect(series)
     return render(request, "jams/series/series_end.html", {"series": series, "jam": dates[0], "form": form})
+
+
+# --- series: changing the rule (issue 22) ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_rule(request, pk):
+    """The organiser changes how their Jam repeats: first a preview of the dates that
+    are cancelled, kept and made, then (the same rule saved) the change."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk)
+    if not can_edit:
+        raise Http404
+    form = SeriesRuleForm(request.POST or None, series=series)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        options = form.options()
+        reason = options.pop("reason")
+        try:
+            plan = services.series_rule_plan(series, **options)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Saved only as previewed: a rule changed after its preview is previewed again.
+            if "save" in request.POST and request.POST.get("previewed") == form.rule_key() and not plan["same"]:
+                try:
+                    done = services.series_rule_change(series, by=request.user, reason=reason, **options)
+                except services.JamStateError as error:
+                    messages.error(request, str(error))
+                    return redirect(series)
+                messages.success(
+                    request,
+                    ngettext(
+                        "The Jam repeats in its new way; %(count)s date is cancelled.",
+                        "The Jam repeats in its new way; %(count)s dates are cancelled.",
+                        len(done["cancel"]),
+                    )
+                    % {"count": native_digits(str(len(done["cancel"])))},
+                )
+                return redirect(series)
+    context = {
+        "series": series,
+        "jam": dates[0],
+        "form": form,
+        "plan": plan,
+        "previewed": form.rule_key() if plan else "",
+    }
+    status = 400 if form.errors else 200
+    return render(request, "jams/series/series_rule.html", context, status=status)

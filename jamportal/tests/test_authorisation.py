@@ -329,6 +329,7 @@ OWNER_PAGES = {
     "jams:series-move",
     "jams:series-skip",
     "jams:series-end",
+    "jams:series-rule",
 }
 OTHER_PAGES = {
     # --- series: public once approved; the organiser's own before (the series block below) ---
@@ -629,6 +630,13 @@ SERIES_ACTIONS = [
         "post",
         lambda o: reverse("jams:series-end", args=[o["series"].pk]),
         {"last_day": "2020-01-01", "reason": ""},
+    ),
+    ("open the rule form", "get", lambda o: reverse("jams:series-rule", args=[o["series"].pk]), None),
+    (
+        "change the rule",
+        "post",
+        lambda o: reverse("jams:series-rule", args=[o["series"].pk]),
+        {"frequency": "weekly", "ends": "never", "save": "", "previewed": "weekly|False|None|None"},
     ),
     ("see a draft series", "get", lambda o: reverse("jams:series", args=[o["draft"].pk]), None),
     ("download a draft series", "get", lambda o: reverse("jams:series-ics", args=[o["draft"].pk]), None),

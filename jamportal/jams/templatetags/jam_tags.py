@@ -87,3 +87,9 @@ def datetime_with_zone(value, zone):
     if not value:
         return ""
     return formats.format_datetime_zone(value.astimezone(ZoneInfo(zone)))
+
+
+@register.filter
+def local_datetime_naive(value):
+    """A wall-clock time on the venue's clock (a date a series will make): "March 8, 2031, 10:00 AM"."""
+    return formats.format_datetime(value) if value else ""
