@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jamportal.jams import services, signals
 from jamportal.jams.models import Jam, JamEvent
@@ -234,3 +236,16 @@ def test_rule_editor_in_persian_previews_in_persian(client):
     page = response.content.decode()
     assert "این تغییر چه می‌کند" in page
     assert "لغو خواهند شد" in page
+
+
+def test_rule_preview_costs_the_same_queries_however_many_dates_it_lists(client):
+    series = near_series()
+    client.force_login(series.organiser)
+
+    def queries(count):
+        with CaptureQueriesContext(connection) as captured:
+            response = rule_post(client, series, frequency="weekly", ends="count", count=str(count), preview="")
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries(5) == queries(2)  # one date cancelled, then four
