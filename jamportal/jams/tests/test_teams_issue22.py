@@ -13,7 +13,7 @@ from django.utils import translation
 
 from jamportal.jams import services
 from jamportal.jams.models import JamEvent, JamInvitation, JamMember
-from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.jams.tests.factories import JamFactory, ModeratorFactory, UserFactory
 from jamportal.jams.tests.test_teams import invite, join_path
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,15 @@ def test_the_history_arrow_points_from_who_acted_to_whom_in_english_and_in_persi
     assert history_line(english, "Invited to the team") == "· <bdi>Ada</bdi> → <bdi>grace@example.org</bdi> (Helper)"
     assert history_line(persian, "دعوت به تیم") == "· <bdi>Ada</bdi> ← <bdi>grace@example.org</bdi> (کمک‌کننده)"
     assert JamEvent.objects.get().action == JamEvent.Action.INVITED
+
+
+def test_the_moderators_history_arrow_points_from_old_to_new_in_english_and_in_persian(client, jam):
+    JamEvent.objects.create(jam=jam, actor=jam.organiser, action="edited", changes={"title": ["Old Jam", "New Jam"]})
+    client.force_login(ModeratorFactory())
+
+    english = client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
+    with translation.override("fa"):
+        persian = client.get(reverse("jams:moderate", args=[jam.slug])).content.decode()
+
+    assert "<code>title</code>: <bdi>Old Jam</bdi> → <bdi>New Jam</bdi>" in english
+    assert "<code>title</code>: <bdi>Old Jam</bdi> ← <bdi>New Jam</bdi>" in persian
