@@ -193,3 +193,17 @@ def format_duration(delta: datetime.timedelta, language: str | None = None) -> s
     except KeyError:  # Babel 2.19 misses the two-item unit pattern it inherits for some locales (es)
         joined = lists.format_list(parts, style="standard-narrow", locale=loc)
     return native_digits(joined, language)
+
+
+# --- a moment with its zone's name (issue 22: an invitation's expiry) ---
+
+
+def format_datetime_zone(value: datetime.datetime, language: str | None = None) -> str:
+    """ "April 10, 2031, 4:00 PM British Summer Time", "۱۰ آوریل ۲۰۳۱، ۱۶:۰۰ (وقت تابستانی بریتانیا)":
+    the long date and the time with the name of `value`'s zone on that day, for someone
+    who may live in another zone. The time and zone are laid out by CLDR's own pattern
+    for them (the "Hmv" skeleton), with the zone's long name ("zzzz") for its short one."""
+    loc = locale(language)
+    pattern = loc.datetime_skeletons[_time_skeleton(language) + "v"].pattern
+    time_text = native_digits(dates.format_time(value, pattern.replace("v", "zzzz"), locale=loc), language)
+    return _glue(format_date(value, language), time_text, language)

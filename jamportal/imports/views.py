@@ -73,9 +73,12 @@ def place(request, pk, event):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request, pk):
+    """Asks first (a page, so that it needs no JavaScript), then removes the calendar."""
     found = selectors.source_for_organiser_or_404(request.user, pk)
+    if request.method == "GET":
+        return render(request, "imports/source_delete.html", {"source": found})
     services.source_delete(found)
     messages.success(request, _("The calendar is removed. The Jams imported from it stay, as your own."))
     return redirect("imports:sources")

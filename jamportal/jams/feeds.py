@@ -2,6 +2,9 @@
 newly approved Jams (Django's syndication framework). Both take the same
 filters as the list, near-me included."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -240,14 +243,31 @@ def series_events(jams, now) -> tuple[list, list[str], list]:
     return [jam for jam in jams if jam.series_id not in whole], lines, zoned
 
 
+# The lines that say what a date is, as against when: a date whose words differ from the
+# series' own is an override (RECURRENCE-ID) with its own, as a moved date is.
+WORD_LINES = {"SUMMARY", "DESCRIPTION", "LOCATION", "GEO"}
+
+
+def series_words_date(dates):
+    """The date holding the series' words as they are now: its latest date not skipped
+    (an edit reaches the dates after the one edited, and new dates copy the latest:
+    services.series_extend), or its latest if every date is skipped."""
+    held = [date for date in dates if date.status != Jam.Status.CANCELLED]
+    return (held or dates)[-1]
+
+
+def _words(lines) -> list[str]:
+    return [line for line in lines if _name(line) in WORD_LINES]
+
+
 def _series_event(dates, now) -> list[str]:
-    first, series = dates[0], dates[0].series
+    words_date, series = series_words_date(dates), dates[0].series
     zone = series.timezone
     rule = series.rule()
     starts = rule["starts"]
     uid = f"UID:jam-series-{series.pk}@jamportal"
     skipped = [date for date in dates if date.status == Jam.Status.CANCELLED]
-    moved = [date for date in dates if date.status != Jam.Status.CANCELLED and date.start != date.occurrence_start]
+    held = [date for date in dates if date.status != Jam.Status.CANCELLED]
     replaced = {
         "DTSTART": f"DTSTART;TZID={zone}:{starts:%Y%m%dT%H%M%S}",
         "DTEND": f"DTEND;TZID={zone}:{starts + series.duration:%Y%m%dT%H%M%S}",
@@ -256,18 +276,34 @@ def _series_event(dates, now) -> list[str]:
         "STATUS": "STATUS:CONFIRMED",
         "URL": f"URL:{settings.SITE_URL}{series.get_absolute_url()}",
     }
-    lines = [replaced.get(_name(line), line) for line in _event(first, now)]
+    lines = [replaced.get(_name(line), line) for line in _event(words_date, now)]
     extra = [f"RRULE:{recurrence.rule_text(**rule, zone=zone)}"]
-    if skipped:
-        local = (date.occurrence_start.astimezone(date.tz) for date in skipped)
-        extra.append(f"EXDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in local)}")
+    # The rule's own dates. After the organiser changed the rule (services.series_rule_change),
+    # the dates kept from the old one (past or moved) are not among them: each is an RDATE.
+    last = max(date.occurrence_start for date in dates).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    instances = set(recurrence.local_starts(**rule, before=last + datetime.timedelta(seconds=1)))
+    added = [local for local in _originals(held) if local not in instances]
+    if added:
+        extra.append(f"RDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in added)}")
+    removed = [local for local in _originals(skipped) if local in instances]
+    if removed:
+        extra.append(f"EXDATE;TZID={zone}:{','.join(f'{moment:%Y%m%dT%H%M%S}' for moment in removed)}")
     lines[-1:-1] = extra
-    for date in moved:
-        override = [uid if _name(line) == "UID" else line for line in _event(date, now)]
+    words = _words(lines)
+    for date in held:
+        own = _event(date, now)
+        if date.start == date.occurrence_start and _words(own) == words:
+            continue  # the rule's date as the master writes it
+        override = [uid if _name(line) == "UID" else line for line in own]
         original = date.occurrence_start.astimezone(date.tz)
         override.insert(-1, f"RECURRENCE-ID;TZID={zone}:{original:%Y%m%dT%H%M%S}")
         lines += override
     return lines
+
+
+def _originals(dates) -> list:
+    """The dates' places in the series (their first start, before any move), on the venue's clock."""
+    return [date.occurrence_start.astimezone(date.tz).replace(tzinfo=None) for date in dates]
 
 
 def _name(line: str) -> str:

@@ -2,6 +2,7 @@ import copy
 import datetime
 import math
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -567,3 +568,39 @@ class SeriesEndForm(forms.Form):
 
     last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- series: changing the rule (issue 22) ---
+
+
+class _RuleStart:
+    """The series' first start on the venue's clock, where SeriesForm reads a Jam's."""
+
+    def __init__(self, series):
+        self.local_start = series.starts.astimezone(ZoneInfo(series.timezone))
+
+
+class SeriesRuleForm(SeriesForm):
+    """A series' rule, changed: as SeriesForm, from the series' first date, starting
+    from the rule it has; and the reason told to those signed up for a date it cancels."""
+
+    reason = forms.CharField(
+        label=_("Reason, for those signed up for a date that is cancelled (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, series, **kwargs):
+        super().__init__(*args, jam=_RuleStart(series), **kwargs)
+        frequency = LAST_WEEKDAY if series.week_of_month == -1 else series.frequency
+        ends = "count" if series.count else "until" if series.until else "never"
+        self.initial.update(frequency=frequency, ends=ends, count=series.count, until=series.until)
+
+    def options(self) -> dict:
+        return {**super().options(), "reason": self.cleaned_data["reason"]}
+
+    def rule_key(self) -> str:
+        """The rule as typed, to know whether the preview shown is of it."""
+        options = super().options()
+        return "|".join(str(options[name]) for name in ("frequency", "last_week", "count", "until"))

@@ -674,3 +674,14 @@ def series_dates(series_ids, *, language=None) -> dict:
     for date in dates.order_by("occurrence_start", "pk"):
         found.setdefault(date.series_id, []).append(date)
     return found
+
+
+# --- issue 22 (series) ---
+
+
+def series_date_next(jam, *, now=None):
+    """The next public date of `jam`'s series after it, not skipped and not over (for a
+    skipped date's page to send visitors on); None if there is none."""
+    now = now or timezone.now()
+    later = Jam.objects.filter(series_id=jam.series_id, status=Status.APPROVED, start__gt=jam.start, end__gt=now)
+    return later.order_by("start", "pk").first()

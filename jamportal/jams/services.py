@@ -500,7 +500,8 @@ def team_invitation_token(invitation) -> str:
 def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     """Invite `email` to the Jam's team as `role`, by an email in `language` whose link
     works for selectors.INVITATION_DAYS days. A pending invitation to the same address
-    is replaced (its link stops working). Raises TeamError for someone on the team already."""
+    is replaced (its link stops working): the new one's `replaced` is True then, for the
+    organiser to be told. Raises TeamError for someone on the team already."""
     now = now or timezone.now()
     email = get_user_model().objects.normalize_email(email.strip())
     if jam.status == Status.CANCELLED:
@@ -510,7 +511,7 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     if JamMember.objects.filter(jam=jam, user__email__iexact=email).exists():
         raise TeamError(_("%(email)s is on the team already.") % {"email": email})
     with transaction.atomic():
-        selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
+        replaced = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
         invitation = JamInvitation(
             jam=jam,
             email=email,
@@ -524,6 +525,7 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
         invitation.token_hash = selectors.team_invitation_token_hash(team_invitation_token(invitation))
         invitation.save()
         _team_record(jam, by=by, action=Action.INVITED, invitation=invitation, notify=True)
+    invitation.replaced = bool(replaced)
     return invitation
 
 
@@ -664,7 +666,7 @@ def _invitation_email(event) -> None:
             "invitation": invitation,
             "inviter": team_inviter(invitation),
             "role": invitation.get_role_display(),
-            "expires": cldr_formats.format_datetime(invitation.expires_at.astimezone(jam.tz)),
+            "expires": cldr_formats.format_datetime_zone(invitation.expires_at.astimezone(jam.tz)),
             "accept_url": settings.SITE_URL + reverse("jams:team-join", args=[token]),
             "jam_url": settings.SITE_URL + jam.get_absolute_url(),
             "site_url": settings.SITE_URL,
@@ -693,19 +695,8 @@ def series_create(jam, *, by, frequency, last_week=False, until=None, count=None
     are drafts until it is submitted; otherwise they are submitted for review (an
     approved first date stays up meanwhile)."""
     now = now or timezone.now()
-    local = jam.local_start
-    week = None
-    if frequency == recurrence.MONTHLY_WEEKDAY:
-        week = -1 if last_week else recurrence.week_of_month(local.date())
-        if week > 4 or (last_week and not recurrence.is_last_of_month(local.date())):
-            raise ValidationError({"frequency": _("Please choose how the Jam repeats.")})
-    if until is not None and until <= local.date():
-        raise ValidationError({"until": _("Please choose a last day after the first date.")})
-    if count is not None and not 2 <= count <= JamSeries.MAX_COUNT:
-        raise ValidationError(
-            {"count": _("Choose between %(least)s and %(most)s dates.")
-             % {"least": cldr_formats.format_number(2), "most": cldr_formats.format_number(JamSeries.MAX_COUNT)}}
-        )  # fmt: skip
+    local = jam.local_start.replace(tzinfo=None)
+    week = _series_rule_check(local, frequency=frequency, last_week=last_week, until=until, count=count)
     with transaction.atomic():
         jam = Jam.objects.select_for_update().get(pk=jam.pk)
         if jam.series_id is not None:
@@ -895,3 +886,86 @@ def _series_translate_later_dates(jam, *, by, language, title, description) -> N
             date.changes_to_review_since = timezone.now()
             date.save(update_fields=["changes_to_review_since", "updated_at"])
         _record(date, by=by, action=Action.TRANSLATED, changes={"language": language, "added": created})
+
+
+# --- series: changing the rule (issue 22) ---
+
+
+def _series_rule_check(starts, *, frequency, last_week=False, until=None, count=None):
+    """The week of the month a rule from `starts` (naive local) repeats on (None but for
+    monthly by weekday), or ValidationError for a rule that cannot be (series_create's checks)."""
+    week = None
+    if frequency == recurrence.MONTHLY_WEEKDAY:
+        week = -1 if last_week else recurrence.week_of_month(starts.date())
+        if week > 4 or (last_week and not recurrence.is_last_of_month(starts.date())):
+            raise ValidationError({"frequency": _("Please choose how the Jam repeats.")})
+    if until is not None and until <= starts.date():
+        raise ValidationError({"until": _("Please choose a last day after the first date.")})
+    if count is not None and not 2 <= count <= JamSeries.MAX_COUNT:
+        raise ValidationError(
+            {"count": _("Choose between %(least)s and %(most)s dates.")
+             % {"least": cldr_formats.format_number(2), "most": cldr_formats.format_number(JamSeries.MAX_COUNT)}}
+        )  # fmt: skip
+    return week
+
+
+def series_rule_plan(series, *, frequency, last_week=False, until=None, count=None, now=None) -> dict:
+    """What changing the series' rule would do, for the organiser to read before saving:
+    {"rule": the new rule's fields, "cancel": the dates to come that the new rule has not
+    (cancelled, those signed up told), "keep": such dates kept for their own edits (moved
+    by the organiser: an edit of words reaches every later date, so is no date's own),
+    "make": the new dates' local starts (naive), "same": whether the rule stays as it is}.
+    Past dates stay as they are. Raises ValidationError for a rule that cannot be."""
+    now = now or timezone.now()
+    tz = ZoneInfo(series.timezone)
+    starts = series.rule()["starts"]
+    week = _series_rule_check(starts, frequency=frequency, last_week=last_week, until=until, count=count)
+    rule = {"frequency": frequency, "week_of_month": week, "until": None if count else until, "count": count}
+    dates = list(series.occurrences.order_by("occurrence_start", "pk"))
+    # The new rule's dates as far as series_extend makes them, and as far as dates are made already.
+    horizon = max([now + SERIES_HORIZON, *(date.occurrence_start for date in dates)]) + datetime.timedelta(seconds=1)
+    horizon = horizon.astimezone(tz).replace(tzinfo=None)
+    options = {"frequency": frequency, "starts": starts, "week": week, "until": rule["until"], "count": count}
+    wanted = {local.replace(tzinfo=tz) for local in recurrence.local_starts(**options, before=horizon)}
+    cancel, keep = [], []
+    for date in dates:
+        if date.status == Status.CANCELLED or date.start <= now or date.occurrence_start in wanted:
+            continue
+        (keep if date.start != date.occurrence_start else cancel).append(date)
+    made = {date.occurrence_start for date in dates}
+    limit = now + SERIES_HORIZON  # (as series_extend: later dates come as the horizon moves on)
+    make = sorted(
+        start.astimezone(tz).replace(tzinfo=None) for start in wanted if now < start <= limit and start not in made
+    )
+    same = all(getattr(series, name) == value for name, value in rule.items())
+    return {"rule": rule, "cancel": cancel, "keep": keep, "make": make, "same": same}
+
+
+def series_rule_change(series, *, by, frequency, last_week=False, until=None, count=None, reason="", now=None):
+    """Change how the series repeats (series_rule_plan says what it does): the dates to come
+    the new rule has not are cancelled (those signed up told: jams.signals.jam_cancelled),
+    unless they have edits of their own; the new rule's dates are made, in the series'
+    status; past dates stay. The plan that was carried out."""
+    now = now or timezone.now()
+    options = {"frequency": frequency, "last_week": last_week, "until": until, "count": count}
+    with transaction.atomic():
+        series = JamSeries.objects.select_for_update().get(pk=series.pk)
+        if series.status in (Status.REJECTED, Status.CANCELLED):
+            raise JamStateError(_("This Jam has been cancelled and can no longer be changed."))
+        plan = series_rule_plan(series, **options, now=now)
+        if plan["same"]:
+            return plan
+        old = recurrence.rule_text(**series.rule(), zone=series.timezone)
+        for name, value in plan["rule"].items():
+            setattr(series, name, value)
+        # Dates to come are made afresh from the new rule (series_extend makes those after this).
+        series.generated_until = now
+        series.save(update_fields=[*plan["rule"], "generated_until"])
+        for date in plan["cancel"]:
+            jam_cancel(date, by=by, reason=reason)
+        series_extend(series, now=now)
+        new = recurrence.rule_text(**series.rule(), zone=series.timezone)
+        first = series.occurrences.order_by("occurrence_start").first()
+        _record(first, by=by, action=Action.EDITED, changes={"rule": [old, new]})
+        jams_public_changed()
+    return plan

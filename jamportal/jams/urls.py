@@ -33,6 +33,7 @@ urlpatterns = [
     path("series/<int:pk>/", views.series_detail, name="series"),
     path("series/<int:pk>/calendar.ics", views.series_ics, name="series-ics"),
     path("series/<int:pk>/end/", views.series_end, name="series-end"),
+    path("series/<int:pk>/rule/", views.series_rule, name="series-rule"),
     # --- end series ---
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<str:slug>/", views.moderation_jam, name="moderate"),

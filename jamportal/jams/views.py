@@ -27,7 +27,7 @@ from jamportal.cldr import names
 from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
-from jamportal.jams.feeds import calendar_response
+from jamportal.jams.feeds import calendar_response, series_words_date
 from jamportal.jams.forms import (
     ApproveForm,
     CancelForm,
@@ -38,6 +38,7 @@ from jamportal.jams.forms import (
     SeriesDateMoveForm,
     SeriesEndForm,
     SeriesForm,
+    SeriesRuleForm,
     TeamInviteForm,
 )
 from jamportal.jams.languages import spoken_language_names
@@ -223,6 +224,8 @@ def jam_detail(request, slug):
         "calendar": calendar_links(jam, url=share_url),
         "event_json_ld": mark_safe(event_json_ld(jam, url=share_url)),
     }
+    if jam.series_id and jam.status == jam.Status.CANCELLED:  # (series: a skipped date sends people on)
+        context["skipped"], context["next_date"] = True, selectors.series_date_next(jam)
     return render(request, "jams/jam_detail.html", context)
 
 
@@ -448,11 +451,16 @@ def team(request, slug):
             except services.TeamError as error:
                 form.add_error("email", str(error))
             else:
-                messages.success(
-                    request,
-                    _("We have emailed an invitation to %(email)s. Its link works for %(days)s days.")
-                    % {"email": invitation.email, "days": native_digits(str(selectors.INVITATION_DAYS))},
-                )
+                if invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
+                    sent = _(
+                        "We have emailed a new invitation to %(email)s. The link in the earlier one no longer works."
+                    ) % {"email": invitation.email}
+                else:
+                    sent = _("We have emailed an invitation to %(email)s. Its link works for %(days)s days.") % {
+                        "email": invitation.email,
+                        "days": native_digits(str(selectors.INVITATION_DAYS)),
+                    }
+                messages.success(request, sent)
                 return redirect("jams:team", slug=jam.slug)
     if form is not None and form.errors and status == 200:
         status = 400
@@ -485,10 +493,13 @@ def team_invitation_revoke(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_member_remove(request, slug, pk):
+    """Asks first (a page, so that it needs no JavaScript), then takes them off the team."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
     member = selectors.team_member_or_404(jam, pk)
+    if request.method == "GET":
+        return render(request, "jams/team/member_remove.html", {"jam": jam, "member": member})
     services.team_member_remove(member, by=request.user)
     messages.success(request, _("%(name)s is no longer on the team.") % {"name": member.user})
     return redirect("jams:team", slug=jam.slug)
@@ -597,7 +608,11 @@ def series_ics(request, pk):
     """The whole series for a calendar: one event that repeats, with its moved and skipped dates."""
     series, dates, _can_edit = selectors.series_for_viewer_or_404(request.user, pk, language=request.LANGUAGE_CODE)
     return calendar_response(
-        dates, name=dates[0].display_title, filename=f"jam-series-{series.pk}.ics", as_attachment=True, series=True
+        dates,
+        name=series_words_date(dates).display_title,
+        filename=f"jam-series-{series.pk}.ics",
+        as_attachment=True,
+        series=True,
     )
 
 
@@ -668,3 +683,52 @@ def series_end(request, pk):
             )
             return redirect(series)
     return render(request, "jams/series/series_end.html", {"series": series, "jam": dates[0], "form": form})
+
+
+# --- series: changing the rule (issue 22) ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_rule(request, pk):
+    """The organiser changes how their Jam repeats: first a preview of the dates that
+    are cancelled, kept and made, then (the same rule saved) the change."""
+    series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk)
+    if not can_edit:
+        raise Http404
+    form = SeriesRuleForm(request.POST or None, series=series)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        options = form.options()
+        reason = options.pop("reason")
+        try:
+            plan = services.series_rule_plan(series, **options)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # Saved only as previewed: a rule changed after its preview is previewed again.
+            if "save" in request.POST and request.POST.get("previewed") == form.rule_key() and not plan["same"]:
+                try:
+                    done = services.series_rule_change(series, by=request.user, reason=reason, **options)
+                except services.JamStateError as error:
+                    messages.error(request, str(error))
+                    return redirect(series)
+                messages.success(
+                    request,
+                    ngettext(
+                        "The Jam repeats in its new way; %(count)s date is cancelled.",
+                        "The Jam repeats in its new way; %(count)s dates are cancelled.",
+                        len(done["cancel"]),
+                    )
+                    % {"count": native_digits(str(len(done["cancel"])))},
+                )
+                return redirect(series)
+    context = {
+        "series": series,
+        "jam": dates[0],
+        "form": form,
+        "plan": plan,
+        "previewed": form.rule_key() if plan else "",
+    }
+    status = 400 if form.errors else 200
+    return render(request, "jams/series/series_rule.html", context, status=status)

@@ -185,6 +185,12 @@ ACTIONS = [
         {},
     ),
     (
+        "ask before removing a team member",
+        "get",
+        lambda o: reverse("jams:team-remove", args=[o["jam"].slug, o["helper"].pk]),
+        None,
+    ),
+    (
         "remove a team member",
         "post",
         lambda o: reverse("jams:team-remove", args=[o["jam"].slug, o["helper"].pk]),
@@ -241,6 +247,7 @@ ORGANISER_ALONE = {
     "cancel the kit",
     "invite to the team",
     "withdraw an invitation",
+    "ask before removing a team member",
     "remove a team member",
 }
 ROLE_MAY = {
@@ -322,6 +329,7 @@ OWNER_PAGES = {
     "jams:series-move",
     "jams:series-skip",
     "jams:series-end",
+    "jams:series-rule",
 }
 OTHER_PAGES = {
     # --- series: public once approved; the organiser's own before (the series block below) ---
@@ -640,6 +648,13 @@ SERIES_ACTIONS = [
         lambda o: reverse("jams:series-end", args=[o["series"].pk]),
         {"last_day": "2020-01-01", "reason": ""},
     ),
+    ("open the rule form", "get", lambda o: reverse("jams:series-rule", args=[o["series"].pk]), None),
+    (
+        "change the rule",
+        "post",
+        lambda o: reverse("jams:series-rule", args=[o["series"].pk]),
+        {"frequency": "weekly", "ends": "never", "save": "", "previewed": "weekly|False|None|None"},
+    ),
     ("see a draft series", "get", lambda o: reverse("jams:series", args=[o["draft"].pk]), None),
     ("download a draft series", "get", lambda o: reverse("jams:series-ics", args=[o["draft"].pk]), None),
 ]
@@ -724,6 +739,7 @@ CALENDAR_ACTIONS = [
         lambda o: reverse("imports:place", args=[o["source"].pk, o["event"].pk]),
         {"place": "Oxford"},
     ),
+    ("ask before removing a calendar", "get", lambda o: reverse("imports:delete", args=[o["source"].pk]), None),
     ("remove a calendar", "post", lambda o: reverse("imports:delete", args=[o["source"].pk]), {}),
 ]
 CALENDAR_OWNER_PAGES = {"imports:source", "imports:sync", "imports:place", "imports:delete"}  # the actions above

@@ -7,7 +7,7 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from jamportal.imports import services
@@ -157,3 +157,39 @@ def test_only_the_latest_reports_are_kept(organiser, calendar_server, settings):
     latest = [services.source_sync(source).pk for _ in range(services.KEEP_RUNS)]
 
     assert sorted(SyncRun.objects.values_list("pk", flat=True)) == latest
+
+
+# --- issue 22: removing a calendar asks first ---
+
+
+def test_removing_a_calendar_asks_first_on_a_page_that_needs_no_javascript(client, organiser, calendar_server):
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam")))
+    source = services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+    delete_url = reverse("imports:delete", args=[source.pk])
+
+    source_page = client.get(reverse("imports:source", args=[source.pk])).content.decode()
+    asked = client.get(delete_url)
+
+    assert f'<a class="button secondary" href="{delete_url}">Remove this calendar</a>' in source_page
+    assert f'action="{delete_url}"' not in source_page
+    assert asked.status_code == 200
+    question = asked.content.decode()
+    assert "Remove this calendar?" in question
+    assert calendar_server.url("/jams.ics") in question
+    assert f'<form method="post" action="{delete_url}">' in question
+    assert CalendarSource.objects.count() == 1
+
+    client.post(delete_url)
+
+    assert CalendarSource.objects.count() == 0
+
+
+def test_removing_a_calendar_is_asked_in_persian(client, organiser, calendar_server):
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam")))
+    source = services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+
+    with translation.override("fa"):
+        question = client.get(reverse("imports:delete", args=[source.pk])).content.decode()
+
+    assert "این تقویم برداشته شود؟" in question
+    assert CalendarSource.objects.count() == 1

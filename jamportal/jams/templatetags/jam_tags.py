@@ -1,4 +1,5 @@
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from django import template
 
@@ -74,3 +75,21 @@ def apple_maps_url(jam) -> str:
 def series_original_when(jam) -> str:
     """The day and time a moved date of a repeating Jam had before, on the venue's clock."""
     return formats.format_datetime(jam.occurrence_start.astimezone(jam.tz))
+
+
+# --- issue 22 ---
+
+
+@register.filter
+def datetime_with_zone(value, zone):
+    """A moment on `zone`'s clock (a Jam's timezone), with the zone's name for someone who
+    lives in another: "January 24, 2031, 12:00 PM Greenwich Mean Time"."""
+    if not value:
+        return ""
+    return formats.format_datetime_zone(value.astimezone(ZoneInfo(zone)))
+
+
+@register.filter
+def local_datetime_naive(value):
+    """A wall-clock time on the venue's clock (a date a series will make): "March 8, 2031, 10:00 AM"."""
+    return formats.format_datetime(value) if value else ""

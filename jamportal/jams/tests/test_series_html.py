@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from jamportal.imports.models import CalendarSource
 from jamportal.jams import services
+from jamportal.jams.models import JamMember
+from jamportal.jams.tests.factories import UserFactory
 from jamportal.jams.tests.test_series import monthly_jam
 from jamportal.jams.tests.test_series_views import approved_series
 from jamportal.tests.test_html_valid import validate
@@ -47,6 +50,38 @@ def test_series_pages_are_valid_html(client, tmp_path):
     client.logout()
     files.append(tmp_path / "series-visitor.html")
     files[-1].write_bytes(client.get(pages["series"].format(lang="en")).content)
+
+    messages = validate(files)
+
+    assert not messages, "\n".join(f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages)
+
+
+# --- issue 22 (part B) ---
+
+
+def test_issue22_pages_are_valid_html(client, tmp_path):
+    series = approved_series(count=4)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    owner = dates[0].organiser
+    services.series_date_skip(dates[2], by=owner)
+    helper = JamMember.objects.create(jam=dates[0], user=UserFactory(), role="helper")
+    source = CalendarSource.objects.create(organiser=owner, url="https://calendar.example/jams.ics")
+    pages = {
+        "skipped-date": f"/{{lang}}/jams/{dates[2].slug}/",
+        "rule": f"/{{lang}}/series/{series.pk}/rule/",
+        "remove-member": f"/{{lang}}/jams/{dates[0].slug}/team/members/{helper.pk}/remove/",
+        "remove-calendar": f"/{{lang}}/calendars/{source.pk}/delete/",
+    }
+    client.force_login(owner)
+    files = []
+    for lang in ("en", "fa"):
+        responses = {name: client.get(url.format(lang=lang)) for name, url in pages.items()}
+        preview = {"frequency": "weekly", "ends": "count", "count": "2", "preview": ""}
+        responses["rule-preview"] = client.post(pages["rule"].format(lang=lang), preview)
+        for name, response in responses.items():
+            assert response.status_code == 200, name
+            files.append(tmp_path / f"{name}-{lang}.html")
+            files[-1].write_bytes(response.content)
 
     messages = validate(files)
 
