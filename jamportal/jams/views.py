@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
-from jamportal.cldr import names
+from jamportal.cldr import formats, names
 from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
@@ -101,6 +101,7 @@ def home(request):
             place=found.place,
             place_name=places.place_name(found.place) if found.place else "",
             alternatives=[(places.place_label(p), p) for p in found.alternatives],
+            smallest_town=formats.format_number(places.SMALLEST_TOWN),
         )
     if near:
         nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
