@@ -71,3 +71,27 @@ def continent_of(country: str) -> str:
 def continent_name(code: str, language: str | None = None) -> str:
     """The continent's name in the page's language: "Europe", "ヨーロッパ", "اروپا"."""
     return _locale(_language(language)).territories.get(code, code)
+
+
+# --- measurement systems (issue 22: the near-me radius and distances agree) ---
+# CLDR's measurementData: the US system in Liberia, Myanmar and the US, the UK system
+# (miles on the road) in Britain, metric everywhere else (001). Babel ships the systems'
+# names but not which territory uses which, so they are written out here.
+MEASUREMENT_SYSTEMS = {"US": "LR MM US", "UK": "GB"}
+
+
+@cache
+def _system_by_territory() -> dict[str, str]:
+    return {
+        territory: system for system, territories in MEASUREMENT_SYSTEMS.items() for territory in territories.split()
+    }
+
+
+def measurement_system(territory: str) -> str:
+    """ "US", "UK" or "metric": CLDR's measurement system of a territory ("" is the world's)."""
+    return _system_by_territory().get(str(territory).upper(), "metric")
+
+
+def distances_in_miles(territory: str) -> bool:
+    """Whether road distances are in miles there: the US and the UK systems."""
+    return measurement_system(territory) in {"US", "UK"}
