@@ -368,9 +368,9 @@ class _Sync:
                 self.line("skipped", jam=jam, reason="invalid", values={"detail": detail})
                 changed = []
             else:
-                self.line("changed", jam=jam, fields=changed)
+                self.line("changed", jam=jam, fields=changed, now={name: feed[name] for name in changed})
         if kept:
-            self.line("kept", jam=jam, fields=kept)
+            self.line("kept", jam=jam, fields=kept, now={name: feed[name] for name in kept})
         if changed or kept:
             link.imported.update({name: feed[name] for name in changed + kept})
             link.save(update_fields=["imported"])

@@ -86,7 +86,7 @@ def test_an_event_that_ends_before_it_starts_is_reported_as_such(calendar_server
 
     assert _lines(source) == [("skipped", "end-before-start", {})]
     assert (
-        "Not imported Backwards Jam Its end in the calendar is not after its start. "
+        "Not imported (1) Backwards Jam Its end in the calendar is not after its start. "
         "Correct its times there, or add it by hand." in text
     )
     assert "no end time" not in text
