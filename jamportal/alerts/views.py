@@ -160,19 +160,32 @@ def demand(request):
 
 # --- after asking (Post/Redirect/Get) ---
 # The form's answer is a redirect to a page of its own, so that reloading it asks for
-# nothing again. The address it names is this visitor's, kept in their session only.
-SENT_SESSION_KEY = "alerts:sent-email"
+# nothing again. The address it names is this visitor's, in a signed cookie sent back to
+# that page only for an hour: not a session, which would keep every later page of theirs
+# out of the shared cache (pagecache.same_for_everyone).
+SENT_COOKIE = "alert-sent"
+SENT_COOKIE_SECONDS = 3600
 
 
 def _sent_redirect(request, email):
-    request.session[SENT_SESSION_KEY] = email
-    return redirect("alerts:sent")  # (in the page's language: the address keeps its prefix)
+    response = redirect("alerts:sent")  # (in the page's language: the address keeps its prefix)
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        email,
+        salt=SENT_COOKIE,
+        max_age=SENT_COOKIE_SECONDS,
+        path=response["Location"],
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @never_cache
 @require_GET
 def alert_sent(request):
     """What happens next: the confirmation email, its link's lifetime, then the alerts."""
+    email = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE, max_age=SENT_COOKIE_SECONDS)
     lifetime = formats.format_duration(datetime.timedelta(hours=settings.ALERT_CONFIRM_HOURS))
-    context = {"email": request.session.get(SENT_SESSION_KEY, ""), "lifetime": lifetime}
-    return render(request, "alerts/alert_sent.html", context)
+    return render(request, "alerts/alert_sent.html", {"email": email, "lifetime": lifetime})

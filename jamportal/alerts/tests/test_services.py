@@ -328,6 +328,15 @@ def test_asking_on_a_persian_page_redirects_to_the_persian_page_of_what_happens_
     assert "<bdi>amir@example.ir</bdi>" in html
 
 
+def test_the_page_of_what_happens_next_keeps_later_pages_shared_and_names_no_address_to_others():
+    client = Client()
+    sent = _ask(client)["Location"]
+
+    assert "sessionid" not in client.cookies
+    assert client.cookies["alert-sent"]["path"] == "/en/alerts/sent/"
+    assert "ada@example.org" not in Client().get(sent).content.decode()
+
+
 def test_the_page_of_what_happens_next_reloaded_sends_nothing_again(django_capture_on_commit_callbacks):
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
