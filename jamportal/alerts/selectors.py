@@ -66,14 +66,19 @@ def alerts_near(*, latitude, longitude) -> list[tuple[float, Alert]]:
 
 def demand_cells(*, threshold: int) -> list[dict]:
     """The demand map: per cell of CELL_DEGREES, how many confirmed visitors wait for a
-    first Jam near them (told of none yet) and how many of them would help run one.
+    first Jam near them (told of none yet) and how many of them would help run one,
+    each address counted once per cell.
     Cells with fewer than `threshold` people are left out altogether; so is a count of
     helpers under `threshold` (None), so that nobody can be picked out."""
     waiting = Alert.objects.filter(kind=Alert.Kind.NONE_NEARBY, confirmed_at__isnull=False, notices__isnull=True)
     rows = (
         waiting.annotate(south=Floor("latitude"), west=Floor("longitude"))
         .values("south", "west")
-        .annotate(people=Count("pk"), helpers=Count("pk", filter=Q(would_help=True)))
+        # One address asking several times for one area (other radii, nearby streets) is one person.
+        .annotate(
+            people=Count("email_hash", distinct=True),
+            helpers=Count("email_hash", distinct=True, filter=Q(would_help=True)),
+        )
         .filter(people__gte=threshold)
         .order_by("-people", "south", "west")
     )

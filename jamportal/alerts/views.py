@@ -1,13 +1,14 @@
 """Alerts' pages: asking from a near-me search, the links in the emails (confirm,
 unsubscribe), and the demand map for staff and organisers."""
 
+import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -41,7 +42,7 @@ def alert_new(request):
         return render(request, "alerts/alert_new.html", context, status=400 if request.method == "POST" else 200)
     if request.method == "POST" and form.is_valid():
         if form.from_a_bot():  # thanked all the same; nothing is kept or sent
-            return render(request, "alerts/alert_sent.html", {"email": form.cleaned_data["email"]})
+            return _sent_redirect(request, form.cleaned_data["email"])
         email = form.cleaned_data["email"]
         if not (
             ratelimit.allow("alert", ratelimit.client_ip(request), limit=settings.ALERTS_PER_ADDRESS_PER_HOUR, per=3600)
@@ -67,7 +68,7 @@ def alert_new(request):
         except ValidationError as error:
             form.add_error(None, error)
             return render(request, "alerts/alert_new.html", context)
-        return render(request, "alerts/alert_sent.html", {"email": email})
+        return _sent_redirect(request, email)
     return render(request, "alerts/alert_new.html", context)
 
 
@@ -155,3 +156,36 @@ def demand(request):
     ]
     context = {"cells": cells, "map_cells": map_cells, "threshold": formats.format_number(threshold)}
     return render(request, "alerts/demand.html", context)
+
+
+# --- after asking (Post/Redirect/Get) ---
+# The form's answer is a redirect to a page of its own, so that reloading it asks for
+# nothing again. The address it names is this visitor's, in a signed cookie sent back to
+# that page only for an hour: not a session, which would keep every later page of theirs
+# out of the shared cache (pagecache.same_for_everyone).
+SENT_COOKIE = "alert-sent"
+SENT_COOKIE_SECONDS = 3600
+
+
+def _sent_redirect(request, email):
+    response = redirect("alerts:sent")  # (in the page's language: the address keeps its prefix)
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        email,
+        salt=SENT_COOKIE,
+        max_age=SENT_COOKIE_SECONDS,
+        path=response["Location"],
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_GET
+def alert_sent(request):
+    """What happens next: the confirmation email, its link's lifetime, then the alerts."""
+    email = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE, max_age=SENT_COOKIE_SECONDS)
+    lifetime = formats.format_duration(datetime.timedelta(hours=settings.ALERT_CONFIRM_HOURS))
+    return render(request, "alerts/alert_sent.html", {"email": email, "lifetime": lifetime})

@@ -14,6 +14,8 @@ Antarctica (AQ) is in Outlying Oceania, so in Oceania, as CLDR has it.
 
 from functools import cache
 
+from babel.core import get_global
+
 from jamportal.cldr.names import _language, _locale
 
 # Subregion: the ISO codes CLDR puts in it (territoryContainment, CLDR 49).
@@ -71,3 +73,66 @@ def continent_of(country: str) -> str:
 def continent_name(code: str, language: str | None = None) -> str:
     """The continent's name in the page's language: "Europe", "ヨーロッパ", "اروپا"."""
     return _locale(_language(language)).territories.get(code, code)
+
+
+# --- measurement systems (issue 22: the near-me radius and distances agree) ---
+# CLDR's measurementData: the US system in Liberia, Myanmar and the US, the UK system
+# (miles on the road) in Britain, metric everywhere else (001). Babel ships the systems'
+# names but not which territory uses which, so they are written out here.
+MEASUREMENT_SYSTEMS = {"US": "LR MM US", "UK": "GB"}
+
+
+@cache
+def _system_by_territory() -> dict[str, str]:
+    return {
+        territory: system for system, territories in MEASUREMENT_SYSTEMS.items() for territory in territories.split()
+    }
+
+
+def measurement_system(territory: str) -> str:
+    """ "US", "UK" or "metric": CLDR's measurement system of a territory ("" is the world's)."""
+    return _system_by_territory().get(str(territory).upper(), "metric")
+
+
+def distances_in_miles(territory: str) -> bool:
+    """Whether road distances are in miles there: the US and the UK systems."""
+    return measurement_system(territory) in {"US", "UK"}
+
+
+# --- a country's main language (issue 22: the language of imported Jams) ---
+
+
+def main_language(territory: str, among) -> str:
+    """The most spoken official language of a territory among the language codes `among`
+    (Django's, such as the site's: "pt-br", "zh-hant"), from CLDR's territory languages;
+    "" when none of them is official there. "CM" -> "fr", "KE" -> "en" (Swahili is
+    more spoken, but not among the site's), "IN" -> "en"; "CN" -> "" (Chinese there is
+    written in simplified characters, the site's is "zh-hant")."""
+    spoken = get_global("territory_languages").get(str(territory).upper(), {})
+    official = sorted(
+        (info.get("population_percent", 0), code)
+        for code, info in spoken.items()
+        if info.get("official_status") in {"official", "de_facto_official"}
+    )
+    codes = {code.lower() for code in among}
+    for _percent, code in reversed(official):
+        code = code.lower().replace("_", "-")
+        found = code if code in codes else _variant(code, str(territory), codes)
+        if found:
+            return found
+    return ""
+
+
+def _variant(code: str, territory: str, codes: set[str]) -> str:
+    """The site's variant of a bare language ("pt": "pt-br"), written in the script the
+    language has there (CLDR's likely subtags: Chinese in China is "zh-hans", not "zh-hant")."""
+    if "-" in code:
+        return ""
+    likely = get_global("likely_subtags")
+    full = likely.get(f"{code}_{territory.upper()}") or likely.get(code) or ""
+    script = next((part.lower() for part in full.split("_")[1:] if len(part) == 4), "")
+    for candidate in sorted(codes):
+        base, *rest = candidate.split("-")
+        if base == code and all(len(part) != 4 or part == script for part in rest):
+            return candidate
+    return ""

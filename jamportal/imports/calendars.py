@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 
 from jamportal.imports.fetching import FetchError
 from jamportal.jams import recurrence
+from jamportal.jams.languages import CODES as LANGUAGE_CODES
 from jamportal.jams.models import MAX_DESCRIPTION, Jam, JamSeries
 from jamportal.places import distance_km, gazetteer, geocode, timezone_at
 from jamportal.places.gazetteer import normalise
@@ -41,6 +42,8 @@ class Event:
     rule_text: str = ""
     exdates: list = dataclasses.field(default_factory=list)  # UTC keys like recurrence_id
     problem: str = ""  # a models.REASONS code: why it cannot be imported
+    language: str = ""  # the language its words are in, if the calendar says (a Django code: "de", "pt-br")
+    unknown_zone: str = ""  # a TZID neither IANA, Windows nor the calendar's VTIMEZONEs name (read as floating)
 
 
 def parse(body: bytes) -> list[Event]:
@@ -56,9 +59,11 @@ def parse(body: bytes) -> list[Event]:
     if len(components) > settings.IMPORT_MAX_EVENTS:
         raise FetchError("too-many-events", count=len(components), most=settings.IMPORT_MAX_EVENTS)
     events, seen = [], set()
+    language = calendar_language(calendar)
     for event in map(_event, components):
         if event.uid and (event.uid, event.recurrence_id) not in seen:  # the first of the same event only
             seen.add((event.uid, event.recurrence_id))
+            event.language = event.language or language
             events.append(event)
     return events
 
@@ -98,12 +103,23 @@ def _event(component) -> Event:
         return event
     if isinstance(event.start.tzinfo, ZoneInfo) and event.start.tzinfo.key != "UTC":
         event.zone = event.start.tzinfo.key
+    if event.start.tzinfo is None and start.params.get("TZID"):  # (icalendar reads a TZID it cannot as floating)
+        event.unknown_zone = str(start.params["TZID"])[:100]
+    event.language = _words_language(component)
     if "DTEND" in component:
         event.end = component.decoded("DTEND")
     elif "DURATION" in component:
         event.end = event.start + component.decoded("DURATION")
-    if not isinstance(event.end, datetime.datetime) or event.end <= event.start:
+    if not isinstance(event.end, datetime.datetime):
         event.problem = "no-end"
+        return event
+    try:
+        ends_first = event.end <= event.start
+    except TypeError:  # one floating time, one fixed: no order to read
+        event.problem = "broken"
+        return event
+    if ends_first:
+        event.problem = "end-before-start"
         return event
     if "RRULE" in component:
         rule = component.get("RRULE")
@@ -245,3 +261,38 @@ def rule_starts(rule: dict, local_start: datetime.datetime, zone: str) -> list[d
         frequency=rule["frequency"], starts=local_start, week=week, until=rule["until"], count=rule["count"],
         before=before,
     )  # fmt: skip
+
+
+# --- languages ---
+
+
+def language_code(tag) -> str:
+    """A language tag as a calendar writes it ("de-DE", "pt-BR", "zh-Hant-TW") as the
+    code of a language a Jam can be written in ("de", "pt-br", "zh-hant"); "" if none."""
+    parts = str(tag or "").strip().lower().replace("_", "-").split("-")
+    for length in range(len(parts), 0, -1):
+        code = "-".join(parts[:length])
+        if code in LANGUAGE_CODES:
+            return code
+    return ""
+
+
+def _words_language(component) -> str:
+    """The LANGUAGE its SUMMARY or DESCRIPTION is marked with (RFC 5545, 3.2.10)."""
+    for name in ("SUMMARY", "DESCRIPTION"):
+        value = component.get(name)
+        if value is not None and (code := language_code(getattr(value, "params", {}).get("LANGUAGE"))):
+            return code
+    return ""
+
+
+def calendar_language(calendar) -> str:
+    """The language of a whole calendar, where it says: X-WR-LANGUAGE, or the LANGUAGE
+    its name or description (X-WR-CALNAME, X-WR-CALDESC) is marked with."""
+    if code := language_code(calendar.get("X-WR-LANGUAGE")):
+        return code
+    for name in ("X-WR-CALNAME", "X-WR-CALDESC"):
+        value = calendar.get(name)
+        if value is not None and (code := language_code(getattr(value, "params", {}).get("LANGUAGE"))):
+            return code
+    return ""

@@ -47,6 +47,13 @@ REASONS = {
     "no-location": _("The event does not say where it is. Say where it is below, and it is imported."),
     "all-day": _("It lasts all day in the calendar: JamPortal needs a start and an end time. Add it by hand."),
     "no-end": _("It has no end time in the calendar. Add it by hand."),
+    "end-before-start": _(
+        "Its end in the calendar is not after its start. Correct its times there, or add it by hand."
+    ),
+    "unknown-zone": _(
+        "The calendar's time zone “%(zone)s” is unknown, so its times were read as the local time "
+        "at its place (%(used)s). Please check them."
+    ),
     "rule": _(
         "It repeats in a way JamPortal's repeating Jams cannot (%(rule)s): every week, or every month "
         "on a date or a weekday. Add its dates by hand."

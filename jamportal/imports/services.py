@@ -15,12 +15,14 @@ import datetime
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jamportal.celery import enqueue
+from jamportal.cldr import regions as cldr_regions
 from jamportal.imports import calendars
 from jamportal.imports.calendars import aware, utc_key
 from jamportal.imports.fetching import FetchError, fetch
@@ -195,7 +197,7 @@ class _Sync:
         jam = self.create(event, values)
         if jam is not None:
             self.link(event.uid, "", jam=jam, imported=_plain_values(values))
-            self.line("created", jam=jam)
+            self.line("created", jam=jam, **_zone_note(event, values))
 
     # A repeating event: a repeating Jam, each date followed on its own.
     def series(self, event, link):
@@ -228,14 +230,18 @@ class _Sync:
                 self.link(
                     event.uid, "", jam=jam, imported=_plain_values({**values, "start": first, "end": first + duration})
                 )
-                self.line("created", jam=jam)
+                self.line("created", jam=jam, **_zone_note(event, values))
                 return
             series = jam_services.series_create(
                 jam, by=self.organiser, frequency=rule["frequency"], last_week=rule["last_week"],
                 until=rule["until"], count=count, now=self.now,
             )  # fmt: skip
             link = self.link(event.uid, "", series=series, imported={"rule": event.rule_text})
-            self.line("created", jam=jam, values={"count": series.occurrences.count()}, series=True)
+            note = _zone_note(event, values)
+            self.line(
+                "created", jam=jam, series=True, reason=note.get("reason", ""),
+                values={"count": series.occurrences.count(), **note.get("values", {})},
+            )  # fmt: skip
         elif link.series is None:
             return
         elif event.rule_text != link.imported.get("rule"):
@@ -303,11 +309,11 @@ class _Sync:
         data = {
             **values,
             "campaign": campaign,
-            "content_language": self.source.language,
+            "content_language": _language(event, values, self.source),
             "venue_private": False,
             "audience": Jam.Audience.EVERYONE,
             "activities": [],
-            "languages": [self.source.language],
+            "languages": [_language(event, values, self.source)],
             "expected_attendees": None,
             "social_handle": "",
             "host_name": "",
@@ -362,9 +368,9 @@ class _Sync:
                 self.line("skipped", jam=jam, reason="invalid", values={"detail": detail})
                 changed = []
             else:
-                self.line("changed", jam=jam, fields=changed)
+                self.line("changed", jam=jam, fields=changed, now={name: feed[name] for name in changed})
         if kept:
-            self.line("kept", jam=jam, fields=kept)
+            self.line("kept", jam=jam, fields=kept, now={name: feed[name] for name in kept})
         if changed or kept:
             link.imported.update({name: feed[name] for name in changed + kept})
             link.save(update_fields=["imported"])
@@ -385,3 +391,22 @@ def _plain(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+# --- issue 22: the language imported Jams are written in, and times in an unknown zone ---
+
+
+def _language(event, values, source) -> str:
+    """The language of an imported Jam's words: the one the calendar marks them with
+    (LANGUAGE, X-WR-LANGUAGE); else the main language of the Jam's country among the
+    site's (a calendar of Lyon's Jams is in French whoever imports it); else, where none
+    of the site's is official there, the language the organiser imported it in."""
+    site = [code for code, _name in settings.LANGUAGES]
+    return event.language or cldr_regions.main_language(values["country"], site) or source.language
+
+
+def _zone_note(event, values) -> dict:
+    """A created line's note when its TZID was unknown, so its times were read on the place's clock."""
+    if not event.unknown_zone:
+        return {}
+    return {"reason": "unknown-zone", "values": {"zone": event.unknown_zone, "used": values["timezone"]}}

@@ -62,7 +62,7 @@ def place(request, pk, event):
     found = selectors.source_for_organiser_or_404(request.user, pk)
     link = selectors.event_for_organiser_or_404(request.user, found, event)
     form = PlaceForm(request.POST)
-    if form.is_valid() and _may_fetch(request):
+    if form.is_valid() and _may_fetch(request, bucket="calendar-place"):  # (a step of an import, not another)
         try:
             services.event_place(link, place=form.cleaned_data["place"])
         except ValidationError as error:
@@ -84,9 +84,11 @@ def delete(request, pk):
     return redirect("imports:sources")
 
 
-def _may_fetch(request, *, form=None) -> bool:
-    """Each read of a calendar may take a web process IMPORT_TIMEOUT seconds: a few an hour each."""
-    if ratelimit.allow("calendar-fetch", request.user.pk, limit=settings.IMPORT_FETCHES_PER_HOUR, per=3600):
+def _may_fetch(request, *, form=None, bucket="calendar-fetch") -> bool:
+    """Each read of a calendar may take a web process IMPORT_TIMEOUT seconds: a few an hour each.
+    Placing the events an import could not place reads it again too, counted apart: finishing
+    one import is not another."""
+    if ratelimit.allow(bucket, request.user.pk, limit=settings.IMPORT_FETCHES_PER_HOUR, per=3600):
         return True
     most = settings.IMPORT_FETCHES_PER_HOUR
     text = ngettext(

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, pgettext_lazy
@@ -183,6 +184,10 @@ MAX_RADIUS_KM = 2000
 DEFAULT_RADIUS_KM = 50
 DEFAULT_NEAREST = 5
 DEFAULT_RADIUS_KM_TEXT, DEFAULT_NEAREST_TEXT = str(DEFAULT_RADIUS_KM), str(DEFAULT_NEAREST)
+# For visitors who count in miles (jamportal.cldr.regions.distances_in_miles) the radius is
+# in miles, as the distances beside it are: 30 mi is the nearest round figure to 50 km.
+MAX_RADIUS_MILES = 1200
+DEFAULT_RADIUS_MILES = 30
 
 
 class PointField(forms.CharField):
@@ -313,6 +318,24 @@ class JamFilterForm(forms.Form):
 
     MORE_FILTERS = ["campaign", "country", "spoken", "radius", "nearest", "days", "date_from", "date_to"]
 
+    def __init__(self, *args, miles=False, **kwargs):
+        """`miles`: the radius is typed, and shown, in miles (the near-me page for visitors
+        who count in miles; the map's data and the APIs keep kilometres)."""
+        super().__init__(*args, **kwargs)
+        self.miles = miles
+        if miles:
+            radius = self.fields["radius"]  # (this form's own copy; its widget is shared: copied too)
+            radius.label = _("Within (mi)")
+            radius.max_value = MAX_RADIUS_MILES
+            radius.validators = [v for v in radius.validators if not isinstance(v, MaxValueValidator)]
+            radius.validators.append(MaxValueValidator(MAX_RADIUS_MILES))
+            radius.widget = copy.copy(radius.widget)
+            radius.widget.attrs = {
+                **radius.widget.attrs,
+                "placeholder": str(DEFAULT_RADIUS_MILES),
+                "max": str(MAX_RADIUS_MILES),
+            }
+
     def uses_more_filters(self) -> bool:
         """Whether the "more filters" panel should open: something in it is set, or wrong."""
         when = self.data.get("when") or selectors.UPCOMING
@@ -334,9 +357,15 @@ class JamFilterForm(forms.Form):
         return {
             "latitude": latitude,
             "longitude": longitude,
-            "radius_km": data.get("radius") or DEFAULT_RADIUS_KM,
+            "radius_km": self.radius_km(),
             "nearest": data.get("nearest") or DEFAULT_NEAREST,
         }
+
+    def radius_km(self) -> float:
+        """The radius asked for (or the default), in km whatever unit it was typed in."""
+        if self.miles:
+            return (self.cleaned_data.get("radius") or DEFAULT_RADIUS_MILES) * cldr_formats.KM_PER_MILE
+        return self.cleaned_data.get("radius") or DEFAULT_RADIUS_KM
 
     def filters(self) -> dict:
         """Keyword arguments for selectors.jam_list_public (call after is_valid)."""

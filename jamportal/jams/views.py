@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jamportal import pagecache, places, ratelimit
-from jamportal.cldr import names
+from jamportal.cldr import formats, names
 from jamportal.cldr.formats import native_digits
 from jamportal.jams import posters, selectors, services
 from jamportal.jams.event_page import calendar_links, event_json_ld, ics_filename
@@ -74,14 +74,16 @@ def home(request):
     With a place typed in (or a position from the browser), the list holds the
     Jams nearest to it, with their distances; otherwise every Jam, by country.
     """
-    form = JamFilterForm(request.GET)
+    country = _visitor_country(request)
+    miles = places.uses_miles(country)  # the radius typed in the unit of the distances shown
+    form = JamFilterForm(request.GET, miles=miles)
     version = pagecache.versions(selectors.PUBLIC_VERSION_KEY)
     context = {
         "form": form,
         "query": _query_without_page(request),
         "more_filters_open": form.uses_more_filters(),
         # The campaigns it lists change with the public version.
-        "more_filters_key": (form.more_filters_key(), version),
+        "more_filters_key": (form.more_filters_key(), version, miles),
         # In the map's data address: a browser that keeps the map's answers for a minute
         # asks again as soon as the page it reloads was drawn after a change.
         "public_version": version[0],
@@ -93,7 +95,6 @@ def home(request):
     }
     if not form.is_valid():
         return render(request, "jams/home.html", {**context, "around": request.GET.get("around", "")})
-    country = _visitor_country(request)
     near = form.near()
     if form.cleaned_data["q"]:
         found = places.geocode(form.cleaned_data["q"], visitor_country=country)
@@ -102,10 +103,10 @@ def home(request):
             place=found.place,
             place_name=places.place_name(found.place) if found.place else "",
             alternatives=[(places.place_label(p), p) for p in found.alternatives],
+            smallest_town=formats.format_number(places.SMALLEST_TOWN),
         )
     if near:
         nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
-        miles = places.uses_miles(country)
         items = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
         context.update(near=near, near_items=items, nearest_km=nearest[0][0] if nearest else None, miles=miles)
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
@@ -182,7 +183,7 @@ def _near_page(request, context, *, around):
     query.pop("page", None)
     query["around"] = around
     if not pagecache.same_for_everyone(request):
-        page = {"around": around, "map_query": query.urlencode(safe=","), "near_results": results}
+        page = {"around": around, "map_query": _map_query(query, context), "near_results": results}
         return render(request, "jams/home.html", {**context, **page})
     query.pop("around")
     # Kept under the public version too: the page lists the campaigns in its filters.
@@ -195,11 +196,20 @@ def _near_page(request, context, *, around):
         kept = copy.copy(request)  # the same request, with the stand-in as its position
         kept.META = {**request.META, "QUERY_STRING": query.urlencode(safe=",")}
         kept.GET = query
-        slots = {"around": AROUND, "map_query": query.urlencode(safe=","), "near_results": mark_safe(RESULTS)}
+        slots = {"around": AROUND, "map_query": _map_query(query, context), "near_results": mark_safe(RESULTS)}
         page = render_to_string("jams/home.html", {**context, **slots}, kept)
         if not kept.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # (a page with a CSRF token is one visitor's)
             caches["fragments"].set(key, page, pagecache.SERVER_TIMEOUT_S)
     return HttpResponse(page.replace(RESULTS, results).replace(AROUND, around))
+
+
+def _map_query(query, context):
+    """The near-me search as the map's data asks for it: its radius in km, as the APIs
+    count (typed in miles by visitors who count in miles)."""
+    if context["miles"] and query.get("radius"):
+        query = query.copy()
+        query["radius"] = f"{context['near']['radius_km']:.3f}"
+    return query.urlencode(safe=",")
 
 
 @public_page(versions=[selectors.PUBLIC_VERSION_KEY, selectors.jam_photos_version_key])

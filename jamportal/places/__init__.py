@@ -7,12 +7,13 @@ could later stand behind the same names.
 - distance_km(...): great-circle distance; distances_from(...): from one point to many.
 """
 
-from jamportal.places.gazetteer import Place, distance_km, distances_from
+from jamportal.places.gazetteer import SMALLEST_TOWN, Place, distance_km, distances_from
 from jamportal.places.geocoding import GeocodeResult, geocode, place_label, place_name, suggest
 from jamportal.places.regions import continent_of, uses_miles, visitor_country
 from jamportal.places.timezones import timezone_at
 
 __all__ = [
+    "SMALLEST_TOWN",
     "GeocodeResult",
     "Place",
     "continent_of",

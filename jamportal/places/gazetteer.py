@@ -28,6 +28,8 @@ from rapidfuzz import fuzz
 
 from jamportal.cldr import names as cldr_names
 
+# The fewest people a town has to be in the index (GeoNames' cities15000).
+SMALLEST_TOWN = 15_000
 _lock = threading.Lock()
 _local = threading.local()
 _MAX = "\U0010ffff"
@@ -359,3 +361,16 @@ def distances_from(lat1: float, lon1: float):
         return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
     return to
+
+
+# --- for telling a place's own names from romanised ones (geocoding._doubtful) ---
+
+
+def scripts(text: str) -> set[str]:
+    """The scripts of a name's letters: {"LATIN"}, {"ARABIC"}, {"CJK", "KANA"}..."""
+    return _scripts(text.replace(" ", ""))
+
+
+def local_names_of(pk: int) -> list[str]:
+    """The place's names in the site's languages ("Londres", "Llundain", "倫敦")."""
+    return [name for (name,) in _db().execute("SELECT name FROM local WHERE place = ?", (pk,))]

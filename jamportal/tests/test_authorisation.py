@@ -575,10 +575,11 @@ def test_a_drafts_contact_pages_are_for_its_organiser_only(client, actor, page):
 
 
 # --- alerts ---
-# Alerts' pages: asking is public; an alert's own pages open with its link's secret;
+# Alerts' pages: asking is public (and what happens next: it names only the address
+# this visitor's own session gave); an alert's own pages open with its link's secret;
 # the demand map is for every signed-in organiser and staff (counts only, none under
 # the threshold: jamportal/alerts/tests).
-ALERTS_PAGES = {"alerts:new", "alerts:confirm", "alerts:unsubscribe", "alerts:demand"}
+ALERTS_PAGES = {"alerts:new", "alerts:sent", "alerts:confirm", "alerts:unsubscribe", "alerts:demand"}
 
 
 def test_every_alerts_page_is_classified():

@@ -51,3 +51,25 @@ def test_continent_names_are_cldrs_in_every_language(language):
     for code in regions.CONTINENTS:
         assert regions.continent_name(code, language) == territories[code]
     assert regions.continent_name("003", "fa") == "امریکای شمالی" or language != "fa"
+
+
+# --- measurement systems ---
+
+
+@pytest.mark.parametrize(
+    ("territory", "system", "miles"),
+    [("US", "US", True), ("gb", "UK", True), ("LR", "US", True), ("CA", "metric", False), ("", "metric", False)],
+)
+def test_measurement_system_is_cldrs_and_says_whether_roads_count_in_miles(territory, system, miles):
+    assert (regions.measurement_system(territory), regions.distances_in_miles(territory)) == (system, miles)
+
+
+# --- a country's main language among the site's ---
+
+
+@pytest.mark.parametrize(
+    ("territory", "language"),
+    [("FR", "fr"), ("CM", "fr"), ("KE", "en"), ("BR", "pt-br"), ("TW", "zh-hant"), ("CN", ""), ("", "")],
+)
+def test_main_language_is_the_most_spoken_official_one_the_site_is_written_in(territory, language):
+    assert regions.main_language(territory, [code for code, _name in settings.LANGUAGES]) == language

@@ -71,6 +71,13 @@ def test_visitor_asks_confirms_is_told_of_a_jam_nearby_and_unsubscribes(
     page.check("#id_would_help")
     page.locator("form button[type=submit]").click()
     expect(page.locator("h1")).to_have_text(_in(language, "Please check your email"))
+    # The form's answer was a redirect (Post/Redirect/Get): reloading asks for nothing again.
+    expect(page).to_have_url(f"{live_server.url}/{language}/alerts/sent/")
+    expect(page.locator("h2")).to_have_text(_in(language, "What happens next"))
+    page.reload()
+    expect(page.locator("[role=status] bdi")).to_have_text("visitor@example.org")
+    if language == "en":
+        assert violations(page) == []
     (confirmation,) = mail.outbox
     assert confirmation.to == ["visitor@example.org"]
 

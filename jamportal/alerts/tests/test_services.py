@@ -204,6 +204,21 @@ def test_demand_map_counts_only_confirmed_visitors_not_yet_told_of_a_jam(setting
     assert "No area has enough people waiting to show yet." in _demand_page()
 
 
+def test_demand_map_counts_one_address_once_per_area_so_repeats_do_not_pass_the_threshold(settings):
+    settings.ALERTS_DEMAND_THRESHOLD = 3
+    for n, radius_km in enumerate((10, 25, 50)):  # one visitor, three alerts in the Cambridge area
+        alert(email="ada@example.org", latitude=52.2 + n / 100, longitude=0.12, radius_km=radius_km, would_help=True)
+    alert(email="bob@example.org", latitude=52.21, longitude=0.12, would_help=True)
+    alert(email="bob@example.org", latitude=3.87, longitude=11.52)  # the same visitor elsewhere counts there
+    waiting(2, latitude=3.87, longitude=11.52)
+
+    html = _demand_page()
+
+    cells = re.search(r'<script id="demand-cells" type="application/json">(.*?)</script>', html).group(1)
+    assert '"south": 52' not in cells
+    assert '"south": 3, "west": 11, "north": 4, "east": 12, "people_text": "3", "helpers_text": ""' in cells
+
+
 def test_demand_map_is_for_signed_in_people_only():
     response = Client().get("/en/alerts/demand/")
     assert response.status_code == 302
@@ -226,11 +241,18 @@ def _ask(client, email="ada@example.org", around="3.87,11.52", **more):
     return client.post("/en/alerts/new/", {"around": around, "email": email, "radius_km": "50", **more})
 
 
-def test_asking_from_the_form_sends_the_confirmation(django_capture_on_commit_callbacks):
+def test_asking_from_the_form_sends_the_confirmation_and_redirects_to_what_happens_next(
+    django_capture_on_commit_callbacks,
+):
+    client = Client()
     with django_capture_on_commit_callbacks(execute=True):
-        response = _ask(Client(), would_help="on")
+        response = _ask(client, would_help="on")
 
-    assert "We have sent a link to <bdi>ada@example.org</bdi>." in response.content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/en/alerts/sent/")
+    html = client.get(response["Location"]).content.decode()
+    assert "We have sent a link to <bdi>ada@example.org</bdi>." in html
+    assert "<h2>What happens next</h2>" in html
+    assert "The link works for 2 days. If you do not confirm by then, we delete your request" in html
     (made,) = Alert.objects.all()
     assert (made.would_help, made.confirmed_at, made.radius_km) == (True, None, 50)
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
@@ -252,7 +274,7 @@ def test_one_address_gets_at_most_three_confirmations_a_day(django_capture_on_co
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(3):
-            assert _ask(client, around=f"3.87,1{n}.5").status_code == 200
+            assert _ask(client, around=f"3.87,1{n}.5").status_code == 302
         refused = _ask(client, around="3.87,14.5")
 
     assert refused.status_code == 429
@@ -266,7 +288,7 @@ def test_one_network_address_asks_at_most_its_hourly_limit(settings):
     client = Client()
     statuses = [_ask(client, email=f"p{n}@example.org").status_code for n in range(3)]
 
-    assert statuses == [200, 200, 429]
+    assert statuses == [302, 302, 429]
     assert Alert.objects.count() == 2
 
 
@@ -291,9 +313,39 @@ def test_one_email_address_holds_at_most_its_alerts(settings):
 def test_a_bot_filling_the_honeypot_is_thanked_and_nothing_is_kept():
     response = _ask(Client(), website="https://spam.example")
 
-    assert response.status_code == 200
+    assert (response.status_code, response["Location"]) == (302, "/en/alerts/sent/")
     assert not Alert.objects.exists()
     assert mail.outbox == []
+
+
+def test_asking_on_a_persian_page_redirects_to_the_persian_page_of_what_happens_next():
+    client = Client()
+    response = client.post("/fa/alerts/new/", {"around": "3.87,11.52", "email": "amir@example.ir", "radius_km": "50"})
+
+    assert response["Location"] == "/fa/alerts/sent/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="fa" dir="rtl"' in html
+    assert "<bdi>amir@example.ir</bdi>" in html
+
+
+def test_the_page_of_what_happens_next_keeps_later_pages_shared_and_names_no_address_to_others():
+    client = Client()
+    sent = _ask(client)["Location"]
+
+    assert "sessionid" not in client.cookies
+    assert client.cookies["alert-sent"]["path"] == "/en/alerts/sent/"
+    assert "ada@example.org" not in Client().get(sent).content.decode()
+
+
+def test_the_page_of_what_happens_next_reloaded_sends_nothing_again(django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = _ask(client)["Location"]
+        pages = [client.get(sent).status_code for _ in range(2)]
+
+    assert pages == [200, 200]
+    assert len(mail.outbox) == 1
+    assert Alert.objects.count() == 1
 
 
 def test_asking_without_a_place_or_with_a_bad_email_says_so():

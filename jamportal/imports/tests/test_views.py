@@ -4,12 +4,15 @@ event, removing a calendar; each costs the same queries however many lines it ha
 
 import datetime
 import html
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from jamportal.cldr import formats
 from jamportal.imports import services
 from jamportal.imports.forms import SourceForm
 from jamportal.imports.models import CalendarSource, SyncRun
@@ -52,10 +55,10 @@ def test_adding_a_calendar_imports_it_and_shows_the_report(client, organiser, ca
     source = CalendarSource.objects.get()
     assert response.redirect_chain == [(reverse("imports:source", args=[source.pk]), 302)]
     text = _text(response)
-    assert "Created (drafts for you to look over and submit) Pi Jam" in text
+    assert "Created (drafts for you to look over and submit) (1) Pi Jam" in text
     assert (
-        "Not imported Lost Jam We could not find the place “Nowhere Hall”. Say where it is below, and it is imported."
-        in text
+        "Not imported (1) Lost Jam We could not find the place “Nowhere Hall”. "
+        "Say where it is below, and it is imported." in text
     )
     assert Jam.objects.get().organiser == organiser
 
@@ -78,10 +81,34 @@ def test_sync_now_shows_what_changed_and_what_was_kept(client, organiser, calend
     response = client.post(reverse("imports:sync", args=[source.pk]), follow=True)
 
     text = _text(response)
+    starts = formats.format_datetime(datetime.datetime.combine(DAY, datetime.time(11), ZoneInfo("Europe/London")))
     assert (
-        "Changed as the calendar says Pi Jam: starts Kept as you edited them here Pi Jam: venue changed in the " in text
+        f"Changed as the calendar says (1) Pi Jam: Starts: {starts} Kept as you edited them here (1) Pi Jam: venue "
+        "changed in the calendar; what you set here stays. Venue in the calendar: Museum" in text
     )
-    assert "Pi Jam: venue changed in the calendar; what you set here stays." in text
+
+
+def test_the_report_counts_and_names_each_change_in_the_readers_language_and_digits(client, organiser, calendar_server):
+    calendar_server.serve(
+        "/jams.ics", calendar(_event("a@x", "Pi Jam"), _event("b@x", "Jam B"), _event("c@x", "Jam C"))
+    )
+    source = services.source_add(organiser=organiser, url=calendar_server.url("/jams.ics"))
+    calendar_server.serve("/jams.ics", calendar(_event("a@x", "Pi Jam", start=11, location="Museum\\, Oxford\\, UK")))
+    services.source_sync(source)
+
+    html = client.get(f"/fa/calendars/{source.pk}/").content.decode()
+
+    starts = formats.format_datetime(datetime.datetime.combine(DAY, datetime.time(11), ZoneInfo("Europe/London")), "fa")
+    assert '<h3 class="report-cancelled">لغو شد <span class="count">(۲)</span></h3>' in html
+    changes = re.search(r'<ul class="changes">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", changes) == [
+        f"شروع: <bdi>{starts}</bdi>",
+        "محل برگزاری: <bdi>Museum</bdi>",
+        "نشانی: <bdi>Oxford, UK</bdi>",
+        "شهر: <bdi>Oxford</bdi>",
+        "عرض جغرافیایی: <bdi>۵۱٫۷۵۲۲</bdi>",
+        "طول جغرافیایی: <bdi>-۱٫۲۵۶۰</bdi>",
+    ]
 
 
 def test_placing_an_event_imports_it(client, organiser, calendar_server):

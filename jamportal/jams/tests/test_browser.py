@@ -179,6 +179,7 @@ def test_visitor_finds_the_nearest_jam_by_typing_a_place(new_page):
     items = page.locator("ol.jams.near li")
     expect(items.first).to_contain_text("Yaoundé Jam")
     expect(items.first.locator(".distance")).to_have_text("0.3 mi")  # Chromium asks for en-US
+    expect(page.get_by_label("Within (mi)")).to_have_attribute("placeholder", "30")  # the radius in the same unit
     expect(page.get_by_role("button", name="Yaoundé Jam")).to_be_visible()
     expect(page.get_by_role("button", name="Nairobi Jam")).to_be_visible()
     screenshot(page, "near-me")

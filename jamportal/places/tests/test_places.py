@@ -163,3 +163,21 @@ def test_an_index_of_another_version_is_rebuilt(tmp_path, settings, monkeypatch)
         db.execute(f"PRAGMA user_version = {gazetteer.VERSION}")
     call_command("build_gazetteer", "--if-missing")
     assert built == [old]  # current: left as it is
+
+
+# --- a town we do not hold (issue 22: "Oban" found Auburn) ---
+
+
+def test_geocode_a_small_town_is_not_taken_for_a_far_place_holding_its_name_romanised():
+    found = geocode("Oban", visitor_country="GB")  # Oban, Scotland: 8,000 people, not in the index
+
+    assert found.place is None
+    assert [place.name for place in found.alternatives[:2]] == ["Auburn", "Auburn"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [("Wien", "Vienna"), ("Nizza", "Nice"), ("Bombay", "Mumbai"), ("Peking", "Beijing"), ("Lüttich", "Liège")],
+)
+def test_geocode_still_takes_another_languages_name_for_the_place(query, name):
+    assert geocode(query).place.name == name
