@@ -51,12 +51,13 @@ class Booth:
         self.deadline = None
         self.last_photo = None  # (path, branded image), for the screen
         self.vetoed = False
+        self.countdown_s = COUNTDOWN_S  # the panel may change it while the booth runs
 
     def press(self, kind, *, now):
         if kind == "exit":
             self.state = STOPPED
         elif self.state == IDLE and kind == "short":
-            self.state, self.deadline = COUNTDOWN, now + COUNTDOWN_S
+            self.state, self.deadline = COUNTDOWN, now + self.countdown_s
             if self.led:
                 self.led.blink()
         elif self.state == IDLE and kind == "long":

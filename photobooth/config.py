@@ -92,6 +92,9 @@ class Config:
     bluesky_handle: str = ""
     bluesky_service: str = ""  # the account's PDS; empty: Bluesky's own (https://bsky.social)
     source: str = "photobooth.toml"
+    gallery: bool = False  # the local gallery and phone panel (photobooth/gallery.py)
+    gallery_port: int = 8080
+    gallery_name: str = "photobooth"
 
 
 def _url(value):
@@ -167,6 +170,19 @@ def _shots(value):
     return None if value in (1, 4) else "must be 1 (one photo) or 4 (a 2x2 collage)"
 
 
+def _port(value):
+    return None if type(value) is int and 1024 <= value <= 65535 else "must be a port number from 1024 to 65535"
+
+
+# One DNS label: <name>.local on the venue's network.
+LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _label(value):
+    ok = isinstance(value, str) and LABEL.fullmatch(value)
+    return None if ok else 'must be letters a-z, digits and hyphens, such as "jam-booth" (for jam-booth.local)'
+
+
 # section -> key -> (Config field, check)
 SCHEMA = {
     "portal": {"url": ("portal_url", _url)},
@@ -191,6 +207,7 @@ SCHEMA = {
     },
     "mastodon": {"instance": ("mastodon_instance", _url)},
     "bluesky": {"handle": ("bluesky_handle", _handle), "service": ("bluesky_service", _service)},
+    "gallery": {"enabled": ("gallery", _flag), "port": ("gallery_port", _port), "name": ("gallery_name", _label)},
 }
 PATHS = {"folder", "secrets", "logo"}
 PAIRS = {"resolution", "size", "targets"}
