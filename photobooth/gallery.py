@@ -353,11 +353,10 @@ def language_for(accept: str, languages) -> str:
             wanted.append((-weight, number, tag.strip().lower()))
     codes = {code.lower(): code for code in languages}
     for _weight, _number, tag in sorted(wanted):
-        if tag in codes:
-            return codes[tag]
-        base = tag.split("-")[0]
-        if base in codes:
-            return codes[base]
+        parts = tag.split("-")
+        for length in range(len(parts), 0, -1):  # zh-Hant-TW, then zh-Hant, then zh
+            if "-".join(parts[:length]) in codes:
+                return codes["-".join(parts[:length])]
     return languages[0] if languages else "en"
 
 

@@ -350,17 +350,24 @@ def test_hiding_a_photo_declines_what_was_not_posted_and_takes_it_off_the_galler
         outbox.release(photo)
         portal = next(job for job in outbox.due(now=1e12) if job.target == "portal")
         outbox.mark_done(portal, "on-the-portal")
-        shown = photo_ids(outbox)[photo.name]
+        everywhere = keep(outbox, folder, "blue", targets=["portal"])
+        outbox.release(everywhere)
+        outbox.mark_done(next(job for job in outbox.due(now=1e12) if job.photo == everywhere), "also-on-the-portal")
+        shown, posted = photo_ids(outbox)[photo.name], photo_ids(outbox)[everywhere.name]
     client = sign_in(served)
 
-    listed_before = f"/thumb/{shown}.jpg" in client.get(served.url + "/panel/photos").text
+    listed_before = re.findall(r"/thumb/(\d+)\.jpg", client.get(served.url + "/panel/photos").text)
     post(client, served, "/panel/photos/hide", photo=str(shown))
+    post(client, served, "/panel/photos/hide", photo=str(posted))
 
-    assert listed_before
+    assert listed_before == [str(posted), str(shown)]
     with Outbox(folder / "outbox.sqlite3") as outbox:
-        assert sorted((job.target, job.status) for job in outbox.jobs()) == [("portal", "done"), ("x", "declined")]
+        assert sorted((job.photo.name, job.target, job.status) for job in outbox.jobs()) == sorted(
+            [(photo.name, "portal", "done"), (photo.name, "x", "declined"), (everywhere.name, "portal", "done")]
+        )
     assert client.get(f"{served.url}/photo/{shown}.jpg").status_code == 404
-    assert f"/thumb/{shown}.jpg" not in client.get(served.url + "/").text
+    assert client.get(f"{served.url}/photo/{posted}.jpg").status_code == 404
+    assert re.findall(r"/thumb/(\d+)\.jpg", client.get(served.url + "/").text) == []
 
 
 def test_live_settings_reach_the_running_booth_and_outlast_a_restart(served, folder, booth):
@@ -432,6 +439,8 @@ def test_pages_speak_the_phones_language_among_the_booths(served):
     assert "هنوز" in persian.text
     assert '<html lang="en" dir="ltr">' in german.text
     assert gallery.language_for("pt-BR, cy;q=0.8", ["en", "cy"]) == "cy"
+    assert gallery.language_for("de;q=0.5, pt-BR", ["en", "de", "pt-br"]) == "pt-br"
+    assert gallery.language_for("zh-Hant-TW", ["en", "zh-hant"]) == "zh-hant"
 
 
 def test_every_answer_has_security_headers(served):
