@@ -72,7 +72,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make a browser send "Origin: null" with our own forms
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
@@ -82,7 +82,7 @@ STYLE = """
 body{margin:0;font:16px/1.45 system-ui,sans-serif;background:#1d1d1f;color:#ececf0}
 header{background:#c51a4a;padding:.6rem 1rem}
 header h1{margin:0;font-size:1.2rem}
-nav{display:flex;flex-wrap:wrap;gap:.4rem;padding:.5rem 1rem;background:#2a2a2e}
+nav{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem;padding:.5rem 1rem;background:#2a2a2e}
 nav a{color:#fff;padding:.3rem .5rem;border-radius:.3rem;background:#3a3a40;text-decoration:none}
 main{padding:1rem;max-width:60rem;margin:0 auto}
 a{color:#ffb3c8}

@@ -535,3 +535,42 @@ def test_the_booth_is_name_dot_local_inside_a_network_namespace_of_its_own(tmp_p
         "page": 200,
         "qr": "http://127.0.0.1:8080/",
     }
+
+
+OUTSIDE_THE_VIEWPORT = """() => {
+    const outside = [];
+    for (const element of document.body.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width && (box.left < -0.5 || box.right > window.innerWidth + 0.5)) {
+            outside.push(`${element.tagName} ${element.textContent.slice(0, 40)} ${box.left}..${box.right}`);
+        }
+    }
+    return {scrollWidth: document.documentElement.scrollWidth, outside};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("fa", "rtl")])
+def test_the_panel_fits_a_phone_360_pixels_wide(browser, served, folder, language, direction):
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        for colour in ("red", "green", "blue"):
+            outbox.release(keep(outbox, folder, colour))
+        failed = outbox.due(now=1e12)[0]
+        outbox.mark_refused(failed, "Refused: 422: " + "Unprocessable" * 20)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language, base_url=served.url)
+    context.route(re.compile(r"^(?!" + re.escape(served.url) + ").*"), lambda route: route.abort())
+    page = context.new_page()
+    seen = {}
+    try:
+        page.goto("/panel/")
+        page.fill("#pin", served.pin.shown)
+        page.locator("button[type=submit]").click()
+        page.wait_for_url("**/panel/")
+        for path in ["/", *PANEL_GETS]:
+            page.goto(path)
+            seen[path] = (page.get_attribute("html", "dir"), page.evaluate(OUTSIDE_THE_VIEWPORT))
+    finally:
+        context.close()
+
+    fits = {"scrollWidth": 360, "outside": []}
+    assert seen == dict.fromkeys(["/", *PANEL_GETS], (direction, fits))
