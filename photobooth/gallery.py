@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_time
@@ -65,6 +66,7 @@ THUMBNAIL_BOX = (480, 480)
 COUNTDOWNS = range(1, 11)
 COLLAGE_SHOTS = 4
 COOKIE = "booth_panel"
+LISTEN_ON = "0.0.0.0"  # noqa: S104 (every interface: the venue's network is the point)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
@@ -307,10 +309,8 @@ class Gallery:
 
     def _zone(self):
         try:
-            from zoneinfo import ZoneInfo
-
             return ZoneInfo(self.timezone) if self.timezone else None
-        except (ValueError, KeyError):
+        except (ValueError, ZoneInfoNotFoundError):
             return None
 
     def todays_photos(self, outbox) -> list:
@@ -423,6 +423,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.not_found()
         except (ConnectionError, TimeoutError):
             return None
+        except Exception:  # logged; the booth goes on, and so does the server
+            log.exception("The gallery could not answer %s %s", method, self.path)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.send_text(HTTPStatus.INTERNAL_SERVER_ERROR, "")
+            return None
 
     def _panel(self, method, action):
         now = self.gallery.clock()
@@ -467,7 +473,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             shown = self.gallery.todays_photo(outbox, photo_id)
         if shown is None or not shown.photo.is_file():
             return self.not_found()
-        data = self._thumbnail(shown.photo) if thumbnail else shown.photo.read_bytes()
+        try:
+            data = self._thumbnail(shown.photo) if thumbnail else shown.photo.read_bytes()
+        except (OSError, Image.DecompressionBombError) as error:  # a damaged file (PIL's UnidentifiedImageError too)
+            log.warning("Photo %s not served: %s", shown.photo, error)
+            return self.not_found()
         headers = {"Cache-Control": "private, max-age=300"}
         if not thumbnail:
             headers["Content-Disposition"] = f'inline; filename="photobooth-{shown.id}.jpg"'
@@ -805,6 +815,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
             self.send_header(name, value)
+        if self.close_connection:  # said, so that a client does not send its next request on this connection
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -892,7 +904,7 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(gallery: Gallery, *, host="0.0.0.0", port=8080):  # noqa: S104 (the venue's network is the point)
+def serve(gallery: Gallery, *, host=LISTEN_ON, port=8080):
     """The server in a thread of its own until the block ends; yields the server
     (its `server_address` says the port, if 0 was asked for)."""
     server = Server((host, port), gallery)
@@ -977,7 +989,7 @@ def open_gallery(config, *, live, session, outlook, camera="", timezone=""):
     gallery.pin.start()
     address = lan_address()
     with contextlib.ExitStack() as stack:
-        server = stack.enter_context(serve(gallery, port=config.gallery_port))
+        server = stack.enter_context(serve(gallery, host=LISTEN_ON, port=config.gallery_port))
         port = server.server_address[1]
         try:
             stack.enter_context(advertise(config.gallery_name, address, port))

@@ -574,3 +574,110 @@ def test_the_panel_fits_a_phone_360_pixels_wide(browser, served, folder, languag
 
     fits = {"scrollWidth": 360, "outside": []}
     assert seen == dict.fromkeys(["/", *PANEL_GETS], (direction, fits))
+
+
+def test_the_status_page_says_how_the_booth_stands(served, folder, booth):
+    booth.outlook.update(pending=2, offline=True, failed=1, failure="x: Refused")
+    booth.outlook.last_contact = datetime.datetime(2031, 3, 1, 9, 5, tzinfo=datetime.UTC)
+    served.timezone = "Asia/Tehran"
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        outbox.release(keep(outbox, folder, "red"))
+    client = sign_in(served)
+
+    english = client.get(served.url + "/panel/").text
+    persian = client.get(served.url + "/panel/", headers={"Accept-Language": "fa"}).text
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", english))
+
+    assert {name: value for name, value in facts.items() if name != "Disk free"} == {
+        "Camera": "fake",
+        "Network": "Offline",
+        "Backlog": "2 jobs waiting",
+        "Last contact with the portal": "12:35\u202fPM",
+    }
+    assert re.fullmatch(r"[\d,]+\.\d GB", facts["Disk free"])
+    assert "<dd>۲ کار در انتظار</dd>" in persian
+
+
+@pytest.mark.slow  # the booth's whole run: seconds of countdown and consent window
+@pytest.mark.django_db(transaction=True)
+def test_run_serves_the_gallery_and_takes_a_photo_from_the_phone(live_server, settings, tmp_path, monkeypatch):
+    """The booth's real main loop with [gallery] on: the PIN read off its screen, the
+    panel's shutter, the consent window, then the photo in the gallery; on loopback only."""
+    import contextlib
+    import socket
+    import threading
+    import time
+
+    import pygame
+
+    from jamportal.feed import services as feed_services
+    from jamportal.jams.tests.factories import JamFactory
+
+    settings.SITE_URL = live_server.url
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setattr(gallery, "LISTEN_ON", "127.0.0.1")
+    monkeypatch.setattr(gallery, "lan_address", lambda: "127.0.0.1")
+    monkeypatch.setattr(gallery, "advertise", lambda *args: contextlib.nullcontext())  # mDNS: the namespace test
+    jam = JamFactory(title="Gallery Jam")
+    _booth, token = feed_services.booth_create(jam, by=jam.organiser, name="Booth")
+    monkeypatch.setenv("PHOTOBOOTH_PORTAL_TOKEN", token)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = parse(
+        f'[portal]\nurl = "{live_server.url}"\n[booth]\nfolder = "{tmp_path}"\nsecrets = "{tmp_path / "none.toml"}"\n'
+        '[camera]\nkind = "fake"\nresolution = [640, 360]\n[screen]\nfullscreen = false\nsize = [320, 180]\n'
+        f'[gpio]\nenabled = false\n[gallery]\nenabled = true\nport = {port}\nname = "jam-booth"',
+        base=tmp_path,
+    )
+    shown, found = [], {}
+    real_show = app.Screen.show
+
+    def show(screen, view):
+        shown.append((view.qr, view.corner))
+        real_show(screen, view)
+
+    monkeypatch.setattr(app.Screen, "show", show)
+    url = f"http://127.0.0.1:{port}"
+
+    def organiser():
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline and not any(corner.startswith("Panel PIN: ") for _qr, corner in shown):
+                time.sleep(0.2)
+            pin = next(corner for _qr, corner in shown if corner.startswith("Panel PIN: ")).removeprefix("Panel PIN: ")
+            phone = sign_in(types.SimpleNamespace(url=url, pin=None), pin=pin)
+            token = re.search(r'name="token" value="([^"]+)"', phone.get(url + "/panel/").text).group(1)
+            found["shutter"] = phone.post(
+                url + "/panel/shutter", data={"token": token}, allow_redirects=False
+            ).status_code
+            while time.monotonic() < deadline and not re.search(r"/photo/\d+\.jpg", phone.get(url + "/").text):
+                time.sleep(0.3)
+            found["gallery"] = re.findall(r"/photo/(\d+)\.jpg", phone.get(url + "/").text)
+        finally:
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
+
+    threading.Thread(target=organiser, daemon=True).start()
+    status = app.run(config)
+
+    assert status == 0
+    assert shown[-1][0] == f"{url}/"
+    assert found["shutter"] == 303
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        assert found["gallery"] == [str(shown_photo.id) for shown_photo in photos_shown(outbox)]
+    assert len(found["gallery"]) == 1
+
+
+def test_a_damaged_photo_is_not_found_and_the_gallery_carries_on(served, folder):
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        photo = keep(outbox, folder, "red")
+        outbox.release(photo)
+        shown = photo_ids(outbox)[photo.name]
+    photo.write_bytes(b"not a jpeg")
+    client = browser_like()
+
+    thumbnail = client.get(f"{served.url}/thumb/{shown}.jpg")
+    page = client.get(served.url + "/")
+
+    assert (thumbnail.status_code, thumbnail.text) == (404, "Not found.")
+    assert page.status_code == 200
