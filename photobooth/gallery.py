@@ -685,6 +685,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.settings_page(message, HTTPStatus.BAD_REQUEST)
         if shots not in ("1", str(COLLAGE_SHOTS)) or any(target not in live.every_target for target in targets):
             return self.settings_page(_("Choose from the options shown."), HTTPStatus.BAD_REQUEST)
+        if not targets:  # a photo with nowhere to go would have no place in the outbox, nor in the gallery
+            return self.settings_page(_("Choose at least one place to post to."), HTTPStatus.BAD_REQUEST)
         live.update(language=language, countdown=int(countdown), targets=targets, shots=int(shots))
         self.gallery.commands.put(live.apply)
         self.redirect("/panel/settings")

@@ -420,12 +420,19 @@ def test_bad_settings_are_refused_with_a_message_in_the_phones_language(served, 
         served.url + "/panel/settings", data={"token": token, "language": "de", "countdown": "3", "shots": "1"}
     )
     huge = client.post(served.url + "/panel/settings", data={"token": token, "language": "x" * 5000})
+    nowhere = client.post(
+        served.url + "/panel/settings",
+        data={"token": token, "language": "en", "countdown": "3", "shots": "1"},
+        headers={"Accept-Language": "fa"},
+    )
 
     assert countdown.status_code == 400
     assert "1 i 10" in countdown.text
     assert '<html lang="cy" dir="ltr">' in countdown.text
     assert (language.status_code, huge.status_code) == (400, 413)
     assert "Choose one of the booth's languages." in html.unescape(language.text)
+    assert nowhere.status_code == 400
+    assert "دست‌کم یک جا را برای ارسال انتخاب کنید." in nowhere.text
     assert booth.commands.empty()
 
 
