@@ -250,7 +250,7 @@ class LiveSettings:
         if saved.get("countdown") in COUNTDOWNS:
             live.countdown = saved["countdown"]
         if isinstance(saved.get("targets"), list):
-            live.targets = tuple(target for target in targets if target in saved["targets"])
+            live.targets = tuple(target for target in targets if target in saved["targets"]) or live.targets
         if saved.get("shots") in (1, COLLAGE_SHOTS):
             live.shots = saved["shots"]
         return live

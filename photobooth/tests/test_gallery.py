@@ -688,3 +688,12 @@ def test_a_damaged_photo_is_not_found_and_the_gallery_carries_on(served, folder)
 
     assert (thumbnail.status_code, thumbnail.text) == (404, "Not found.")
     assert page.status_code == 200
+
+
+def test_saved_settings_the_booth_no_longer_has_give_way_to_its_own(tmp_path):
+    saved = tmp_path / "panel-settings.json"
+    saved.write_text(json.dumps({"language": "de", "countdown": 99, "targets": ["mastodon"], "shots": 3}))
+
+    live = gallery.LiveSettings.load(saved, languages=["en", "fa"], targets=("portal", "x"), countdown=3, shots=1)
+
+    assert (live.language, live.countdown, live.targets, live.shots) == ("en", 3, ("portal", "x"), 1)
