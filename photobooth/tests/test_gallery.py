@@ -697,3 +697,21 @@ def test_saved_settings_the_booth_no_longer_has_give_way_to_its_own(tmp_path):
     live = gallery.LiveSettings.load(saved, languages=["en", "fa"], targets=("portal", "x"), countdown=3, shots=1)
 
     assert (live.language, live.countdown, live.targets, live.shots) == ("en", 3, ("portal", "x"), 1)
+
+
+@pytest.mark.slow  # the Nu HTML checker runs in Java
+def test_gallery_and_panel_pages_are_valid_html(served, folder, tmp_path):
+    from jamportal.tests.test_html_valid import validate
+
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        outbox.release(keep(outbox, folder, "red"))
+        outbox.mark_refused(outbox.due(now=1e12)[0], "Refused: 422")
+    client = sign_in(served)
+    files = []
+    for language in ("en", "fa"):
+        for path in ["/", "/panel/login", *PANEL_GETS]:
+            page = tmp_path / f"{language}{path.replace('/', '-')}.html"
+            page.write_text(client.get(served.url + path, headers={"Accept-Language": language}).text)
+            files.append(page)
+
+    assert validate(files) == []
