@@ -457,8 +457,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             photos = self.gallery.todays_photos(outbox)
         if photos:
             items = "".join(
-                f'<li><a href="/photo/{shown.id}.jpg"><img src="/thumb/{shown.id}.jpg" alt="{_e(shown.caption)}" '
-                f'width="480" height="270" loading="lazy"></a></li>'
+                f'<li><a href="/photo/{shown.id}.jpg" download="photobooth-{shown.id}.jpg">'
+                f'<img src="/thumb/{shown.id}.jpg" alt="{_e(shown.caption)}" width="480" height="270" loading="lazy">'
+                "</a></li>"
                 for shown in photos
             )
             tap = _e(_("Tap a photo to download it."))

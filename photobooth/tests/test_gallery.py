@@ -158,7 +158,7 @@ def test_gallery_shows_only_todays_photos_nobody_declined_held_or_hid(served, fo
     client = browser_like()
 
     page = client.get(served.url + "/")
-    listed = re.findall(r'href="/photo/(\d+)\.jpg"', page.text)
+    listed = re.findall(r'href="/photo/(\d+)\.jpg" download="photobooth-\1\.jpg"', page.text)
     answers = {
         path.stem: client.get(f"{served.url}/photo/{ids[path]}.jpg").status_code
         for path in (released, posted, held, declined, hidden, yesterday)
