@@ -950,10 +950,19 @@ def advertise(name: str, address: str, port: int):
         server=f"{name}.local.",
     )
     zeroconf = Zeroconf(interfaces=[address])
+
+    def register():  # its probes take seconds: the booth does not wait for them
+        try:
+            zeroconf.register_service(info, allow_name_change=True)
+        except Exception as error:  # another device has the name: the QR code's address still works
+            log.warning("%s.local not advertised: %s", name, error)
+
+    registering = threading.Thread(target=register, name="mdns", daemon=True)
+    registering.start()
     try:
-        zeroconf.register_service(info, allow_name_change=True)
         yield info
     finally:
+        registering.join(timeout=10)
         zeroconf.unregister_all_services()
         zeroconf.close()
 
