@@ -573,14 +573,14 @@ def test_the_panel_fits_a_phone_360_pixels_wide(browser, served, folder, languag
         page.fill("#pin", served.pin.shown)
         page.locator("button[type=submit]").click()
         page.wait_for_url("**/panel/")
-        for path in ["/", *PANEL_GETS]:
+        for path in ["/", "/panel/login", *PANEL_GETS]:
             page.goto(path)
             seen[path] = (page.get_attribute("html", "dir"), page.evaluate(OUTSIDE_THE_VIEWPORT))
     finally:
         context.close()
 
     fits = {"scrollWidth": 360, "outside": []}
-    assert seen == dict.fromkeys(["/", *PANEL_GETS], (direction, fits))
+    assert seen == dict.fromkeys(["/", "/panel/login", *PANEL_GETS], (direction, fits))
 
 
 def test_the_status_page_says_how_the_booth_stands(served, folder, booth):
