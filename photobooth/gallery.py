@@ -62,6 +62,7 @@ SESSION_S = 12 * 3600
 SESSIONS_KEPT = 20
 BODY_BYTES = 4096  # every form here is a few fields
 REQUEST_TIMEOUT_S = 10  # a client that sends nothing for this long is dropped
+CONNECTIONS = 32  # at once: a venue's guests load a page and its photos, a few connections each
 THUMBNAIL_BOX = (480, 480)
 COUNTDOWNS = range(1, 11)
 COLLAGE_SHOTS = 4
@@ -763,7 +764,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """The POST's body, read whole before any answer (the connection stays usable),
         or False after answering 411/413 and closing the connection."""
         try:
-            length = int(self.headers.get("Content-Length", "0"))
+            length = -1 if "Transfer-Encoding" in self.headers else int(self.headers.get("Content-Length", "0"))
         except ValueError:
             length = -1
         if length < 0 or length > BODY_BYTES:
@@ -897,13 +898,33 @@ def _photo_address(path):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    """A thread per connection, at most CONNECTIONS at once: a connection beyond them
+    is closed at once, so that idle or slow clients cannot use up the booth's memory."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 16
 
     def __init__(self, address, gallery):
         self.gallery = gallery
+        self._slots = threading.BoundedSemaphore(CONNECTIONS)
         super().__init__(address, Handler)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 @contextlib.contextmanager

@@ -715,3 +715,44 @@ def test_gallery_and_panel_pages_are_valid_html(served, folder, tmp_path):
             files.append(page)
 
     assert validate(files) == []
+
+
+def test_idle_connections_beyond_the_limit_are_closed_and_their_slots_come_back(served):
+    import socket
+    import time
+
+    port = int(served.url.rsplit(":", 1)[1])
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(gallery.CONNECTIONS)]
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the server accepts them one by one
+            extra = socket.create_connection(("127.0.0.1", port))
+            extra.settimeout(5)
+            extra.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            try:
+                answer = extra.recv(100)
+            except ConnectionResetError:
+                answer = b""
+            extra.close()
+            if not answer:
+                break
+        refused = answer
+    finally:
+        for connection in idle:
+            connection.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            later = browser_like().get(served.url + "/", timeout=5).status_code
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+
+    assert refused == b""
+    assert later == 200
+
+
+def test_a_chunked_post_is_refused_and_the_connection_closed(served):
+    answer = browser_like().post(served.url + "/panel/login", data=iter([b"pin=1"]))
+
+    assert (answer.status_code, answer.headers["Connection"]) == (411, "close")
