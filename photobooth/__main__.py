@@ -2,7 +2,7 @@
 
     python -m photobooth run      [--config FILE]    the booth itself
     python -m photobooth check    [--config FILE]    every part, one line each: settings, secrets, portal,
-                                                     screen, camera, GPIO, disk, fonts, each target
+                                                     screen, camera, GPIO, disk, gallery, fonts, each target
     python -m photobooth outbox   [list|retry [ID...|all]|purge]  what waits to be posted, what failed and why
     python -m photobooth pair     TOKEN_OR_QR_IMAGE  store the booth token from the Jam's booth page (- reads it)
 
@@ -208,6 +208,8 @@ def check(config) -> int:
     report("camera", camera_check)
     report("gpio", gpio_check)
     report("disk", disk_check)
+    if config.gallery:
+        report("gallery", lambda: gallery_check(config))
     languages = [settings.get("language", "en"), *settings.get("languages", [])]
     for language in dict.fromkeys(languages):
         report(f"font for {i18n.language_name(language)}", lambda language=language: font_path(language))
@@ -230,6 +232,32 @@ def check(config) -> int:
     else:
         print("All good.")
     return 1 if counts["FAIL"] else 0
+
+
+def gallery_check(config) -> str:
+    """The gallery's port is free on every interface, and where phones will find it."""
+    import socket
+
+    from .gallery import LISTEN_ON, lan_address
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((LISTEN_ON, config.gallery_port))
+        except OSError as error:
+            raise ConfigError(
+                f"port {config.gallery_port} is taken ({error.strerror}): is the booth already running? "
+                "Else choose another [gallery] port."
+            ) from None
+    address = lan_address()
+    if address.startswith("127."):
+        raise Caveat(
+            f"no network: once the booth is on the venue's Wi-Fi, the gallery is at "
+            f"http://{config.gallery_name}.local:{config.gallery_port}/"
+        )
+    return (
+        f"http://{config.gallery_name}.local:{config.gallery_port}/ and http://{address}:{config.gallery_port}/ "
+        "(port free)"
+    )
 
 
 def _camera_name(kind, model):

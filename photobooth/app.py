@@ -25,8 +25,8 @@ import requests
 from mastodon import MastodonNetworkError
 from PIL import Image
 
-from . import boomerang, i18n, takehome
-from .booth import CONSENT, COUNTDOWN, STOPPED, Booth
+from . import boomerang, gallery, i18n, takehome
+from .booth import CONSENT, COUNTDOWN, COUNTDOWN_S, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
 from .config import ConfigError, load_secrets
@@ -61,6 +61,7 @@ class Outlook:
     def __init__(self):
         self.pending, self.offline, self.failed, self.failure = 0, False, 0, ""
         self.printer = ((), "")  # the printer's problems and name (`update_printer`)
+        self.last_contact = None  # when the portal last answered a heartbeat (the panel's status page)
         self._lock = threading.Lock()
 
     def update(self, *, pending, offline, failed=0, failure=""):
@@ -217,7 +218,8 @@ def publish_forever(
             now = time.monotonic()
             if portal and (last_heartbeat is None or now - last_heartbeat >= HEARTBEAT_EVERY_S):
                 last_heartbeat = now
-                heartbeat(portal, backlog=outlook.read().pending)
+                if heartbeat(portal, backlog=outlook.read().pending):
+                    outlook.last_contact = datetime.datetime.now(datetime.UTC)
             stop.wait(every)
 
 
@@ -244,12 +246,16 @@ class Session:
     """One booth at work: turns presses into the state machine's steps and the
     state into a screenful. No threads or sleeps of its own."""
 
-    def __init__(self, *, booth: Booth, screen, camera, outlook: Outlook, presses=None, alert=""):
+    def __init__(self, *, booth: Booth, screen, camera, outlook: Outlook, presses=None, alert="", gallery=None):
         self.booth, self.screen, self.camera, self.outlook = booth, screen, camera, outlook
-        self.presses = presses or queue.SimpleQueue()  # from the GPIO button's thread
+        self.presses = presses or queue.SimpleQueue()  # from the GPIO button's thread (and the panel's shutter)
         self.alert = alert
+        self.commands = queue.SimpleQueue()  # changes to the booth from the panel's thread: callables(booth)
+        self.gallery = gallery  # a GalleryNote: the local gallery's address and the panel's PIN, on the idle screen
 
     def step(self, now) -> bool:
+        while not self.commands.empty():
+            self.commands.get()(self.booth)
         kinds = self.screen.presses(now)
         while not self.presses.empty():
             kinds.append(self.presses.get())
@@ -302,6 +308,8 @@ class Session:
                 image=takehome.qr_picture(booth.takehome[0]), detail=_("Scan to take your photo home"), **common
             )
         detail = _("Hold the button to change the language: %(language)s") % {"language": i18n.language_name(language)}
+        if self.gallery:
+            common["qr"], common["corner"] = self.gallery.address, self.gallery.note(words) or self.gallery.address
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
 
@@ -392,14 +400,16 @@ def _bluesky_publisher(credentials, **options):
     return BlueskyPublisher(credentials, **options)
 
 
-def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, today=datetime.date.today) -> Booth:
+def make_booth(
+    config, booth_settings, camera, outbox, logo_image, led=None, today=datetime.date.today, targets=None
+) -> Booth:
     """The booth's flow with its photos kept in `outbox`: held from the moment
     they are saved, posted when the consent window ends, declined at once on
-    a "don't post it" press."""
+    a "don't post it" press. `targets()`, if given, says where each new photo
+    goes (the panel turns targets on and off), else the settings' targets."""
     style = Brand(logo=logo_image, corner=config.corner, margin=config.margin, scale=config.scale)
     settings = boomerang.Settings(config.boomerang, config.boomerang_frames, config.boomerang_seconds)
-    languages = [booth_settings.get("language") or "en"]
-    languages += [code for code in booth_settings.get("languages", []) if code not in languages]
+    languages = booth_languages(booth_settings)
 
     unbranded = {}  # a booth that prints keeps each photo unbranded too: the page is branded for print
 
@@ -416,7 +426,7 @@ def make_booth(config, booth_settings, camera, outbox, logo_image, led=None, tod
         path = outbox.hold(
             data,
             config.folder / "photos",
-            config.targets,
+            targets() if targets else config.targets,
             caption=caption,
             language=language,
             taken_at=taken.isoformat(timespec="seconds"),
@@ -454,6 +464,12 @@ def takehome_address(config, outbox, path) -> str | None:
     """The address of the photo's own page on the portal, if it goes there (take-home)."""
     key = outbox.key(path, "portal") if "portal" in config.targets else None
     return takehome.photo_address(config.portal_url, key) if key else None
+
+
+def booth_languages(booth_settings) -> list:
+    """The Jam's language first, then the others its booth speaks (from the portal)."""
+    languages = [booth_settings.get("language") or "en"]
+    return languages + [code for code in booth_settings.get("languages", []) if code not in languages]
 
 
 def open_outbox(config) -> Outbox:
@@ -535,8 +551,36 @@ def run(config) -> int:
         worker.start()
         devices.callback(worker.join, timeout=70)
         devices.callback(stop.set)  # runs first: the thread finishes its round, then is joined
-        booth = make_booth(config, settings, camera, outbox, logo(config, settings), led=controls)
+        live = None
+        if config.gallery:  # the panel's settings, kept across restarts, decide the targets of each new photo
+            live = gallery.LiveSettings.load(
+                config.folder / "panel-settings.json",
+                languages=booth_languages(settings),
+                targets=config.targets,
+                countdown=COUNTDOWN_S,
+                shots=config.shots,
+            )
+        booth = make_booth(
+            config,
+            settings,
+            camera,
+            outbox,
+            logo(config, settings),
+            led=controls,
+            targets=live.current_targets if live else None,
+        )
         session = Session(booth=booth, screen=screen, camera=camera, outlook=outlook, presses=presses, alert=alert)
+        if live:
+            session.gallery = devices.enter_context(
+                gallery.open_gallery(
+                    config,
+                    live=live,
+                    session=session,
+                    outlook=outlook,
+                    camera=config.camera,
+                    timezone=settings.get("timezone", ""),
+                )
+            )
         log.info("Booth ready for %s; posting to %s", settings.get("jam_title"), ", ".join(config.targets))
         next_frame = time.monotonic()
         while session.step(time.monotonic()):

@@ -76,13 +76,14 @@ class Booth:
         self.vetoed = False
         self.takehome_address = takehome_address  # path -> its page's address, or None: not to the portal
         self.takehome = None  # (address, until when): a posted photo's page, shown while idle
+        self.countdown_s = COUNTDOWN_S  # the panel may change it while the booth runs
 
     def press(self, kind, *, now):
         self.takehome = None  # the next press ends it
         if kind == "exit":
             self.state = STOPPED
         elif self.state == IDLE and kind == "short":
-            self.state, self.deadline = COUNTDOWN, now + COUNTDOWN_S
+            self.state, self.deadline = COUNTDOWN, now + self.countdown_s
             if self.led:
                 self.led.blink()
         elif self.state == IDLE and kind == "long":

@@ -99,6 +99,9 @@ class Config:
     print_auto: bool = True  # print each photo ("print" is then one of the targets); false: on request only
     print_copies: int = 1
     source: str = "photobooth.toml"
+    gallery: bool = False  # the local gallery and phone panel (photobooth/gallery.py)
+    gallery_port: int = 8080
+    gallery_name: str = "photobooth"
 
 
 def _url(value):
@@ -178,6 +181,19 @@ def _frames(value):
     return None if type(value) is int and 4 <= value <= 30 else "must be a whole number of frames from 4 to 30"
 
 
+def _port(value):
+    return None if type(value) is int and 1024 <= value <= 65535 else "must be a port number from 1024 to 65535"
+
+
+# One DNS label: <name>.local on the venue's network.
+LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _label(value):
+    ok = isinstance(value, str) and LABEL.fullmatch(value)
+    return None if ok else 'must be letters a-z, digits and hyphens, such as "jam-booth" (for jam-booth.local)'
+
+
 # section -> key -> (Config field, check)
 SCHEMA = {
     "portal": {"url": ("portal_url", _url)},
@@ -207,6 +223,7 @@ SCHEMA = {
         "frames": ("boomerang_frames", _frames),
         "seconds": ("boomerang_seconds", _fraction(0.5, 4)),
     },
+    "gallery": {"enabled": ("gallery", _flag), "port": ("gallery_port", _port), "name": ("gallery_name", _label)},
 }
 PATHS = {"folder", "secrets", "logo"}
 PAIRS = {"resolution", "size", "targets"}

@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from .camera import SURFACE, Frame, fit
 from .controls import PressTimer
+from .i18n import is_rtl
 from .typeset import set_text
 
 BACKGROUND = (29, 29, 31)
@@ -58,6 +59,8 @@ class View:
     status: str = ""
     alert: str = ""  # shown in a red band: a missing camera, a dead network
     language: str = "en"
+    qr: str = ""  # an address as a QR code in the picture's bottom corner (the local gallery's)
+    corner: str = ""  # a short line beside that code: the address, the panel's PIN or its lockout
 
 
 def render(view: View, size) -> Image.Image:
@@ -123,6 +126,8 @@ def render_words(view: View, size) -> Image.Image:
         picture, (left, upper) = _placed(view.image, area)
         scale = picture.width / view.image.width
         avoid.append(tuple(round(edge * scale) + offset for edge, offset in zip(logo, (left, upper) * 2, strict=True)))
+    if view.qr:
+        avoid.append(_draw_qr(frame, view, area))
     room = bottom - top
     line = top + (room // 3 if view.image is None else room // 12)
     gap = max(4, height // 60)
@@ -131,6 +136,39 @@ def render_words(view: View, size) -> Image.Image:
     if view.detail:
         _over_picture(frame, view.detail, view.language, line, size=room // 22, max_lines=3, avoid=avoid)
     return frame
+
+
+def _draw_qr(frame, view, area) -> tuple:
+    """The QR code of `view.qr` on a white square in the picture's bottom corner
+    (left, or right in a right-to-left language), `view.corner` on a dark box above
+    it. Returns the box they take."""
+    import segno  # only a booth with its gallery on draws one
+
+    left, top, right, bottom = area
+    modules = list(segno.make(view.qr, error="m").matrix_iter(scale=1, border=2))
+    side = max(len(modules), (bottom - top) // 4)
+    scale = max(1, side // len(modules))
+    code = Image.new("L", (len(modules), len(modules)))
+    code.putdata([0 if dark else 255 for row in modules for dark in row])
+    code = code.resize((len(modules) * scale,) * 2, Image.Resampling.NEAREST)
+    gap = max(4, frame.height // 60)
+    rtl = is_rtl(view.language)
+    x = right - gap - code.width if rtl else left + gap
+    y = bottom - gap - code.height
+    frame.paste(code.convert("RGBA"), (x, y))
+    box = (x, y, x + code.width, y + code.height)
+    if view.corner:
+        size = max(10, code.height // 8)
+        block = set_text(view.corner, view.language, width=max(code.width, (right - left) // 3), size=size, max_lines=2)
+        across = max(4, size // 3)
+        wide = max(line.width for line in block.lines) + 2 * across
+        high = _height(block) + gap
+        text_x = x + code.width - wide if rtl else x
+        draw = ImageDraw.Draw(frame)
+        draw.rectangle((text_x, y - high, text_x + wide - 1, y - 1), fill=(0, 0, 0, SHADE))
+        _draw_lines(draw, block, text_x + wide // 2, y - high + gap // 2, "white")
+        box = (min(x, text_x), y - high, max(box[2], text_x + wide), box[3])
+    return box
 
 
 def _height(block):

@@ -447,3 +447,60 @@ def add_print(outbox: Outbox, photo) -> str:
             ),
         )
     return target
+
+
+# --- the local gallery and panel (issue 23) ---
+# A photo is shown on the venue's network only once every one of its jobs left its consent
+# window without a "no" (none held, none declined), and only if nobody hid it in the panel.
+# It is known there by its first job's id: never by its file's name.
+HIDDEN_SCHEMA = "CREATE TABLE IF NOT EXISTS hidden (photo TEXT PRIMARY KEY, at REAL NOT NULL)"
+SHOWN_PHOTOS = """
+SELECT MIN(id), photo, MAX(caption), MAX(language), MIN(taken_at), SUM(status = 'done')
+FROM jobs {where}
+GROUP BY photo
+HAVING SUM(status IN ('held', 'declined')) = 0 AND photo NOT IN (SELECT photo FROM hidden)
+ORDER BY MIN(id) DESC
+"""
+
+
+@dataclass(frozen=True)
+class ShownPhoto:
+    id: int
+    photo: Path
+    caption: str
+    language: str
+    taken_at: str
+    posted: int  # how many of its targets have it
+
+
+def photos_shown(outbox: Outbox, *, photo_id=None) -> list[ShownPhoto]:
+    """The photos the local gallery may show, newest first (or only the one with
+    this id, if it may be shown)."""
+    outbox._db.execute(HIDDEN_SCHEMA)
+    if photo_id is None:
+        rows = outbox._db.execute(SHOWN_PHOTOS.format(where=""))
+    else:
+        where = "WHERE photo = (SELECT photo FROM jobs WHERE id = ?)"
+        rows = [row for row in outbox._db.execute(SHOWN_PHOTOS.format(where=where), (photo_id,)) if row[0] == photo_id]
+    return [ShownPhoto(row[0], Path(row[1]), *row[2:]) for row in rows]
+
+
+def photo_hide(outbox: Outbox, photo_id: int) -> bool:
+    """Hidden from the gallery for good, and its jobs not yet posted declined (a
+    target that has it already keeps it). False if no such photo is shown."""
+    shown = photos_shown(outbox, photo_id=photo_id)
+    if not shown:
+        return False
+    photo = str(shown[0].photo)
+    with outbox._transaction():
+        outbox._db.execute(
+            "UPDATE jobs SET status = ? WHERE photo = ? AND status IN (?, ?, ?)",
+            (DECLINED, photo, HELD, PENDING, FAILED),
+        )
+        outbox._db.execute("INSERT OR IGNORE INTO hidden (photo, at) VALUES (?, ?)", (photo, time.time()))
+    return True
+
+
+def job_purge(outbox: Outbox, job_id: int) -> bool:
+    """Give up on a job its target refused for good: forgotten (the photo stays on disk)."""
+    return bool(outbox._db.execute("DELETE FROM jobs WHERE id = ? AND status = ?", (job_id, FAILED)).rowcount)

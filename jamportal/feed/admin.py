@@ -18,7 +18,19 @@ class PhotoAdmin(admin.ModelAdmin):
 
     list_display = ["pk", "jam", "status", "taken_at"]
     list_filter = ["status"]
-    readonly_fields = ["status", "upload", "image", "web", "thumbnail", "still", "animated", "width", "height", "booth", "idempotency_key"]
+    readonly_fields = [
+        "status",
+        "upload",
+        "image",
+        "web",
+        "thumbnail",
+        "still",
+        "animated",
+        "width",
+        "height",
+        "booth",
+        "idempotency_key",
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -158,3 +158,26 @@ def test_check_proves_the_camera_the_pins_the_display_and_the_disk(booth, capsys
     assert re.search(
         rf"  ok    disk: [\d.]+ GB free for {re.escape(str(booth / 'booth'))}: room for about [\d,]+ photos\n", out
     )
+
+
+# --- the gallery and panel (issue 23) ---
+
+
+def test_check_says_where_the_gallery_will_be_and_whether_its_port_is_free(booth, capsys, monkeypatch):
+    import socket
+
+    from photobooth import gallery
+
+    monkeypatch.setattr(gallery, "LISTEN_ON", "127.0.0.1")  # nothing on the machine's real network
+    monkeypatch.setattr(gallery, "lan_address", lambda: "192.0.2.7")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        _status, busy, _err, _path = check(booth, OFFLINE_FAKE + f"[gallery]\nenabled = true\nport = {port}\n", capsys)
+    _status, free, _err, _path = check(booth, OFFLINE_FAKE + f"[gallery]\nenabled = true\nport = {port}\n", capsys)
+
+    assert (
+        f"  FAIL  gallery: port {port} is taken (Address already in use): is the booth already running? "
+        "Else choose another [gallery] port.\n"
+    ) in busy
+    assert f"  ok    gallery: http://photobooth.local:{port}/ and http://192.0.2.7:{port}/ (port free)\n" in free

@@ -40,7 +40,7 @@ scale = 2
         '  [gpio] buton is not a setting (did you mean "button_pin"?); [gpio] takes enabled, button_pin, led_pin.',
         "  [branding] scale: must be a number from 0.02 to 0.5, not 2.",
         '  [screan] is not a section (did you mean "screen"?); the sections are portal, booth, camera, gpio, '
-        "screen, branding, mastodon, bluesky, boomerang, printing.",
+        "screen, branding, mastodon, bluesky, boomerang, gallery, printing.",
         f"  [branding] logo: no file at {tmp_path / 'missing.png'}.",
     ]
 
