@@ -25,7 +25,7 @@ import requests
 from mastodon import MastodonNetworkError
 from PIL import Image
 
-from . import boomerang, gallery, i18n, takehome
+from . import boomerang, gallery, i18n, printing, takehome
 from .booth import CONSENT, COUNTDOWN, COUNTDOWN_S, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
@@ -284,7 +284,7 @@ class Session:
                 standing.failed,
             ) % {"count": standing.failed, "reason": standing.failure[:STATUS_REASON_CHARACTERS]}
             status = failed if not standing.pending else f"{status} · {failed}"
-        printer = printer_line(*self.outlook.read_printer(), language)
+        printer = printing.problems_line(*self.outlook.read_printer(), language)
         if printer:
             status = f"{status} · {printer}"
         alert = self.alert or (_("No network: photos will be posted when it is back.") if standing.offline else "")
@@ -601,55 +601,33 @@ def _show_until(screen, view, deadline=float("inf")):
 
 
 def _print_publisher(config):
-    from .printing import PrintPublisher
-
-    return PrintPublisher(config.printer, copies=config.print_copies, folder=config.folder, brand=print_brand(config))
+    return printing.PrintPublisher(
+        config.printer, copies=config.print_copies, folder=config.folder, brand=print_brand(config)
+    )
 
 
 def printer_status(config):
     """What the publishing thread asks about the printer: None for a booth that does not print."""
     if not config.printing:
         return None
-    from . import printing
-
     return lambda: printing.status(config)
-
-
-def printer_line(problems: tuple, printer: str, language: str) -> str:
-    """The printer's problems as the status line says them, in `language` ("" if none)."""
-    if not problems:
-        return ""
-    from . import printing
-
-    state = problems[0] if problems[0] in ("missing", "unreachable") else "idle"
-    result = {
-        "enabled": True,
-        "printer": printer,
-        "state": state,
-        "problems": [] if state != "idle" else list(problems),
-    }
-    return printing.message(result, language)
 
 
 def for_print(image):
     """A smaller copy of the unbranded photo, as large as a page at 300 dpi: the capture's
     12 megapixels are not copied and encoded again before the consent window."""
-    from .printing import ORIGINAL_SIDE
-
     copy = image.copy()
-    copy.thumbnail((ORIGINAL_SIDE, ORIGINAL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    copy.thumbnail((printing.ORIGINAL_SIDE, printing.ORIGINAL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return copy
 
 
 def keep_for_print(config, photo, original) -> None:
     """Keep the unbranded photo for its print (`printing.original_of`). A booth stopped before
     this prints the branded photo instead; a full disk is logged, never stops the booth."""
-    from .printing import original_of
-
     buffer = io.BytesIO()
     original.convert("RGB").save(buffer, "JPEG", quality=92)
     try:
-        write_durably(original_of(config.folder, photo), buffer.getvalue())
+        write_durably(printing.original_of(config.folder, photo), buffer.getvalue())
     except OSError as error:
         log.warning("The unbranded photo for the print was not kept (%s): the print is of the branded photo", error)
 

@@ -48,7 +48,7 @@ from babel.dates import format_time
 from babel.numbers import format_decimal
 from PIL import Image
 
-from . import i18n
+from . import i18n, printing
 from .outbox import FAILED, PENDING, Outbox, job_purge, photo_hide, photos_shown, write_durably
 
 log = logging.getLogger("photobooth.gallery")
@@ -294,6 +294,7 @@ class Gallery:
     name: str = "photobooth"
     timezone: str = ""
     today: object = None  # () -> the day the gallery shows (the Jam's clock)
+    print_again: object = None  # (photo's path) -> one more print of it (printing.print_again); None: no printer
     clock: object = time.monotonic
 
     def __post_init__(self):
@@ -406,6 +407,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 ("POST", "/panel/outbox/purge"): self.outbox_purge,
                 ("GET", "/panel/photos"): self.photos_page,
                 ("POST", "/panel/photos/hide"): self.photo_hide,
+                ("POST", "/panel/photos/print"): self.photo_print,
                 ("GET", "/panel/settings"): self.settings_page,
                 ("POST", "/panel/settings"): self.settings_save,
                 ("POST", "/panel/shutter"): self.shutter,
@@ -567,6 +569,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._clock(contact) if contact else _("Not yet"),
             ),
         ]
+        if gallery.print_again is not None:
+            problems = gallery.standing.read_printer() if gallery.standing else ((), "")
+            rows.append((_("Printer"), printing.problems_line(*problems, self.language) or _("Ready")))
         listed = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in rows)
         take = _e(_("Take a photo"))
         shutter = (
@@ -616,10 +621,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         _ = self.words.gettext
         with Outbox(self.gallery.outbox_path) as outbox:
             photos = self.gallery.todays_photos(outbox)
-        hide = _("Hide")
+        hide, print_it = _("Hide"), _("Print")
+
+        def printable(shown):  # a boomerang is printed by itself (its first frame), not on request
+            return self.gallery.print_again is not None and shown.photo.suffix == ".jpg"
+
         items = "".join(
             f'<li><img src="/thumb/{shown.id}.jpg" alt="{_e(shown.caption)}" width="480" height="270">'
-            f"{self._action('/panel/photos/hide', 'photo', shown.id, hide)}</li>"
+            f"{self._action('/panel/photos/hide', 'photo', shown.id, hide)}"
+            + (f" {self._action('/panel/photos/print', 'photo', shown.id, print_it)}" if printable(shown) else "")
+            + "</li>"
             for shown in photos
         )
         hiding = _e(_("A hidden photo leaves the gallery, and is not posted where it was not posted yet."))
@@ -633,6 +644,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with Outbox(self.gallery.outbox_path) as outbox:
                 if self.gallery.todays_photo(outbox, int(photo)):
                     photo_hide(outbox, int(photo))
+        self.redirect("/panel/photos")
+
+    def photo_print(self):
+        """One more print of one of today's photos shown (a hidden or declined one is never printed)."""
+        photo = self.form.get("photo", "")
+        if photo.isdigit() and self.gallery.print_again is not None:
+            with Outbox(self.gallery.outbox_path) as outbox:
+                shown = self.gallery.todays_photo(outbox, int(photo))
+            if shown:
+                with contextlib.suppress(FileNotFoundError):  # its file is gone from the booth's folder
+                    self.gallery.print_again(shown.photo)
         self.redirect("/panel/photos")
 
     def settings_page(self, message="", status=HTTPStatus.OK):
@@ -1012,6 +1034,7 @@ def open_gallery(config, *, live, session, outlook, camera="", timezone=""):
         list(live.languages),
         config.folder / "outbox.sqlite3",
         live=live,
+        print_again=(lambda photo: printing.print_again(photo, config)) if config.printing else None,
         commands=session.commands,
         presses=session.presses,
         standing=outlook,

@@ -398,3 +398,17 @@ def print_again(photo, config, *, outbox=None) -> str:
         return add_print(outbox, path)
     with Outbox(config.folder / "outbox.sqlite3") as opened:
         return add_print(opened, path)
+
+
+def problems_line(problems: tuple, printer: str, language: str) -> str:
+    """The printer's problems as the status line says them, in `language` ("" if none)."""
+    if not problems:
+        return ""
+    state = problems[0] if problems[0] in ("missing", "unreachable") else "idle"
+    result = {
+        "enabled": True,
+        "printer": printer,
+        "state": state,
+        "problems": [] if state != "idle" else list(problems),
+    }
+    return message(result, language)

@@ -20,7 +20,7 @@ import requests
 import zxingcpp
 from PIL import Image
 
-from photobooth import app, gallery
+from photobooth import app, gallery, printing
 from photobooth.booth import COUNTDOWN, IDLE, Booth
 from photobooth.camera import FakeCamera
 from photobooth.config import ConfigError, parse
@@ -370,6 +370,41 @@ def test_hiding_a_photo_declines_what_was_not_posted_and_takes_it_off_the_galler
     assert re.findall(r"/thumb/(\d+)\.jpg", client.get(served.url + "/").text) == []
 
 
+def test_a_photo_is_printed_again_from_the_panel_and_the_printers_problem_shown(served, folder, booth):
+    config = types.SimpleNamespace(printing=True, folder=folder)
+    served.print_again = lambda photo: printing.print_again(photo, config)
+    booth.outlook.update_printer({"printer": "Selphy", "state": "stopped", "problems": ["media-empty"]})
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        photo = keep(outbox, folder, "red")
+        outbox.release(photo)
+        declined = keep(outbox, folder, "blue")
+        outbox.decline(declined)
+        shown = photo_ids(outbox)[photo.name]
+        declined_job = next(job.id for job in outbox.jobs() if job.photo == declined)
+    client = sign_in(served)
+
+    page = client.get(served.url + "/panel/photos").text
+    post(client, served, "/panel/photos/print", photo=str(shown))
+    post(client, served, "/panel/photos/print", photo=str(declined_job))
+    status = client.get(served.url + "/panel/").text
+
+    assert re.findall(r'action="/panel/photos/print">.*?name="photo" value="(\d+)"', page) == [str(shown)]
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        assert [(job.photo.name, job.target) for job in outbox.jobs() if job.target.startswith("print")] == [
+            (photo.name, "print")
+        ]
+    assert dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", status))["Printer"] == "The printer is out of paper."
+
+
+def test_a_booth_without_a_printer_offers_no_print_in_its_panel(served, folder):
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        outbox.release(keep(outbox, folder, "red"))
+    client = sign_in(served)
+
+    assert "/panel/photos/print" not in client.get(served.url + "/panel/photos").text
+    assert "Printer" not in client.get(served.url + "/panel/").text
+
+
 def test_live_settings_reach_the_running_booth_and_outlast_a_restart(served, folder, booth):
     client = sign_in(served)
 
@@ -668,7 +703,7 @@ def test_run_serves_the_gallery_and_takes_a_photo_from_the_phone(live_server, se
     status = app.run(config)
 
     assert status == 0
-    assert shown[-1][0] == f"{url}/"
+    assert f"{url}/" in {qr for qr, _corner in shown}  # the idle screen's (after the photo: its take-home code)
     assert found["shutter"] == 303
     with Outbox(tmp_path / "outbox.sqlite3") as outbox:
         assert found["gallery"] == [str(shown_photo.id) for shown_photo in photos_shown(outbox)]

@@ -306,7 +306,7 @@ def test_out_of_paper_is_shown_on_the_screen_and_for_the_panel(cups_server, tmp_
     assert printing.message(result, "en") == "The printer is out of paper. The printer's ink is running low."
     outlook = app.Outlook()
     outlook.update_printer(result)
-    assert app.printer_line(*outlook.read_printer(), "fr") == (
+    assert printing.problems_line(*outlook.read_printer(), "fr") == (
         "L’imprimante n’a plus de papier. L’encre de l’imprimante est presque épuisée."
     )
 
