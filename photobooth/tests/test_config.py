@@ -11,6 +11,14 @@ def test_example_settings_are_valid():
     assert (config.portal_url, config.camera, config.targets) == ("https://jams.example.org", "picamera2", ("portal",))
 
 
+def test_the_laptop_demo_has_the_gallery_and_panel_on_and_the_rest_a_switch_away():
+    config = load("photobooth/demo.toml")
+
+    assert (config.portal_url, config.camera, config.gpio) == ("http://127.0.0.1:8000", "fake", False)
+    assert (config.gallery, config.gallery_port, config.gallery_name) == (True, 8090, "booth-demo")
+    assert (config.boomerang, config.printing, config.printer) == (False, False, "PDF")
+
+
 def test_every_problem_is_reported_with_its_key_and_fix(tmp_path):
     text = """
 [portal]
