@@ -268,6 +268,8 @@ def takehome_download(request, token):
         content = files.storage_for(photo.status).open(photo.image.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = f"{photo.jam.slug}-{photo.pk}.jpg"
-    response = FileResponse(content, as_attachment=True, filename=name, content_type="image/jpeg")
+    suffix = ".webp" if photo.image.name.endswith(".webp") else ".jpg"  # a boomerang is an animated WebP
+    name = f"{photo.jam.slug}-{photo.pk}{suffix}"
+    content_type = "image/webp" if suffix == ".webp" else "image/jpeg"
+    response = FileResponse(content, as_attachment=True, filename=name, content_type=content_type)
     return _takehome_private(response)

@@ -175,3 +175,20 @@ def test_gallery_and_wall_query_counts_do_not_grow_with_boomerangs(client, booth
     assert_constant_queries(
         en(name, argument), lambda: [post_boomerang(client, token, boomerang_webp(), key=key) for key in "bc"]
     )
+
+
+def test_a_boomerangs_take_home_download_is_the_animated_webp_it_is(client, booth):
+    from django.urls import reverse
+
+    from jamportal.feed.models import takehome_token
+
+    _booth, token = booth
+    post_boomerang(client, token, boomerang_webp(), key="b-home-portal")
+
+    response = client.get(reverse("feed:takehome-download", args=[takehome_token("b-home-portal")]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert response["Content-Disposition"].endswith('.webp"')
+    picture = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert (picture.format, picture.n_frames) == ("WEBP", 8)
