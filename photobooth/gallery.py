@@ -483,9 +483,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log.warning("Photo %s not served: %s", shown.photo, error)
             return self.not_found()
         headers = {"Cache-Control": "private, max-age=300"}
+        kind = "jpeg"  # a thumbnail always; a photo unless it is a boomerang (an animated WebP)
         if not thumbnail:
-            headers["Content-Disposition"] = f'inline; filename="photobooth-{shown.id}.jpg"'
-        self.send(HTTPStatus.OK, data, "image/jpeg", headers)
+            kind = "webp" if shown.photo.suffix == ".webp" else "jpeg"
+            suffix = ".webp" if kind == "webp" else ".jpg"
+            headers["Content-Disposition"] = f'inline; filename="photobooth-{shown.id}{suffix}"'
+        self.send(HTTPStatus.OK, data, f"image/{kind}", headers)
 
     def _thumbnail(self, photo: Path) -> bytes:
         """A small copy for the gallery's page, made once and kept beside the photos."""

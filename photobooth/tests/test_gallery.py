@@ -405,6 +405,38 @@ def test_a_booth_without_a_printer_offers_no_print_in_its_panel(served, folder):
     assert "Printer" not in client.get(served.url + "/panel/").text
 
 
+def test_a_boomerang_is_served_as_the_animated_webp_it_is_and_its_thumbnail_as_a_still(served, folder):
+    frames = [Image.new("RGB", (64, 36), colour) for colour in ("red", "blue", "red")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "WEBP", save_all=True, append_images=frames[1:], duration=150, loop=0)
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        photo = outbox.hold(
+            buffer.getvalue(),
+            folder / "photos",
+            ["portal"],
+            caption="Hi",
+            language="en",
+            taken_at=TAKEN,
+            suffix=".webp",
+        )
+        outbox.release(photo)
+        shown = photo_ids(outbox)[photo.name]
+    client = browser_like()
+
+    full = client.get(f"{served.url}/photo/{shown}.jpg")
+    thumbnail = client.get(f"{served.url}/thumb/{shown}.jpg")
+
+    assert (full.headers["Content-Type"], full.headers["Content-Disposition"]) == (
+        "image/webp",
+        f'inline; filename="photobooth-{shown}.webp"',
+    )
+    assert Image.open(io.BytesIO(full.content)).n_frames == 3
+    assert (thumbnail.headers["Content-Type"], Image.open(io.BytesIO(thumbnail.content)).format) == (
+        "image/jpeg",
+        "JPEG",
+    )
+
+
 def test_live_settings_reach_the_running_booth_and_outlast_a_restart(served, folder, booth):
     client = sign_in(served)
 
