@@ -26,7 +26,7 @@ from mastodon import MastodonNetworkError
 from PIL import Image
 
 from . import boomerang, gallery, i18n, printing, takehome
-from .booth import CONSENT, COUNTDOWN, COUNTDOWN_S, STOPPED, Booth
+from .booth import CONSENT, COUNTDOWN, COUNTDOWN_S, IDLE, STOPPED, Booth
 from .camera import CameraMissing, open_camera
 from .compose import BUNDLED_LOGO, Brand, brand_in_place, collage, open_logo, read_logo
 from .config import ConfigError, load_secrets
@@ -43,6 +43,7 @@ HEARTBEAT_EVERY_S = 60.0
 PRINTER_EVERY_S = 10.0  # how often the publishing thread asks CUPS how the printer stands
 ERROR_SHOWN_S = 10
 STATUS_REASON_CHARACTERS = 80  # the status line is one line: the whole reason is in `outbox list`
+REMOTE_SHUTTER = "shutter"  # a press from the panel (photobooth/gallery.py), not from the button
 
 
 class Standing(typing.NamedTuple):
@@ -260,6 +261,10 @@ class Session:
         while not self.presses.empty():
             kinds.append(self.presses.get())
         for kind in kinds:
+            if kind == REMOTE_SHUTTER:  # the panel's: a photo when the booth is free, never "don't post it"
+                if self.booth.state != IDLE:
+                    continue
+                kind = "short"
             self.booth.press(kind, now=now)
         self.booth.tick(now=now)
         if self.booth.state != STOPPED:

@@ -37,6 +37,7 @@ import shutil
 import socket
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -395,6 +396,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if method == "POST" and not self._read_body():
                 return None
             path = urlsplit(self.path).path
+            if not self._own_host():  # under a name of its own, a page elsewhere could read it (DNS rebinding)
+                return self.send_text(HTTPStatus.MISDIRECTED_REQUEST, "")
             public = {("GET", "/"): self.gallery_page, ("GET", "/style.css"): self.style}
             if (method, path) in public:
                 return public[(method, path)]()
@@ -416,8 +419,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 ("POST", "/panel/logout"): self.logout,
             }
             if path == "/panel/login" or (method, path) in panel:
-                if not self._own_host():
-                    return self.send_text(HTTPStatus.MISDIRECTED_REQUEST, "")
                 if path == "/panel/login":
                     return self.login() if method == "POST" else self.login_page()
                 return self._panel(method, panel[(method, path)])
@@ -535,7 +536,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             minutes = max(1, round(wait / 60))
             message = _("Too many wrong PINs: try again in %(minutes)s min.") % {"minutes": minutes}
             return self.login_page(message, HTTPStatus.TOO_MANY_REQUESTS)
-        if not self.gallery.pin.check(form.get("pin", "")):
+        if not self.gallery.pin.check(typed_pin(form.get("pin", ""))):
             self.gallery.guard.failed(client, now)
             return self.login_page(_("That PIN is not right."), HTTPStatus.UNAUTHORIZED)
         cookie = self.gallery.sessions.start(now)
@@ -719,7 +720,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.redirect("/panel/settings")
 
     def shutter(self):
-        self.gallery.presses.put("short")
+        self.gallery.presses.put("shutter")  # app.REMOTE_SHUTTER: taken only when the booth is free
         self.redirect("/panel/")
 
     def pin_page(self, message="", status=HTTPStatus.OK):
@@ -740,7 +741,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def pin_change(self):
         _ = self.words.gettext
-        current, new, again = (self.form.get(name, "") for name in ("current", "new", "again"))
+        current, new, again = (typed_pin(self.form.get(name, "")) for name in ("current", "new", "again"))
         client, now = self.client_address[0], self.gallery.clock()
         if self.gallery.guard.wait(client, now) > 0:
             return self.pin_page(_("Too many wrong PINs: try again later."), HTTPStatus.TOO_MANY_REQUESTS)
@@ -818,10 +819,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return host, name
 
     def _own_host(self) -> bool:
-        """A panel page answers only under the booth's own names: an address, localhost
-        or <name>.local (a page elsewhere whose name points here cannot read it)."""
+        """The gallery and panel answer only under the booth's own names: an address,
+        localhost, <name>.local or the computer's own .local name (a page elsewhere whose
+        name points here cannot read them)."""
         _host, name = self._host_names()
-        if name in ("localhost", f"{self.gallery.name}.local"):
+        if name in ("localhost", f"{self.gallery.name}.local", f"{socket.gethostname().lower()}.local"):
             return True
         try:
             ipaddress.ip_address(name)
@@ -910,6 +912,11 @@ def _in_digits(text, locale):
 
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
+
+
+def typed_pin(text: str) -> str:
+    """A PIN as typed, in any script's digits (a Persian keyboard types ۱۲۳۴), as ASCII digits."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text.strip())
 
 
 def _photo_address(path):

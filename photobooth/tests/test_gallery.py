@@ -21,7 +21,7 @@ import zxingcpp
 from PIL import Image
 
 from photobooth import app, gallery, printing
-from photobooth.booth import COUNTDOWN, IDLE, Booth
+from photobooth.booth import CONSENT, COUNTDOWN, COUNTDOWN_S, IDLE, Booth
 from photobooth.camera import FakeCamera
 from photobooth.config import ConfigError, parse
 from photobooth.display import render
@@ -295,6 +295,35 @@ def test_pin_change_needs_the_current_pin_and_two_equal_new_ones(served):
     sign_in(served, pin="1357")
 
 
+def test_a_pin_typed_in_persian_digits_signs_in_and_changes_the_pin(served):
+    persian = served.pin.shown.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    client = sign_in(served, pin=persian)
+
+    changed = post(client, served, "/panel/pin", current=persian, new="۲۴۶۸", again="2468")
+
+    assert changed.status_code == 303
+    sign_in(served, pin="2468")
+
+
+def test_the_gallery_answers_only_under_the_booths_own_names(served, folder):
+    with Outbox(folder / "outbox.sqlite3") as outbox:
+        photo = keep(outbox, folder, "red")
+        outbox.release(photo)
+        shown = photo_ids(outbox)[photo.name]
+    client = browser_like()
+
+    rebound = [
+        client.get(served.url + path, headers={"Host": "evil.example"}).status_code
+        for path in ("/", f"/photo/{shown}.jpg", f"/thumb/{shown}.jpg")
+    ]
+    own = [
+        client.get(served.url + "/", headers={"Host": host}).status_code
+        for host in ("jam-booth.local:8080", "127.0.0.1:8080", "192.0.2.7", "localhost")
+    ]
+
+    assert (rebound, own) == ([421, 421, 421], [200, 200, 200, 200])
+
+
 def test_a_post_without_the_sessions_token_or_from_another_origin_is_refused(served, booth):
     client = sign_in(served)
     token = form_token(client, served)
@@ -313,7 +342,7 @@ def test_a_post_without_the_sessions_token_or_from_another_origin_is_refused(ser
 
     assert (no_token.status_code, other.status_code, rebound.status_code, same.status_code) == (403, 403, 421, 303)
     assert no_token.text == "This form has expired: go back, reload and try again."
-    assert [booth.presses.get_nowait(), booth.presses.empty()] == ["short", True]
+    assert [booth.presses.get_nowait(), booth.presses.empty()] == ["shutter", True]
 
 
 def test_the_remote_shutter_starts_the_countdown(served, booth):
@@ -323,6 +352,19 @@ def test_the_remote_shutter_starts_the_countdown(served, booth):
     booth.step(5.0)
 
     assert (booth.booth.state, booth.booth.countdown(now=5.0)) == (COUNTDOWN, 3)
+
+
+def test_the_remote_shutter_never_declines_the_photo_in_its_consent_window(served, booth):
+    client = sign_in(served)
+    booth.presses.put("short")
+    booth.step(1.0)
+    booth.step(1.0 + COUNTDOWN_S + 0.1)  # the photo is taken: its five seconds begin
+    assert booth.booth.state == CONSENT
+
+    post(client, served, "/panel/shutter")
+    booth.step(2.0 + COUNTDOWN_S)
+
+    assert (booth.booth.state, booth.booth.vetoed) == (CONSENT, False)
 
 
 def test_retry_and_give_up_act_on_the_outbox(served, folder):
