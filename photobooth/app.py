@@ -119,6 +119,10 @@ class Publishing:
     def round(self) -> tuple[int, int]:
         if self.keys and (renewed := self.keys.renewed()):
             self.publishers = renewed
+        # What waits, said before posting it: a round may take a target's whole timeout.
+        before = self.outlook.read()
+        waiting = self.outbox.counts()["pending"]
+        self.outlook.update(pending=waiting, offline=before.offline, failed=before.failed, failure=before.failure)
         posted, failed, offline = self._post()
         if offline and self.probe is not None:
             if not self.probe():

@@ -348,7 +348,9 @@ def publish_due(outbox: Outbox, publishers: dict, *, now=None, errors=None) -> t
     for good (`publishers.Refused`) is failed at once, with the reason; any other
     error is tried again after a backoff."""
     posted = failed = 0
-    for job in outbox.due(now=now):
+    # Prints first: the printer is beside the booth, and a guest waits for their print
+    # while a portal that hangs may hold each network job up to its timeout.
+    for job in sorted(outbox.due(now=now), key=lambda job: job.target.partition("#")[0] != "print"):
         publisher = publishers.get(job.target) or publishers.get(job.target.partition("#")[0])  # "print#2": again
         if publisher is None:
             continue

@@ -192,6 +192,23 @@ def test_offline_booth_uses_its_saved_configuration_and_says_the_network_is_down
     assert outlook.read() == (1, True, 0, "")
 
 
+def test_the_screen_counts_what_waits_while_a_slow_target_is_being_posted_to(tmp_path):
+    outlook = app.Outlook()
+    seen = []
+
+    class Hanging:  # a portal that takes its whole timeout
+        def publish(self, job, on_remote_id):
+            seen.append(outlook.read().pending)
+            return "posted at last"
+
+    with Outbox(tmp_path / "outbox.sqlite3") as outbox:
+        outbox.enqueue(tmp_path / "a.jpg", ["portal"], caption="", language="en", taken_at="2031-03-01T10:00:00+00:00")
+        Image.new("RGB", (64, 48)).save(tmp_path / "a.jpg")
+        app.publish_round(outbox, {"portal": Hanging()}, outlook)
+
+    assert (seen, outlook.read().pending) == ([1], 0)
+
+
 @pytest.mark.slow  # the booth's whole main loop against a live server
 @pytest.mark.django_db(transaction=True)
 def test_run_takes_and_posts_a_photo_and_says_the_button_is_missing(live_server, settings, tmp_path, monkeypatch):

@@ -285,3 +285,21 @@ def test_an_outbox_from_the_previous_version_keeps_its_jobs(tmp_path):
 
     assert (x_job.idempotency_key, x_job.caption, x_job.label) == ("k2", "Hi", "")
     assert states == [("x", "failed", 4, "media:9:1"), ("portal", "done", 1, "17")]
+
+
+def test_prints_go_first_in_a_round_so_a_hanging_portal_does_not_hold_them(outbox, tmp_path):
+    asked = []
+
+    class Recorder:
+        def publish(self, job, on_remote_id):
+            asked.append(job.target)
+            return f"{job.target}-done"
+
+    for name in ("a.jpg", "b.jpg"):
+        photo = tmp_path / name
+        photo.write_bytes(b"\xff\xd8 a jpeg \xff\xd9")
+        outbox.enqueue(photo, ["portal", "x", "print"], caption="Hi", language="en", taken_at=TAKEN)
+
+    publish_due(outbox, {"portal": Recorder(), "x": Recorder(), "print": Recorder()}, now=1e12)
+
+    assert asked == ["print", "print", "portal", "x", "portal", "x"]
