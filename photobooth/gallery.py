@@ -252,7 +252,12 @@ class LiveSettings:
         if saved.get("countdown") in COUNTDOWNS:
             live.countdown = saved["countdown"]
         if isinstance(saved.get("targets"), list):
-            live.targets = tuple(target for target in targets if target in saved["targets"]) or live.targets
+            # A target the settings file gained since the panel saved (printing turned on) is on:
+            # the panel turned off only those it knew.
+            known = saved.get("known_targets") if isinstance(saved.get("known_targets"), list) else saved["targets"]
+            live.targets = (
+                tuple(target for target in targets if target in saved["targets"] or target not in known) or live.targets
+            )
         if saved.get("shots") in (1, COLLAGE_SHOTS):
             live.shots = saved["shots"]
         return live
@@ -262,6 +267,7 @@ class LiveSettings:
             self.language, self.countdown, self.shots = language, countdown, shots
             self.targets = tuple(target for target in self.every_target if target in targets)
             record = {"language": language, "countdown": countdown, "targets": list(self.targets), "shots": shots}
+            record["known_targets"] = list(self.every_target)
         if self.path:
             write_durably(self.path, json.dumps(record).encode())
 

@@ -494,6 +494,17 @@ def test_live_settings_reach_the_running_booth_and_outlast_a_restart(served, fol
     assert (reloaded.language, reloaded.countdown, reloaded.targets, reloaded.shots) == ("fa", 7, ("portal",), 4)
 
 
+def test_a_target_added_to_the_settings_file_after_the_panel_saved_is_on(served, folder):
+    client = sign_in(served)
+    post(client, served, "/panel/settings", language="en", countdown="3", target="portal", shots="1")
+
+    with_printing = gallery.LiveSettings.load(
+        folder / "panel-settings.json", languages=["en"], targets=("portal", "x", "print"), countdown=3, shots=1
+    )
+
+    assert with_printing.targets == ("portal", "print")  # x stays off, as the panel left it
+
+
 def test_a_photo_taken_after_a_target_is_turned_off_is_not_sent_there(tmp_path):
     live = gallery.LiveSettings(
         "en", 3, ("portal", "x"), 1, tmp_path / "live.json", every_target=("portal", "x"), languages=("en",)
