@@ -236,6 +236,7 @@ def _takehome_json(request, photo, state):
             "jam_url": photo.jam.get_absolute_url(),
             "jam": photo.jam.display_title,
             "report_url": reverse("feed:report", args=[photo.pk]),
+            "still": request.build_absolute_uri(photo.still_url) if photo.animated else "",
         }
     return answer
 

@@ -20,6 +20,25 @@
     page.querySelectorAll("[data-fill-text]").forEach(function (el) {
       el.textContent = photo[el.dataset.fillText] || "";
     });
+    if (photo.still) calm(page.querySelector("[data-fill-src]"), photo.still);
+  }
+
+  /* A boomerang, as the gallery shows one (feed/_picture.html, feed/_play.html): its still
+   * first frame for visitors who ask for less motion, and a Play button (feed/boomerang.js). */
+  function calm(img, still) {
+    const picture = document.createElement("picture");
+    const source = document.createElement("source");
+    const play = document.createElement("button");
+    picture.className = "boomerang";
+    source.media = "(prefers-reduced-motion: reduce)";
+    source.srcset = still;
+    play.type = "button";
+    play.className = "secondary boomerang-play";
+    play.setAttribute("aria-pressed", "false");
+    play.textContent = pgettext("an animated photo", "Play");
+    img.replaceWith(picture);
+    picture.append(source, img);
+    picture.after(play);
   }
 
   function show(page, answer) {

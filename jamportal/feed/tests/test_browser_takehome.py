@@ -48,3 +48,43 @@ def test_takehome_page_fills_in_by_itself_when_the_photo_arrives(new_page, live_
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the photo (full size)").click()
     assert download.value.suggested_filename == f"{jam.slug}-{photo.pk}.jpg"
+
+
+def test_a_boomerang_on_its_take_home_page_is_still_for_less_motion_and_plays_by_hand(browser, live_server):
+    from jamportal.feed.tests.test_boomerang import boomerang_webp
+
+    jam = JamFactory(title="Boomerang Booth Jam", campaign=CampaignFactory())
+    _booth, booth_token = services.booth_create(jam, by=jam.organiser, name="Door")
+    context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
+    try:
+        waiting, later = context.new_page(), context.new_page()
+        waiting.goto(f"/photo/{takehome_token(KEY)}/")
+        expect(waiting.get_by_role("heading", name="Your photo is on its way")).to_be_visible()
+        answer = requests.post(
+            f"{live_server.url}/api/booth/photos",
+            data={
+                "idempotency_key": KEY,
+                "taken_at": "2031-03-01T10:00:00+00:00",
+                "caption": "Wave!",
+                "language": "en",
+            },
+            files={"image": ("boomerang.webp", boomerang_webp(), "image/webp")},
+            headers={"Authorization": f"Bearer {booth_token}"},
+            timeout=30,
+        )
+        assert answer.status_code == 201
+        photo = Photo.objects.get()
+        expect(waiting.get_by_role("heading", name="Your photo", exact=True)).to_be_visible(timeout=WAIT_MS)
+        later.goto(f"/photo/{takehome_token(KEY)}/")  # opened after it arrived: drawn by the server
+
+        for page in (waiting, later):
+            image = page.locator("figure.photo picture.boomerang img")
+            page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+            assert image.evaluate("(img) => img.currentSrc").endswith(photo.still.url)
+            page.get_by_role("button", name="Play").click()
+            page.wait_for_function(
+                "(img) => img.currentSrc.endsWith('.webp')", arg=image.element_handle(), timeout=WAIT_MS
+            )
+            expect(page.get_by_role("button", name="Stop")).to_have_attribute("aria-pressed", "true")
+    finally:
+        context.close()
