@@ -113,6 +113,7 @@ def test_takehome_page_after_the_upload_shows_the_photo_its_download_jam_and_tak
         "jam_url": jam.get_absolute_url(),
         "jam": "Caerdydd Jam",
         "report_url": f"/en/photos/{posted.pk}/report/",
+        "still": "",  # a boomerang's first frame (for less motion); none for a photo
     }
     assert download.status_code == 200
     assert download["Content-Disposition"] == f'attachment; filename="{jam.slug}-{posted.pk}.jpg"'
