@@ -34,6 +34,7 @@ from .display import Screen, View
 from .outbox import Outbox, publish_due, write_durably
 from .publishers import Refused
 from .publishers.portal import PortalError, PortalPublisher
+from .typeset import isolate
 
 log = logging.getLogger("photobooth")
 BUNDLED_PNG = BUNDLED_LOGO.with_suffix(".png")  # for a booth whose cairo cannot draw SVG
@@ -318,7 +319,11 @@ class Session:
             )
         detail = _("Hold the button to change the language: %(language)s") % {"language": i18n.language_name(language)}
         if self.gallery:
-            common["qr"], common["corner"] = self.gallery.address, self.gallery.note(words) or self.gallery.address
+            # (the address left to right on a right-to-left screen too: "/http://..." otherwise)
+            common["qr"], common["corner"] = (
+                self.gallery.address,
+                self.gallery.note(words) or isolate(self.gallery.address),
+            )
         return View(image=self.camera.preview(), headline=_("Press the button!"), detail=detail, **common)
 
 

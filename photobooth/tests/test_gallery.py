@@ -26,6 +26,7 @@ from photobooth.camera import FakeCamera
 from photobooth.config import ConfigError, parse
 from photobooth.display import render
 from photobooth.outbox import Outbox, photos_shown
+from photobooth.typeset import set_text
 
 DAY = datetime.date(2031, 3, 1)
 TAKEN = "2031-03-01T10:00:00+00:00"
@@ -590,6 +591,17 @@ def test_the_idle_screen_shows_the_gallerys_address_as_a_qr_code_and_the_pin(ser
     assert booth.booth.state == IDLE
     assert [code.text for code in codes] == ["http://192.0.2.7:8080/"]
     assert view.corner == f"Panel PIN: {served.pin.shown}"
+
+
+def test_the_idle_screens_address_reads_left_to_right_on_a_persian_screen(booth):
+    booth.gallery = gallery.GalleryNote("http://192.0.2.7:8080/", lambda words: "")  # a PIN of their own: none shown
+    booth.camera = FakeCamera((640, 360))
+    booth.booth.language = "fa"
+
+    view = booth.view(0.0)
+    (line,) = set_text(view.corner, "fa", width=100_000, size=40).lines
+
+    assert "".join(run.text for run in line.runs) == "http://192.0.2.7:8080/"
 
 
 def test_gallery_settings_are_checked_with_clear_messages():
