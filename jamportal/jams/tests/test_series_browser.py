@@ -141,7 +141,7 @@ def test_a_monthly_jam_with_a_moved_and_a_skipped_date_agrees_on_its_page_the_ma
         subjects = {message.to[0]: message.subject for message in mail.outbox}
         assert subjects == {
             "reza@example.org": f"روز یا ساعت تازه: «{jam.title}»",
-            "ada@example.org": f"Cancelled: “{jam.title}”",
+            "ada@example.org": f"Cancelled on {formats.format_date(dates[2].local_start.date(), 'en')}: “{jam.title}”",
         }
         assert organiser.errors == visitor.errors == []
     finally:
