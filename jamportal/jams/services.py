@@ -847,23 +847,13 @@ def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
     that day are cancelled, those signed up told (jams.signals.jam_cancelled), and the
     rule ends there (UNTIL). The dates cancelled."""
     now = now or timezone.now()
-    first = series.occurrences.order_by("occurrence_start").first()
-    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
-        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
-    if series.count or series.until:  # a rule with an end: stopping later would lengthen it
-        ends = recurrence.local_starts(**series.rule())[-1].date()
-        if last_day >= ends:
-            message = _("This Jam already stops repeating after %(day)s: choose an earlier last day.")
-            raise ValidationError({"last_day": message % {"day": cldr_formats.format_date(ends)}})
-    tz = ZoneInfo(series.timezone)
-    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tz)
     ended = []
     with transaction.atomic():
         series = JamSeries.objects.select_for_update().get(pk=series.pk)
+        dates = series_end_plan(series, last_day=last_day, now=now)
         series.until, series.count = last_day, None
         series.save(update_fields=["until", "count"])
-        dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now)
-        for date in dates.exclude(status=Status.CANCELLED).order_by("occurrence_start"):
+        for date in dates:
             ended.append(jam_cancel(date, by=by, reason=reason))
         jams_public_changed()
     return ended
@@ -969,3 +959,34 @@ def series_rule_change(series, *, by, frequency, last_week=False, until=None, co
         _record(first, by=by, action=Action.EDITED, changes={"rule": [old, new]})
         jams_public_changed()
     return plan
+
+
+# --- issue 22 fixes: stopping a series, previewed ---
+
+
+def series_end_plan(series, *, last_day, now=None) -> list[Jam]:
+    """The dates series_end would cancel to stop the series after `last_day` (those still
+    to come, not skipped), for the organiser to read before stopping it; ValidationError
+    for a last day it refuses (before the first date, or not before the rule's own end)."""
+    now = now or timezone.now()
+    first = series.occurrences.order_by("occurrence_start").first()
+    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
+        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
+    if series.count or series.until:  # a rule with an end: stopping later would lengthen it
+        ends = recurrence.local_starts(**series.rule())[-1].date()
+        if last_day >= ends:
+            message = _("This Jam already stops repeating after %(day)s: choose an earlier last day.")
+            raise ValidationError({"last_day": message % {"day": cldr_formats.format_date(ends)}})
+    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), ZoneInfo(series.timezone))
+    dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now).exclude(status=Status.CANCELLED)
+    return list(dates.order_by("occurrence_start", "pk"))
+
+
+def series_can_stop(series, dates, *, now=None) -> bool:
+    """Whether stopping the series (`dates`: its dates) would still cancel a date: one to
+    come, not skipped, after its first date."""
+    now = now or timezone.now()
+    first = min((date.occurrence_start for date in dates), default=None)
+    return any(
+        date.start > now and date.status != Status.CANCELLED and date.occurrence_start != first for date in dates
+    )
