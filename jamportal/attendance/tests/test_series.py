@@ -139,3 +139,23 @@ def test_the_last_date_of_a_stopped_series_emails_a_link_to_the_series_page(
     assert message.to == ["grace@example.org"]
     assert "The Jam goes on" not in message.body
     assert f"See the Jam's other dates:\n{settings.SITE_URL}/en/series/{third.series_id}/\n" in message.body
+
+
+def test_opening_sign_ups_of_a_skipped_date_is_refused_with_the_reason(client):
+    series = approved_series(count=3)
+    date = series.occurrences.order_by("occurrence_start")[1]
+    services.sheet_save(date, capacity=10)
+    jam_services.series_date_skip(date, by=series.organiser)
+    client.force_login(series.organiser)
+
+    response = client.post(f"/en/jams/{date.slug}/attendees/", {"action": "open"}, follow=True)
+    booking = client.post(
+        f"/en/jams/{date.slug}/attendees/", {"action": "booking", "booking": "here", "capacity": "20"}
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "This Jam has been cancelled: nobody can sign up for it."
+    ]
+    assert booking.status_code == 302
+    date.signup_sheet.refresh_from_db()
+    assert (date.signup_sheet.is_open, date.signup_sheet.capacity) == (False, 10)

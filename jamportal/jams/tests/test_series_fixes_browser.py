@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from jamportal.attendance import services as attendance_services
 from jamportal.attendance.tests.factories import sign_up
 from jamportal.cldr import formats
+from jamportal.jams import services
 from jamportal.jams.models import Jam
 from jamportal.jams.tests.test_series_browser import SHOTS, open_page, when, words
 from jamportal.jams.tests.test_series_views import approved_series
@@ -91,4 +92,42 @@ def test_skipping_a_date_and_changing_the_rule_say_how_many_signed_up_in_the_lan
         organiser.screenshot(path=SHOTS / "series-rule-preview-fa-390.png", full_page=True)
         assert organiser.errors == []
     finally:
+        organiser.context.close()
+
+
+def test_a_skipped_date_looks_cancelled_to_its_attendee_and_organiser_and_takes_no_sign_ups(browser, live_server):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    attendance_services.sheet_save(dates[1], capacity=10)
+    _signup, token = sign_up(dates[1], name="Ada", adults=2)
+    services.series_date_skip(dates[1], by=series.organiser)
+    attendee = open_page(browser, live_server, width=390)
+    organiser = open_page(browser, live_server, width=390)
+    try:
+        attendee.goto(f"/en/signup/{token}/")
+        expect(attendee.locator(".notice.cancelled")).to_contain_text("This date of the Jam has been cancelled")
+        expect(attendee.get_by_text("You have a place")).to_have_count(0)
+        expect(attendee.locator(".place-qr")).to_have_count(0)
+        expect(attendee.get_by_role("button", name="Save changes")).to_have_count(0)
+        expect(attendee.get_by_role("link", name="I can't come")).to_have_count(0)
+        expect(attendee.get_by_role("link", name="See the Jam's other dates")).to_have_attribute(
+            "href", f"/en/series/{series.pk}/"
+        )
+        assert violations(attendee) == []
+
+        sign_in(organiser, series.organiser.email)
+        organiser.goto(f"/en/jams/{dates[1].slug}/attendees/")
+        expect(organiser.get_by_role("heading", name="With a place")).to_have_count(0)
+        expect(organiser.get_by_role("heading", name="Signed up, told of the cancellation")).to_be_visible()
+        expect(organiser.locator(".attendee-figures")).to_have_count(0)
+        expect(organiser.get_by_role("button", name="Open sign-ups")).to_have_count(0)
+        expect(organiser.locator(".sheet-state")).to_have_text(
+            "This Jam has been cancelled: nobody can sign up for it. Everyone signed up was emailed."
+        )
+        organiser.screenshot(path=SHOTS / "attendees-skipped-en-390.png", full_page=True)
+        assert violations(organiser) == []
+
+        assert attendee.errors == organiser.errors == []
+    finally:
+        attendee.context.close()
         organiser.context.close()
