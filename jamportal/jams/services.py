@@ -791,6 +791,7 @@ def series_extend_all(*, now=None) -> int:
 def series_date_move(jam, *, by, start, end) -> Jam:
     """Move one date of a repeating Jam to another day or time (naive local times, as
     jam_schedule takes them); those signed up are told (jams.signals.jam_moved)."""
+    _series_date_move_check(jam, start)  # (issue 22 fixes)
     data = {name: getattr(jam, name) for name in EDITABLE_FIELDS}
     data.update(start=start, end=end)
     return jam_update(jam, by=by, data=data)
@@ -990,3 +991,16 @@ def series_can_stop(series, dates, *, now=None) -> bool:
     return any(
         date.start > now and date.status != Status.CANCELLED and date.occurrence_start != first for date in dates
     )
+
+
+# --- issue 22 fixes: moving a date onto another ---
+
+
+def _series_date_move_check(jam, start) -> None:
+    """ValidationError when `start` (naive, the venue's clock) falls on the day of another
+    date of the series that is not skipped: two dates on one day would be one Jam twice."""
+    day = start.date()
+    others = Jam.objects.filter(series_id=jam.series_id).exclude(pk=jam.pk).exclude(status=Status.CANCELLED)
+    if any(other.local_start.date() == day for other in others):
+        message = _("This Jam has another date on %(day)s already: choose another day, or skip one of them.")
+        raise ValidationError({"start": message % {"day": cldr_formats.format_date(day)}})

@@ -475,3 +475,49 @@ def test_series_stopped_after_its_first_date_offers_no_stopping_any_more(client)
     assert f"/en/series/{series.pk}/end/" not in page
     assert response.status_code == 302
     assert response.url == f"/en/series/{series.pk}/"
+
+
+# --- issue 22 fixes: moving a date ---
+
+
+def test_series_date_move_ending_before_it_starts_is_refused_unless_it_ends_the_next_day(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+    before = (second.start, second.end)
+    day = second.local_start.date()
+    data = {"day": day.isoformat(), "starts": "18:00", "ends": "01:00"}
+
+    refused = client.post(f"/en/jams/{second.slug}/move/", data)
+    second.refresh_from_db()
+    assert (second.start, second.end) == before
+    overnight = client.post(f"/en/jams/{second.slug}/move/", {**data, "next_day": "on"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "ends": ["The Jam ends before it starts. If it goes on past midnight, tick “Ends the next day”."]
+    }
+    assert overnight.status_code == 302
+    second.refresh_from_db()
+    assert second.local_end.replace(tzinfo=None) == datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(1)
+    )
+
+
+def test_series_date_move_onto_the_day_of_another_date_is_refused(client):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    client.force_login(dates[1].organiser)
+    day = dates[2].local_start.date()
+
+    response = client.post(
+        f"/en/jams/{dates[1].slug}/move/", {"day": day.isoformat(), "starts": "14:00", "ends": "16:00"}
+    )
+
+    assert response.status_code == 200
+    shown = formats.format_date(day)
+    assert response.context["form"].errors == {
+        "day": [f"This Jam has another date on {shown} already: choose another day, or skip one of them."]
+    }
+    dates[1].refresh_from_db()
+    assert dates[1].start == dates[1].occurrence_start
