@@ -511,7 +511,9 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     if JamMember.objects.filter(jam=jam, user__email__iexact=email).exists():
         raise TeamError(_("%(email)s is on the team already.") % {"email": email})
     with transaction.atomic():
-        replaced = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
+        earlier = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email)
+        earlier_roles = set(earlier.values_list("role", flat=True))  # (issue 22 fixes)
+        replaced = earlier.update(revoked_at=now)
         invitation = JamInvitation(
             jam=jam,
             email=email,
@@ -526,6 +528,8 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
         invitation.save()
         _team_record(jam, by=by, action=Action.INVITED, invitation=invitation, notify=True)
     invitation.replaced = bool(replaced)
+    # The role the earlier invitation offered, when this one offers another (for the organiser to be told).
+    invitation.replaced_role = next(iter(earlier_roles - {role}), None) if replaced else None
     return invitation
 
 

@@ -461,7 +461,17 @@ def team(request, slug):
             except services.TeamError as error:
                 form.add_error("email", str(error))
             else:
-                if invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
+                if invitation.replaced_role:  # (issue 22 fixes: and that the role changes)
+                    roles = dict(invitation._meta.get_field("role").choices)
+                    sent = _(
+                        "We have emailed a new invitation to %(email)s, now as “%(role)s” instead of “%(old)s”."
+                        " The link in the earlier one no longer works."
+                    ) % {
+                        "email": invitation.email,
+                        "role": roles[invitation.role],
+                        "old": roles[invitation.replaced_role],
+                    }
+                elif invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
                     sent = _(
                         "We have emailed a new invitation to %(email)s. The link in the earlier one no longer works."
                     ) % {"email": invitation.email}
