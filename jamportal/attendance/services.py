@@ -231,7 +231,8 @@ def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -
     with transaction.atomic():
         sheet = _locked_sheet(signup.jam)
         signup.refresh_from_db()
-        if signup.status == Status.CANCELLED:
+        # (issue 22 fixes: a sign-up for a cancelled Jam, or a cancelled date, stays as it was too)
+        if signup.status == Status.CANCELLED or signup.jam.status == Jam.Status.CANCELLED:
             raise SignupsClosed
         grows_by = adults + children - signup.people
         if signup.status == Status.PLACE and grows_by > 0 and sheet is not None:

@@ -159,3 +159,17 @@ def test_opening_sign_ups_of_a_skipped_date_is_refused_with_the_reason(client):
     assert booking.status_code == 302
     date.signup_sheet.refresh_from_db()
     assert (date.signup_sheet.is_open, date.signup_sheet.capacity) == (False, 10)
+
+
+def test_a_sign_up_for_a_skipped_date_cannot_be_changed_by_a_form_posted_anyway(client):
+    series = approved_series(count=3)
+    date = series.occurrences.order_by("occurrence_start")[1]
+    services.sheet_save(date, capacity=10)
+    signup, token = sign_up(date, name="Ada", adults=2)
+    jam_services.series_date_skip(date, by=series.organiser)
+
+    response = client.post(f"/en/signup/{token}/", {"name": "Ada", "adults": "5", "children": "0", "needs": ""})
+
+    assert response.status_code == 302
+    signup.refresh_from_db()
+    assert signup.adults == 2
