@@ -2,6 +2,8 @@
 stopping a series is previewed (which dates, how many people) before anything is saved,
 and skipping a date says how many people signed up for it."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.utils import translation
@@ -130,4 +132,34 @@ def test_a_skipped_date_looks_cancelled_to_its_attendee_and_organiser_and_takes_
         assert attendee.errors == organiser.errors == []
     finally:
         attendee.context.close()
+        organiser.context.close()
+
+
+def test_moving_a_date_to_end_before_it_starts_asks_whether_it_ends_the_next_day(browser, live_server):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    organiser = open_page(browser, live_server, width=390)
+    try:
+        sign_in(organiser, series.organiser.email)
+        organiser.goto(f"/fa/jams/{dates[1].slug}/move/")
+        organiser.get_by_role("textbox", name=words("fa", "Starts")).fill("18:00")
+        organiser.get_by_role("textbox", name=words("fa", "Ends")).fill("01:00")
+        organiser.get_by_role("button", name=words("fa", "Move the date")).click()
+        expect(organiser.locator("#id_ends_error, .field-error, .error").first).to_contain_text(
+            words("fa", "The Jam ends before it starts. If it goes on past midnight, tick “Ends the next day”.")
+        )
+        organiser.screenshot(path=SHOTS / "series-move-overnight-fa-390.png", full_page=True)
+        assert violations(organiser) == []
+        assert Jam.objects.get(pk=dates[1].pk).start == dates[1].start
+
+        organiser.get_by_label(words("fa", "Ends the next day")).check()
+        organiser.get_by_role("button", name=words("fa", "Move the date")).click()
+        expect(
+            organiser.get_by_text(words("fa", "The date is moved. Everyone who signed up is emailed."))
+        ).to_be_visible()
+        moved = Jam.objects.get(pk=dates[1].pk)
+        assert (moved.local_start.hour, moved.local_end.hour) == (18, 1)
+        assert moved.local_end.date() == moved.local_start.date() + datetime.timedelta(days=1)
+        assert organiser.errors == []
+    finally:
         organiser.context.close()
