@@ -231,7 +231,8 @@ def signup_change(signup: Signup, *, name, adults, children, needs, first_jam) -
     with transaction.atomic():
         sheet = _locked_sheet(signup.jam)
         signup.refresh_from_db()
-        if signup.status == Status.CANCELLED:
+        # (issue 22 fixes: a sign-up for a cancelled Jam, or a cancelled date, stays as it was too)
+        if signup.status == Status.CANCELLED or signup.jam.status == Jam.Status.CANCELLED:
             raise SignupsClosed
         grows_by = adults + children - signup.people
         if signup.status == Status.PLACE and grows_by > 0 and sheet is not None:
@@ -542,6 +543,8 @@ def _send(event: SignupEvent) -> None:
             "cancel_url": token and settings.SITE_URL + reverse("attendance:cancel", args=[token]),
             "site_url": settings.SITE_URL,
         }
+        if event.action == Action.JAM_CANCELLED:
+            context.update(_cancelled_date_context(jam))
         subject = render_to_string(f"attendance/emails/{event.action}_subject.txt", context)
         body = render_to_string(f"attendance/emails/{event.action}.txt", context)
     email = mail.message(event, signup, subject=subject, body=body)
@@ -593,3 +596,28 @@ def sheets_series_dates_made(sender=None, *, series, dates, **_signal) -> int:
     SignupSheet.objects.bulk_create(SignupSheet(jam=date, capacity=latest.capacity, is_open=True) for date in dates)
     transaction.on_commit(lambda: pagecache.bump(PUBLIC_VERSION_KEY))
     return len(dates)
+
+
+# --- issue 22 fixes: a cancelled date is one date ---
+
+
+def _cancelled_date_context(jam: Jam) -> dict:
+    """For the email that a Jam is cancelled, in the recipient's language (translation is
+    overridden): the link to find another Jam in their language and, for one date of a
+    repeating Jam, that date (on the venue's clock) and the date that comes next, or the
+    series' page when none is left."""
+    context = {"find_url": settings.SITE_URL + reverse("jams:home")}
+    if jam.series_id is None or jam.series.status == Jam.Status.CANCELLED:
+        return context  # (a whole repeating Jam cancelled: as any Jam)
+    later = Jam.objects.filter(
+        series_id=jam.series_id, status=Jam.Status.APPROVED, start__gt=max(jam.start, timezone.now())
+    ).order_by("start")
+    following = later.first()
+    context.update(
+        date_when=formats.format_date(jam.local_start.date()),
+        next_date=following,
+        next_when=following and formats.format_datetime_range(following.local_start, following.local_end),
+        next_url=following and settings.SITE_URL + following.get_absolute_url(),
+        series_url=settings.SITE_URL + reverse("jams:series", kwargs={"pk": jam.series_id}),
+    )
+    return context

@@ -165,6 +165,9 @@ def attendees(request, slug):
     action = request.POST.get("action", "")
     form = BookingForm(request.POST if action == "booking" else None, jam=jam, sheet=sheet)
     if request.method == "POST":
+        if jam.status == jam.Status.CANCELLED and action in ("open", "booking"):  # (issue 22 fixes)
+            messages.error(request, _("This Jam has been cancelled: nobody can sign up for it."))
+            return redirect(_attendees_url(jam))
         if action in ("open", "close") and sheet is not None:
             services.sheet_save(jam, capacity=sheet.capacity, is_open=action == "open")
             if action == "open":

@@ -571,25 +571,38 @@ class SeriesDateMoveForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    # (issue 22 fixes: an end before the start is an evening Jam past midnight only when said so)
+    next_day = forms.BooleanField(label=_("Ends the next day"), required=False)
 
     def __init__(self, *args, jam, **kwargs):
         start, end = jam.local_start, jam.local_end
-        initial = {"day": start.date(), "starts": start.time(), "ends": end.time()}
+        initial = {
+            "day": start.date(),
+            "starts": start.time(),
+            "ends": end.time(),
+            "next_day": end.date() > start.date(),
+        }
         super().__init__(*args, initial=initial, **kwargs)
 
     def clean(self):
         data = super().clean()
-        if data.get("starts") is not None and data.get("starts") == data.get("ends"):
-            self.add_error("ends", _("The Jam must end after it starts."))  # (not a Jam of a whole day)
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts is not None and ends is not None and not data.get("next_day"):
+            if starts == ends:
+                self.add_error("ends", _("The Jam must end after it starts."))  # (not a Jam of a whole day)
+            elif ends < starts:
+                self.add_error(
+                    "ends", _("The Jam ends before it starts. If it goes on past midnight, tick “Ends the next day”.")
+                )
         return data
 
     def times(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """(start, end), naive on the venue's clock; a Jam ending before its start
-        time ends the next day (an evening Jam past midnight)."""
+        """(start, end), naive on the venue's clock; with "ends the next day", the end is
+        on the day after (an evening Jam past midnight)."""
         data = self.cleaned_data
         start = datetime.datetime.combine(data["day"], data["starts"])
         end = datetime.datetime.combine(data["day"], data["ends"])
-        return start, end if end > start else end + datetime.timedelta(days=1)
+        return start, end + datetime.timedelta(days=1) if data.get("next_day") else end
 
 
 class SeriesEndForm(forms.Form):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -685,3 +685,21 @@ def series_date_next(jam, *, now=None):
     now = now or timezone.now()
     later = Jam.objects.filter(series_id=jam.series_id, status=Status.APPROVED, start__gt=jam.start, end__gt=now)
     return later.order_by("start", "pk").first()
+
+
+# --- issue 22 fixes: how many signed up for the dates a change cancels ---
+
+
+def with_signed_up(dates) -> list:
+    """`dates` (Jams), each with .signed_up: how many people have a place or are waiting
+    for one (sign-ups taken here, attendance's, read through their relation), in one query."""
+    dates = list(dates)
+    rows = (
+        Jam.objects.filter(pk__in=[date.pk for date in dates], signups__status__in=["place", "waiting"])
+        .values("pk")
+        .annotate(people=Sum(F("signups__adults") + F("signups__children")))
+    )
+    people = {row["pk"]: row["people"] for row in rows}
+    for date in dates:
+        date.signed_up = people.get(date.pk, 0)
+    return dates

@@ -511,7 +511,9 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
     if JamMember.objects.filter(jam=jam, user__email__iexact=email).exists():
         raise TeamError(_("%(email)s is on the team already.") % {"email": email})
     with transaction.atomic():
-        replaced = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email).update(revoked_at=now)
+        earlier = selectors.team_invitations_pending(jam, now=now).filter(email__iexact=email)
+        earlier_roles = set(earlier.values_list("role", flat=True))  # (issue 22 fixes)
+        replaced = earlier.update(revoked_at=now)
         invitation = JamInvitation(
             jam=jam,
             email=email,
@@ -526,6 +528,8 @@ def team_invite(jam, *, by, email, role, language, now=None) -> JamInvitation:
         invitation.save()
         _team_record(jam, by=by, action=Action.INVITED, invitation=invitation, notify=True)
     invitation.replaced = bool(replaced)
+    # The role the earlier invitation offered, when this one offers another (for the organiser to be told).
+    invitation.replaced_role = next(iter(earlier_roles - {role}), None) if replaced else None
     return invitation
 
 
@@ -791,6 +795,7 @@ def series_extend_all(*, now=None) -> int:
 def series_date_move(jam, *, by, start, end) -> Jam:
     """Move one date of a repeating Jam to another day or time (naive local times, as
     jam_schedule takes them); those signed up are told (jams.signals.jam_moved)."""
+    _series_date_move_check(jam, start)  # (issue 22 fixes)
     data = {name: getattr(jam, name) for name in EDITABLE_FIELDS}
     data.update(start=start, end=end)
     return jam_update(jam, by=by, data=data)
@@ -847,23 +852,13 @@ def series_end(series, *, by, last_day, reason="", now=None) -> list[Jam]:
     that day are cancelled, those signed up told (jams.signals.jam_cancelled), and the
     rule ends there (UNTIL). The dates cancelled."""
     now = now or timezone.now()
-    first = series.occurrences.order_by("occurrence_start").first()
-    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
-        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
-    if series.count or series.until:  # a rule with an end: stopping later would lengthen it
-        ends = recurrence.local_starts(**series.rule())[-1].date()
-        if last_day >= ends:
-            message = _("This Jam already stops repeating after %(day)s: choose an earlier last day.")
-            raise ValidationError({"last_day": message % {"day": cldr_formats.format_date(ends)}})
-    tz = ZoneInfo(series.timezone)
-    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), tz)
     ended = []
     with transaction.atomic():
         series = JamSeries.objects.select_for_update().get(pk=series.pk)
+        dates = series_end_plan(series, last_day=last_day, now=now)
         series.until, series.count = last_day, None
         series.save(update_fields=["until", "count"])
-        dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now)
-        for date in dates.exclude(status=Status.CANCELLED).order_by("occurrence_start"):
+        for date in dates:
             ended.append(jam_cancel(date, by=by, reason=reason))
         jams_public_changed()
     return ended
@@ -969,3 +964,47 @@ def series_rule_change(series, *, by, frequency, last_week=False, until=None, co
         _record(first, by=by, action=Action.EDITED, changes={"rule": [old, new]})
         jams_public_changed()
     return plan
+
+
+# --- issue 22 fixes: stopping a series, previewed ---
+
+
+def series_end_plan(series, *, last_day, now=None) -> list[Jam]:
+    """The dates series_end would cancel to stop the series after `last_day` (those still
+    to come, not skipped), for the organiser to read before stopping it; ValidationError
+    for a last day it refuses (before the first date, or not before the rule's own end)."""
+    now = now or timezone.now()
+    first = series.occurrences.order_by("occurrence_start").first()
+    if first is None or last_day < first.occurrence_start.astimezone(first.tz).date():
+        raise ValidationError({"last_day": _("Please choose a last day after the first date.")})
+    if series.count or series.until:  # a rule with an end: stopping later would lengthen it
+        ends = recurrence.local_starts(**series.rule())[-1].date()
+        if last_day >= ends:
+            message = _("This Jam already stops repeating after %(day)s: choose an earlier last day.")
+            raise ValidationError({"last_day": message % {"day": cldr_formats.format_date(ends)}})
+    after = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(), ZoneInfo(series.timezone))
+    dates = series.occurrences.filter(occurrence_start__gte=after, start__gt=now).exclude(status=Status.CANCELLED)
+    return list(dates.order_by("occurrence_start", "pk"))
+
+
+def series_can_stop(series, dates, *, now=None) -> bool:
+    """Whether stopping the series (`dates`: its dates) would still cancel a date: one to
+    come, not skipped, after its first date."""
+    now = now or timezone.now()
+    first = min((date.occurrence_start for date in dates), default=None)
+    return any(
+        date.start > now and date.status != Status.CANCELLED and date.occurrence_start != first for date in dates
+    )
+
+
+# --- issue 22 fixes: moving a date onto another ---
+
+
+def _series_date_move_check(jam, start) -> None:
+    """ValidationError when `start` (naive, the venue's clock) falls on the day of another
+    date of the series that is not skipped: two dates on one day would be one Jam twice."""
+    day = start.date()
+    others = Jam.objects.filter(series_id=jam.series_id).exclude(pk=jam.pk).exclude(status=Status.CANCELLED)
+    if any(other.local_start.date() == day for other in others):
+        message = _("This Jam has another date on %(day)s already: choose another day, or skip one of them.")
+        raise ValidationError({"start": message % {"day": cldr_formats.format_date(day)}})

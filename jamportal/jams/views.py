@@ -461,7 +461,17 @@ def team(request, slug):
             except services.TeamError as error:
                 form.add_error("email", str(error))
             else:
-                if invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
+                if invitation.replaced_role:  # (issue 22 fixes: and that the role changes)
+                    roles = dict(invitation._meta.get_field("role").choices)
+                    sent = _(
+                        "We have emailed a new invitation to %(email)s, now as “%(role)s” instead of “%(old)s”."
+                        " The link in the earlier one no longer works."
+                    ) % {
+                        "email": invitation.email,
+                        "role": roles[invitation.role],
+                        "old": roles[invitation.replaced_role],
+                    }
+                elif invitation.replaced:  # (issue 22: the organiser must know the first link is dead)
                     sent = _(
                         "We have emailed a new invitation to %(email)s. The link in the earlier one no longer works."
                     ) % {"email": invitation.email}
@@ -609,6 +619,7 @@ def series_detail(request, pk):
             (date for date in dates if date.end < now), key=lambda date: (date.start, date.pk), reverse=True
         ),
         "can_edit": can_edit,
+        "can_stop": can_edit and services.series_can_stop(series, dates, now=now),  # (issue 22 fixes)
     }
     return render(request, "jams/series/series_detail.html", context)
 
@@ -661,38 +672,52 @@ def series_date_skip(request, slug):
         else:
             messages.success(request, _("The date is skipped. Everyone who signed up is emailed."))
         return redirect("jams:series", pk=jam.series_id)
+    selectors.with_signed_up([jam])  # (issue 22 fixes: how many are told)
     return render(request, "jams/series/date_skip.html", {"jam": jam, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def series_end(request, pk):
-    """The organiser stops their Jam repeating after a day of their choice."""
+    """The organiser stops their Jam repeating after a day of their choice: first a
+    preview of the dates it cancels and how many signed up for them, then (the same
+    day stopped after) the change. No day is chosen for them."""
     series, dates, can_edit = selectors.series_for_viewer_or_404(request.user, pk)
     if not can_edit:
         raise Http404
-    now = timezone.now()
-    upcoming = [date for date in dates if date.start > now and date.status != date.Status.CANCELLED]
-    form = SeriesEndForm(
-        request.POST or None, initial={"last_day": upcoming[0].local_start.date() if upcoming else None}
-    )
+    if not services.series_can_stop(series, dates):
+        messages.info(request, _("No date is left to stop: this Jam does not repeat any more."))
+        return redirect(series)
+    form = SeriesEndForm(request.POST or None)
+    plan = None
     if request.method == "POST" and form.is_valid():
+        last_day = form.cleaned_data["last_day"]
         try:
-            ended = services.series_end(series, by=request.user, **form.cleaned_data)
+            plan = selectors.with_signed_up(services.series_end_plan(series, last_day=last_day))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "The Jam stops repeating; %(count)s date after it is cancelled.",
-                    "The Jam stops repeating; %(count)s dates after it are cancelled.",
-                    len(ended),
+            # Stopped only as previewed: another last day is previewed again.
+            if "save" in request.POST and request.POST.get("previewed") == last_day.isoformat():
+                ended = services.series_end(series, by=request.user, **form.cleaned_data)
+                messages.success(
+                    request,
+                    ngettext(
+                        "The Jam stops repeating; %(count)s date after it is cancelled.",
+                        "The Jam stops repeating; %(count)s dates after it are cancelled.",
+                        len(ended),
+                    )
+                    % {"count": native_digits(str(len(ended)))},
                 )
-                % {"count": native_digits(str(len(ended)))},
-            )
-            return redirect(series)
-    return render(request, "jams/series/series_end.html", {"series": series, "jam": dates[0], "form": form})
+                return redirect(series)
+    context = {
+        "series": series,
+        "jam": dates[0],
+        "form": form,
+        "plan": plan,
+        "previewed": form.cleaned_data["last_day"].isoformat() if plan is not None else "",
+    }
+    return render(request, "jams/series/series_end.html", context, status=400 if form.errors else 200)
 
 
 # --- series: changing the rule (issue 22) ---
@@ -713,6 +738,7 @@ def series_rule(request, pk):
         reason = options.pop("reason")
         try:
             plan = services.series_rule_plan(series, **options)
+            plan["cancel"] = selectors.with_signed_up(plan["cancel"])  # (issue 22 fixes)
         except ValidationError as error:
             form.add_error(None, error)
         else:

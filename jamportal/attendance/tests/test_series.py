@@ -4,11 +4,13 @@ their own language."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from jamportal.attendance import services
 from jamportal.attendance.models import SignupSheet
 from jamportal.attendance.tests.factories import sign_up
+from jamportal.cldr import formats
 from jamportal.jams import services as jam_services
 from jamportal.jams.tests.test_series import monthly_jam
 from jamportal.jams.tests.test_series_views import approved_series
@@ -91,3 +93,83 @@ def test_new_dates_of_a_jam_booked_elsewhere_take_no_sign_ups_here():
     series = jam_services.series_create(jam, by=jam.organiser, frequency="monthly-weekday", count=3)
 
     assert SignupSheet.objects.filter(jam__series=series).count() == 0
+
+
+# --- issue 22 fixes: a cancelled date is one date ---
+
+
+def test_a_skipped_date_emails_that_date_is_cancelled_and_the_jam_goes_on_in_their_language(
+    second_date, django_capture_on_commit_callbacks
+):
+    third = second_date.series.occurrences.order_by("occurrence_start")[2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jam_services.series_date_skip(second_date, by=second_date.organiser)
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    english = by_address["ada@example.org"]
+    day = second_date.local_start
+    when = f"{day:%B} {day.day}, {day.year}"
+    assert english.subject == f"Cancelled on {when}: “{second_date.title}”"
+    assert f"“{second_date.title}” on {when} has been cancelled" in english.body
+    assert "has been cancelled, so your sign-up is no longer needed" not in english.body
+    nxt = third.local_start
+    assert f"The Jam goes on: its next date is {nxt:%B} {nxt.day}, {nxt.year}, 10:00 AM" in english.body
+    assert f"{settings.SITE_URL}/en/jams/{third.slug}/" in english.body
+    assert f"Find another Jam near you:\n{settings.SITE_URL}/en/\n" in english.body
+    persian = by_address["reza@example.org"]
+    assert formats.format_date(day.date(), "fa") in persian.subject
+    assert f"{settings.SITE_URL}/fa/jams/{third.slug}/" in persian.body
+    assert f"{settings.SITE_URL}/fa/\n" in persian.body
+
+
+def test_the_last_date_of_a_stopped_series_emails_a_link_to_the_series_page(
+    second_date, django_capture_on_commit_callbacks
+):
+    first = second_date.series.occurrences.order_by("occurrence_start")[0]
+    third = second_date.series.occurrences.order_by("occurrence_start")[2]
+    services.sheet_save(third, capacity=5)
+    sign_up(third, name="Grace")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jam_services.series_end(second_date.series, by=first.organiser, last_day=second_date.local_start.date())
+
+    (message,) = mail.outbox
+    assert message.to == ["grace@example.org"]
+    assert "The Jam goes on" not in message.body
+    assert f"See the Jam's other dates:\n{settings.SITE_URL}/en/series/{third.series_id}/\n" in message.body
+
+
+def test_opening_sign_ups_of_a_skipped_date_is_refused_with_the_reason(client):
+    series = approved_series(count=3)
+    date = series.occurrences.order_by("occurrence_start")[1]
+    services.sheet_save(date, capacity=10)
+    jam_services.series_date_skip(date, by=series.organiser)
+    client.force_login(series.organiser)
+
+    response = client.post(f"/en/jams/{date.slug}/attendees/", {"action": "open"}, follow=True)
+    booking = client.post(
+        f"/en/jams/{date.slug}/attendees/", {"action": "booking", "booking": "here", "capacity": "20"}
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "This Jam has been cancelled: nobody can sign up for it."
+    ]
+    assert booking.status_code == 302
+    date.signup_sheet.refresh_from_db()
+    assert (date.signup_sheet.is_open, date.signup_sheet.capacity) == (False, 10)
+
+
+def test_a_sign_up_for_a_skipped_date_cannot_be_changed_by_a_form_posted_anyway(client):
+    series = approved_series(count=3)
+    date = series.occurrences.order_by("occurrence_start")[1]
+    services.sheet_save(date, capacity=10)
+    signup, token = sign_up(date, name="Ada", adults=2)
+    jam_services.series_date_skip(date, by=series.organiser)
+
+    response = client.post(f"/en/signup/{token}/", {"name": "Ada", "adults": "5", "children": "0", "needs": ""})
+
+    assert response.status_code == 302
+    signup.refresh_from_db()
+    assert signup.adults == 2

@@ -88,9 +88,9 @@ def test_a_monthly_jam_with_a_moved_and_a_skipped_date_agrees_on_its_page_the_ma
             "link", name=words(language, "Move", "a date")
         ).click()
         moved_day = dates[1].local_start.date() + datetime.timedelta(days=1)
-        organiser.get_by_label(words(language, "Day")).fill(moved_day.isoformat())
+        organiser.get_by_role("textbox", name=words(language, "Day")).fill(moved_day.isoformat())
         organiser.get_by_label(words(language, "Starts")).fill("11:00")
-        organiser.get_by_label(words(language, "Ends")).fill("14:00")
+        organiser.get_by_role("textbox", name=words(language, "Ends")).fill("14:00")
         organiser.get_by_role("button", name=words(language, "Move the date")).click()
         expect(
             organiser.get_by_text(words(language, "The date is moved. Everyone who signed up is emailed."))
@@ -141,7 +141,7 @@ def test_a_monthly_jam_with_a_moved_and_a_skipped_date_agrees_on_its_page_the_ma
         subjects = {message.to[0]: message.subject for message in mail.outbox}
         assert subjects == {
             "reza@example.org": f"روز یا ساعت تازه: «{jam.title}»",
-            "ada@example.org": f"Cancelled: “{jam.title}”",
+            "ada@example.org": f"Cancelled on {formats.format_date(dates[2].local_start.date(), 'en')}: “{jam.title}”",
         }
         assert organiser.errors == visitor.errors == []
     finally:

@@ -381,9 +381,13 @@ def test_series_end_cancels_the_dates_after_the_last_day_and_ends_the_rule(clien
     last_day = dates[1].local_start.date()
 
     form = client.get(f"/en/series/{series.pk}/end/")
-    response = client.post(f"/en/series/{series.pk}/end/", {"last_day": last_day.isoformat(), "reason": "We move"})
+    data = {"last_day": last_day.isoformat(), "reason": "We move"}
+    preview = client.post(f"/en/series/{series.pk}/end/", data)
+    assert preview.context["plan"] == dates[2:]
+    assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
+    response = client.post(f"/en/series/{series.pk}/end/", {**data, "save": "", "previewed": last_day.isoformat()})
 
-    assert form.context["form"]["last_day"].value() == dates[0].local_start.date()
+    assert form.context["form"]["last_day"].value() is None
     assert response.status_code == 302
     statuses = list(series.occurrences.order_by("occurrence_start").values_list("status", flat=True))
     assert statuses == ["approved", "approved", "cancelled", "cancelled", "cancelled"]
@@ -401,7 +405,7 @@ def test_series_end_before_the_first_date_is_refused_and_changes_nothing(client)
 
     response = client.post(f"/en/series/{series.pk}/end/", {"last_day": "2020-01-01"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"last_day": ["Please choose a last day after the first date."]}
     assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
 
@@ -415,7 +419,7 @@ def test_series_end_on_or_after_its_own_end_is_refused_and_changes_nothing(clien
 
     response = client.post(f"/en/series/{series.pk}/end/", {"last_day": "2030-01-01"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     day = formats.format_date(last)
     assert response.context["form"].errors == {
         "last_day": [f"This Jam already stops repeating after {day}: choose an earlier last day."]
@@ -437,3 +441,83 @@ def test_series_page_lists_a_date_moved_past_the_next_one_in_the_order_they_happ
 
     positions = [page.index(f'data-jam="{date.pk}"') for date in (dates[0], dates[2], dates[1])]
     assert positions == sorted(positions)
+
+
+# --- issue 22 fixes: stopping a series ---
+
+
+def test_series_end_saved_for_another_day_than_previewed_previews_it_and_cancels_nothing(client):
+    series = approved_series(count=4)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    client.force_login(series.organiser)
+    data = {"last_day": dates[0].local_start.date().isoformat(), "save": ""}
+
+    response = client.post(
+        f"/en/series/{series.pk}/end/", {**data, "previewed": dates[2].local_start.date().isoformat()}
+    )
+
+    assert response.status_code == 200
+    assert response.context["plan"] == dates[1:]
+    assert set(series.occurrences.values_list("status", flat=True)) == {"approved"}
+
+
+def test_series_stopped_after_its_first_date_offers_no_stopping_any_more(client):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    services.series_end(series, by=series.organiser, last_day=dates[0].local_start.date())
+    client.force_login(series.organiser)
+
+    page = client.get(f"/en/series/{series.pk}/").content.decode()
+    response = client.get(f"/en/series/{series.pk}/end/")
+
+    day = dates[0].local_start.date()
+    assert f"Until {day:%B} {day.day}, {day.year}" in page
+    assert f"/en/series/{series.pk}/end/" not in page
+    assert response.status_code == 302
+    assert response.url == f"/en/series/{series.pk}/"
+
+
+# --- issue 22 fixes: moving a date ---
+
+
+def test_series_date_move_ending_before_it_starts_is_refused_unless_it_ends_the_next_day(client):
+    series = approved_series(count=3)
+    second = series.occurrences.order_by("occurrence_start")[1]
+    client.force_login(second.organiser)
+    before = (second.start, second.end)
+    day = second.local_start.date()
+    data = {"day": day.isoformat(), "starts": "18:00", "ends": "01:00"}
+
+    refused = client.post(f"/en/jams/{second.slug}/move/", data)
+    second.refresh_from_db()
+    assert (second.start, second.end) == before
+    overnight = client.post(f"/en/jams/{second.slug}/move/", {**data, "next_day": "on"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "ends": ["The Jam ends before it starts. If it goes on past midnight, tick “Ends the next day”."]
+    }
+    assert overnight.status_code == 302
+    second.refresh_from_db()
+    assert second.local_end.replace(tzinfo=None) == datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(1)
+    )
+
+
+def test_series_date_move_onto_the_day_of_another_date_is_refused(client):
+    series = approved_series(count=3)
+    dates = list(series.occurrences.order_by("occurrence_start"))
+    client.force_login(dates[1].organiser)
+    day = dates[2].local_start.date()
+
+    response = client.post(
+        f"/en/jams/{dates[1].slug}/move/", {"day": day.isoformat(), "starts": "14:00", "ends": "16:00"}
+    )
+
+    assert response.status_code == 200
+    shown = formats.format_date(day)
+    assert response.context["form"].errors == {
+        "day": [f"This Jam has another date on {shown} already: choose another day, or skip one of them."]
+    }
+    dates[1].refresh_from_db()
+    assert dates[1].start == dates[1].occurrence_start

@@ -35,7 +35,10 @@ def test_inviting_an_address_again_says_the_earlier_link_no_longer_works(
     again = invite(client, jam, email="Grace@Example.org", role="helper", capture=django_capture_on_commit_callbacks)
 
     page = client.get(again["Location"]).content.decode()
-    assert "We have emailed a new invitation to Grace@example.org. The link in the earlier one no longer works." in page
+    assert (
+        "We have emailed a new invitation to Grace@example.org, now as “Helper” instead of “Co-organiser”."
+        " The link in the earlier one no longer works." in page
+    )
     assert "Its link works for 14 days." not in page
     assert JamInvitation.objects.filter(revoked_at__isnull=True).count() == 1
 
@@ -141,3 +144,33 @@ def test_the_moderators_history_arrow_points_from_old_to_new_in_english_and_in_p
 
     assert "<code>title</code>: <bdi>Old Jam</bdi> → <bdi>New Jam</bdi>" in english
     assert "<code>title</code>: <bdi>Old Jam</bdi> ← <bdi>New Jam</bdi>" in persian
+
+
+# --- issue 22 fixes: inviting again in another role ---
+
+
+def test_inviting_an_address_again_in_another_role_says_the_role_changes(
+    client, jam, django_capture_on_commit_callbacks
+):
+    client.get(invite(client, jam, role="co-organiser", capture=django_capture_on_commit_callbacks)["Location"])
+
+    again = invite(client, jam, email="grace@example.org", role="helper", capture=django_capture_on_commit_callbacks)
+
+    page = client.get(again["Location"]).content.decode()
+    assert (
+        "We have emailed a new invitation to grace@example.org, now as “Helper” instead of “Co-organiser”."
+        " The link in the earlier one no longer works." in page
+    )
+    assert JamInvitation.objects.get(revoked_at__isnull=True).role == "helper"
+
+
+def test_inviting_an_address_again_in_the_same_role_says_nothing_of_roles(
+    client, jam, django_capture_on_commit_callbacks
+):
+    client.get(invite(client, jam, role="helper", capture=django_capture_on_commit_callbacks)["Location"])
+
+    again = invite(client, jam, email="grace@example.org", role="helper", capture=django_capture_on_commit_callbacks)
+
+    page = client.get(again["Location"]).content.decode()
+    assert "We have emailed a new invitation to grace@example.org. The link in the earlier one no longer works." in page
+    assert "instead of" not in page
