@@ -105,6 +105,9 @@ def embed_jam_list(request):
             near=near,
             miles=places.uses_miles(_visitor_country(request)),
             nearest_km=jams[0].distance_km if jams else None,
+            # Within the radius, then "Further away" (issue 22), as on the near-me page.
+            jams_within=[jam for jam in jams if jam.distance_km <= near["radius_km"]],
+            jams_further=[jam for jam in jams if jam.distance_km > near["radius_km"]],
         )
     else:
         jams, total = selectors.embed_jam_list(filters, language=language)

@@ -107,8 +107,19 @@ def home(request):
         )
     if near:
         nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
-        items = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
-        context.update(near=near, near_items=items, nearest_km=nearest[0][0] if nearest else None, miles=miles)
+        drawn = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
+        items = [item for _, item in drawn]
+        # Within the radius, then "Further away" (issue 22): the nearest are listed even
+        # beyond it, and a visitor must see where the radius ends.
+        within = sum(km <= near["radius_km"] for km, _ in drawn)
+        context.update(
+            near=near,
+            near_items=items,
+            near_within=items[:within],
+            near_further=items[within:],
+            nearest_km=nearest[0][0] if nearest else None,
+            miles=miles,
+        )
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
     # Soonest first (past Jams: the latest first), numbered as their pins on the map are.
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
@@ -139,7 +150,7 @@ NUMBER = "number" + secrets.token_hex(8)
 
 
 def _near_items(found, language, *, miles):
-    """The list items (HTML) of the Jams `found`: (distance in km, key), in order."""
+    """(distance in km, list item HTML) of the Jams `found`: (distance in km, key), in order."""
     items = selectors.jams_drawn(
         "near-item",
         [pk for _, pk in found],
@@ -150,7 +161,12 @@ def _near_items(found, language, *, miles):
     )
     shown = [(km, pk) for km, pk in found if pk in items]
     return [
-        mark_safe(items[pk].replace(DISTANCE, escape(distance(km, miles))).replace(NUMBER, native_digits(str(number))))
+        (
+            km,
+            mark_safe(
+                items[pk].replace(DISTANCE, escape(distance(km, miles))).replace(NUMBER, native_digits(str(number)))
+            ),
+        )
         for number, (km, pk) in enumerate(shown, start=1)
     ]
 

@@ -111,6 +111,9 @@ class JamOut(Schema):
     expected_attendees: int | None
     series: int | None  # a date of a repeating Jam: /api/v1/series/<id>
     distance_km: float | None = None
+    # Near a place: whether it is within `near.radius_km`. The nearest are listed even
+    # beyond it (as the site lists them under "Further away"); null otherwise.
+    within_radius: bool | None = None
 
 
 class JamDetail(JamOut):
@@ -176,7 +179,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def jam_out(jam, *, distance_km=None) -> dict:
+def jam_out(jam, *, distance_km=None, radius_km=None) -> dict:
     """A Jam as the public sees it (call with its translation and campaign's names fetched)."""
     translated = jam.translation
     return {
@@ -216,6 +219,7 @@ def jam_out(jam, *, distance_km=None) -> dict:
         "expected_attendees": jam.expected_attendees,
         "series": jam.series_id,
         "distance_km": None if distance_km is None else round(distance_km, 1),
+        "within_radius": None if radius_km is None else distance_km <= radius_km,
     }
 
 
@@ -356,7 +360,8 @@ def not_a_position(request) -> bool:
 @decorate_view(public_page(versions=[jam_selectors.PUBLIC_VERSION_KEY], keep=not_a_position))
 def jam_list(request):
     """Upcoming Jams by date, with the site's filters. With `q` (a town) or `around`
-    (a point), the Jams near it, nearest first, each with `distance_km`, and `near`
+    (a point), the Jams near it, nearest first, each with `distance_km` and `within_radius`
+    (the nearest are listed even beyond `near.radius_km`), and `near`
     says where that is; a town the gazetteer does not know finds no Jams, and
     `alternatives` lists the places spelt like it."""
     filters, box, paging = JamFilterForm(request.GET), BoxForm(request.GET), PageForm(request.GET)
@@ -384,7 +389,8 @@ def jam_list(request):
     if near or filters.cleaned_data["q"]:
         shown = nearest[(number - 1) * size :][:size]
         jams = selectors.jams_by_pk([pk for _km, pk in shown], language=language)
-        results = [jam_out(jams[pk], distance_km=km) for km, pk in shown if pk in jams]
+        radius_km = near["radius_km"] if near else None
+        results = [jam_out(jams[pk], distance_km=km, radius_km=radius_km) for km, pk in shown if pk in jams]
     else:
         results = [jam_out(jam) for jam in paginator.page(number)]
     links = {rel: page_url(request, n) for rel, n in (("next", number + 1), ("prev", number - 1)) if 1 <= n <= pages}

@@ -98,6 +98,7 @@ def test_jam_list_item_holds_what_the_jam_page_shows(client):
         "expected_attendees": 40,
         "series": None,
         "distance_km": None,
+        "within_radius": None,
     }
 
 
@@ -606,3 +607,20 @@ def test_a_series_costs_the_same_queries_for_more_dates(assert_constant_queries)
         jam_services.series_extend(series, now=timezone.now() + datetime.timedelta(days=70))
 
     assert_constant_queries(f"/api/v1/series/{series.pk}?lang=fr", more)
+
+
+# --- issue 22 (outsider): results beyond the radius are marked ---
+
+
+def test_jam_list_near_a_place_marks_which_jams_are_within_the_radius(client):
+    JamFactory(title="Cambridge Jam")  # at 52.2053,0.1218
+    JamFactory(title="London Jam", city="London", latitude=51.5072, longitude=-0.1276)
+    JamFactory(title="Manchester Jam", city="Manchester", latitude=53.4808, longitude=-2.2426)
+
+    answer = get(client, f"{JAMS}?q=Cambridge,UK&radius=50&nearest=3").json()
+
+    assert [(jam["title"], jam["within_radius"]) for jam in answer["results"]] == [
+        ("Cambridge Jam", True),
+        ("London Jam", False),
+        ("Manchester Jam", False),
+    ]

@@ -1,0 +1,49 @@
+"""Issue 22 (outsider findings) in Chromium, where the tester met them: a near-me list
+says where its radius ends."""
+
+import pytest
+from playwright.sync_api import expect
+
+from jamportal.jams.tests.factories import JamFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_page(browser, live_server, *, locale="en-GB"):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale=locale)
+    context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
+    return context.new_page()
+
+
+def british_jams():
+    JamFactory(title="Bristol Jam", latitude=51.455, longitude=-2.59, country="GB", city="Bristol")
+    JamFactory(title="Cardiff Jam", latitude=51.48, longitude=-3.18, country="GB", city="Cardiff")
+    JamFactory(title="Birmingham Jam", latitude=52.48, longitude=-1.9, country="GB", city="Birmingham")
+    JamFactory(title="London Jam", latitude=51.5, longitude=-0.12, country="GB", city="London")
+
+
+def test_near_me_lists_jams_beyond_the_radius_under_further_away(browser, live_server):
+    british_jams()
+    page = open_page(browser, live_server)
+
+    page.goto("/en/?q=Bristol&radius=60")
+
+    within, further = page.locator("ol.jams.near").all()
+    expect(within.locator("li > a")).to_have_text(["Bristol Jam", "Cardiff Jam"])
+    expect(page.get_by_role("heading", name="Further away than 60 mi")).to_be_visible()
+    expect(page.get_by_role("list", name="Further away than 60 mi").locator("li > a")).to_have_text(
+        ["Birmingham Jam", "London Jam"]
+    )
+    expect(further.locator(".jam-number")).to_have_text(["3", "4"])  # one numbering, as the map's pins
+    expect(page.get_by_text("No Jams within")).to_have_count(0)
+
+
+def test_near_me_with_none_within_the_radius_says_so_without_a_divider(browser, live_server):
+    british_jams()
+    page = open_page(browser, live_server)
+
+    page.goto("/en/?q=Plymouth&radius=20")
+
+    expect(page.get_by_text("No Jams within 20 mi yet: here are the nearest.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Further away than 20 mi")).to_have_count(0)
+    expect(page.locator("ol.jams.near li > a").first).to_have_text("Cardiff Jam")
