@@ -1,9 +1,14 @@
 """Issue 22 (outsider findings) in Chromium, where the tester met them: a near-me list
-says where its radius ends."""
+says where its radius ends; an alert asked from it is for the radius searched, and
+confirming it survives a reload."""
+
+import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
+from jamportal.alerts.models import Alert
 from jamportal.jams.tests.factories import JamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,3 +52,28 @@ def test_near_me_with_none_within_the_radius_says_so_without_a_divider(browser, 
     expect(page.get_by_text("No Jams within 20 mi yet: here are the nearest.")).to_be_visible()
     expect(page.get_by_role("heading", name="Further away than 20 mi")).to_have_count(0)
     expect(page.locator("ol.jams.near li > a").first).to_have_text("Cardiff Jam")
+
+
+def test_an_alert_from_a_30_mile_search_is_for_30_miles_and_confirming_survives_a_reload(
+    browser, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+    british_jams()
+    page = open_page(browser, live_server)
+
+    page.goto("/en/?q=Bristol&radius=30")
+    page.get_by_role("link", name="Email me about new Jams near here").click()
+    expect(page.get_by_label("Within")).to_have_value("48.281")
+    expect(page.get_by_label("Within").locator("option:checked")).to_have_text("30 mi")
+    page.get_by_label("Your email address").fill("visitor@example.org")
+    page.locator("form button[type=submit]").click()
+    link = re.search(r"https?://\S+/alerts/confirm/[\w-]+/", mail.outbox[0].body).group(0)
+
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("h1")).to_have_text("Your alert is on")
+    page.reload()  # no "resend the form?": the answer was a redirect
+    expect(page.locator("h1")).to_have_text("Your alert is on")
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Your alert is already on")
+    assert Alert.objects.get().radius_km == 48.281
