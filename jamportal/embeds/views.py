@@ -159,3 +159,12 @@ def embed_in_language(request, rest):
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE_S)
     return response
+
+
+# --- an address no embed has (issue 22) ---
+
+
+@embeddable
+def embed_missing(request, rest):
+    """ "Not found", framed: an embed's attribute may make any address (jam="a/b")."""
+    raise Http404

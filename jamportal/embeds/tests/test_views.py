@@ -436,3 +436,16 @@ def test_embed_list_near_a_place_sets_jams_beyond_the_radius_under_further_away(
     divider = '<h2 class="near-further" id="near-further">Further away than 50 km</h2>'
     assert html.index("Leeds Jam") < html.index("York Jam") < html.index(divider) < html.index("London Jam")
     assert "No Jams within" not in html
+
+
+# --- issue 22 (outsider): a jam attribute with "/" in it ---
+
+
+@pytest.mark.parametrize("path", ["/en/embed/jams/a%2Fb/", "/en/embed/jams/a/b/c/", "/en/embed/nothing-here"])
+def test_an_address_no_embed_has_answers_the_framed_not_found_page(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "X-Frame-Options" not in response
+    assert frame_ancestors(response) == "frame-ancestors *"
+    assert "This Jam or campaign is not on JamPortal, or no longer public." in response.content.decode()
