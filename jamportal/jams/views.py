@@ -502,10 +502,13 @@ def team(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_invitation_revoke(request, slug, pk):
+    """Asks first (a page, so that it needs no JavaScript; issue 22), then withdraws it."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
     invitation = selectors.team_invitation_pending_or_404(jam, pk)
+    if request.method == "GET":
+        return render(request, "jams/team/invitation_revoke.html", {"jam": jam, "invitation": invitation})
     try:
         services.team_invitation_revoke(invitation, by=request.user)
     except services.TeamError as error:
@@ -532,12 +535,15 @@ def team_member_remove(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_leave(request, slug):
-    """A co-organiser or helper leaves the team (the organiser cannot: they own the Jam)."""
+    """A co-organiser or helper leaves the team (the organiser cannot: they own the Jam),
+    asked first (a page, so that it needs no JavaScript; issue 22)."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.HELPER)
     if jam.team_role == selectors.ORGANISER:
         raise Http404
+    if request.method == "GET":
+        return render(request, "jams/team/leave.html", {"jam": jam})
     services.team_member_remove(selectors.team_member_or_404_for_user(jam, request.user), by=request.user)
     messages.success(request, _("You have left the team of “%(title)s”.") % {"title": jam.title})
     return redirect("dashboard")

@@ -9,7 +9,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from jamportal.alerts.models import Alert
-from jamportal.jams.tests.factories import JamFactory
+from jamportal.jams import services
+from jamportal.jams.models import JamInvitation, JamMember
+from jamportal.jams.tests.factories import JamFactory, UserFactory
+from jamportal.tests.test_accessibility import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +80,43 @@ def test_an_alert_from_a_30_mile_search_is_for_30_miles_and_confirming_survives_
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Your alert is already on")
     assert Alert.objects.get().radius_km == 48.281
+
+
+# --- leaving a team and withdrawing an invitation ask first, without JavaScript ---
+
+
+def test_leaving_a_team_from_the_dashboard_asks_first_with_javascript_off(browser, live_server):
+    jam = JamFactory(title="Leeds Raspberry Jam")
+    JamMember.objects.create(jam=jam, user=UserFactory(email="grace@example.org"), role="helper")
+    page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+    try:
+        sign_in(page, "grace@example.org")
+
+        page.get_by_role("link", name="Leave the team").click()
+
+        expect(page.locator("h1")).to_have_text("Leave the team of “Leeds Raspberry Jam”?")
+        assert JamMember.objects.count() == 1
+        page.get_by_role("button", name="Yes, leave the team").click()
+        expect(page.locator(".messages")).to_contain_text("You have left the team of “Leeds Raspberry Jam”.")
+        assert JamMember.objects.count() == 0
+    finally:
+        page.context.close()
+
+
+def test_withdrawing_an_invitation_asks_first_with_javascript_off(browser, live_server):
+    jam = JamFactory(title="Leeds Raspberry Jam", organiser=UserFactory(email="ada@example.org"))
+    services.team_invite(jam, by=jam.organiser, email="grace@example.org", role="helper", language="en")
+    page = browser.new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+    try:
+        sign_in(page, "ada@example.org")
+        page.goto(f"/en/jams/{jam.slug}/team/")
+
+        page.get_by_role("link", name="Withdraw").click()
+
+        expect(page.locator("h1")).to_have_text("Withdraw the invitation to grace@example.org?")
+        assert JamInvitation.objects.get().revoked_at is None
+        page.get_by_role("button", name="Yes, withdraw it").click()
+        expect(page.locator(".messages")).to_contain_text("The invitation to grace@example.org is withdrawn")
+        assert JamInvitation.objects.get().revoked_at is not None
+    finally:
+        page.context.close()
