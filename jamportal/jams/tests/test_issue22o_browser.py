@@ -12,13 +12,15 @@ from jamportal.alerts.models import Alert
 from jamportal.jams import services
 from jamportal.jams.models import JamInvitation, JamMember
 from jamportal.jams.tests.factories import JamFactory, UserFactory
-from jamportal.tests.test_accessibility import sign_in
+from jamportal.tests.test_accessibility import sign_in, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_page(browser, live_server, *, locale="en-GB"):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale=locale)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale=locale, bypass_csp=True
+    )
     context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
     return context.new_page()
 
@@ -44,6 +46,7 @@ def test_near_me_lists_jams_beyond_the_radius_under_further_away(browser, live_s
     )
     expect(further.locator(".jam-number")).to_have_text(["3", "4"])  # one numbering, as the map's pins
     expect(page.get_by_text("No Jams within")).to_have_count(0)
+    assert violations(page) == []
 
 
 def test_near_me_with_none_within_the_radius_says_so_without_a_divider(browser, live_server):
