@@ -7,6 +7,7 @@ import datetime
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from jamportal.cldr import names
 
@@ -92,3 +93,15 @@ def html_datetime(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""
+
+
+# --- the separator between the parts of a line (issue 22) ---
+# "·" beside Persian digits reads as one ("… · ۳ ژوئیه" looks like ۳۰, the Persian zero
+# being a dot): Persian lines take a spaced en dash, which no digit looks like.
+SEPARATORS = {"fa": " \u2013 "}
+
+
+@register.simple_tag
+def separator():
+    """Between the parts of a line ("3 July · Leeds"): " · ", or " – " in Persian."""
+    return SEPARATORS.get((get_language() or "").split("-")[0], " · ")

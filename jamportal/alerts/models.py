@@ -21,7 +21,7 @@ PLACE_DIGITS = 2
 # (kept in km all the same, to three decimals).
 KM_PER_MILE = 1.609344
 RADIUS_CHOICES_KM = (10, 25, 50, 100)
-RADIUS_CHOICES_MILES = (10, 25, 50)
+RADIUS_CHOICES_MILES = (10, 15, 30, 60)  # whole miles over the km choices' range (to 97 km): issue 22
 MAX_RADIUS_KM = 100
 
 

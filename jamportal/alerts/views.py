@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jamportal import pagecache, places, ratelimit
 from jamportal.alerts import selectors, services
-from jamportal.alerts.forms import AlertForm, radius_choices
+from jamportal.alerts.forms import AlertForm, radius_choices, searched_radius
 from jamportal.cldr import formats
 from jamportal.places.checks import nearest_place
 
@@ -34,8 +34,10 @@ def alert_new(request):
     if request.method == "POST":
         form = AlertForm(request.POST, miles=miles)
     else:
+        # The search's own radius, chosen (the form offers it); one an alert may not have: the nearest wider.
         radius = _radius(request.GET.get("radius", ""), miles=miles)
-        form = AlertForm(initial={"around": request.GET.get("around", ""), "radius_km": radius}, miles=miles)
+        initial = {"around": request.GET.get("around", ""), "radius_km": radius}
+        form = AlertForm(initial=initial, miles=miles, searched=searched_radius(request.GET.get("radius", "")))
     point = _point(form, request)
     context = {"form": form, "place_name": _place_name(point), "has_place": point is not None}
     if point is None:
@@ -76,8 +78,11 @@ DEFAULT_RADIUS_KM = 50
 
 
 def _radius(text, *, miles):
-    """The first choice at least as wide as the near-me search's radius (the widest beyond them)."""
-    searched = int(text) if text.isascii() and text.isdigit() else DEFAULT_RADIUS_KM
+    """The first choice at least as wide as a radius no alert may have (the widest beyond them)."""
+    try:
+        searched = float(text) if text.isascii() else DEFAULT_RADIUS_KM
+    except ValueError:
+        searched = DEFAULT_RADIUS_KM
     choices = radius_choices(miles=miles)
     return f"{next((km for km in choices if km >= searched), choices[-1]):g}"
 
@@ -119,8 +124,14 @@ def confirm(request, token, alert):
             services.alert_confirm(alert)
         except services.AlertExpired:
             return render(request, "alerts/link_gone.html", {"expired": True}, status=410)
-        context["confirmed"] = True
+        # Post/Redirect/Get: reloading the answer sends nothing again (issue 22).
+        return redirect(f"{request.path}?{CONFIRMED}")
+    if alert.confirmed_at is not None:  # just now (the redirect), or the link opened again later
+        context.update(confirmed=True, already=CONFIRMED not in request.GET)
     return render(request, "alerts/confirm.html", context)
+
+
+CONFIRMED = "confirmed"
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a form; the secret is the check

@@ -13,6 +13,8 @@ urlpatterns = [
     path("jams/<str:slug>/ours/", views.embed_organiser_jams, name="organiser-jams"),
     path("series/<int:pk>/", views.embed_series, name="series"),
     path("campaigns/<slug:slug>/map/", views.embed_campaign_map, name="campaign-map"),
+    # Any other address (jam="a/b" makes one): the framed "not found", never the site's 404 (issue 22).
+    path("<path:rest>", views.embed_missing, name="missing"),
 ]
 
 # Language-neutral: /embed/<the path above>?lang=fr redirects to /fr/embed/<that path>.

@@ -105,6 +105,9 @@ def embed_jam_list(request):
             near=near,
             miles=places.uses_miles(_visitor_country(request)),
             nearest_km=jams[0].distance_km if jams else None,
+            # Within the radius, then "Further away" (issue 22), as on the near-me page.
+            jams_within=[jam for jam in jams if jam.distance_km <= near["radius_km"]],
+            jams_further=[jam for jam in jams if jam.distance_km > near["radius_km"]],
         )
     else:
         jams, total = selectors.embed_jam_list(filters, language=language)
@@ -156,3 +159,12 @@ def embed_in_language(request, rest):
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE_S)
     return response
+
+
+# --- an address no embed has (issue 22) ---
+
+
+@embeddable
+def embed_missing(request, rest):
+    """ "Not found", framed: an embed's attribute may make any address (jam="a/b")."""
+    raise Http404

@@ -107,8 +107,19 @@ def home(request):
         )
     if near:
         nearest = selectors.nearest_keys(selectors.public_reader(form.filters()), **near)
-        items = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
-        context.update(near=near, near_items=items, nearest_km=nearest[0][0] if nearest else None, miles=miles)
+        drawn = _near_items(nearest, request.LANGUAGE_CODE, miles=miles)
+        items = [item for _, item in drawn]
+        # Within the radius, then "Further away" (issue 22): the nearest are listed even
+        # beyond it, and a visitor must see where the radius ends.
+        within = sum(km <= near["radius_km"] for km, _ in drawn)
+        context.update(
+            near=near,
+            near_items=items,
+            near_within=items[:within],
+            near_further=items[within:],
+            nearest_km=nearest[0][0] if nearest else None,
+            miles=miles,
+        )
         return _near_page(request, context, around=f"{near['latitude']},{near['longitude']}")
     # Soonest first (past Jams: the latest first), numbered as their pins on the map are.
     jams = selectors.jam_list_public(**form.filters(), language=request.LANGUAGE_CODE)
@@ -139,7 +150,7 @@ NUMBER = "number" + secrets.token_hex(8)
 
 
 def _near_items(found, language, *, miles):
-    """The list items (HTML) of the Jams `found`: (distance in km, key), in order."""
+    """(distance in km, list item HTML) of the Jams `found`: (distance in km, key), in order."""
     items = selectors.jams_drawn(
         "near-item",
         [pk for _, pk in found],
@@ -150,7 +161,12 @@ def _near_items(found, language, *, miles):
     )
     shown = [(km, pk) for km, pk in found if pk in items]
     return [
-        mark_safe(items[pk].replace(DISTANCE, escape(distance(km, miles))).replace(NUMBER, native_digits(str(number))))
+        (
+            km,
+            mark_safe(
+                items[pk].replace(DISTANCE, escape(distance(km, miles))).replace(NUMBER, native_digits(str(number)))
+            ),
+        )
         for number, (km, pk) in enumerate(shown, start=1)
     ]
 
@@ -496,10 +512,13 @@ def team(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_invitation_revoke(request, slug, pk):
+    """Asks first (a page, so that it needs no JavaScript; issue 22), then withdraws it."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.ORGANISER)
     invitation = selectors.team_invitation_pending_or_404(jam, pk)
+    if request.method == "GET":
+        return render(request, "jams/team/invitation_revoke.html", {"jam": jam, "invitation": invitation})
     try:
         services.team_invitation_revoke(invitation, by=request.user)
     except services.TeamError as error:
@@ -526,12 +545,15 @@ def team_member_remove(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_leave(request, slug):
-    """A co-organiser or helper leaves the team (the organiser cannot: they own the Jam)."""
+    """A co-organiser or helper leaves the team (the organiser cannot: they own the Jam),
+    asked first (a page, so that it needs no JavaScript; issue 22)."""
     jam = selectors.jam_for_team_or_404(request.user, slug, role=selectors.HELPER)
     if jam.team_role == selectors.ORGANISER:
         raise Http404
+    if request.method == "GET":
+        return render(request, "jams/team/leave.html", {"jam": jam})
     services.team_member_remove(selectors.team_member_or_404_for_user(jam, request.user), by=request.user)
     messages.success(request, _("You have left the team of “%(title)s”.") % {"title": jam.title})
     return redirect("dashboard")

@@ -171,7 +171,8 @@ def _us_states():
 # "Oban" (Scotland, 8,000) matched only that: a search for a real small town found a
 # different one, far away. An exonym is spelled much like the place's own name or begins
 # like it ("München", "Wien", "Nizza" beside "Munich", "Vienna", "Nice"); a romanised
-# name from another script need not ("Oban" beside "Auburn": 40 of 100).
+# name from another script need not ("Oban" beside "Auburn": 40 of 100), and one several
+# towns hold is no town's exonym ("Oban" is also Aubagne's: 55 of 100, issue 22).
 LIKE_OWN_NAME = 50
 
 
@@ -182,6 +183,11 @@ def _doubtful(name: str, place: Place) -> bool:
     own = normalise(place.name)
     if own.startswith(name) or gazetteer.scripts(name) != {"LATIN"} or gazetteer.scripts(own) != {"LATIN"}:
         return False
-    if name[0] == own[0] or fuzz.ratio(name, own) >= LIKE_OWN_NAME:
+    if name[0] == own[0]:
+        return False
+    # A name other towns hold too ("Oban": Aubagne and four Auburns) is a spelling of
+    # sounds, not one place's exonym: however like the name, it does not settle the search.
+    shared = any(normalise(other.name) != own for other in gazetteer.exact(name))
+    if not shared and fuzz.ratio(name, own) >= LIKE_OWN_NAME:
         return False
     return not any(normalise(local).startswith(name) for local in gazetteer.local_names_of(place.id))

@@ -21,8 +21,10 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from csp.decorators import csp_exempt
+from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.core.validators import RegexValidator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import URLPattern, re_path, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
@@ -111,6 +113,9 @@ class JamOut(Schema):
     expected_attendees: int | None
     series: int | None  # a date of a repeating Jam: /api/v1/series/<id>
     distance_km: float | None = None
+    # Near a place: whether it is within `near.radius_km`. The nearest are listed even
+    # beyond it (as the site lists them under "Further away"); null otherwise.
+    within_radius: bool | None = None
 
 
 class JamDetail(JamOut):
@@ -176,7 +181,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def jam_out(jam, *, distance_km=None) -> dict:
+def jam_out(jam, *, distance_km=None, radius_km=None) -> dict:
     """A Jam as the public sees it (call with its translation and campaign's names fetched)."""
     translated = jam.translation
     return {
@@ -216,6 +221,7 @@ def jam_out(jam, *, distance_km=None) -> dict:
         "expected_attendees": jam.expected_attendees,
         "series": jam.series_id,
         "distance_km": None if distance_km is None else round(distance_km, 1),
+        "within_radius": None if radius_km is None else distance_km <= radius_km,
     }
 
 
@@ -270,9 +276,19 @@ api.add_exception_handler(Http404, not_found)
 
 
 @api.exception_handler(ValidationError)
-def invalid(request, exc):  # (only a path's slug is ninja's to read, and any text is one)
-    fields = sorted({str(item.get("loc", ["?"])[-1]) for item in exc.errors})
-    return error(400, "invalid", _("Some parameters are not valid."), parameters={f: [] for f in fields})
+def invalid(request, exc):  # (only a path's number or slug is ninja's to read)
+    parameters = {}
+    for item in exc.errors:
+        parameters.setdefault(str(item.get("loc", ["?"])[-1]), []).append(_path_message(item))
+    return error(400, "invalid", _("Some parameters are not valid."), parameters=dict(sorted(parameters.items())))
+
+
+def _path_message(item):
+    """Why a path's part is wrong, in the request's language (Django's own words; issue 22:
+    /series/abc said nothing)."""
+    if str(item.get("type", "")).startswith("int"):
+        return str(forms.IntegerField().error_messages["invalid"])  # "Enter a whole number."
+    return str(RegexValidator.message)  # "Enter a valid value."
 
 
 # --- Parameters, as the schema documents them (the forms read them) ---
@@ -356,7 +372,8 @@ def not_a_position(request) -> bool:
 @decorate_view(public_page(versions=[jam_selectors.PUBLIC_VERSION_KEY], keep=not_a_position))
 def jam_list(request):
     """Upcoming Jams by date, with the site's filters. With `q` (a town) or `around`
-    (a point), the Jams near it, nearest first, each with `distance_km`, and `near`
+    (a point), the Jams near it, nearest first, each with `distance_km` and `within_radius`
+    (the nearest are listed even beyond `near.radius_km`), and `near`
     says where that is; a town the gazetteer does not know finds no Jams, and
     `alternatives` lists the places spelt like it."""
     filters, box, paging = JamFilterForm(request.GET), BoxForm(request.GET), PageForm(request.GET)
@@ -384,7 +401,8 @@ def jam_list(request):
     if near or filters.cleaned_data["q"]:
         shown = nearest[(number - 1) * size :][:size]
         jams = selectors.jams_by_pk([pk for _km, pk in shown], language=language)
-        results = [jam_out(jams[pk], distance_km=km) for km, pk in shown if pk in jams]
+        radius_km = near["radius_km"] if near else None
+        results = [jam_out(jams[pk], distance_km=km, radius_km=radius_km) for km, pk in shown if pk in jams]
     else:
         results = [jam_out(jam) for jam in paginator.page(number)]
     links = {rel: page_url(request, n) for rel, n in (("next", number + 1), ("prev", number - 1)) if 1 <= n <= pages}
@@ -626,8 +644,9 @@ def urls():
     return [*answering, re_path(r"^", unknown_address, name="unknown")], app_name, namespace
 
 
-# /api/v1 without its slash answers as any address the API does not have.
-bare_root = unknown_address
+# /api/v1 without its slash: its index, at /api/v1/.
+def bare_root(request):
+    return HttpResponsePermanentRedirect("/api/v1/")
 
 
 # --- The map's Jams, as GeoJSON (the site's maps and the campaign map embed read it) ---
@@ -712,3 +731,29 @@ def jams_geojson(request):
         return not_valid(*refused)
     # (Written here as JSON, not read back through the schema: the map asks often.)
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+# --- The index (issue 22: /api/v1/ was a 404) ---
+
+
+class Index(Schema):
+    docs: str
+    openapi: str
+    jams: str
+    campaigns: str
+    map: str
+    places: str
+
+
+@api.get("/", response={200: Index, **ERRORS}, summary="Where the API's documentation and addresses are")
+@decorate_view(public_page(versions=[]))
+def index(request):
+    """A small index: the documentation (/api/v1/docs), the OpenAPI schema and the lists."""
+    return {
+        "docs": absolute("/api/v1/docs"),
+        "openapi": absolute("/api/v1/openapi.json"),
+        "jams": absolute("/api/v1/jams"),
+        "campaigns": absolute("/api/v1/campaigns"),
+        "map": absolute("/api/v1/jams.geojson"),
+        "places": absolute("/api/v1/places"),
+    }

@@ -465,6 +465,7 @@ PUBLIC_API_PAGES = {
     "public-api:place_list",
     "public-api:series_detail",
     "public-api:jams_geojson",
+    "public-api:index",  # issue 22: /api/v1/'s index
 }
 
 
@@ -513,6 +514,7 @@ def test_the_public_api_shows_even_the_owner_only_what_the_public_sees(client, o
 # --- embeds ---
 # Every embed is public and the same for everyone: public Jams only, even to their owner.
 EMBED_PAGES = {"embeds:jam-list", "embeds:jam", "embeds:organiser-jams", "embeds:campaign-map", "embeds:series"}
+EMBED_PAGES |= {"embeds:missing"}  # issue 22: any other address under /embed/, the framed "not found"
 
 
 def test_every_embed_page_is_classified():

@@ -131,7 +131,7 @@ def test_the_confirmation_link_confirms_only_by_its_button():
     page = client.get(f"/en/alerts/confirm/{token}/")
     assert Alert.objects.get(pk=pending.pk).confirmed_at is None
     assert "Email me when a Jam is announced within 50 km of" in page.content.decode()
-    confirmed = client.post(f"/en/alerts/confirm/{token}/")
+    confirmed = client.post(f"/en/alerts/confirm/{token}/", follow=True)
 
     assert "Your alert is on" in confirmed.content.decode()
     assert Alert.objects.get(pk=pending.pk).confirmed_at is not None
@@ -396,7 +396,7 @@ def test_near_me_with_jams_nearby_offers_to_follow_the_area():
 def test_a_visitor_from_the_uk_chooses_and_reads_distances_in_miles(django_capture_on_commit_callbacks):
     client = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
     page = client.get("/en/alerts/new/?around=52.2,0.12&radius=50").content.decode()
-    assert '<option value="80.468" selected>50 mi</option>' in page
+    assert '<option value="50" selected>31 mi</option>' in page  # the searched radius itself
     assert '<option value="16.094">10 mi</option>' in page
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -405,3 +405,48 @@ def test_a_visitor_from_the_uk_chooses_and_reads_distances_in_miles(django_captu
     (made,) = Alert.objects.all()
     assert (made.radius_km, made.miles) == (16.094, True)
     assert "when a Jam is announced within 10 mi of Cambridge." in " ".join(mail.outbox[0].body.split())
+
+
+# --- issue 22 (outsider): the search's own radius; confirming is Post/Redirect/Get ---
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "radius", "options"),
+    [
+        ("en-GB", "48.280", ["10 mi", "15 mi", "*30 mi", "60 mi"]),  # a 30 mi search
+        ("en-US", "160.934", ["10 mi", "15 mi", "30 mi", "*60 mi"]),  # 100 mi: wider than an alert may be
+        ("en-GB", "20", ["10 mi", "*12 mi", "15 mi", "30 mi", "60 mi"]),
+        ("fr", "30", ["10 km", "25 km", "*30 km", "50 km", "100 km"]),
+        ("fr", "100", ["10 km", "25 km", "50 km", "*100 km"]),
+        ("fr", "abc", ["10 km", "25 km", "*50 km", "100 km"]),
+    ],
+)
+def test_the_alert_form_offers_and_chooses_the_searched_radius(accept_language, radius, options):
+    client = Client(HTTP_ACCEPT_LANGUAGE=accept_language)
+    page = client.get(f"/en/alerts/new/?around=52.2,0.12&radius={radius}").content.decode()
+
+    found = re.findall(r'<option value="[\d.]+"( selected)?>([^<]+)</option>', page)
+    assert ["*" * bool(chosen) + label for chosen, label in found] == options
+
+
+def test_the_searched_radius_can_be_asked_for(django_capture_on_commit_callbacks):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-GB")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _ask(client, around="52.2,0.12", radius_km="32.187")
+
+    assert response.status_code == 302
+    assert Alert.objects.get().radius_km == 32.187
+
+
+def test_confirming_redirects_and_the_link_opened_again_says_the_alert_is_already_on():
+    _pending, token = alert(confirmed=False, **YAOUNDE)
+    client = Client()
+
+    confirmed = client.post(f"/en/alerts/confirm/{token}/")
+    assert (confirmed.status_code, confirmed["Location"]) == (302, f"/en/alerts/confirm/{token}/?confirmed")
+    shown = client.get(confirmed["Location"]).content.decode()
+    again = client.get(f"/en/alerts/confirm/{token}/").content.decode()
+
+    assert "<h1>Your alert is on</h1>" in shown
+    assert "<h1>Your alert is already on</h1>" in again
+    assert ">Confirm</button>" not in again

@@ -274,3 +274,24 @@ def test_series_embed_has_no_serious_accessibility_violations(browser, live_serv
     for language in ("en", "fa"):
         page.goto(f"{live_server.url}/{language}/embed/series/{series.pk}/")
         assert violations(page) == [], language
+
+
+# --- issue 22 (outsider): the preview takes no keyboard focus ---
+
+
+def test_tab_goes_past_the_dialogs_preview_to_close_and_escape_closes(browser, live_server, host_site, jams):
+    host, _pages = host_site
+    page = browser_page(browser, live_server, host)
+    page.goto(f"{live_server.url}/en/jams/douala-jam/")
+    page.get_by_role("button", name="Embed this").click()
+    dialog = page.get_by_role("dialog", name="Embed this on your site")
+    expect(dialog.frame_locator("jamportal-jams iframe").locator("h1")).to_be_visible()
+
+    dialog.get_by_role("button", name="Copy").last.focus()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Close")).to_be_focused()
+    box = dialog.locator(".embed-preview").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 20)  # a click in the preview: the dialog keeps the keys
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Embed this")).to_be_focused()

@@ -421,3 +421,31 @@ def test_series_page_of_a_draft_series_offers_no_embed_even_to_its_organiser(cli
 
     assert response.status_code == 200
     assert "Embed this" not in response.content.decode()
+
+
+# --- issue 22 (outsider): Jams beyond the radius are set apart ---
+
+
+def test_embed_list_near_a_place_sets_jams_beyond_the_radius_under_further_away(client):
+    JamFactory(title="Leeds Jam", city="Leeds", latitude=53.7997, longitude=-1.5492)
+    JamFactory(title="York Jam", city="York", latitude=53.96, longitude=-1.08)
+    JamFactory(title="London Jam", city="London", latitude=51.5, longitude=-0.12)
+
+    html = client.get(embed_url("jam-list") + "?q=Leeds&radius=50&nearest=3").content.decode()
+
+    divider = '<h2 class="near-further" id="near-further">Further away than 50 km</h2>'
+    assert html.index("Leeds Jam") < html.index("York Jam") < html.index(divider) < html.index("London Jam")
+    assert "No Jams within" not in html
+
+
+# --- issue 22 (outsider): a jam attribute with "/" in it ---
+
+
+@pytest.mark.parametrize("path", ["/en/embed/jams/a%2Fb/", "/en/embed/jams/a/b/c/", "/en/embed/nothing-here"])
+def test_an_address_no_embed_has_answers_the_framed_not_found_page(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "X-Frame-Options" not in response
+    assert frame_ancestors(response) == "frame-ancestors *"
+    assert "This Jam or campaign is not on JamPortal, or no longer public." in response.content.decode()

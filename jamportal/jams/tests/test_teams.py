@@ -234,7 +234,7 @@ def test_a_helper_sees_the_jam_on_their_dashboard_with_the_door_and_the_booths_o
     assert reverse("feed:booths", args=[jam.slug]) in page
     assert reverse("jams:edit", args=[jam.slug]) not in page
     assert reverse("attendance:attendees", args=[jam.slug]) not in page
-    assert f'action="{reverse("jams:team-leave", args=[jam.slug])}"' in page
+    assert f'href="{reverse("jams:team-leave", args=[jam.slug])}"' in page  # asks first (issue 22)
 
 
 def test_a_member_leaves_the_team(client, jam):

@@ -181,3 +181,41 @@ def test_geocode_a_small_town_is_not_taken_for_a_far_place_holding_its_name_roma
 )
 def test_geocode_still_takes_another_languages_name_for_the_place(query, name):
     assert geocode(query).place.name == name
+
+
+# --- issue 22 (outsider): "Oban" took a French visitor to Aubagne ---
+
+
+@pytest.mark.parametrize(
+    ("query", "visitor_country", "alternative"),
+    [("Oban", "FR", "Aubagne"), ("Oban", "US", "Auburn"), ("Oban", "GB", "Auburn")],
+)
+def test_geocode_a_romanised_name_several_towns_hold_is_offered_not_taken(query, visitor_country, alternative):
+    found = geocode(query, visitor_country=visitor_country)
+
+    assert found.place is None
+    assert found.alternatives[0].name == alternative
+
+
+@pytest.mark.parametrize(
+    ("query", "visitor_country", "name"),
+    [
+        ("Wien", "DE", "Vienna"),
+        ("Nizza", "IT", "Nice"),
+        ("Bombay", "FR", "Mumbai"),
+        ("Lüttich", "DE", "Liège"),
+        ("München", "FR", "Munich"),
+        ("Danzig", "DE", "Gdańsk"),
+        ("Varsovie", "FR", "Warsaw"),
+        ("Caerdydd", "GB", "Cardiff"),
+        ("Keulen", "NL", "Köln"),
+        ("Magonza", "IT", "Mainz"),
+        ("Londres", "FR", "London"),
+        ("東京", "JP", "Tokyo"),
+        ("تهران", "IR", "Tehran"),
+        ("Aubagne", "FR", "Aubagne"),
+        ("Auburn", "US", "Auburn"),
+    ],
+)
+def test_geocode_takes_a_places_name_in_another_language_from_any_visitor(query, visitor_country, name):
+    assert geocode(query, visitor_country=visitor_country).place.name == name

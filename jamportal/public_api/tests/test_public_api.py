@@ -98,6 +98,7 @@ def test_jam_list_item_holds_what_the_jam_page_shows(client):
         "expected_attendees": 40,
         "series": None,
         "distance_km": None,
+        "within_radius": None,
     }
 
 
@@ -352,6 +353,7 @@ def test_the_schema_documents_every_address_and_the_docs_page_shows_it(client):
     docs = get(client, "/api/v1/docs")
 
     assert sorted(schema["paths"]) == [
+        "/api/v1/",
         "/api/v1/campaigns",
         "/api/v1/campaigns/{slug}",
         "/api/v1/jams",
@@ -420,7 +422,7 @@ def test_a_write_is_refused_in_json(client, method):
     assert Jam.objects.filter(slug="cambridge").exists()
 
 
-@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/", "/api/v1/nope", "/api/v1/jams/", "/api/v1/campaigns/nope"])
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/jams/", "/api/v1/campaigns/nope"])
 def test_an_address_the_api_does_not_have_is_a_json_404(client, path):
     response = get(client, path)
 
@@ -606,3 +608,48 @@ def test_a_series_costs_the_same_queries_for_more_dates(assert_constant_queries)
         jam_services.series_extend(series, now=timezone.now() + datetime.timedelta(days=70))
 
     assert_constant_queries(f"/api/v1/series/{series.pk}?lang=fr", more)
+
+
+# --- issue 22 (outsider): results beyond the radius are marked ---
+
+
+def test_jam_list_near_a_place_marks_which_jams_are_within_the_radius(client):
+    JamFactory(title="Cambridge Jam")  # at 52.2053,0.1218
+    JamFactory(title="London Jam", city="London", latitude=51.5072, longitude=-0.1276)
+    JamFactory(title="Manchester Jam", city="Manchester", latitude=53.4808, longitude=-2.2426)
+
+    answer = get(client, f"{JAMS}?q=Cambridge,UK&radius=50&nearest=3").json()
+
+    assert [(jam["title"], jam["within_radius"]) for jam in answer["results"]] == [
+        ("Cambridge Jam", True),
+        ("London Jam", False),
+        ("Manchester Jam", False),
+    ]
+
+
+# --- issue 22 (outsider): /api/v1/ and a path's wrong number ---
+
+
+def test_the_api_root_is_a_small_json_index_pointing_to_the_docs(client):
+    response = get(client, "/api/v1/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "docs": "https://jams.example/api/v1/docs",
+        "openapi": "https://jams.example/api/v1/openapi.json",
+        "jams": "https://jams.example/api/v1/jams",
+        "campaigns": "https://jams.example/api/v1/campaigns",
+        "map": "https://jams.example/api/v1/jams.geojson",
+        "places": "https://jams.example/api/v1/places",
+    }
+    assert (get(client, "/api/v1").status_code, get(client, "/api/v1")["Location"]) == (301, "/api/v1/")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "Enter a whole number."), ("fr", "Saisissez un nombre entier.")]
+)
+def test_a_series_number_that_is_not_one_is_refused_saying_why_in_the_asked_language(client, language, message):
+    response = get(client, "/api/v1/series/abc", **{"Accept-Language": language})
+
+    assert response.status_code == 400
+    assert response.json()["parameters"] == {"series_id": [message]}
