@@ -366,7 +366,10 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
         stage("declined, killed just after the press", *take_a_photo, "press", expect="consent")
         stage("declined, then enqueued (another photo), not yet posted",
               *take_a_photo, "press", "tick 5", *take_a_photo, "tick 5", expect="idle")  # fmt: skip
-        # Posting the first photo: the portal, X, Mastodon, Bluesky; what it knows is recorded with each answer.
+        # Posting the first photo: its print first (each round prints before posting), then the portal, X,
+        # Mastodon, Bluesky; what it knows is recorded with each answer.
+        stage("printing: CUPS has the print, the answer not yet recorded", "die-before record_remote_id@print",
+              "publish", killed_by="itself")  # fmt: skip
         stage("uploading: on the portal, the answer not yet recorded", "die-before record_remote_id@portal", "publish",
               killed_by="itself")  # fmt: skip
         stage("uploading: X has the media, the post not yet made", "die-after record_remote_id@x", "publish",
@@ -375,8 +378,6 @@ def test_a_booth_killed_at_every_stage_posts_each_photo_nobody_declined_once(liv
               "die-before record_remote_id@mastodon 2", "publish", killed_by="itself")  # fmt: skip
         stage("uploading: on Bluesky, the answer not yet recorded",
               "die-before record_remote_id@bluesky 2", "publish", killed_by="itself")  # fmt: skip
-        stage("printing: CUPS has the print, the answer not yet recorded", "die-before record_remote_id@print",
-              "publish", killed_by="itself")  # fmt: skip
         stage("uploading: posted and recorded, not yet marked done", "die-before mark_done 2", "publish",
               killed_by="itself")  # fmt: skip
         last = BoothProcess(tmp_path, network.url)

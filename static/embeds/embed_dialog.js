@@ -15,6 +15,9 @@
     const elementText = dialog.querySelector("#embed-element");
     const iframeText = dialog.querySelector("#embed-iframe");
     const preview = dialog.querySelector(".embed-preview");
+    // A picture of the embed: no focus, no clicks (Escape and Tab stayed inside it). Set here,
+    // not in the markup: the Nu HTML checker does not know `inert` yet.
+    preview.inert = true;
     const status = dialog.querySelector(".embed-copy-status");
 
     function chosen() {
