@@ -44,7 +44,12 @@ def test_takehome_page_fills_in_by_itself_when_the_photo_arrives(new_page, live_
         "href", f"/en/photos/{photo.pk}/report/"
     )
     assert page.evaluate("window.openedOnce") is True
-    assert page.evaluate("document.querySelector('img[data-fill-src]').naturalWidth") > 0  # it loaded
+    # it loaded from the served URL (complete with no width would be a broken image)
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0",
+        arg=page.locator("img[data-fill-src]").element_handle(),
+        timeout=WAIT_MS,
+    )
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the photo (full size)").click()
     assert download.value.suggested_filename == f"{jam.slug}-{photo.pk}.jpg"
