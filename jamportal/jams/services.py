@@ -82,8 +82,9 @@ MOVES = {
 # The organiser gets an email when one of these is recorded.
 NOTIFIED_ACTIONS = {Action.SUBMITTED, Action.APPROVED, Action.REJECTED}
 
-# Slugs that would collide with other pages under /jams/.
-RESERVED_SLUGS = {"new", "mine"}
+# Slugs that would take the address of another page: jams/new/, moderation/photos/
+# (jamportal/tests/test_urls.py finds them).
+RESERVED_SLUGS = {"new", "mine", "photos"}
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
 
