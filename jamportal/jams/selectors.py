@@ -119,18 +119,17 @@ def group_by_country(jams):
 
 
 # Near-me search: the `nearest` closest Jams plus every Jam within `radius_km`,
-# at most `limit` in all. The first look reads the box around the radius (at most
-# CROWDED times `limit` rows) and, in the same round trip, the box GROWTH times as
-# wide, but only where the first box holds fewer than SPARSE times `nearest` Jams:
-# nearly every search ends there. Where the radius's box is crowded (a big city at
-# 100,000 Jams), the search starts again from a box an eighth the size and doubles
-# it until `limit` Jams are within reach, so that only nearby Jams are read; where
-# even the wide box holds fewer than `nearest`, it grows GROWTH times over until it
-# does.
+# at most `limit` in all. The first look is the box around the radius (at most
+# CROWDED times `limit` rows), where nearly every search ends. Where it holds fewer
+# than `nearest` within the radius, the box grows GROWTH times over until it does.
+# Where it is crowded (a big city at 100,000 Jams), the search starts again from a
+# box an eighth the size and doubles it until `limit` Jams are within reach, so that
+# only nearby Jams are read. (Reading the first two boxes in one query, a UNION,
+# cost more than two simple reads: PostgreSQL planned the bigger query each time,
+# docs/benchmarks.md.)
 NEAR_START_KM = 2
 CROWDED = 4
 GROWTH = 8
-SPARSE = 2
 EARTH_HALF_CIRCUMFERENCE_KM = 20_038
 
 
@@ -150,18 +149,8 @@ def jams_near(jams, *, language=None, **near):
 def nearest_keys(read, *, latitude, longitude, nearest=5, radius_km=50, limit=100):
     """(distance in km, key) of the Jams `read` reads (see `reader`) near a point, nearest first."""
     reach = min(radius_km, EARTH_HALF_CIRCUMFERENCE_KM)
-    wide = min(reach * GROWTH, EARTH_HALF_CIRCUMFERENCE_KM)
-    # The radius's box and, where it holds few Jams, the next one out, in one round trip:
-    # where Jams are few the nearest are rarely within the radius, and a second read was
-    # a tenth of a search; where they are many, the wide box was most of the rows read.
-    both = read.first_look(
-        _box(latitude, longitude, reach),
-        functools.partial(_box, latitude, longitude, wide),
-        CROWDED * limit + 1,
-        SPARSE * nearest,
-    )
-    rows, wider = [row[:3] for row in both if row[3] == 0], [row[:3] for row in both if row[3] == 1]
-    # Each Jam's distance worked out once: the first box's Jams are counted, then sorted.
+    rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach), most=CROWDED * limit + 1)
+    # Each Jam's distance worked out once: a grown box holds the smaller one's Jams.
     distances, distance_to = {}, distances_from(latitude, longitude)
 
     def measured(rows):
@@ -172,10 +161,6 @@ def nearest_keys(read, *, latitude, longitude, nearest=5, radius_km=50, limit=10
 
     if len(rows) > CROWDED * limit:
         reach, rows = max(NEAR_START_KM, reach / 8), None
-    elif wider and len(wider) <= CROWDED * limit and wide > reach:  # (all of it: no row left out by the limit)
-        close = sum(d <= reach for d, _pk in measured(rows))
-        if close < min(nearest, limit):
-            reach, rows = wide, wider  # (which holds the first box)
     while True:
         if rows is None:
             rows = read("pk, latitude, longitude", *_box(latitude, longitude, reach))
@@ -225,9 +210,7 @@ def reader(jams):
     try:
         sql, base = jams.order_by().values_list("pk", "latitude", "longitude").query.sql_with_params()
     except EmptyResultSet:  # conditions nothing can meet
-        nothing = lambda select, where, bounds, *, cells=(), group_by="", most=None: []  # noqa: E731
-        nothing.first_look = lambda near, wide, most, sparse: []
-        return nothing
+        return lambda select, where, bounds, *, cells=(), group_by="", most=None: []
 
     def read(select, where, bounds, *, cells=(), group_by="", most=None):
         """Rows of `select` where `where` holds for `bounds`; `cells`: the values of
@@ -238,36 +221,13 @@ def reader(jams):
             cursor.execute(f"SELECT {select} FROM ({sql}) jam WHERE {where}{tail}", (*cells, *base, *bounds))  # noqa: S608
             return cursor.fetchall()
 
-    def first_look(near, wide, most, sparse):
-        """(pk, latitude, longitude, box number) in the box `near` (box 0) and, if that
-        holds fewer than `sparse` rows, the box `wide` (box 1), at most `most` rows a
-        box, in one round trip. `near` is a (where, bounds) pair; `wide` makes one from
-        the SQL of its southern bound."""
-
-        def box(number, where, most):  # our own SQL around the compiled query; every value goes as a parameter
-            return f"SELECT pk, latitude, longitude, {number} AS box FROM ({sql}) jam WHERE {where} LIMIT {int(most)}"  # noqa: S608
-
-        # Where the first box holds enough, the second's southern bound is past the pole
-        # and the database reads none of it (a condition beside the bounds was tested on
-        # every row of the second box).
-        few = f"(SELECT COUNT(*) FROM ({box(0, near[0], sparse)}) few) < %s"  # noqa: S608
-        wide_where, wide_bounds = wide(south=f"CASE WHEN {few} THEN %s ELSE 91 END")
-        query = (
-            f"SELECT * FROM ({box(0, near[0], most)}) box0 UNION ALL SELECT * FROM ({box(1, wide_where, most)}) box1"  # noqa: S608
-        )
-        with connections[jams.db].cursor() as cursor:
-            cursor.execute(query, (*base, *near[1], *base, *base, *near[1], sparse, *wide_bounds))
-            return cursor.fetchall()
-
-    read.first_look = first_look
     return read
 
 
-def _within(south, north, west=None, east=None, *, south_sql="%s"):
+def _within(south, north, west=None, east=None):
     """(SQL condition, bounds) for a box of latitudes and longitudes; west > east
-    crosses the antimeridian; without west and east, the whole Earth's width.
-    `south_sql` is the SQL of the southern bound, with a placeholder for `south`."""
-    between = f"latitude >= {south_sql} AND latitude <= %s"
+    crosses the antimeridian; without west and east, the whole Earth's width."""
+    between = "latitude >= %s AND latitude <= %s"
     if west is None:
         return between, (south, north)
     if west <= east:
@@ -275,19 +235,19 @@ def _within(south, north, west=None, east=None, *, south_sql="%s"):
     return f"{between} AND (longitude >= %s OR longitude <= %s)", (south, north, west, east)
 
 
-def _box(latitude, longitude, reach_km, *, south="%s"):
+def _box(latitude, longitude, reach_km):
     """(SQL condition, bounds) of the box that holds the circle of `reach_km` around
-    the point; `south` as `south_sql` for `_within`."""
+    the point."""
     dlat = reach_km / 111.2
     south_bound, north = max(-90.0, latitude - dlat), min(90.0, latitude + dlat)
     cos = math.cos(math.radians(max(abs(south_bound), abs(north))))
     if cos < 1e-6 or reach_km / (111.2 * cos) >= 180:
-        return _within(south_bound, north, south_sql=south)  # the box wraps the whole Earth's width
+        return _within(south_bound, north)  # the box wraps the whole Earth's width
     dlon = reach_km / (111.2 * cos)
     # Past the antimeridian, a side comes back from the other end (then west > east).
     west, east = longitude - dlon, longitude + dlon
     west, east = west + 360 if west < -180 else west, east - 360 if east > 180 else east
-    return _within(south_bound, north, west, east, south_sql=south)
+    return _within(south_bound, north, west, east)
 
 
 @dataclass

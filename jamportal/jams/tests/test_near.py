@@ -1,7 +1,6 @@
 """Near-me search, the map's server-side clusters, the place endpoints and private venues."""
 
 import datetime
-import functools
 import random
 
 import pytest
@@ -78,7 +77,7 @@ def test_jams_near_in_a_sparse_region_still_finds_the_nearest():
     assert 4200 < found[0].distance_km < 4300
 
 
-def test_nearest_beyond_the_radius_are_found_in_one_round_trip():
+def test_nearest_beyond_the_radius_are_found_in_the_box_eight_times_as_wide():
     far = [JamFactory(latitude=52.2 + i * 0.5, longitude=0.12).pk for i in range(1, 4)]  # 55 to 170 km north
     read = selectors.reader(Jam.objects.all())
 
@@ -86,12 +85,24 @@ def test_nearest_beyond_the_radius_are_found_in_one_round_trip():
         found = selectors.nearest_keys(read, latitude=52.2, longitude=0.12, nearest=3, radius_km=50)
 
     assert [pk for _d, pk in found] == far
-    assert len(queries) == 1  # the radius's box and the next one out, together
+    assert len(queries) == 2  # the radius's box, then the one GROWTH times as wide
+
+
+def test_a_search_with_enough_jams_within_the_radius_reads_once():
+    near = [JamFactory(latitude=52.2 + i * 0.001, longitude=0.12).pk for i in range(6)]
+    JamFactory(latitude=54.0, longitude=0.12)  # 200 km north: never read
+    read = selectors.reader(Jam.objects.all())
+
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.nearest_keys(read, latitude=52.2, longitude=0.12, nearest=5, radius_km=50)
+
+    assert [pk for _d, pk in found] == near
+    assert len(queries) == 1
 
 
 def test_a_box_full_of_jams_only_in_its_corners_still_finds_the_nearest():
-    # The radius's box holds enough Jams for the first look to leave the wide box
-    # unread, but all of them are in its corners, outside the radius.
+    # The radius's box holds more Jams than `nearest`, but all of them are in its
+    # corners, outside the radius: the search must count those within it, and grow.
     corners = [
         JamFactory(latitude=52.2 + dy * 0.42, longitude=0.12 + dx * 0.68).pk
         for dy in (-1, 1)
@@ -105,21 +116,6 @@ def test_a_box_full_of_jams_only_in_its_corners_still_finds_the_nearest():
 
     assert [pk for _d, pk in found] == brute_force(jams, 52.2, 0.12, nearest=5, radius_km=50, limit=100)
     assert {pk for _d, pk in found} <= set(corners)
-
-
-def test_the_first_look_reads_the_wide_box_only_where_the_radius_holds_few():
-    near = [JamFactory(latitude=52.2 + i * 0.001, longitude=0.12).pk for i in range(12)]
-    far = JamFactory(latitude=54.0, longitude=0.12).pk  # 200 km north: in the wide box only
-    read = selectors.reader(Jam.objects.all())
-
-    def boxes(sparse):
-        rows = read.first_look(
-            selectors._box(52.2, 0.12, 50), functools.partial(selectors._box, 52.2, 0.12, 400), 401, sparse
-        )
-        return sorted((box, pk) for pk, _lat, _lon, box in rows)
-
-    assert boxes(sparse=10) == [(0, pk) for pk in near]
-    assert boxes(sparse=13) == [(0, pk) for pk in near] + sorted((1, pk) for pk in [*near, far])
 
 
 def test_map_items_cluster_crowded_cells_and_keep_lone_jams():
