@@ -9,13 +9,18 @@ sees the same counts.
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+
+from jamportal.cache import RedisCache
 
 
 def allow(scope: str, who, *, limit: int, per: int) -> bool:
     """Count one more use of `scope` by `who`; False once `limit` uses were
     counted in the current window of `per` seconds."""
     key = f"ratelimit:{scope}:{who}:{int(time.time() // per)}"
+    counter = caches["default"]
+    if isinstance(counter, RedisCache):
+        return counter.count(key, per * 2) <= limit
     cache.add(key, 0, timeout=per * 2)
     try:
         return cache.incr(key) <= limit

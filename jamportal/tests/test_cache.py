@@ -31,3 +31,19 @@ def test_page_parts_are_kept_as_text_without_pickling_and_only_text():
     fragments.set("short", "gone", timeout=-1)
     assert fragments.get("short") is None
     fragments.clear()
+
+
+def test_a_counter_counts_in_one_round_trip_and_lives_from_its_first_use(redis_url):
+    cache = RedisCache(redis_url, {})
+    client = cache._cache.get_client(write=True)
+
+    counts = [cache.count("uses", timeout=120) for _ in range(3)]
+    key = cache.make_and_validate_key("uses")
+    first_ttl = client.ttl(key)
+    client.expire(key, 30)  # (as if 90 seconds had gone by)
+    cache.count("uses", timeout=120)
+
+    assert counts == [1, 2, 3]
+    assert cache.get("uses") == 4  # an ordinary cache value, as incr leaves it
+    assert 110 < first_ttl <= 120
+    assert client.ttl(key) <= 30  # a later use does not make it live longer
