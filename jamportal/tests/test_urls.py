@@ -21,7 +21,7 @@ OWN_ROUTERS = {"admin", "booth-api", "public-api"}
 
 
 def named_patterns(resolver=None, namespaces=()):
-    """(full name, pattern, route from the root) of every named URL pattern."""
+    """(full name, pattern) of every named URL pattern."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -63,7 +63,7 @@ def test_no_jam_slug_can_take_another_pages_address():
     slug_routes = [
         address.split("some-jam/")[0]
         for name, address in addresses.items()
-        if name.startswith("jams:") and "some-jam/" in address
+        if name.startswith("jams:") and not name.startswith("jams:campaign") and "some-jam/" in address
     ]
     words = {
         rest.split("/")[0]
