@@ -48,7 +48,7 @@ def median_seconds(step, frames=FRAMES):
 def measure(size):
     with installed(model="imx708") as rig, Screen(size=size, fullscreen=False) as screen:
         display = pygame.display.get_surface()
-        with open_camera("picamera2", preview_box=screen.size) as camera:
+        with open_camera("picamera2", preview_box=screen.live_box) as camera:
             ready = pygame.Surface(screen.size).convert()
 
             def floor():

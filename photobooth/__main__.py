@@ -108,7 +108,7 @@ def check(config) -> int:
         return lines[0][0] != "FAIL"
 
     print(f"Settings: {config.source} is valid.")
-    secrets, settings, screen_size = {}, {}, [config.size]
+    secrets, settings, live_box = {}, {}, [config.size]
 
     def secrets_check():
         try:
@@ -141,7 +141,7 @@ def check(config) -> int:
         with Screen(size=config.size, fullscreen=config.fullscreen, mirror=config.mirror) as screen:
             screen.show(View(headline="python -m photobooth check"))
             driver, size, renderer = screen.driver, screen.size, screen.renderer
-        screen_size[0] = size
+            live_box[0] = screen.live_box  # what the booth asks the camera for
         shape = f"full screen at {size[0]}x{size[1]}" if config.fullscreen else f"a {size[0]}x{size[1]} window"
         if driver in ("dummy", "offscreen"):  # asked for by SDL_VIDEODRIVER (the Screen refuses them otherwise)
             return f"{driver} (SDL_VIDEODRIVER={driver}): {shape}, shown nowhere"
@@ -153,7 +153,7 @@ def check(config) -> int:
         return f"{driver}, {shape}, scaled by the GPU"
 
     def camera_check():
-        options = {"resolution": config.resolution, "preview_box": screen_size[0], "rotation": config.rotation}
+        options = {"resolution": config.resolution, "preview_box": live_box[0], "rotation": config.rotation}
         with open_camera(config.camera, **options) as camera:
             frame = camera.preview()
             photo = camera.capture()

@@ -534,7 +534,7 @@ def run(config) -> int:
         try:
             camera = devices.enter_context(
                 open_camera(
-                    config.camera, resolution=config.resolution, preview_box=screen.size, rotation=config.rotation
+                    config.camera, resolution=config.resolution, preview_box=screen.live_box, rotation=config.rotation
                 )
             )
         except CameraMissing as error:

@@ -134,12 +134,12 @@ def test_check_without_a_gpio_library_says_how_to_install_one_or_turn_gpio_off(b
     [
         (
             "imx708",
-            "  ok    camera: picamera2, Camera Module 3 (imx708): live view 1280x720, photos 4608x2592; "
+            "  ok    camera: picamera2, Camera Module 3 (imx708): live view 1188x668, photos 4608x2592; "
             "autofocus: continuous in the live view, and a focus cycle before each photo\n",
         ),
         (
             "imx219",
-            "  ok    camera: picamera2, Camera Module 2 (imx219): live view 958x720, photos 3280x2464; "
+            "  ok    camera: picamera2, Camera Module 2 (imx219): live view 890x668, photos 3280x2464; "
             "no autofocus (focus is set at the lens)\n",
         ),
     ],

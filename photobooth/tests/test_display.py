@@ -245,3 +245,25 @@ def test_the_countdown_reads_over_a_white_wall():
     backing = tuple(int(value) for value in colours[counts.argmax()])
     assert rows.size > 500  # a digit, not a speck
     assert contrast((255, 255, 255), backing) >= 4.5  # WCAG AA for large text is 3
+
+
+def test_the_live_view_is_asked_of_the_camera_at_the_size_it_is_shown(monkeypatch):
+    """The status line is always on the screen, so the live view has less than the
+    screen's height: frames asked for the whole screen were scaled down on the CPU,
+    each one (five times slower, bench/preview.py)."""
+    scaled = []
+    real = pygame.transform.smoothscale
+    monkeypatch.setattr(pygame.transform, "smoothscale", lambda *args: scaled.append(args[1]) or real(*args))
+    with (
+        installed(model="imx708"),
+        Screen(size=(1280, 720), fullscreen=False) as screen,
+        open_camera("picamera2", preview_box=screen.live_box) as camera,
+    ):
+        for _ in range(5):
+            screen.show(View(image=camera.preview(), headline="Press the button!", status="All photos posted"))
+        shown = screen.snapshot()
+        frame = camera.preview()
+
+    assert scaled == []
+    assert screen.live_box[1] - 2 <= frame.size[1] <= screen.live_box[1] < 720  # (the camera's sizes are even)
+    assert shown.size == (1280, 720)
