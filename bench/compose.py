@@ -27,6 +27,7 @@ from photobooth.compose import BUNDLED_LOGO, Brand, brand_in_place, open_logo
 
 SIZE = (4608, 2592)
 RUNS = 11
+TARGET = 1.2  # the branded JPEG at most this many times the JPEG alone
 CAPTIONS = {  # language: Jam name, each in another script than its caption
     "en": "東京ラズベリージャム",
     "ja": "جم رزبری پای تهران",
@@ -85,6 +86,7 @@ def main():
     def classic(photo):
         Image.alpha_composite(photo.convert("RGBA"), overlay).save(io.BytesIO(), "PNG")
 
+    missed, slowest_s = [], 0
     for language in captions:
         first = frame.copy()
         began = time.perf_counter()
@@ -98,12 +100,20 @@ def main():
         )
         print(
             f"12 MP frame, caption in {language}: JPEG only {floor_s * 1000:.0f} ms | branded JPEG "
-            f"{ours_s * 1000:.0f} ms (x{ours_s / floor_s:.2f} the floor, target <= 1.2; the branding alone "
+            f"{ours_s * 1000:.0f} ms (x{ours_s / floor_s:.2f} the floor, target <= {TARGET}; the branding alone "
             f"{added_s * 1000:.1f} ms, x{(floor_s + added_s) / floor_s:.2f}) | "
             f"first photo in the language: {once_s * 1000:.0f} ms more, once"
         )
+        slowest_s = max(slowest_s, ours_s)
+        if ours_s / floor_s > TARGET:
+            missed.append(language)
     classic_s = median_seconds(classic, frame.copy)
-    print(f"full-frame overlay as PNG {classic_s * 1000:.0f} ms (ours is x{classic_s / ours_s:.1f} faster)")
+    print(
+        f"full-frame overlay as PNG {classic_s * 1000:.0f} ms "
+        f"(ours, in its slowest language, is x{classic_s / slowest_s:.1f} faster)"
+    )
+    if missed:
+        sys.exit(f"Branded JPEG over x{TARGET} the JPEG alone in: {', '.join(missed)}")
 
 
 if __name__ == "__main__":
