@@ -970,7 +970,8 @@ def serve(gallery: Gallery, *, host=LISTEN_ON, port=8080):
     """The server in a thread of its own until the block ends; yields the server
     (its `server_address` says the port, if 0 was asked for)."""
     server = Server((host, port), gallery)
-    thread = threading.Thread(target=server.serve_forever, name="gallery", daemon=True)
+    # Polled ten times a second for shutdown (the default, twice a second, held each stop for half a second).
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="gallery", daemon=True)
     thread.start()
     try:
         yield server

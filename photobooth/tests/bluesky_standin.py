@@ -176,7 +176,7 @@ def serve(pds):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     server.pds = pds
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # (stops within 50 ms)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

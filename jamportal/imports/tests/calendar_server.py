@@ -56,7 +56,8 @@ class CalendarServer:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.answers, self.httpd.asked = {}, []
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # (asked every 50 ms whether to stop: the default half second was most of a short test)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     @property
