@@ -83,11 +83,11 @@ bench: $(VENV)/.dev-installed messages gazetteer
 	$(PY) bench/preview.py
 	$(PY) bench/uploads.py
 
-# Load test: `make serve` on loopback under wrk, beside a minimal Django view (about seven minutes).
+# Load test: `make serve` on loopback under wrk, beside a minimal Django view (about twelve minutes).
 load: system-packages-load $(VENV)/.dev-installed messages
 	$(PY) bench/load.py $(ARGS)
 
-# Lighthouse on the home page and a Jam page as make serve serves them (mobile profile; about two minutes).
+# Lighthouse on the home, a Jam and the current campaign's page as make serve serves them (mobile profile; about three minutes).
 audit: system-packages-test $(VENV)/.dev-installed node_modules/.installed messages
 	$(PY) bench/audit.py
 
