@@ -43,7 +43,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if "Content-Length" not in headers:
             self.send_header("Connection", "close")  # the body ends when the connection does
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except OSError:  # a reader that stops early (a too-large calendar) closes the connection
+            self.close_connection = True
+            return
         if "Content-Length" not in headers:
             self.close_connection = True
 
