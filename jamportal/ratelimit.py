@@ -9,7 +9,7 @@ sees the same counts.
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 from jamportal.cache import RedisCache
 
@@ -18,14 +18,14 @@ def allow(scope: str, who, *, limit: int, per: int) -> bool:
     """Count one more use of `scope` by `who`; False once `limit` uses were
     counted in the current window of `per` seconds."""
     key = f"ratelimit:{scope}:{who}:{int(time.time() // per)}"
-    counter = caches["default"]
-    if isinstance(counter, RedisCache):
+    counter = caches["default"]  # (the backend itself: django.core.cache.cache is a proxy)
+    if isinstance(counter, RedisCache):  # one round trip
         return counter.count(key, per * 2) <= limit
-    cache.add(key, 0, timeout=per * 2)
+    counter.add(key, 0, timeout=per * 2)
     try:
-        return cache.incr(key) <= limit
+        return counter.incr(key) <= limit
     except ValueError:  # the count was evicted between add and incr: start again
-        cache.set(key, 1, timeout=per * 2)
+        counter.set(key, 1, timeout=per * 2)
         return True
 
 
